@@ -1,0 +1,91 @@
+package io.topictracker.engine.signing;
+
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import java.security.SecureRandom;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * The default signing provider, id {@code ed25519-bc}: Ed25519 (RFC 8032) on BouncyCastle's low-level
+ * implementation, which on this project's machines signs ~20× faster than the JDK's SunEC.
+ *
+ * <p>Verification is strict: BouncyCastle's {@code verify} already rejects a non-canonical S (S ≥ L, RFC 8032
+ * §5.1.7 step 1) and non-canonical point encodings; on top of that public keys that are not of prime order (the small-
+ * order points and their mixes, which let one signature verify for many messages) are rejected with a full
+ * validation. Stateless and thread-safe.
+ */
+public final class BouncyCastleEd25519Provider implements SigningProvider {
+    /** The id to name in configuration. */
+    public static final String ID = "ed25519-bc";
+
+    private final SecureRandom random = new SecureRandom();
+
+    /** Public for {@link java.util.ServiceLoader}; allocates nothing but a random source. */
+    public BouncyCastleEd25519Provider() {}
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public SigningKeyPair generate() {
+        byte[] seed = new byte[SEED_LENGTH];
+        random.nextBytes(seed);
+        return fromSeed(seed);
+    }
+
+    @Override
+    public SigningKeyPair fromSeed(byte[] seed32) {
+        if (seed32 == null || seed32.length != SEED_LENGTH) {
+            throw new IllegalArgumentException("an Ed25519 seed must be " + SEED_LENGTH + " bytes, got "
+                    + (seed32 == null ? "null" : seed32.length));
+        }
+        return new Ed25519KeyPair(seed32.clone());
+    }
+
+    @Override
+    public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (publicKey == null || message == null || signature == null
+                || publicKey.length != PUBLIC_KEY_LENGTH || signature.length != SIGNATURE_LENGTH) {
+            return false;
+        }
+        if (!Ed25519.validatePublicKeyFull(publicKey, 0)) {
+            return false;
+        }
+        return Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+    }
+
+    /** A key pair holding the seed and its derived public key. Thread-safe (immutable). */
+    private static final class Ed25519KeyPair implements SigningKeyPair {
+        private final byte[] seed;
+        private final byte[] publicKey = new byte[PUBLIC_KEY_LENGTH];
+
+        Ed25519KeyPair(byte[] seed) {
+            this.seed = seed;
+            Ed25519.generatePublicKey(seed, 0, publicKey, 0);
+        }
+
+        @Override
+        public byte[] publicKey() {
+            return publicKey.clone();
+        }
+
+        @Override
+        public byte[] seed() {
+            return seed.clone();
+        }
+
+        @Override
+        public byte[] sign(byte[] message) {
+            byte[] signature = new byte[SIGNATURE_LENGTH];
+            Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, signature, 0);
+            return signature;
+        }
+
+        @Override
+        public String toString() {
+            return "Ed25519KeyPair[" + peerId().shortText() + "]";
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * The Topic Tracker engine: provider discovery and selection, configuration, records, gossip and the topic API.
+ *
+ * <p>Providers are found with {@link java.util.ServiceLoader}; the engine never names a provider class. It ships the
+ * default signing provider (Ed25519 on BouncyCastle, id {@code ed25519-bc}).
+ */
+module io.topictracker.engine {
+    requires transitive io.topictracker.api;
+    requires org.bouncycastle.provider;
+    requires org.tomlj;
+    requires org.slf4j;
+
+    uses io.topictracker.api.signing.SigningProvider;
+    uses io.topictracker.api.dht.DhtProvider;
+    uses io.topictracker.api.transport.TransportProvider;
+
+    provides io.topictracker.api.signing.SigningProvider with io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+}
