@@ -10,6 +10,8 @@ module io.topictracker.engine {
     requires org.tomlj;
     requires org.slf4j;
 
+    exports io.topictracker.engine.provider;
+
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;
     uses io.topictracker.api.transport.TransportProvider;
