@@ -10,7 +10,9 @@ module io.topictracker.engine {
     requires org.tomlj;
     requires org.slf4j;
 
+    exports io.topictracker.engine.config;
     exports io.topictracker.engine.provider;
+    exports io.topictracker.engine.time;
 
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;
