@@ -1,2 +1,5 @@
-/** Abstract contract tests for providers: {@code SigningContract}, {@code DhtContract}, {@code TransportContract}. */
+/**
+ * Abstract contract tests for providers ({@code SigningContract}; the DHT and transport contracts follow) and test
+ * helpers: {@code Await} for bounded waits, {@code MutableClock} for virtual time.
+ */
 package io.topictracker.tck;
