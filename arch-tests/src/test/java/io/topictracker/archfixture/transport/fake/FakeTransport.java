@@ -1,0 +1,5 @@
+package io.topictracker.archfixture.transport.fake;
+
+/** A provider class, named by the fixture's engine. */
+public final class FakeTransport {
+}

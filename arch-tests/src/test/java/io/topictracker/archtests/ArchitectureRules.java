@@ -1,0 +1,130 @@
+package io.topictracker.archtests;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The project's dependency rules (DESIGN.md "Modules"), written against a root package so that the same rules run
+ * over the real code ({@code io.topictracker}) and over a fixture that breaks each of them on purpose
+ * ({@code io.topictracker.archfixture}), which shows the rules bite.
+ *
+ * <p>Rules use {@code onlyDependOnClassesThat} (an allow-list) wherever a module's dependencies are fixed, as
+ * JUnit's own architecture tests do: {@code accessClassesThat} would pass if any single access matched. Immutable.
+ */
+final class ArchitectureRules {
+    /** Libraries the engine may use (DESIGN.md: api, bouncycastle, tomlj, slf4j-api). */
+    private static final String[] ENGINE_LIBRARIES = {"org.bouncycastle..", "org.tomlj..", "org.slf4j.."};
+    /** Libraries a provider may use (DESIGN.md: netty, bouncycastle, slf4j-api). */
+    private static final String[] PROVIDER_LIBRARIES = {"io.netty..", "org.bouncycastle..", "org.slf4j.."};
+    private static final String[] JDK = {"java..", "javax.."};
+
+    private final String root;
+    private final String netty;
+
+    /**
+     * @param root the project's root package, e.g. {@code io.topictracker}
+     * @param netty the package pattern of the networking library that only providers may use, e.g.
+     *     {@code io.netty..}
+     */
+    ArchitectureRules(String root, String netty) {
+        this.root = root;
+        this.netty = netty;
+    }
+
+    /** The real project. */
+    static ArchitectureRules project() {
+        return new ArchitectureRules("io.topictracker", "io.netty..");
+    }
+
+    /** {@code api} imports only the JDK. */
+    ArchRule apiDependsOnTheJdkOnly() {
+        return classes().that().resideInAPackage(root + ".api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, root + ".api.."))
+                .because("the api module must stay usable by any provider with nothing but the JDK");
+    }
+
+    /** The engine uses the api and its own libraries only: no provider class, no Netty. */
+    ArchRule engineImportsNoProvider() {
+        return classes().that().resideInAPackage(root + ".engine..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        concat(concat(JDK, ENGINE_LIBRARIES), root + ".api..", root + ".engine.."))
+                .because("providers are found at run time with ServiceLoader; the engine never names one");
+    }
+
+    /**
+     * Every provider (DHT, transport, stand-alone signing) uses the api, its own package and provider libraries,
+     * never the engine. Empty is allowed: providers arrive in their own modules.
+     */
+    ArchRule providersImportOnlyTheApi() {
+        List<ArchRule> rules = new ArrayList<>();
+        for (String kind : new String[] {"dht", "transport", "signing"}) {
+            ArchRule rule = classes().that().resideInAPackage(root + "." + kind + "..")
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(concat(concat(JDK, PROVIDER_LIBRARIES),
+                            root + ".api..", root + "." + kind + ".."))
+                    .because("a provider sees only the SPI it implements (DESIGN.md)")
+                    .allowEmptyShould(true);
+            rules.add(rule);
+        }
+        CompositeArchRule combined = CompositeArchRule.of(rules.get(0));
+        for (ArchRule rule : rules.subList(1, rules.size())) {
+            combined = combined.and(rule);
+        }
+        return combined;
+    }
+
+    /** Netty appears only in provider packages. */
+    ArchRule nettyOnlyInProviders() {
+        return noClasses().that().resideOutsideOfPackages(root + ".dht..", root + ".transport..")
+                .and().resideInAPackage(root + "..")
+                .should().dependOnClassesThat().resideInAPackage(netty)
+                .because("the engine and api stay free of any networking library");
+    }
+
+    /** The TCK uses the api, JUnit and the JDK only, so third parties can run it against their own providers. */
+    ArchRule tckDependsOnApiAndJUnitOnly() {
+        return classes().that().resideInAPackage(root + ".tck..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, root + ".api..", root + ".tck..",
+                        "org.junit..", "org.opentest4j.."))
+                .allowEmptyShould(true);
+    }
+
+    /** No cycles between any two packages of the project. */
+    ArchRule noPackageCycles() {
+        return slices().matching(root + ".(**)").should().beFreeOfCycles();
+    }
+
+    /**
+     * No class outside a module uses that module's non-exported packages.
+     *
+     * @param internalByModule module name to (that module's packages, its non-exported packages)
+     */
+    List<ArchRule> nonExportedPackagesStayInternal(Map<String, ModulePackages> internalByModule) {
+        List<ArchRule> rules = new ArrayList<>();
+        internalByModule.forEach((module, packages) -> {
+            if (packages.nonExported().isEmpty()) {
+                return;
+            }
+            rules.add(noClasses().that().resideOutsideOfPackages(packages.all().toArray(String[]::new))
+                    .should().dependOnClassesThat().resideInAnyPackage(packages.nonExported().toArray(String[]::new))
+                    .because(module + " does not export " + packages.nonExported())
+                    .allowEmptyShould(true));
+        });
+        return rules;
+    }
+
+    /** A module's packages and the subset it does not export. */
+    record ModulePackages(List<String> all, List<String> nonExported) {}
+
+    private static String[] concat(String[] first, String... more) {
+        String[] result = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, result, first.length, more.length);
+        return result;
+    }
+}

@@ -1,0 +1,88 @@
+package io.topictracker.archtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.topictracker.archtests.ArchitectureRules.ModulePackages;
+import java.lang.module.ModuleDescriptor;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The project's main code (every module on this test's class path) keeps the dependency rules. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+    private static Map<String, ModuleDescriptor> modules;
+    private final ArchitectureRules rules = ArchitectureRules.project();
+
+    @BeforeAll
+    static void importMainCode() {
+        // Test classes (this module's own, including the rule-breaking fixture) are left out.
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.topictracker");
+        modules = ProjectModules.onClassPath();
+    }
+
+    @Test
+    void everyModuleIsSeen() {
+        assertTrue(modules.keySet().containsAll(Set.of("io.topictracker.api", "io.topictracker.engine",
+                "io.topictracker.tck")), modules.keySet().toString());
+        for (String type : List.of("io.topictracker.api.PeerId", "io.topictracker.engine.provider.ProviderRegistry",
+                "io.topictracker.tck.SigningContract")) {
+            assertTrue(classes.contain(type), type + " imported");
+        }
+        assertTrue(classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.topictracker.archfixture")),
+                "the fixture must not be part of the real import");
+    }
+
+    @Test
+    void apiDependsOnTheJdkOnly() {
+        rules.apiDependsOnTheJdkOnly().check(classes);
+    }
+
+    @Test
+    void theEngineImportsNoProvider() {
+        rules.engineImportsNoProvider().check(classes);
+    }
+
+    @Test
+    void providersImportOnlyTheApi() {
+        rules.providersImportOnlyTheApi().check(classes);
+    }
+
+    @Test
+    void nettyOnlyInProviders() {
+        rules.nettyOnlyInProviders().check(classes);
+    }
+
+    @Test
+    void theTckDependsOnApiAndJUnitOnly() {
+        rules.tckDependsOnApiAndJUnitOnly().check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        rules.noPackageCycles().check(classes);
+    }
+
+    @Test
+    void internalPackagesAreNotExported() {
+        for (ModuleDescriptor descriptor : modules.values()) {
+            descriptor.exports().stream().filter(e -> !e.isQualified()).forEach(e -> assertTrue(
+                    !e.source().contains(".internal"), descriptor.name() + " exports " + e.source()));
+        }
+    }
+
+    @Test
+    void nonExportedPackagesAreUsedOnlyInsideTheirModule() {
+        Map<String, ModulePackages> packages = ProjectModules.packages(modules);
+        // The engine keeps its signing implementation to itself: it is reached through ServiceLoader only.
+        assertEquals(List.of("io.topictracker.engine.signing"), packages.get("io.topictracker.engine").nonExported());
+        rules.nonExportedPackagesStayInternal(packages).forEach(rule -> rule.check(classes));
+    }
+}
