@@ -2,7 +2,12 @@
  * The Topic Tracker engine: provider discovery and selection, configuration, records, gossip and the topic API.
  *
  * <p>Providers are found with {@link java.util.ServiceLoader}; the engine never names a provider class. It ships the
- * default signing provider (Ed25519 on BouncyCastle, id {@code ed25519-bc}).
+ * default signing provider (Ed25519 on BouncyCastle, id {@code ed25519-bc}), reachable only through its
+ * {@code provides} clause: {@code io.topictracker.engine.signing} is not exported.
+ *
+ * <p>Exported: {@code engine.provider} (discovery and selection: {@code ProviderRegistry}), {@code engine.config}
+ * (TOML and typed configuration: {@code ConfigLoader}, {@code NodeConfig}) and {@code engine.time}
+ * ({@code UnixMinute} over an injected {@link java.time.Clock}).
  */
 module io.topictracker.engine {
     requires transitive io.topictracker.api;
