@@ -78,7 +78,7 @@ class ProviderTest {
                     () -> provider().create(context(Map.of("network", name, "replicas", 5L))));
             assertTrue(conflict.getMessage().contains("network"), conflict.getMessage());
             assertEquals("inmemory", provider().id());
-            first.start();
+            assertTrue(first.toString().contains("NEW"), "a created DHT is not started: " + first);
         }
     }
 }
