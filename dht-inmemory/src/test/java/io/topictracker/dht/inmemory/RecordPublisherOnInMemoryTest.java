@@ -202,6 +202,43 @@ class RecordPublisherOnInMemoryTest {
     }
 
     @Test
+    void retryPausesAreTheBaseIntervalPlusBoundedJitter() {
+        SigningKeyPair self = TestNetwork.SIGNING.generate();
+        Duration base = Duration.ofMillis(20);
+        Duration jitter = Duration.ofMillis(30);
+        RecordPublisher.Settings settings = new RecordPublisher.Settings(3, base, jitter, Duration.ofSeconds(10),
+                Duration.ofMinutes(5), 5);
+        List<Long> pauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Records every delay asked for except the put timeout (5 min), i.e. the retry pauses.
+        java.util.concurrent.ScheduledThreadPoolExecutor recording = new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+            @Override
+            public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay,
+                    java.util.concurrent.TimeUnit unit) {
+                if (unit.toMinutes(delay) < 5) {
+                    pauses.add(unit.toNanos(delay));
+                }
+                return super.schedule(task, delay, unit);
+            }
+        };
+        try {
+            InMemoryDht dht = net.newDht();
+            Await.result(dht.start(), WAIT);
+            RecordPublisher publisher = new RecordPublisher(dht, keys, self.peerId(), settings, recording,
+                    new Random(7), new RecordSealer(new SecureRandom()));
+            net.network.faults().failNextPuts(3);
+            assertEquals(RecordPublisher.Outcome.PUBLISHED,
+                    Await.result(publisher.publish(record(self, 4000), List.of()), WAIT));
+        } finally {
+            recording.shutdownNow();
+        }
+        assertEquals(3, pauses.size(), "one pause before each retry: " + pauses);
+        for (long pause : pauses) {
+            assertTrue(pause >= base.toNanos() && pause <= base.plus(jitter).toNanos(), "pause " + pause + " ns");
+        }
+        assertEquals(3, pauses.stream().distinct().count(), "jitter varies the pauses: " + pauses);
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> new RecordPublisher.Settings(-1, Duration.ZERO,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), 5));
