@@ -63,6 +63,23 @@ public final class Record {
      */
     public static Record decode(byte[] bytes, TopicId expectedTopic, long expectedMinute, SigningProvider signing)
             throws RecordException {
+        return decode(bytes, expectedTopic, expectedMinute, signing::verify);
+    }
+
+    /** Same as {@link #decode(byte[], TopicId, long, SigningProvider)}, verifying through a verifier cache. */
+    public static Record decode(byte[] bytes, TopicId expectedTopic, long expectedMinute, PublisherVerifiers verifiers)
+            throws RecordException {
+        return decode(bytes, expectedTopic, expectedMinute, verifiers::verify);
+    }
+
+    /** How a signature is checked: {@code (publicKey, message, signature) -> valid}. */
+    @FunctionalInterface
+    interface SignatureCheck {
+        boolean verify(byte[] publicKey, byte[] message, byte[] signature);
+    }
+
+    static Record decode(byte[] bytes, TopicId expectedTopic, long expectedMinute, SignatureCheck signing)
+            throws RecordException {
         if (bytes.length < FIXED_LENGTH) {
             throw new RecordException(RecordException.Reason.TRUNCATED,
                     "record is " + bytes.length + " bytes, shorter than the " + FIXED_LENGTH + " of its fixed fields");

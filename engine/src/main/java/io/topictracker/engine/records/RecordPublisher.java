@@ -102,6 +102,7 @@ public final class RecordPublisher {
     private final ScheduledExecutorService scheduler;
     private final Random jitter;
     private final RecordSealer sealer;
+    private final PublisherVerifiers verifiers;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong own = new AtomicLong();
     private final Map<RecordException.Reason, AtomicLong> rejected = new EnumMap<>(RecordException.Reason.class);
@@ -124,6 +125,7 @@ public final class RecordPublisher {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.jitter = Objects.requireNonNull(jitter, "jitter");
         this.sealer = Objects.requireNonNull(sealer, "sealer");
+        this.verifiers = new PublisherVerifiers(keys.signing(), PublisherVerifiers.DEFAULT_CAPACITY);
         for (RecordException.Reason reason : RecordException.Reason.values()) {
             rejected.put(reason, new AtomicLong());
         }
@@ -168,7 +170,7 @@ public final class RecordPublisher {
 
     private Record open(MutableItem item, SlotKeys slot) {
         try {
-            Record record = RecordSealer.open(item.value(), slot, keys.signing());
+            Record record = RecordSealer.open(item.value(), slot, verifiers);
             if (record.publisher().equals(self)) {
                 own.incrementAndGet();
                 return null;

@@ -72,6 +72,15 @@ public final class RecordSealer {
      */
     public static Record open(byte[] sealed, SlotKeys slot, io.topictracker.api.signing.SigningProvider signing)
             throws RecordException {
+        return Record.decode(decrypt(sealed, slot), slot.topic(), slot.unixMinute(), signing);
+    }
+
+    /** Same as {@link #open(byte[], SlotKeys, io.topictracker.api.signing.SigningProvider)}, through a cache. */
+    public static Record open(byte[] sealed, SlotKeys slot, PublisherVerifiers verifiers) throws RecordException {
+        return Record.decode(decrypt(sealed, slot), slot.topic(), slot.unixMinute(), verifiers);
+    }
+
+    private static byte[] decrypt(byte[] sealed, SlotKeys slot) throws RecordException {
         if (sealed.length < OVERHEAD + Record.FIXED_LENGTH) {
             throw new RecordException(RecordException.Reason.TRUNCATED, "sealed value is " + sealed.length
                     + " bytes, shorter than the smallest sealed record (" + (OVERHEAD + Record.FIXED_LENGTH) + ")");
@@ -97,7 +106,7 @@ public final class RecordSealer {
                     "sealed value does not authenticate for topic " + slot.topic() + " minute " + slot.unixMinute()
                             + " (another secret, another slot, or tampered)");
         }
-        return Record.decode(plain, slot.topic(), slot.unixMinute(), signing);
+        return plain;
     }
 
     private static byte[] aad(SlotKeys slot) {
