@@ -36,7 +36,11 @@ final class ContentCodec {
 
     /** Rewrites an IP literal host to the form decoding yields, so content round-trips to an equal value. */
     static PeerAddress canonical(PeerAddress address) {
-        byte[] ip = ipBytes(address.host());
+        String host = address.host();
+        if (host.contains(":") ? isCanonicalIpv6(host) : !IPV4.matcher(host).matches()) {
+            return address; // already canonical IPv6 (every decoded one is), or a DNS name: nothing to parse
+        }
+        byte[] ip = ipBytes(host);
         if (ip == null) {
             return address;
         }
@@ -55,8 +59,9 @@ final class ContentCodec {
     private static int addressesLength(List<PeerAddress> addresses) {
         int length = 0;
         for (PeerAddress address : addresses) {
-            byte[] ip = ipBytes(address.host());
-            int host = ip != null ? ip.length : 1 + address.host().length();
+            String text = address.host();
+            // IPv6 text is always 16 bytes (see ipBytes); only IPv4 and DNS names need a look
+            int host = text.contains(":") ? 16 : ipBytes(text) != null ? 4 : 1 + text.length();
             length += 1 + address.transport().length() + 1 + host + 2;
         }
         return length;
@@ -183,17 +188,58 @@ final class ContentCodec {
         try {
             // Only literals reach here, and InetAddress parses literals without any lookup.
             byte[] raw = InetAddress.getByName(host).getAddress();
+            if (raw.length == 4) { // an IPv4-mapped IPv6 literal: keep it IPv6, so IPv6 text is always 16 bytes
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(raw, 0, mapped, 12, 4);
+                return mapped;
+            }
             return raw;
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("host '" + host + "' is not a valid IP literal", e);
         }
     }
 
-    private static String hostText(byte[] ip) {
-        try {
-            return InetAddress.getByAddress(ip).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("4 or 16 bytes are always an address", e);
+    /**
+     * Formats 4 bytes as dotted decimal, 16 as eight lowercase hex groups without zero compression (the form of
+     * {@code Inet6Address.getHostAddress()}, never turned into IPv4), without going through InetAddress: decoding
+     * does this for every address of every record read.
+     */
+    static String hostText(byte[] ip) {
+        StringBuilder text = new StringBuilder(39);
+        if (ip.length == 4) {
+            for (int i = 0; i < 4; i++) {
+                text.append(i == 0 ? "" : ".").append(ip[i] & 0xff);
+            }
+            return text.toString();
         }
+        for (int i = 0; i < 16; i += 2) {
+            text.append(i == 0 ? "" : ":").append(Integer.toHexString(((ip[i] & 0xff) << 8) | (ip[i + 1] & 0xff)));
+        }
+        return text.toString();
+    }
+
+    /** @return true for eight groups of 1–4 lowercase hex digits without leading zeros: what hostText yields */
+    static boolean isCanonicalIpv6(String host) {
+        int groups = 1;
+        int length = 0;
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == ':') {
+                if (length == 0) {
+                    return false;
+                }
+                groups++;
+                length = 0;
+            } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+                if ((length == 1 && host.charAt(i - 1) == '0') || ++length > 4) {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        return groups == 8 && length > 0;
     }
 }
