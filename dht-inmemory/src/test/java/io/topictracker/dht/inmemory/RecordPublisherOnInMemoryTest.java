@@ -239,6 +239,22 @@ class RecordPublisherOnInMemoryTest {
     }
 
     @Test
+    void aSchedulerShutDownBeforeARetryFailsThePublishInsteadOfHanging() {
+        SigningKeyPair self = TestNetwork.SIGNING.generate();
+        java.util.concurrent.ScheduledThreadPoolExecutor publisherScheduler =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        InMemoryDht dht = net.newDht();
+        Await.result(dht.start(), WAIT);
+        RecordPublisher publisher = new RecordPublisher(dht, keys, self.peerId(), FAST, publisherScheduler,
+                new Random(7), new RecordSealer(new SecureRandom()));
+        publisherScheduler.shutdown();
+        // The first put's timeout cannot even be scheduled: the publish fails at once with the scheduler's refusal.
+        Throwable failure = Await.failure(publisher.publish(record(self, 4000), List.of()), WAIT);
+        assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, failure);
+        Await.until(WAIT, "the put already issued is cancelled", () -> net.network.pendingOperations() == 0);
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> new RecordPublisher.Settings(-1, Duration.ZERO,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), 5));

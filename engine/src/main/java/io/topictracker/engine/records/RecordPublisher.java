@@ -143,14 +143,19 @@ public final class RecordPublisher {
                 settings.getTimeout());
         Map<PeerId, Record> byPublisher = new LinkedHashMap<>();
         CompletableFuture<List<Record>> result = new CompletableFuture<>();
-        CompletableFuture<?> lookup = dht.getMutable(query, item -> {
-            Record record = open(item, slot);
-            if (record != null) {
-                synchronized (byPublisher) {
-                    byPublisher.putIfAbsent(record.publisher(), record);
+        CompletableFuture<?> lookup;
+        try {
+            lookup = dht.getMutable(query, item -> {
+                Record record = open(item, slot);
+                if (record != null) {
+                    synchronized (byPublisher) {
+                        byPublisher.putIfAbsent(record.publisher(), record);
+                    }
                 }
-            }
-        });
+            });
+        } catch (RuntimeException e) { // a provider should fail the future, but one that throws must not escape
+            return CompletableFuture.failedFuture(e);
+        }
         lookup.whenComplete((summary, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(unwrap(failure));
@@ -247,11 +252,19 @@ public final class RecordPublisher {
             if (result.isDone()) {
                 return;
             }
-            CompletableFuture<PutSummary> put = dht.putMutable(item);
-            current.set(put);
-            // Cancelling is how the Dht contract stops a call; while the publish is live, only this timeout cancels.
-            Future<?> timeout = scheduler.schedule(() -> put.cancel(true), settings.putTimeout().toNanos(),
-                    TimeUnit.NANOSECONDS);
+            CompletableFuture<PutSummary> put;
+            Future<?> timeout;
+            try {
+                put = dht.putMutable(item);
+                current.set(put);
+                // Cancelling is how the Dht contract stops a call; while the publish is live only this timeout cancels.
+                timeout = scheduler.schedule(() -> put.cancel(true), settings.putTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) { // a throwing provider, or a scheduler already shut down
+                cancelCurrent(); // a put already issued must not outlive the publish
+                result.completeExceptionally(e);
+                return;
+            }
             put.whenComplete((summary, failure) -> {
                 timeout.cancel(false);
                 if (failure == null) {
@@ -274,7 +287,14 @@ public final class RecordPublisher {
                 result.completeExceptionally(failure);
                 return;
             }
-            Future<?> pause = scheduler.schedule(() -> run(attempt + 1), retryPause().toNanos(), TimeUnit.NANOSECONDS);
+            Future<?> pause;
+            try {
+                pause = scheduler.schedule(() -> run(attempt + 1), retryPause().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RuntimeException e) { // the scheduler was shut down: report it rather than hang
+                failure.addSuppressed(e);
+                result.completeExceptionally(failure);
+                return;
+            }
             current.set(pause);
             if (result.isDone()) {
                 pause.cancel(false);
