@@ -47,7 +47,7 @@ public final class Record {
     public static Record sign(TopicId topic, long unixMinute, SigningKeyPair publisher, RecordContent content) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(publisher, "publisher");
-        byte[] body = ContentCodec.encode(RecordContent.requireNonNull(content));
+        byte[] body = ContentCodec.encode(Objects.requireNonNull(content, "content"));
         ByteBuffer out = ByteBuffer.allocate(FIXED_LENGTH + body.length);
         out.put(topic.toBytes()).putLong(unixMinute).put(publisher.publicKey()).putShort((short) body.length).put(body);
         byte[] signature = publisher.sign(Arrays.copyOf(out.array(), out.position()));

@@ -4,7 +4,6 @@ import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What a record says (content format version 1): the publisher's own addresses, up to {@link #MAX_PEERS} active
@@ -89,18 +88,9 @@ public record RecordContent(List<PeerAddress> addresses, List<PeerInfo> activePe
         return ContentCodec.encodedLength(addresses, activePeers, messageHashes);
     }
 
-    /** @return all peers this content names (the active peers), never null */
-    public List<PeerInfo> peers() {
-        return activePeers;
-    }
-
     @Override
     public String toString() {
         return "RecordContent[addresses=" + addresses + ", peers=" + activePeers.size() + ", hashes="
                 + messageHashes.size() + "]";
-    }
-
-    static RecordContent requireNonNull(RecordContent content) {
-        return Objects.requireNonNull(content, "content");
     }
 }
