@@ -23,5 +23,7 @@ module io.topictracker.engine {
     uses io.topictracker.api.dht.DhtProvider;
     uses io.topictracker.api.transport.TransportProvider;
 
+    exports io.topictracker.engine.records;
+
     provides io.topictracker.api.signing.SigningProvider with io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 }

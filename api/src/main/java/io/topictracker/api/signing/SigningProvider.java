@@ -39,6 +39,19 @@ public interface SigningProvider extends Provider {
      */
     boolean verify(byte[] publicKey, byte[] message, byte[] signature);
 
+    /**
+     * A verifier for one key, for callers that verify many messages by the same key (records of recurring
+     * publishers). Exactly as strict as {@link #verify(byte[], byte[], byte[])}; a provider may override this to
+     * decode and validate the key once. The default delegates to {@code verify} on every call.
+     *
+     * @param publicKey the 32-byte public key, not null; copied
+     * @return never null; an invalid key yields a verifier that accepts nothing
+     */
+    default KeyVerifier verifier(byte[] publicKey) {
+        byte[] key = publicKey.clone();
+        return (message, signature) -> verify(key, message, signature);
+    }
+
     /** Same as {@link #verify(byte[], byte[], byte[])} with the peer's key. */
     default boolean verify(PeerId key, byte[] message, byte[] signature) {
         return verify(key.toBytes(), message, signature);

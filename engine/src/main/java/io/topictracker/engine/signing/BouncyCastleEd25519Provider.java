@@ -1,5 +1,6 @@
 package io.topictracker.engine.signing;
 
+import io.topictracker.api.signing.KeyVerifier;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import java.security.SecureRandom;
@@ -54,6 +55,23 @@ public final class BouncyCastleEd25519Provider implements SigningProvider {
             return false;
         }
         return Ed25519.verify(signature, 0, publicKey, 0, message, 0, message.length);
+    }
+
+    /**
+     * Validates the key fully once (the costly part: a multiplication by the group order) and keeps the decoded
+     * point, so each later verification only does the signature check proper. Equally strict as {@link #verify}.
+     */
+    @Override
+    public KeyVerifier verifier(byte[] publicKey) {
+        if (publicKey == null || publicKey.length != PUBLIC_KEY_LENGTH) {
+            return (message, signature) -> false;
+        }
+        Ed25519.PublicPoint point = Ed25519.validatePublicKeyFullExport(publicKey, 0);
+        if (point == null) {
+            return (message, signature) -> false;
+        }
+        return (message, signature) -> message != null && signature != null && signature.length == SIGNATURE_LENGTH
+                && Ed25519.verify(signature, 0, point, message, 0, message.length);
     }
 
     /** A key pair holding the seed and its derived public key. Thread-safe (immutable). */

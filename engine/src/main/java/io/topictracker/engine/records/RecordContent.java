@@ -1,0 +1,96 @@
+package io.topictracker.engine.records;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerInfo;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a record says (content format version 1): the publisher's own addresses, up to {@link #MAX_PEERS} active
+ * peers with their addresses, and up to {@link #MAX_MESSAGE_HASHES} hashes of recent messages, newest first.
+ *
+ * <p>Every instance encodes to at most {@link #MAX_ENCODED_LENGTH} bytes, so a sealed record always fits a BEP44
+ * value; {@link #fitting} builds one by dropping what does not fit, in a fixed order. IP addresses are kept in
+ * canonical text form, so a decoded content equals the one encoded. Immutable and thread-safe; no field is null.
+ *
+ * @param addresses the publisher's addresses, at most {@link PeerInfo#MAX_ADDRESSES}
+ * @param activePeers peers in the publisher's active view, at most {@link #MAX_PEERS}
+ * @param messageHashes recent message hashes, newest first, at most {@link #MAX_MESSAGE_HASHES}
+ */
+public record RecordContent(List<PeerAddress> addresses, List<PeerInfo> activePeers, List<MessageHash> messageHashes) {
+    /** The Rust crate's bound on active peers in a record. */
+    public static final int MAX_PEERS = 5;
+    /** The Rust crate's bound on message hashes in a record. */
+    public static final int MAX_MESSAGE_HASHES = 5;
+    /** The longest encoded content: what is left of BEP44's 996 raw bytes after sealing and the record's fields. */
+    public static final int MAX_ENCODED_LENGTH = RecordSealer.MAX_SEALED_LENGTH - RecordSealer.OVERHEAD
+            - Record.FIXED_LENGTH;
+
+    public RecordContent {
+        addresses = ContentCodec.canonical(List.copyOf(addresses));
+        activePeers = List.copyOf(activePeers).stream()
+                .map(p -> new PeerInfo(p.id(), ContentCodec.canonical(p.addresses()))).toList();
+        messageHashes = List.copyOf(messageHashes);
+        if (addresses.size() > PeerInfo.MAX_ADDRESSES) {
+            throw new IllegalArgumentException("at most " + PeerInfo.MAX_ADDRESSES + " own addresses, got "
+                    + addresses.size());
+        }
+        if (activePeers.size() > MAX_PEERS) {
+            throw new IllegalArgumentException("at most " + MAX_PEERS + " active peers, got " + activePeers.size());
+        }
+        if (messageHashes.size() > MAX_MESSAGE_HASHES) {
+            throw new IllegalArgumentException("at most " + MAX_MESSAGE_HASHES + " message hashes, got "
+                    + messageHashes.size());
+        }
+        int length = ContentCodec.encodedLength(addresses, activePeers, messageHashes);
+        if (length > MAX_ENCODED_LENGTH) {
+            throw new IllegalArgumentException("content encodes to " + length + " bytes, more than the "
+                    + MAX_ENCODED_LENGTH + " a sealed record leaves; build it with RecordContent.fitting");
+        }
+    }
+
+    /** Content with addresses only. */
+    public static RecordContent of(List<PeerAddress> addresses) {
+        return new RecordContent(addresses, List.of(), List.of());
+    }
+
+    /**
+     * Builds content that always fits, dropping in this order until it does: (1) message hashes, oldest (last)
+     * first; (2) active peers, last first; (3) the publisher's own addresses, last first. Hashes go first because
+     * they only steer merges; peers next because the publisher itself is the one a reader must be able to dial.
+     * Lists longer than the count bounds are cut to them first, keeping the leading entries.
+     *
+     * @param addresses not null; @param activePeers not null; @param messageHashes newest first, not null
+     * @return never null
+     */
+    public static RecordContent fitting(List<PeerAddress> addresses, List<PeerInfo> activePeers,
+            List<MessageHash> messageHashes) {
+        List<PeerAddress> own = new ArrayList<>(ContentCodec.canonical(
+                addresses.subList(0, Math.min(addresses.size(), PeerInfo.MAX_ADDRESSES))));
+        List<PeerInfo> peers = new ArrayList<>(activePeers.subList(0, Math.min(activePeers.size(), MAX_PEERS)));
+        peers.replaceAll(p -> new PeerInfo(p.id(), ContentCodec.canonical(p.addresses())));
+        List<MessageHash> hashes = new ArrayList<>(
+                messageHashes.subList(0, Math.min(messageHashes.size(), MAX_MESSAGE_HASHES)));
+        while (ContentCodec.encodedLength(own, peers, hashes) > MAX_ENCODED_LENGTH) {
+            if (!hashes.isEmpty()) {
+                hashes.remove(hashes.size() - 1);
+            } else if (!peers.isEmpty()) {
+                peers.remove(peers.size() - 1);
+            } else {
+                own.remove(own.size() - 1);
+            }
+        }
+        return new RecordContent(own, peers, hashes);
+    }
+
+    /** @return the encoded length in bytes */
+    public int encodedLength() {
+        return ContentCodec.encodedLength(addresses, activePeers, messageHashes);
+    }
+
+    @Override
+    public String toString() {
+        return "RecordContent[addresses=" + addresses + ", peers=" + activePeers.size() + ", hashes="
+                + messageHashes.size() + "]";
+    }
+}
