@@ -51,7 +51,7 @@ public final class Gossip implements Message {
 
     private Gossip(Gossip base, int round) {
         this(base.author, base.seq, base.payload, base.signature, round, base.neighborsOnly);
-        this.id = base.id;
+        this.id = base.id();
     }
 
     /** @return the same message one hop further; shares the arrays and the computed id */
