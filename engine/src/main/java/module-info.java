@@ -10,6 +10,9 @@ module io.topictracker.engine {
     requires org.tomlj;
     requires org.slf4j;
 
+    exports io.topictracker.engine.gossip;
+    exports io.topictracker.engine.gossip.net;
+
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;
     uses io.topictracker.api.transport.TransportProvider;
