@@ -124,6 +124,33 @@ class GossipNodeEndToEndTest {
     }
 
     @Test
+    void twoTopicsShareOneConnectionBetweenTwoPeers() {
+        List<Member> members = swarm(2);
+        TopicId second = TopicId.fromName("e2e-second");
+        Map<String, PeerId> gotA = new ConcurrentHashMap<>();
+        Set<PeerId> upB = ConcurrentHashMap.newKeySet();
+        GossipNode a = members.get(0).node();
+        GossipNode b = members.get(1).node();
+        GossipTopic topicA = a.join(second, SECRET, List.of(), event -> {
+            if (event instanceof GossipEvent.Received r) {
+                gotA.put(new String(r.payload(), StandardCharsets.UTF_8), r.author());
+            }
+        });
+        GossipTopic topicB = b.join(second, SECRET, List.of(a.self()), event -> {
+            if (event instanceof GossipEvent.NeighborUp up) {
+                upB.add(up.peer());
+            }
+        });
+        Await.until(WAIT, "second topic joined", () -> upB.contains(a.self().id()));
+        Await.result(topicB.broadcast("second topic".getBytes(StandardCharsets.UTF_8)), WAIT);
+        Await.until(WAIT, "second topic message arrives", () -> gotA.containsKey("second topic"));
+        assertEquals(1, a.openConnections(), "both topics use the one connection");
+        assertEquals(1, b.openConnections(), "both topics use the one connection");
+        topicA.close();
+        topicB.close();
+    }
+
+    @Test
     void anOverSizeBroadcastFailsForTheCaller() {
         List<Member> members = swarm(2);
         Throwable failure = Await.failure(members.get(0).topic().broadcast(new byte[4097]), WAIT);
