@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gossip wire format: one protocol message of one topic per transport frame.
+ * The gossip wire format (internal to the driver; not part of the exported API): one protocol message of one topic per transport frame.
  *
  * <pre>
  * frame   = version:u8 (=1) | length:u32 (bytes after this field) | topic:32 | type:u8 | body
@@ -36,7 +36,7 @@ import java.util.List;
  * type or flag, a count over its bound, an invalid address and trailing bytes are all errors. Stateless and
  * thread-safe.
  */
-public final class FrameCodec {
+final class FrameCodec {
     /** The wire format version this codec speaks. */
     public static final int VERSION = 1;
     /** Bytes of a frame that are not payload, at most, for a Gossip message. */
@@ -147,7 +147,7 @@ public final class FrameCodec {
     }
 
     /** A decoded frame: which topic, which message. */
-    public record Decoded(TopicId topic, Message message) {}
+    record Decoded(TopicId topic, Message message) {}
 
     /**
      * @param frame the bytes from position to limit, not null; consumed

@@ -151,8 +151,13 @@ final class TopicRunner {
                 links.send(send.to(), codec.encode(topic, send.message()));
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {
-                    scheduler.schedule(() -> offer(new Input.TimerFired(schedule.timer())), schedule.delayMillis(),
-                            TimeUnit.MILLISECONDS);
+                    try {
+                        scheduler.schedule(() -> offer(new Input.TimerFired(schedule.timer())),
+                                schedule.delayMillis(), TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) {
+                        // The node's scheduler is shutting down: the topic is going away with it.
+                        closed = true;
+                    }
                 }
             } else if (output instanceof Output.Emit emit) {
                 GossipEvent event = emit.event();
