@@ -18,6 +18,8 @@ module io.topictracker.engine {
     exports io.topictracker.engine.config;
     exports io.topictracker.engine.provider;
     exports io.topictracker.engine.time;
+    exports io.topictracker.engine.gossip;
+    exports io.topictracker.engine.gossip.net;
 
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;

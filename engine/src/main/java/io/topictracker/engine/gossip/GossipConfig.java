@@ -1,0 +1,187 @@
+package io.topictracker.engine.gossip;
+
+import io.topictracker.api.ConfigTable;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Settings of the gossip overlay: HyParView membership (Leitão, Pereira, Rodrigues, DSN 2007) and PlumTree broadcast
+ * (Leitão, Pereira, Rodrigues, "Epidemic Broadcast Trees", SRDS 2007). Defaults are iroh-gossip's; the bounds that
+ * iroh-gossip leaves implicit (cache and queue capacities, message size) are ours.
+ *
+ * <p>Read from the {@code [gossip]} table with {@link #from(ConfigTable)}; keys are the component names in snake_case.
+ * Immutable and thread-safe; no component is null.
+ *
+ * @param activeViewCapacity active view size (HyParView §4: fanout + 1); key {@code active_view_capacity}
+ * @param passiveViewCapacity passive view size; key {@code passive_view_capacity}
+ * @param activeRandomWalkLength ARWL, the ForwardJoin time to live; key {@code active_random_walk_length}
+ * @param passiveRandomWalkLength PRWL, the hop at which a ForwardJoin also lands in the passive view; key
+ *     {@code passive_random_walk_length}
+ * @param shuffleRandomWalkLength time to live of a Shuffle; key {@code shuffle_random_walk_length}
+ * @param shuffleActiveViewCount active peers sent in a Shuffle; key {@code shuffle_active_view_count}
+ * @param shufflePassiveViewCount passive peers sent in a Shuffle; key {@code shuffle_passive_view_count}
+ * @param shuffleInterval period of the shuffle; key {@code shuffle_interval}
+ * @param neighborRequestTimeout how long a Neighbor request may go unanswered; key {@code neighbor_request_timeout}
+ * @param graftTimeout1 wait after the first IHave before grafting (PlumTree §3.6 "timer"); key {@code graft_timeout_1}
+ * @param graftTimeout2 wait between further grafts for the same message; key {@code graft_timeout_2}
+ * @param dispatchTimeout how long IHave announcements are batched before they are sent; key {@code dispatch_timeout}
+ * @param optimizationThreshold hop difference that makes a lazy link replace an eager one (PlumTree §3.8); key
+ *     {@code optimization_threshold}
+ * @param messageCacheRetention how long a payload is kept to answer Grafts; key {@code message_cache_retention}
+ * @param messageIdRetention how long a delivered id is remembered to drop duplicates; key {@code message_id_retention}
+ * @param cacheEvictInterval how often the caches are swept; key {@code cache_evict_interval}
+ * @param maxMessageSize largest broadcast payload in bytes; a larger one is an error to the caller; key
+ *     {@code max_message_size}
+ * @param verifySignatures whether broadcasts are signed and checked; key {@code verify_signatures}
+ * @param messageCacheCapacity most payloads kept for Grafts; key {@code message_cache_capacity}
+ * @param messageIdCapacity most delivered ids remembered; key {@code message_id_capacity}
+ * @param lazyQueueCapacity most IHave announcements queued per peer before a dispatch; key
+ *     {@code lazy_queue_capacity}
+ */
+public record GossipConfig(
+        int activeViewCapacity,
+        int passiveViewCapacity,
+        int activeRandomWalkLength,
+        int passiveRandomWalkLength,
+        int shuffleRandomWalkLength,
+        int shuffleActiveViewCount,
+        int shufflePassiveViewCount,
+        Duration shuffleInterval,
+        Duration neighborRequestTimeout,
+        Duration graftTimeout1,
+        Duration graftTimeout2,
+        Duration dispatchTimeout,
+        int optimizationThreshold,
+        Duration messageCacheRetention,
+        Duration messageIdRetention,
+        Duration cacheEvictInterval,
+        int maxMessageSize,
+        boolean verifySignatures,
+        int messageCacheCapacity,
+        int messageIdCapacity,
+        int lazyQueueCapacity) {
+
+    /** The largest {@code max_message_size} accepted: one payload must fit a transport frame with room to spare. */
+    public static final int MAX_MESSAGE_SIZE_LIMIT = 1 << 20;
+
+    private static final Set<String> KEYS = Set.of(
+            "active_view_capacity", "passive_view_capacity", "active_random_walk_length",
+            "passive_random_walk_length", "shuffle_random_walk_length", "shuffle_active_view_count",
+            "shuffle_passive_view_count", "shuffle_interval", "neighbor_request_timeout", "graft_timeout_1",
+            "graft_timeout_2", "dispatch_timeout", "optimization_threshold", "message_cache_retention",
+            "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
+            "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity");
+
+    private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
+            Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
+            Duration.ofMillis(5), 7, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
+            4096, true, 4096, 65_536, 4096);
+
+    /** Checks the cross-field rules; single-field ranges are checked by {@link #from(ConfigTable)} and here. */
+    public GossipConfig {
+        requireRange("active_view_capacity", activeViewCapacity, 1, 64);
+        requireRange("passive_view_capacity", passiveViewCapacity, 0, 1024);
+        requireRange("active_random_walk_length", activeRandomWalkLength, 0, 32);
+        requireRange("passive_random_walk_length", passiveRandomWalkLength, 0, activeRandomWalkLength);
+        requireRange("shuffle_random_walk_length", shuffleRandomWalkLength, 0, 32);
+        requireRange("shuffle_active_view_count", shuffleActiveViewCount, 0, activeViewCapacity);
+        requireRange("shuffle_passive_view_count", shufflePassiveViewCount, 0, passiveViewCapacity);
+        requirePositive("shuffle_interval", shuffleInterval);
+        requirePositive("neighbor_request_timeout", neighborRequestTimeout);
+        requirePositive("graft_timeout_1", graftTimeout1);
+        requirePositive("graft_timeout_2", graftTimeout2);
+        requirePositive("dispatch_timeout", dispatchTimeout);
+        requireRange("optimization_threshold", optimizationThreshold, 1, 1000);
+        requirePositive("message_cache_retention", messageCacheRetention);
+        requirePositive("message_id_retention", messageIdRetention);
+        requirePositive("cache_evict_interval", cacheEvictInterval);
+        requireRange("max_message_size", maxMessageSize, 1, MAX_MESSAGE_SIZE_LIMIT);
+        requireRange("message_cache_capacity", messageCacheCapacity, 1, 1 << 20);
+        requireRange("message_id_capacity", messageIdCapacity, 1, 1 << 22);
+        requireRange("lazy_queue_capacity", lazyQueueCapacity, 1, 1 << 20);
+    }
+
+    /** @return iroh-gossip's defaults plus our bounds, never null */
+    public static GossipConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Reads the {@code [gossip]} table; absent keys take the defaults.
+     *
+     * @param table not null
+     * @return never null
+     * @throws io.topictracker.api.ConfigException naming the key (and line) of an unknown key or bad value
+     */
+    public static GossipConfig from(ConfigTable table) {
+        table.requireKnownKeys(KEYS);
+        GossipConfig d = DEFAULTS;
+        Duration ms1 = Duration.ofMillis(1);
+        Duration hour = Duration.ofHours(1);
+        int active = table.integer("active_view_capacity", d.activeViewCapacity, 1, 64);
+        int passive = table.integer("passive_view_capacity", d.passiveViewCapacity, 0, 1024);
+        int arwl = table.integer("active_random_walk_length", d.activeRandomWalkLength, 0, 32);
+        int prwl = table.integer("passive_random_walk_length", d.passiveRandomWalkLength, 0, 32);
+        if (prwl > arwl) {
+            throw table.error("passive_random_walk_length",
+                    "must not exceed active_random_walk_length (" + arwl + "), got " + prwl);
+        }
+        int shuffleActive = table.integer("shuffle_active_view_count", d.shuffleActiveViewCount, 0, 64);
+        if (shuffleActive > active) {
+            throw table.error("shuffle_active_view_count",
+                    "must not exceed active_view_capacity (" + active + "), got " + shuffleActive);
+        }
+        int shufflePassive = table.integer("shuffle_passive_view_count", d.shufflePassiveViewCount, 0, 1024);
+        if (shufflePassive > passive) {
+            throw table.error("shuffle_passive_view_count",
+                    "must not exceed passive_view_capacity (" + passive + "), got " + shufflePassive);
+        }
+        return new GossipConfig(active, passive, arwl, prwl,
+                table.integer("shuffle_random_walk_length", d.shuffleRandomWalkLength, 0, 32),
+                shuffleActive, shufflePassive,
+                table.duration("shuffle_interval", d.shuffleInterval, ms1, Duration.ofDays(1)),
+                table.duration("neighbor_request_timeout", d.neighborRequestTimeout, ms1, hour),
+                table.duration("graft_timeout_1", d.graftTimeout1, ms1, hour),
+                table.duration("graft_timeout_2", d.graftTimeout2, ms1, hour),
+                table.duration("dispatch_timeout", d.dispatchTimeout, ms1, hour),
+                table.integer("optimization_threshold", d.optimizationThreshold, 1, 1000),
+                table.duration("message_cache_retention", d.messageCacheRetention, ms1, Duration.ofDays(1)),
+                table.duration("message_id_retention", d.messageIdRetention, ms1, Duration.ofDays(1)),
+                table.duration("cache_evict_interval", d.cacheEvictInterval, ms1, hour),
+                table.integer("max_message_size", d.maxMessageSize, 1, MAX_MESSAGE_SIZE_LIMIT),
+                table.bool("verify_signatures", d.verifySignatures),
+                table.integer("message_cache_capacity", d.messageCacheCapacity, 1, 1 << 20),
+                table.integer("message_id_capacity", d.messageIdCapacity, 1, 1 << 22),
+                table.integer("lazy_queue_capacity", d.lazyQueueCapacity, 1, 1 << 20));
+    }
+
+    /** @return a copy with signature checking switched as given */
+    public GossipConfig withVerifySignatures(boolean verify) {
+        return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
+                passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
+                shuffleInterval, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout,
+                optimizationThreshold, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize,
+                verify, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+    }
+
+    /** @return a copy with another shuffle interval */
+    public GossipConfig withShuffleInterval(Duration interval) {
+        return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
+                passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
+                interval, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout,
+                optimizationThreshold, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize,
+                verifySignatures, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+    }
+
+    private static void requireRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("gossip." + key + ": expected " + min + " to " + max + ", got " + value);
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("gossip." + key + ": expected a positive duration, got " + value);
+        }
+    }
+}

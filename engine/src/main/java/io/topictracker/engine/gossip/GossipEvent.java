@@ -1,0 +1,39 @@
+package io.topictracker.engine.gossip;
+
+import io.topictracker.api.PeerId;
+import java.util.Objects;
+
+/**
+ * What the gossip overlay of one topic tells the application. Immutable and thread-safe; no component is null.
+ */
+public sealed interface GossipEvent {
+    /** A peer entered our active view: we now exchange broadcasts with it directly. */
+    record NeighborUp(PeerId peer) implements GossipEvent {
+        public NeighborUp {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /** A peer left our active view. */
+    record NeighborDown(PeerId peer) implements GossipEvent {
+        public NeighborDown {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
+    /**
+     * A broadcast arrived for the first time.
+     *
+     * @param payload the application bytes; the listener owns this array
+     * @param author who wrote it (signature checked when signatures are on)
+     * @param deliveredFrom the neighbour it came from
+     * @param neighborsOnly true if the author sent it to its direct neighbours only
+     */
+    record Received(byte[] payload, PeerId author, PeerId deliveredFrom, boolean neighborsOnly) implements GossipEvent {
+        public Received {
+            Objects.requireNonNull(payload, "payload");
+            Objects.requireNonNull(author, "author");
+            Objects.requireNonNull(deliveredFrom, "deliveredFrom");
+        }
+    }
+}

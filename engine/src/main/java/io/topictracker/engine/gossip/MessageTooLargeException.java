@@ -1,0 +1,27 @@
+package io.topictracker.engine.gossip;
+
+/** A broadcast payload is over the configured {@code max_message_size}; nothing was sent. */
+public final class MessageTooLargeException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final int size;
+    private final int limit;
+
+    /** @param size the payload's length; @param limit the configured maximum */
+    public MessageTooLargeException(int size, int limit) {
+        super("broadcast payload of " + size + " bytes is over max_message_size " + limit
+                + " (set gossip.max_message_size to allow more)");
+        this.size = size;
+        this.limit = limit;
+    }
+
+    /** @return the refused payload's length in bytes */
+    public int size() {
+        return size;
+    }
+
+    /** @return the configured maximum in bytes */
+    public int limit() {
+        return limit;
+    }
+}

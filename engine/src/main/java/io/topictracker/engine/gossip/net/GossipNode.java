@@ -1,0 +1,200 @@
+package io.topictracker.engine.gossip.net;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.InboundHandler;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.engine.gossip.GossipConfig;
+import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.proto.BroadcastAuth;
+import io.topictracker.engine.gossip.proto.Input;
+import io.topictracker.engine.gossip.proto.TopicState;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gossip IO driver of one node: runs each joined topic's state machine on its own serial executor, carries its
+ * messages over one {@link Transport} (one connection per peer, shared by all topics, dialled on demand from the
+ * addresses in membership messages, closed when idle), and feeds timers and connection failures back in.
+ *
+ * <p>A malformed or over-size frame closes the connection it came on, with a logged reason; the node keeps running.
+ *
+ * <p>Lifecycle: construct (allocates nothing), {@link #start()} (starts the transport), {@link #join}, {@link #close()}.
+ * Thread-safe. The scheduler is shared and owned by the caller; it is never shut down here.
+ */
+public final class GossipNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GossipNode.class);
+    /** Connections idle this long and held by no topic are closed. */
+    static final long IDLE_MILLIS = 10_000;
+
+    private final GossipConfig config;
+    private final SigningKeyPair identity;
+    private final SigningProvider signing;
+    private final ScheduledExecutorService scheduler;
+    private final Transport transport;
+    private final FrameCodec codec;
+    private final PeerLinks links;
+    private final Map<TopicId, TopicRunner> topics = new ConcurrentHashMap<>();
+    private final long origin = System.nanoTime();
+    private final SecureRandom seeds = new SecureRandom();
+    private volatile ScheduledFuture<?> sweep;
+    private volatile boolean closed;
+
+    /**
+     * @param config gossip settings, not null
+     * @param identity our key pair, not null
+     * @param signing verifies broadcast signatures, not null
+     * @param scheduler runs timers and topic work; shared, not shut down by this node; not null
+     * @param transportFactory builds the transport given the handler for inbound connections, not null
+     */
+    public GossipNode(GossipConfig config, SigningKeyPair identity, SigningProvider signing,
+            ScheduledExecutorService scheduler, Function<InboundHandler, Transport> transportFactory) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.signing = Objects.requireNonNull(signing, "signing");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.codec = new FrameCodec(config.maxMessageSize());
+        InboundHandler inbound = connection -> links().accepted(connection);
+        this.transport = Objects.requireNonNull(transportFactory.apply(inbound), "transport");
+        this.links = new PeerLinks(transport, this::now, this::onFrame, this::onLost);
+    }
+
+    private PeerLinks links() {
+        return links;
+    }
+
+    long now() {
+        return (System.nanoTime() - origin) / 1_000_000;
+    }
+
+    /** Starts the transport and the idle sweep. @return completes when listening; never null */
+    public CompletableFuture<Void> start() {
+        return transport.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(
+                () -> links.closeIdle(this::held, IDLE_MILLIS), 5, 5, TimeUnit.SECONDS));
+    }
+
+    private boolean held(PeerId peer) {
+        for (TopicRunner runner : topics.values()) {
+            if (runner.neighbors().contains(peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return our id and the addresses the transport listens on; never null */
+    public PeerInfo self() {
+        return new PeerInfo(identity.peerId(), transport.localAddresses());
+    }
+
+    /**
+     * Joins a topic's overlay through the given peers (none for the first node).
+     *
+     * @param topic not null; one handle per topic
+     * @param secretHash the 32-byte topic secret hash; admission MACs are derived from it; not null
+     * @param bootstrap peers to send a Join to, at most 64, not null
+     * @param listener gets every event of the topic, on the topic's executor; must not block; not null
+     * @return the topic handle, never null
+     * @throws IllegalStateException if the topic is already joined or the node is closed
+     */
+    public GossipTopic join(TopicId topic, byte[] secretHash, List<PeerInfo> bootstrap,
+            Consumer<GossipEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (closed) {
+            throw new IllegalStateException("node is closed");
+        }
+        BroadcastAuth auth = config.verifySignatures() ? BroadcastAuth.ed25519(topic, identity, signing)
+                : BroadcastAuth.none();
+        PeerInfo self = self();
+        byte[] secret = secretHash.clone();
+        TopicRunner runner = new TopicRunner(topic, sink -> new TopicState(topic, self, config, secret, auth,
+                new SplittableRandom(seeds.nextLong()), sink), new SerialExecutor(scheduler,
+                TopicRunner.QUEUE_CAPACITY), scheduler, links, codec, listener, this::now);
+        if (topics.putIfAbsent(topic, runner) != null) {
+            throw new IllegalStateException("topic " + topic + " is already joined on this node");
+        }
+        runner.start();
+        GossipTopic handle = new GossipTopic(runner, config.maxMessageSize(), () -> topics.remove(topic, runner));
+        if (!bootstrap.isEmpty()) {
+            handle.joinPeers(bootstrap);
+        }
+        return handle;
+    }
+
+    private void onFrame(Connection connection, ByteBuffer frame) {
+        FrameCodec.Decoded decoded;
+        try {
+            decoded = codec.decode(frame);
+        } catch (MalformedFrameException e) {
+            LOG.warn("closing connection to {}: malformed frame: {}", connection.remote().shortText(),
+                    e.getMessage());
+            connection.close();
+            return;
+        }
+        TopicRunner runner = topics.get(decoded.topic());
+        if (runner == null) {
+            LOG.debug("frame for topic {} we have not joined, from {}", decoded.topic(),
+                    connection.remote().shortText());
+            return;
+        }
+        runner.offer(new Input.Received(connection.remote(), decoded.message()));
+    }
+
+    /** A peer's connections all ended, or it could not be dialled. */
+    private void onLost(PeerId peer, boolean dialFailed) {
+        for (TopicRunner runner : topics.values()) {
+            // A closed connection only matters to topics that hold the peer; a failed dial tells every topic the
+            // address is dead, so it leaves their passive views (HyParView §4.2).
+            if (dialFailed || runner.neighbors().contains(peer)) {
+                runner.offer(new Input.PeerDisconnected(peer));
+            }
+        }
+    }
+
+    /** @return the number of peers with an open connection, for tests and metrics */
+    public int openConnections() {
+        return links.openCount();
+    }
+
+    /** Leaves every topic, closes every connection and the transport. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> quits = new ArrayList<>();
+        for (TopicRunner runner : topics.values()) {
+            quits.add(runner.close());
+        }
+        try {
+            CompletableFuture.allOf(quits.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("topics did not quit in time: {}", e.toString());
+        }
+        ScheduledFuture<?> current = sweep;
+        if (current != null) {
+            current.cancel(false);
+        }
+        links.closeAll(Connection::close);
+        transport.close();
+    }
+}

@@ -1,0 +1,71 @@
+package io.topictracker.engine.gossip.net;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.gossip.MessageTooLargeException;
+import io.topictracker.engine.gossip.proto.Input;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The handle of one joined topic on a {@link GossipNode}. Thread-safe; every method returns at once.
+ */
+public final class GossipTopic implements AutoCloseable {
+    private final TopicRunner runner;
+    private final int maxMessageSize;
+    private final Runnable onClose;
+
+    GossipTopic(TopicRunner runner, int maxMessageSize, Runnable onClose) {
+        this.runner = runner;
+        this.maxMessageSize = maxMessageSize;
+        this.onClose = onClose;
+    }
+
+    /**
+     * Broadcasts to the whole overlay.
+     *
+     * @param payload not null; copied
+     * @return completes once handed to the protocol; fails with {@link MessageTooLargeException} when over
+     *     {@code max_message_size} (nothing is sent); never null
+     */
+    public CompletableFuture<Void> broadcast(byte[] payload) {
+        return send(payload, false);
+    }
+
+    /** Like {@link #broadcast} but only to our direct neighbours, who do not forward it. */
+    public CompletableFuture<Void> broadcastNeighbors(byte[] payload) {
+        return send(payload, true);
+    }
+
+    private CompletableFuture<Void> send(byte[] payload, boolean neighborsOnly) {
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length > maxMessageSize) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(payload.length, maxMessageSize));
+        }
+        byte[] copy = payload.clone();
+        return runner.submit(neighborsOnly ? new Input.BroadcastNeighbors(copy) : new Input.Broadcast(copy));
+    }
+
+    /** Sends a Join to each peer (at most 64). @return completes once handed to the protocol; never null */
+    public CompletableFuture<Void> joinPeers(List<PeerInfo> peers) {
+        return runner.submit(new Input.JoinPeers(peers));
+    }
+
+    /** @return a snapshot of the active view, read on the topic's executor; never null */
+    public CompletableFuture<Set<PeerId>> neighbors() {
+        return runner.query(state -> Set.copyOf(state.activeView()));
+    }
+
+    /** @return how many Join, Neighbor or ShuffleReply messages this topic refused for a bad admission MAC */
+    public CompletableFuture<Long> refusedAdmissions() {
+        return runner.query(state -> state.stats().joinsRefused());
+    }
+
+    /** Leaves the topic, telling the neighbours. Idempotent. */
+    @Override
+    public void close() {
+        runner.close().whenComplete((ok, error) -> onClose.run());
+    }
+}

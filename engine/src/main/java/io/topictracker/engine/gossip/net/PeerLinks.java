@@ -1,0 +1,258 @@
+package io.topictracker.engine.gossip.net;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.Transport;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection per peer, shared by every topic: dialled on demand from the addresses in a {@link PeerInfo}, accepted
+ * when the peer dials us, closed when idle and held by no topic. Frames waiting for a dial are bounded. Thread-safe
+ * (each link is guarded by its own monitor).
+ */
+final class PeerLinks {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
+    /** Frames kept per peer while its connection is being dialled. */
+    static final int MAX_PENDING_FRAMES = 512;
+
+    /** What is known about one peer's connections. */
+    private static final class Link {
+        final PeerId peer;
+        final List<Connection> connections = new ArrayList<>(2);
+        final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+        boolean dialing;
+        boolean closingIdle;
+        volatile long lastUsed;
+
+        Link(PeerId peer) {
+            this.peer = peer;
+        }
+
+        Connection open() {
+            for (Connection connection : connections) {
+                if (connection.isOpen()) {
+                    return connection;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final Map<PeerId, Link> links = new ConcurrentHashMap<>();
+    private final Transport transport;
+    private final LongSupplier clock;
+    private final BiConsumer<Connection, ByteBuffer> onFrame;
+    private final BiConsumer<PeerId, Boolean> onLost;
+
+    /**
+     * @param onFrame called with each received frame, on a transport thread
+     * @param onLost called when a peer has no connection left or cannot be dialled; the flag is true for a failed dial
+     */
+    PeerLinks(Transport transport, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
+            BiConsumer<PeerId, Boolean> onLost) {
+        this.transport = transport;
+        this.clock = clock;
+        this.onFrame = onFrame;
+        this.onLost = onLost;
+    }
+
+    /** Sends a frame to a peer, dialling it first if needed. Never blocks; a frame that cannot be queued is dropped. */
+    void send(PeerInfo to, ByteBuffer frame) {
+        Link link = links.computeIfAbsent(to.id(), Link::new);
+        Connection ready;
+        synchronized (link) {
+            link.lastUsed = clock.getAsLong();
+            ready = link.open();
+            if (ready == null) {
+                if (link.pending.size() < MAX_PENDING_FRAMES) {
+                    link.pending.add(frame);
+                } else {
+                    LOG.debug("dropping a frame to {}: {} frames already wait for the dial", to.id().shortText(),
+                            MAX_PENDING_FRAMES);
+                }
+                if (!link.dialing) {
+                    link.dialing = true;
+                    dial(link, to);
+                }
+                return;
+            }
+        }
+        transmit(ready, frame);
+    }
+
+    private void transmit(Connection connection, ByteBuffer frame) {
+        connection.send(frame).exceptionally(error -> {
+            // Overload or a closing connection: gossip recovers lost messages through IHave and Graft.
+            LOG.debug("frame to {} not sent: {}", connection.remote().shortText(), error.getMessage());
+            return null;
+        });
+    }
+
+    private void dial(Link link, PeerInfo to) {
+        List<PeerAddress> candidates = new ArrayList<>();
+        for (PeerAddress address : to.addresses()) {
+            if (transport.handles(address)) {
+                candidates.add(address);
+            }
+        }
+        tryDial(link, to.id(), candidates.iterator(), null);
+    }
+
+    private void tryDial(Link link, PeerId peer, Iterator<PeerAddress> addresses, Throwable last) {
+        if (!addresses.hasNext()) {
+            synchronized (link) {
+                link.dialing = false;
+                link.pending.clear();
+                if (link.open() != null) {
+                    return;
+                }
+                links.remove(peer, link);
+            }
+            LOG.debug("cannot reach {}: {}", peer.shortText(), last == null ? "no address this transport handles"
+                    : last.getMessage());
+            onLost.accept(peer, true);
+            return;
+        }
+        PeerAddress address = addresses.next();
+        CompletableFuture<Connection> attempt;
+        try {
+            attempt = transport.connect(peer, address, listener());
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((connection, error) -> {
+            if (error != null) {
+                tryDial(link, peer, addresses, error);
+                return;
+            }
+            List<ByteBuffer> flush;
+            synchronized (link) {
+                link.dialing = false;
+                link.connections.add(connection);
+                links.putIfAbsent(peer, link);
+                flush = new ArrayList<>(link.pending);
+                link.pending.clear();
+            }
+            for (ByteBuffer frame : flush) {
+                transmit(connection, frame);
+            }
+        });
+    }
+
+    /** @return the listener for a connection the peer opened to us */
+    ConnectionListener accepted(Connection connection) {
+        Link link = links.computeIfAbsent(connection.remote(), Link::new);
+        List<ByteBuffer> flush;
+        synchronized (link) {
+            link.connections.add(connection);
+            link.lastUsed = clock.getAsLong();
+            flush = new ArrayList<>(link.pending);
+            link.pending.clear();
+        }
+        for (ByteBuffer frame : flush) {
+            transmit(connection, frame);
+        }
+        return listener();
+    }
+
+    private ConnectionListener listener() {
+        return new ConnectionListener() {
+            @Override
+            public void onFrame(Connection connection, ByteBuffer frame) {
+                Link link = links.get(connection.remote());
+                if (link != null) {
+                    link.lastUsed = clock.getAsLong();
+                }
+                PeerLinks.this.onFrame.accept(connection, frame);
+            }
+
+            @Override
+            public void onClosed(Connection connection, Throwable cause) {
+                closed(connection, cause);
+            }
+        };
+    }
+
+    private void closed(Connection connection, Throwable cause) {
+        PeerId peer = connection.remote();
+        Link link = links.get(peer);
+        if (link == null) {
+            return;
+        }
+        boolean lost;
+        synchronized (link) {
+            link.connections.remove(connection);
+            lost = link.open() == null && !link.dialing;
+            if (lost) {
+                links.remove(peer, link);
+            }
+            if (lost && link.closingIdle) {
+                return;
+            }
+        }
+        if (lost) {
+            LOG.debug("connection to {} closed{}", peer.shortText(), cause == null ? "" : ": " + cause.getMessage());
+            onLost.accept(peer, false);
+        }
+    }
+
+    /**
+     * Closes connections that no topic holds and that carried nothing for {@code idleMillis}; the topics are not told
+     * (the peer did not fail, we just stopped talking).
+     */
+    void closeIdle(Predicate<PeerId> held, long idleMillis) {
+        long now = clock.getAsLong();
+        for (Link link : links.values()) {
+            List<Connection> toClose;
+            synchronized (link) {
+                if (link.dialing || held.test(link.peer) || now - link.lastUsed < idleMillis) {
+                    continue;
+                }
+                link.closingIdle = true;
+                toClose = new ArrayList<>(link.connections);
+            }
+            toClose.forEach(Connection::close);
+        }
+    }
+
+    /** @return the number of peers with an open connection */
+    int openCount() {
+        int count = 0;
+        for (Link link : links.values()) {
+            synchronized (link) {
+                if (link.open() != null) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
+    /** Closes every connection. */
+    void closeAll(Consumer<Connection> closer) {
+        for (Link link : links.values()) {
+            List<Connection> all;
+            synchronized (link) {
+                link.closingIdle = true;
+                all = new ArrayList<>(link.connections);
+            }
+            all.forEach(closer);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.topictracker.engine.gossip.net;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor: each topic's state machine lives on one of
+ * these, so protocol code needs no locks. The queue is bounded; a task over the bound is refused. Thread-safe.
+ */
+final class SerialExecutor implements Executor {
+    private final Executor pool;
+    private final int capacity;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private boolean running;
+
+    SerialExecutor(Executor pool, int capacity) {
+        this.pool = pool;
+        this.capacity = capacity;
+    }
+
+    /** @throws RejectedExecutionException when {@code capacity} tasks are already waiting */
+    @Override
+    public void execute(Runnable task) {
+        synchronized (queue) {
+            if (queue.size() >= capacity) {
+                throw new RejectedExecutionException("topic queue full (" + capacity + " tasks)");
+            }
+            queue.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        pool.execute(this::drain);
+    }
+
+    private void drain() {
+        // Runs a bounded batch, then yields the pool thread so one busy topic cannot starve the others.
+        for (int i = 0; i < 256; i++) {
+            Runnable next;
+            synchronized (queue) {
+                next = queue.poll();
+                if (next == null) {
+                    running = false;
+                    return;
+                }
+            }
+            next.run();
+        }
+        pool.execute(this::drain);
+    }
+}

@@ -1,0 +1,399 @@
+package io.topictracker.engine.gossip.proto;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.gossip.GossipEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * HyParView membership (Leitão, Pereira, Rodrigues, DSN 2007): a small symmetric active view used for broadcast and a
+ * larger passive view of backups, kept fresh by random walks (join, §4.1), failure repair (§4.2) and shuffles (§4.3).
+ *
+ * <p>Our additions: Join, Neighbor and ShuffleReply carry an {@link Admission} MAC and are refused without a valid one,
+ * and those must name their sender as the peer the transport proved. Both views and the set of pending neighbour
+ * requests are bounded by the configured capacities.
+ *
+ * <p>Pure: no threads, no clock, no IO; not thread-safe (driven on the topic's executor).
+ */
+final class HyParView {
+    /** Told when the active view changes, so PlumTree can follow (PlumTree §3.4: eager ∪ lazy = active view). */
+    interface Listener {
+        void neighborUp(PeerId peer);
+
+        void neighborDown(PeerId peer);
+    }
+
+    /** The most peers one JoinPeers command may name. */
+    static final int MAX_JOIN_PEERS = 64;
+
+    private final Env env;
+    private final Admission admission;
+    private final Listener listener;
+    private final PeerId self;
+    private final Map<PeerId, PeerInfo> active = new LinkedHashMap<>();
+    private final Map<PeerId, PeerInfo> passive = new LinkedHashMap<>();
+    /** Neighbor requests in flight (§4.2); never more than the free places of the active view. */
+    private final Map<PeerId, PeerInfo> pending = new LinkedHashMap<>();
+    private boolean quit;
+
+    HyParView(Env env, Admission admission, Listener listener) {
+        this.env = env;
+        this.admission = admission;
+        this.listener = listener;
+        this.self = env.self.id();
+    }
+
+    void start() {
+        long interval = env.config.shuffleInterval().toMillis();
+        // A random first delay keeps the nodes of a swarm from shuffling in lock step.
+        env.schedule(interval / 2 + env.random.nextLong(interval / 2 + 1), new Timer.Shuffle());
+    }
+
+    Set<PeerId> activeView() {
+        return Collections.unmodifiableSet(active.keySet());
+    }
+
+    Set<PeerId> passiveView() {
+        return Collections.unmodifiableSet(passive.keySet());
+    }
+
+    PeerInfo activeInfo(PeerId peer) {
+        return active.get(peer);
+    }
+
+    boolean isActive(PeerId peer) {
+        return active.containsKey(peer);
+    }
+
+    boolean isPending(PeerId peer) {
+        return pending.containsKey(peer);
+    }
+
+    /** Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT. */
+    void joinPeers(List<PeerInfo> peers) {
+        if (peers.size() > MAX_JOIN_PEERS) {
+            throw new IllegalArgumentException("join at most " + MAX_JOIN_PEERS + " peers at once, got " + peers.size());
+        }
+        for (PeerInfo peer : peers) {
+            if (!peer.id().equals(self) && !active.containsKey(peer.id())) {
+                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())));
+            }
+        }
+    }
+
+    /** Handles a membership message; returns false if it was refused. */
+    boolean onMessage(PeerId from, Message message) {
+        if (quit) {
+            return false;
+        }
+        if (message instanceof Message.Join join) {
+            return onJoin(from, join);
+        } else if (message instanceof Message.ForwardJoin forward) {
+            onForwardJoin(from, forward);
+        } else if (message instanceof Message.Neighbor neighbor) {
+            return onNeighbor(from, neighbor);
+        } else if (message instanceof Message.Disconnect disconnect) {
+            onDisconnect(from, disconnect);
+        } else if (message instanceof Message.Shuffle shuffle) {
+            onShuffle(from, shuffle);
+        } else if (message instanceof Message.ShuffleReply reply) {
+            return onShuffleReply(from, reply);
+        }
+        return true;
+    }
+
+    private boolean admitted(PeerId from, PeerInfo claimed, byte[] mac) {
+        if (!claimed.id().equals(from) || !admission.verify(from, self, mac)) {
+            env.stats.joinRefused();
+            return false;
+        }
+        return true;
+    }
+
+    /** §4.1: the contact adds the joiner (dropping a random peer if full) and starts a random walk per neighbour. */
+    private boolean onJoin(PeerId from, Message.Join join) {
+        if (!admitted(from, join.from(), join.mac()) || from.equals(self)) {
+            return false;
+        }
+        addActive(join.from(), Message.NeighborKind.ACCEPT);
+        for (PeerInfo peer : new ArrayList<>(active.values())) {
+            if (!peer.id().equals(from)) {
+                env.send(peer, new Message.ForwardJoin(join.from(), env.config.activeRandomWalkLength()));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * §4.1: at the end of the walk (ttl 0) or at a node with at most one neighbour, take the joiner into the active view;
+     * at ttl = PRWL also into the passive view; otherwise pass the walk on to a random neighbour other than the sender.
+     */
+    private void onForwardJoin(PeerId from, Message.ForwardJoin forward) {
+        PeerInfo joiner = forward.joiner();
+        if (joiner.id().equals(self)) {
+            return;
+        }
+        if (forward.ttl() == 0 || active.size() <= 1) {
+            addActive(joiner, Message.NeighborKind.ACCEPT);
+            return;
+        }
+        if (forward.ttl() == env.config.passiveRandomWalkLength()) {
+            addPassive(joiner);
+        }
+        List<PeerInfo> candidates = new ArrayList<>(active.size());
+        for (PeerInfo peer : active.values()) {
+            if (!peer.id().equals(from) && !peer.id().equals(joiner.id())) {
+                candidates.add(peer);
+            }
+        }
+        PeerInfo next = env.pick(candidates);
+        if (next == null) {
+            addActive(joiner, Message.NeighborKind.ACCEPT);
+        } else {
+            env.send(next, new Message.ForwardJoin(joiner, forward.ttl() - 1));
+        }
+    }
+
+    /**
+     * §4.2: a high-priority request is always accepted (the requester has no neighbour left); a low-priority one only
+     * if we have room, else refused with a Disconnect. An ACCEPT completes our own request (or a join).
+     */
+    private boolean onNeighbor(PeerId from, Message.Neighbor neighbor) {
+        if (!admitted(from, neighbor.from(), neighbor.mac()) || from.equals(self)) {
+            return false;
+        }
+        switch (neighbor.kind()) {
+            case ACCEPT -> {
+                pending.remove(from);
+                addActive(neighbor.from(), null);
+            }
+            case REQUEST_HIGH -> addActive(neighbor.from(), Message.NeighborKind.ACCEPT);
+            case REQUEST_LOW -> {
+                if (active.containsKey(from) || active.size() < env.config.activeViewCapacity()) {
+                    if (active.containsKey(from)) {
+                        env.send(neighbor.from(), ourNeighbor(from, Message.NeighborKind.ACCEPT));
+                    } else {
+                        addActive(neighbor.from(), Message.NeighborKind.ACCEPT);
+                    }
+                } else {
+                    addPassive(neighbor.from());
+                    env.send(neighbor.from(), new Message.Disconnect(true));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A peer dropped us (§4.1 "DISCONNECT"), or refused our Neighbor request (§4.2). */
+    private void onDisconnect(PeerId from, Message.Disconnect disconnect) {
+        if (active.containsKey(from)) {
+            removeActive(from, disconnect.alive(), false);
+        } else if (pending.remove(from) != null && !disconnect.alive()) {
+            passive.remove(from);
+        }
+        refill();
+    }
+
+    /**
+     * §4.3: pass the shuffle on while its ttl lasts and we have another neighbour; at its end answer the origin with as
+     * many of our passive peers and keep what it sent.
+     */
+    private void onShuffle(PeerId from, Message.Shuffle shuffle) {
+        if (shuffle.origin().id().equals(self)) {
+            return;
+        }
+        if (shuffle.ttl() > 0 && active.size() > 1) {
+            List<PeerInfo> candidates = new ArrayList<>(active.size());
+            for (PeerInfo peer : active.values()) {
+                if (!peer.id().equals(from) && !peer.id().equals(shuffle.origin().id())) {
+                    candidates.add(peer);
+                }
+            }
+            PeerInfo next = env.pick(candidates);
+            if (next != null) {
+                env.send(next, new Message.Shuffle(shuffle.origin(), shuffle.peers(), shuffle.ttl() - 1));
+                return;
+            }
+        }
+        List<PeerInfo> reply = env.sample(passive.values(), shuffle.peers().size());
+        env.send(shuffle.origin(), new Message.ShuffleReply(env.self, reply,
+                admission.sign(self, shuffle.origin().id())));
+        addPassive(shuffle.origin());
+        for (PeerInfo peer : shuffle.peers()) {
+            addPassive(peer);
+        }
+    }
+
+    private boolean onShuffleReply(PeerId from, Message.ShuffleReply reply) {
+        if (!admitted(from, reply.from(), reply.mac())) {
+            return false;
+        }
+        for (PeerInfo peer : reply.peers()) {
+            addPassive(peer);
+        }
+        return true;
+    }
+
+    /** The connection failed: the peer is considered crashed (§4.2), so it goes to neither view. */
+    void onPeerDisconnected(PeerId peer) {
+        if (active.containsKey(peer)) {
+            removeActive(peer, false, false);
+        }
+        pending.remove(peer);
+        passive.remove(peer);
+        refill();
+    }
+
+    void onTimer(Timer timer) {
+        if (quit) {
+            return;
+        }
+        if (timer instanceof Timer.Shuffle) {
+            shuffle();
+            env.schedule(env.config.shuffleInterval().toMillis(), new Timer.Shuffle());
+        } else if (timer instanceof Timer.NeighborTimeout timeout) {
+            if (pending.remove(timeout.peer()) != null) {
+                // No answer in time: treat it as dead (§4.2) and try another passive peer.
+                passive.remove(timeout.peer());
+                refill();
+            }
+        }
+    }
+
+    /** §4.3: send ourselves plus a sample of both views on a random walk from a random neighbour. */
+    private void shuffle() {
+        refill();
+        PeerInfo target = env.pick(new ArrayList<>(active.values()));
+        if (target == null) {
+            return;
+        }
+        List<PeerInfo> peers = new ArrayList<>();
+        peers.add(env.self);
+        for (PeerInfo peer : env.sample(active.values(), env.config.shuffleActiveViewCount())) {
+            if (!peer.id().equals(target.id())) {
+                peers.add(peer);
+            }
+        }
+        peers.addAll(env.sample(passive.values(), env.config.shufflePassiveViewCount()));
+        if (peers.size() > Message.MAX_SHUFFLE_PEERS) {
+            peers = peers.subList(0, Message.MAX_SHUFFLE_PEERS);
+        }
+        env.send(target, new Message.Shuffle(env.self, peers, env.config.shuffleRandomWalkLength()));
+    }
+
+    void quit() {
+        for (PeerId peer : new ArrayList<>(active.keySet())) {
+            removeActive(peer, false, true);
+        }
+        pending.clear();
+        quit = true;
+    }
+
+    /**
+     * Adds a peer to the active view, dropping a random one when full (§4.1 "dropRandomElementFromActiveView"), and
+     * sends it a Neighbor of kind {@code notify} unless that is null.
+     */
+    private void addActive(PeerInfo peer, Message.NeighborKind notify) {
+        PeerId id = peer.id();
+        if (id.equals(self)) {
+            return;
+        }
+        if (active.containsKey(id)) {
+            active.put(id, peer);
+            if (notify != null) {
+                env.send(peer, ourNeighbor(id, notify));
+            }
+            return;
+        }
+        passive.remove(id);
+        pending.remove(id);
+        if (active.size() >= env.config.activeViewCapacity()) {
+            PeerId victim = env.pick(new ArrayList<>(active.keySet()));
+            removeActive(victim, true, true);
+        }
+        active.put(id, peer);
+        env.out.accept(new Output.Emit(new GossipEvent.NeighborUp(id)));
+        listener.neighborUp(id);
+        if (notify != null) {
+            env.send(peer, ourNeighbor(id, notify));
+        }
+    }
+
+    private Message.Neighbor ourNeighbor(PeerId to, Message.NeighborKind kind) {
+        return new Message.Neighbor(env.self, kind, admission.sign(self, to));
+    }
+
+    private void removeActive(PeerId peer, boolean keepAsPassive, boolean tellPeer) {
+        PeerInfo info = active.remove(peer);
+        if (info == null) {
+            return;
+        }
+        if (tellPeer) {
+            env.send(info, new Message.Disconnect(true));
+        }
+        env.out.accept(new Output.Emit(new GossipEvent.NeighborDown(peer)));
+        listener.neighborDown(peer);
+        env.out.accept(new Output.DisconnectPeer(peer));
+        if (keepAsPassive) {
+            addPassive(info);
+        }
+    }
+
+    /** Keeps the passive view bounded by dropping a random entry (§4.1, §4.3). */
+    private void addPassive(PeerInfo peer) {
+        PeerId id = peer.id();
+        if (id.equals(self) || active.containsKey(id) || env.config.passiveViewCapacity() == 0) {
+            return;
+        }
+        if (passive.containsKey(id)) {
+            passive.put(id, peer);
+            return;
+        }
+        if (passive.size() >= env.config.passiveViewCapacity()) {
+            List<PeerId> evictable = new ArrayList<>(passive.size());
+            for (PeerId candidate : passive.keySet()) {
+                if (!pending.containsKey(candidate)) {
+                    evictable.add(candidate);
+                }
+            }
+            PeerId evicted = env.pick(evictable);
+            if (evicted == null) {
+                return;
+            }
+            passive.remove(evicted);
+        }
+        passive.put(id, peer);
+    }
+
+    /**
+     * §4.2: while the active view has free places not already covered by a pending request, ask a random passive peer;
+     * high priority when we have no neighbour at all.
+     */
+    private void refill() {
+        if (quit) {
+            return;
+        }
+        while (active.size() + pending.size() < env.config.activeViewCapacity()) {
+            List<PeerInfo> candidates = new ArrayList<>();
+            for (PeerInfo peer : passive.values()) {
+                if (!pending.containsKey(peer.id())) {
+                    candidates.add(peer);
+                }
+            }
+            PeerInfo next = env.pick(candidates);
+            if (next == null) {
+                return;
+            }
+            pending.put(next.id(), next);
+            Message.NeighborKind kind = active.isEmpty() && pending.size() == 1
+                    ? Message.NeighborKind.REQUEST_HIGH : Message.NeighborKind.REQUEST_LOW;
+            env.send(next, ourNeighbor(next.id(), kind));
+            env.schedule(env.config.neighborRequestTimeout().toMillis(), new Timer.NeighborTimeout(next.id()));
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package io.topictracker.engine.gossip.proto;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.MessageTooLargeException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * PlumTree broadcast (Leitão, Pereira, Rodrigues, "Epidemic Broadcast Trees", SRDS 2007): payloads go eagerly along a
+ * spanning tree of the active view and ids lazily (IHave) along the other links; duplicates prune links (§3.5),
+ * missing announced messages graft them back (§3.6), and a much shorter lazy path replaces an eager one (§3.8).
+ *
+ * <p>Our additions: the message id covers author and sequence number (so a repeated payload is delivered again); the
+ * author's signature is checked before delivery; an over-size broadcast is refused to the caller. The received-id
+ * set, the payload cache, the missing-message table and the per-peer IHave queues are all bounded.
+ *
+ * <p>Pure: no threads, no clock, no IO; not thread-safe (driven on the topic's executor).
+ */
+final class PlumTree implements HyParView.Listener {
+    /** The most announcers remembered per missing message. */
+    static final int MAX_ANNOUNCERS = 16;
+
+    private record Announce(PeerId peer, int round) {}
+
+    private record Cached(Gossip gossip, long expiresAt) {}
+
+    private final Env env;
+    private final BroadcastAuth auth;
+    private final Function<PeerId, PeerInfo> activeInfo;
+    private final Set<PeerId> eager = new LinkedHashSet<>();
+    private final Set<PeerId> lazy = new LinkedHashSet<>();
+    /** Delivered ids in arrival order, with their expiry (message_id_retention). */
+    private final LinkedHashMap<MessageId, Long> received = new LinkedHashMap<>();
+    /** Payloads to answer Grafts, in arrival order (message_cache_retention). */
+    private final LinkedHashMap<MessageId, Cached> cache = new LinkedHashMap<>();
+    /** Announced but not yet received (§3.6 "missing"). */
+    private final Map<MessageId, ArrayDeque<Announce>> missing = new LinkedHashMap<>();
+    private final Map<PeerId, List<Message.IHaveEntry>> lazyQueue = new LinkedHashMap<>();
+    private boolean dispatchScheduled;
+    private long nextSeq;
+    private long now;
+
+    PlumTree(Env env, BroadcastAuth auth, Function<PeerId, PeerInfo> activeInfo) {
+        this.env = env;
+        this.auth = auth;
+        this.activeInfo = activeInfo;
+        // A random start makes a restarted author unlikely to reuse a (seq, payload) pair still remembered by others.
+        this.nextSeq = env.random.nextLong() >>> 2;
+    }
+
+    void start(long time) {
+        now = time;
+        env.schedule(env.config.cacheEvictInterval().toMillis(), new Timer.EvictCaches());
+    }
+
+    void setNow(long time) {
+        now = time;
+    }
+
+    Set<PeerId> eagerPeers() {
+        return Collections.unmodifiableSet(eager);
+    }
+
+    Set<PeerId> lazyPeers() {
+        return Collections.unmodifiableSet(lazy);
+    }
+
+    /** §3.4: a new neighbour starts as an eager peer. */
+    @Override
+    public void neighborUp(PeerId peer) {
+        lazy.remove(peer);
+        eager.add(peer);
+    }
+
+    @Override
+    public void neighborDown(PeerId peer) {
+        eager.remove(peer);
+        lazy.remove(peer);
+        lazyQueue.remove(peer);
+        for (ArrayDeque<Announce> announcers : missing.values()) {
+            announcers.removeIf(a -> a.peer().equals(peer));
+        }
+    }
+
+    /**
+     * Broadcasts our own message.
+     *
+     * @throws MessageTooLargeException if the payload is over {@code max_message_size}
+     */
+    void broadcast(byte[] payload, boolean neighborsOnly) {
+        if (payload.length > env.config.maxMessageSize()) {
+            throw new MessageTooLargeException(payload.length, env.config.maxMessageSize());
+        }
+        long seq = nextSeq++;
+        Gossip gossip = new Gossip(env.self.id(), seq, payload, auth.sign(seq, payload), 0, neighborsOnly);
+        remember(gossip.id());
+        if (neighborsOnly) {
+            for (PeerId peer : activePeers()) {
+                send(peer, gossip);
+            }
+            return;
+        }
+        cache(gossip);
+        eagerPush(gossip, null);
+        lazyPush(gossip, null);
+    }
+
+    private List<PeerId> activePeers() {
+        List<PeerId> peers = new ArrayList<>(eager.size() + lazy.size());
+        peers.addAll(eager);
+        peers.addAll(lazy);
+        return peers;
+    }
+
+    void onMessage(PeerId from, Message message) {
+        if (message instanceof Gossip gossip) {
+            onGossip(from, gossip);
+        } else if (message instanceof Message.IHave ihave) {
+            onIHave(from, ihave);
+        } else if (message instanceof Message.Graft graft) {
+            onGraft(from, graft);
+        } else if (message instanceof Message.Prune) {
+            // §3.5: the sender got our payload twice; it keeps only announcements for us.
+            if (eager.remove(from)) {
+                lazy.add(from);
+            }
+        }
+    }
+
+    /** §3.3–3.5 and §3.8. */
+    private void onGossip(PeerId from, Gossip gossip) {
+        if (gossip.payloadUnsafe().length > env.config.maxMessageSize()) {
+            env.stats.forged();
+            return;
+        }
+        MessageId id = gossip.id();
+        if (received.containsKey(id)) {
+            env.stats.duplicate();
+            if (!gossip.neighborsOnly() && eager.remove(from)) {
+                // §3.5: a duplicate means this link is redundant; make it lazy on both ends.
+                lazy.add(from);
+                send(from, new Message.Prune());
+            }
+            return;
+        }
+        if (!auth.verify(gossip.author(), gossip.seq(), gossip.payloadUnsafe(), gossip.signatureUnsafe())) {
+            // Forged or altered: not remembered, so the genuine message is still delivered when it comes.
+            env.stats.forged();
+            return;
+        }
+        remember(id);
+        env.stats.deliver();
+        env.out.accept(new Output.Emit(new GossipEvent.Received(gossip.payload(), gossip.author(), from,
+                gossip.neighborsOnly())));
+        if (gossip.neighborsOnly()) {
+            return;
+        }
+        ArrayDeque<Announce> announcers = missing.remove(id);
+        Gossip next = gossip.nextHop();
+        cache(next);
+        eagerPush(next, from);
+        lazyPush(next, from);
+        if (lazy.remove(from)) {
+            eager.add(from);
+        }
+        optimize(from, gossip.round(), announcers);
+    }
+
+    /**
+     * §3.8: if a peer announced this message at a round at least {@code optimization_threshold} hops lower than the
+     * round it reached us eagerly, the lazy link is the shorter path: graft it and prune the eager sender.
+     */
+    private void optimize(PeerId sender, int round, ArrayDeque<Announce> announcers) {
+        if (announcers == null || announcers.isEmpty()) {
+            return;
+        }
+        Announce best = announcers.peekFirst();
+        for (Announce a : announcers) {
+            if (a.round() < best.round()) {
+                best = a;
+            }
+        }
+        if (round - best.round() >= env.config.optimizationThreshold() && !best.peer().equals(sender)
+                && activeInfo.apply(best.peer()) != null) {
+            lazy.remove(best.peer());
+            eager.add(best.peer());
+            send(best.peer(), new Message.Graft(null, best.round()));
+            if (eager.remove(sender)) {
+                lazy.add(sender);
+            }
+            send(sender, new Message.Prune());
+        }
+    }
+
+    /** §3.6: remember who announced a message we lack, and start the graft timer on the first announcement. */
+    private void onIHave(PeerId from, Message.IHave ihave) {
+        for (Message.IHaveEntry entry : ihave.entries()) {
+            if (received.containsKey(entry.id())) {
+                continue;
+            }
+            ArrayDeque<Announce> announcers = missing.get(entry.id());
+            if (announcers == null) {
+                if (missing.size() >= env.config.messageIdCapacity()) {
+                    continue;
+                }
+                announcers = new ArrayDeque<>();
+                missing.put(entry.id(), announcers);
+                env.schedule(env.config.graftTimeout1().toMillis(), new Timer.Graft(entry.id()));
+            }
+            if (announcers.size() < MAX_ANNOUNCERS) {
+                announcers.add(new Announce(from, entry.round()));
+            }
+        }
+    }
+
+    /** §3.6: the next announcer becomes an eager peer and is asked for the payload; try again after timeout 2. */
+    private void onGraftTimer(MessageId id) {
+        ArrayDeque<Announce> announcers = missing.get(id);
+        if (announcers == null) {
+            return;
+        }
+        Announce next = announcers.pollFirst();
+        if (next == null) {
+            missing.remove(id);
+            return;
+        }
+        lazy.remove(next.peer());
+        eager.add(next.peer());
+        send(next.peer(), new Message.Graft(id, next.round()));
+        env.schedule(env.config.graftTimeout2().toMillis(), new Timer.Graft(id));
+    }
+
+    /** §3.6: the link becomes eager; answer with the payload if we still have it. */
+    private void onGraft(PeerId from, Message.Graft graft) {
+        lazy.remove(from);
+        eager.add(from);
+        if (graft.id() != null) {
+            Cached cached = cache.get(graft.id());
+            if (cached != null) {
+                send(from, cached.gossip());
+            }
+        }
+    }
+
+    void onTimer(Timer timer) {
+        if (timer instanceof Timer.Graft graft) {
+            onGraftTimer(graft.id());
+        } else if (timer instanceof Timer.DispatchLazy) {
+            dispatchLazy();
+        } else if (timer instanceof Timer.EvictCaches) {
+            evict();
+            env.schedule(env.config.cacheEvictInterval().toMillis(), new Timer.EvictCaches());
+        }
+    }
+
+    private void eagerPush(Gossip gossip, PeerId except) {
+        for (PeerId peer : eager) {
+            if (!peer.equals(except) && !peer.equals(gossip.author())) {
+                send(peer, gossip);
+            }
+        }
+    }
+
+    /** §3.3: announcements are queued per peer and sent in one IHave after {@code dispatch_timeout}. */
+    private void lazyPush(Gossip gossip, PeerId except) {
+        boolean queued = false;
+        for (PeerId peer : lazy) {
+            if (peer.equals(except) || peer.equals(gossip.author())) {
+                continue;
+            }
+            List<Message.IHaveEntry> queue = lazyQueue.computeIfAbsent(peer, p -> new ArrayList<>());
+            if (queue.size() < env.config.lazyQueueCapacity()) {
+                queue.add(new Message.IHaveEntry(gossip.id(), gossip.round()));
+                queued = true;
+            }
+        }
+        if (queued && !dispatchScheduled) {
+            dispatchScheduled = true;
+            env.schedule(env.config.dispatchTimeout().toMillis(), new Timer.DispatchLazy());
+        }
+    }
+
+    private void dispatchLazy() {
+        dispatchScheduled = false;
+        for (Map.Entry<PeerId, List<Message.IHaveEntry>> entry : lazyQueue.entrySet()) {
+            List<Message.IHaveEntry> queue = entry.getValue();
+            for (int start = 0; start < queue.size(); start += Message.MAX_IHAVE_ENTRIES) {
+                int end = Math.min(queue.size(), start + Message.MAX_IHAVE_ENTRIES);
+                send(entry.getKey(), new Message.IHave(queue.subList(start, end)));
+            }
+        }
+        lazyQueue.clear();
+    }
+
+    private void send(PeerId peer, Message message) {
+        PeerInfo info = activeInfo.apply(peer);
+        if (info != null) {
+            env.send(info, message);
+        }
+    }
+
+    private void remember(MessageId id) {
+        received.put(id, now + env.config.messageIdRetention().toMillis());
+        if (received.size() > env.config.messageIdCapacity()) {
+            Iterator<MessageId> oldest = received.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    private void cache(Gossip gossip) {
+        cache.put(gossip.id(), new Cached(gossip, now + env.config.messageCacheRetention().toMillis()));
+        if (cache.size() > env.config.messageCacheCapacity()) {
+            Iterator<MessageId> oldest = cache.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /** Entries are in arrival order with a fixed retention, so expired ones are at the front. */
+    private void evict() {
+        Iterator<Long> ids = received.values().iterator();
+        while (ids.hasNext() && ids.next() <= now) {
+            ids.remove();
+        }
+        Iterator<Cached> payloads = cache.values().iterator();
+        while (payloads.hasNext() && payloads.next().expiresAt() <= now) {
+            payloads.remove();
+        }
+    }
+
+    int receivedCount() {
+        return received.size();
+    }
+
+    int cachedCount() {
+        return cache.size();
+    }
+}

@@ -1,0 +1,67 @@
+package io.topictracker.engine.gossip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.ConfigException;
+import io.topictracker.api.ConfigTable;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GossipConfigTest {
+    @Test
+    void defaultsAreIrohGossips() {
+        GossipConfig c = GossipConfig.from(ConfigTable.empty("gossip"));
+        assertEquals(GossipConfig.defaults(), c);
+        assertEquals(5, c.activeViewCapacity());
+        assertEquals(30, c.passiveViewCapacity());
+        assertEquals(6, c.activeRandomWalkLength());
+        assertEquals(3, c.passiveRandomWalkLength());
+        assertEquals(6, c.shuffleRandomWalkLength());
+        assertEquals(3, c.shuffleActiveViewCount());
+        assertEquals(4, c.shufflePassiveViewCount());
+        assertEquals(Duration.ofSeconds(60), c.shuffleInterval());
+        assertEquals(Duration.ofMillis(500), c.neighborRequestTimeout());
+        assertEquals(Duration.ofMillis(80), c.graftTimeout1());
+        assertEquals(Duration.ofMillis(40), c.graftTimeout2());
+        assertEquals(Duration.ofMillis(5), c.dispatchTimeout());
+        assertEquals(7, c.optimizationThreshold());
+        assertEquals(Duration.ofSeconds(30), c.messageCacheRetention());
+        assertEquals(Duration.ofSeconds(90), c.messageIdRetention());
+        assertEquals(4096, c.maxMessageSize());
+        assertTrue(c.verifySignatures());
+    }
+
+    @Test
+    void snakeCaseKeysAreRead() {
+        GossipConfig c = GossipConfig.from(ConfigTable.of("gossip", Map.of("active_view_capacity", 8L,
+                "shuffle_interval", "10s", "graft_timeout_1", "100ms", "max_message_size", 65536L,
+                "verify_signatures", false)));
+        assertEquals(8, c.activeViewCapacity());
+        assertEquals(Duration.ofSeconds(10), c.shuffleInterval());
+        assertEquals(Duration.ofMillis(100), c.graftTimeout1());
+        assertEquals(65536, c.maxMessageSize());
+        assertFalse(c.verifySignatures());
+    }
+
+    @Test
+    void anUnknownKeyIsAnErrorNamingIt() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> GossipConfig.from(ConfigTable.of("gossip", Map.of("active_view_size", 5L))));
+        assertEquals("gossip.active_view_size", e.key());
+    }
+
+    @Test
+    void badValuesAreErrorsNamingTheKey() {
+        assertEquals("gossip.active_view_capacity", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("active_view_capacity", 0L)))).key());
+        assertEquals("gossip.passive_random_walk_length", assertThrows(ConfigException.class,
+                () -> GossipConfig.from(ConfigTable.of("gossip", Map.of("passive_random_walk_length", 7L))))
+                .key());
+        assertEquals("gossip.dispatch_timeout", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("dispatch_timeout", "soon")))).key());
+    }
+}

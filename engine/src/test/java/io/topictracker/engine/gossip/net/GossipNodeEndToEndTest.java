@@ -1,0 +1,198 @@
+package io.topictracker.engine.gossip.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.ConfigTable;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.engine.gossip.GossipConfig;
+import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.MessageTooLargeException;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.tck.Await;
+import io.topictracker.transport.inmemory.InMemoryHub;
+import io.topictracker.transport.inmemory.InMemoryTransport;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The IO driver end to end over the in-process transport, with real Ed25519 signatures and admission MACs. */
+class GossipNodeEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final TopicId TOPIC = TopicId.fromName("e2e");
+    private static final byte[] SECRET = filled(32, 3);
+
+    private final BouncyCastleEd25519Provider ed25519 = new BouncyCastleEd25519Provider();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private final InMemoryHub hub = new InMemoryHub("e2e");
+    private final List<GossipNode> nodes = new ArrayList<>();
+    private final List<Transport> extraTransports = new ArrayList<>();
+
+    /** One node's view of the test: its node, topic handle and what it received. */
+    private record Member(GossipNode node, GossipTopic topic, Map<String, PeerId> received, Set<PeerId> neighbors) {}
+
+    private static byte[] filled(int n, int v) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) v);
+        return b;
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodes.forEach(GossipNode::close);
+        extraTransports.forEach(Transport::close);
+        scheduler.shutdownNow();
+    }
+
+    private TransportContext context(SigningKeyPair keys, io.topictracker.api.transport.InboundHandler inbound) {
+        return new TransportContext(ConfigTable.empty("transport.inmemory"), keys, ed25519, Clock.systemUTC(),
+                scheduler, inbound);
+    }
+
+    private Member member(int index, byte[] secret, List<PeerInfo> bootstrap) {
+        SigningKeyPair keys = ed25519.fromSeed(filled(32, 100 + index));
+        GossipNode node = new GossipNode(GossipConfig.defaults(), keys, ed25519, scheduler,
+                inbound -> new InMemoryTransport(hub, "node-" + index, context(keys, inbound), 1 << 20, 4 << 20));
+        nodes.add(node);
+        Await.result(node.start(), WAIT);
+        Map<String, PeerId> received = new ConcurrentHashMap<>();
+        Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
+        GossipTopic topic = node.join(TOPIC, secret, bootstrap, event -> {
+            if (event instanceof GossipEvent.Received r) {
+                received.put(new String(r.payload(), StandardCharsets.UTF_8), r.author());
+            } else if (event instanceof GossipEvent.NeighborUp up) {
+                neighbors.add(up.peer());
+            } else if (event instanceof GossipEvent.NeighborDown down) {
+                neighbors.remove(down.peer());
+            }
+        });
+        return new Member(node, topic, received, neighbors);
+    }
+
+    private List<Member> swarm(int size) {
+        List<Member> members = new ArrayList<>();
+        members.add(member(0, SECRET, List.of()));
+        for (int i = 1; i < size; i++) {
+            PeerInfo contact = members.get((i * 7) % i).node().self();
+            Member m = member(i, SECRET, List.of(contact));
+            members.add(m);
+            Await.until(WAIT, "node " + i + " has a neighbour", () -> !m.neighbors().isEmpty());
+        }
+        return members;
+    }
+
+    @Test
+    void twentyNodesEachBroadcastAndEveryoneReceivesEverything() {
+        List<Member> members = swarm(20);
+        for (int i = 0; i < members.size(); i++) {
+            Await.result(members.get(i).topic().broadcast(("from " + i).getBytes(StandardCharsets.UTF_8)), WAIT);
+        }
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            int self = i;
+            Await.until(WAIT, "node " + i + " received the 19 other broadcasts", () -> m.received().size() == 19);
+            for (int j = 0; j < members.size(); j++) {
+                if (j != self) {
+                    assertEquals(members.get(j).node().self().id(), m.received().get("from " + j),
+                            "author of message " + j + " at node " + i);
+                }
+            }
+        }
+        // Connections are shared: no node holds more than its active view plus a few short-lived ones.
+        for (Member m : members) {
+            assertTrue(m.node().openConnections() <= 20, "bounded connections");
+        }
+    }
+
+    @Test
+    void twoTopicsShareOneConnectionBetweenTwoPeers() {
+        List<Member> members = swarm(2);
+        TopicId second = TopicId.fromName("e2e-second");
+        Map<String, PeerId> gotA = new ConcurrentHashMap<>();
+        Set<PeerId> upB = ConcurrentHashMap.newKeySet();
+        GossipNode a = members.get(0).node();
+        GossipNode b = members.get(1).node();
+        GossipTopic topicA = a.join(second, SECRET, List.of(), event -> {
+            if (event instanceof GossipEvent.Received r) {
+                gotA.put(new String(r.payload(), StandardCharsets.UTF_8), r.author());
+            }
+        });
+        GossipTopic topicB = b.join(second, SECRET, List.of(a.self()), event -> {
+            if (event instanceof GossipEvent.NeighborUp up) {
+                upB.add(up.peer());
+            }
+        });
+        Await.until(WAIT, "second topic joined", () -> upB.contains(a.self().id()));
+        Await.result(topicB.broadcast("second topic".getBytes(StandardCharsets.UTF_8)), WAIT);
+        Await.until(WAIT, "second topic message arrives", () -> gotA.containsKey("second topic"));
+        assertEquals(1, a.openConnections(), "both topics use the one connection");
+        assertEquals(1, b.openConnections(), "both topics use the one connection");
+        topicA.close();
+        topicB.close();
+    }
+
+    @Test
+    void anOverSizeBroadcastFailsForTheCaller() {
+        List<Member> members = swarm(2);
+        Throwable failure = Await.failure(members.get(0).topic().broadcast(new byte[4097]), WAIT);
+        assertInstanceOf(MessageTooLargeException.class, failure);
+    }
+
+    @Test
+    void aNodeWithoutTheSecretCannotJoin() {
+        List<Member> members = swarm(3);
+        Member outsider = member(50, filled(32, 9), List.of(members.get(0).node().self()));
+        Await.until(WAIT, "the contact refused the outsider's Join",
+                () -> Await.result(members.get(0).topic().refusedAdmissions(), WAIT) >= 1);
+        assertTrue(outsider.neighbors().isEmpty());
+        assertTrue(!Await.result(members.get(0).topic().neighbors(), WAIT).contains(outsider.node().self().id()));
+    }
+
+    @Test
+    void aMalformedFrameClosesOnlyThatConnection() {
+        List<Member> members = swarm(3);
+        SigningKeyPair keys = ed25519.fromSeed(filled(32, 77));
+        InMemoryTransport raw = new InMemoryTransport(hub, "raw", context(keys, c -> new ConnectionListener() {
+            @Override
+            public void onFrame(Connection connection, ByteBuffer frame) {}
+
+            @Override
+            public void onClosed(Connection connection, Throwable cause) {}
+        }), 1 << 20, 4 << 20);
+        extraTransports.add(raw);
+        Await.result(raw.start(), WAIT);
+        PeerInfo target = members.get(0).node().self();
+        Connection connection = Await.result(raw.connect(target.id(), target.addresses().get(0),
+                new ConnectionListener() {
+                    @Override
+                    public void onFrame(Connection c, ByteBuffer frame) {}
+
+                    @Override
+                    public void onClosed(Connection c, Throwable cause) {}
+                }), WAIT);
+        connection.send(ByteBuffer.wrap(new byte[] {9, 9, 9}));
+        Await.result(connection.closeFuture(), WAIT);
+        // the node keeps working
+        Await.result(members.get(1).topic().broadcast("still alive".getBytes(StandardCharsets.UTF_8)), WAIT);
+        Await.until(WAIT, "node 0 still receives", () -> members.get(0).received().containsKey("still alive"));
+    }
+}

@@ -1,0 +1,126 @@
+package io.topictracker.engine.gossip.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.ConfigTable;
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.InboundHandler;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.tck.Await;
+import io.topictracker.transport.inmemory.InMemoryHub;
+import io.topictracker.transport.inmemory.InMemoryTransport;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Connection management: dial on demand, one connection per peer, idle close, failed dials reported. */
+class PeerLinksTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final BouncyCastleEd25519Provider ed25519 = new BouncyCastleEd25519Provider();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final InMemoryHub hub = new InMemoryHub("links");
+    private final List<InMemoryTransport> transports = new CopyOnWriteArrayList<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final List<byte[]> framesAtB = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> closedAtB = new CompletableFuture<>();
+    private final Map<PeerId, Boolean> lost = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void tearDown() {
+        transports.forEach(InMemoryTransport::close);
+        scheduler.shutdownNow();
+    }
+
+    private InMemoryTransport transport(int seed, InboundHandler inbound) {
+        byte[] bytes = new byte[32];
+        bytes[0] = (byte) seed;
+        SigningKeyPair keys = ed25519.fromSeed(bytes);
+        InMemoryTransport transport = new InMemoryTransport(hub, "t" + seed, new TransportContext(
+                ConfigTable.empty("t"), keys, ed25519, Clock.systemUTC(), scheduler, inbound), 1 << 20, 1 << 20);
+        Await.result(transport.start(), WAIT);
+        transports.add(transport);
+        return transport;
+    }
+
+    private PeerLinks linksOn(InMemoryTransport transport) {
+        return new PeerLinks(transport, clock::get, (c, f) -> { }, (peer, dialFailed) -> lost.put(peer, dialFailed));
+    }
+
+    private InMemoryTransport receiver(int seed) {
+        return transport(seed, connection -> new ConnectionListener() {
+            @Override
+            public void onFrame(Connection c, ByteBuffer frame) {
+                byte[] bytes = new byte[frame.remaining()];
+                frame.get(bytes);
+                framesAtB.add(bytes);
+            }
+
+            @Override
+            public void onClosed(Connection c, Throwable cause) {
+                closedAtB.complete(null);
+            }
+        });
+    }
+
+    private static PeerInfo info(InMemoryTransport transport, byte[] seedKey) {
+        return new PeerInfo(PeerId.of(seedKey), transport.localAddresses());
+    }
+
+    @Test
+    void dialsOnDemandKeepsOneConnectionAndClosesItWhenIdleWithoutReportingALoss() {
+        InMemoryTransport a = transport(1, c -> null);
+        InMemoryTransport b = receiver(2);
+        byte[] bSeed = new byte[32];
+        bSeed[0] = 2;
+        PeerInfo bInfo = info(b, ed25519.fromSeed(bSeed).publicKey());
+        PeerLinks links = linksOn(a);
+        for (int i = 0; i < 10; i++) {
+            links.send(bInfo, ByteBuffer.wrap(new byte[] {(byte) i}));
+        }
+        Await.until(WAIT, "ten frames at b", () -> framesAtB.size() == 10);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(i, framesAtB.get(i)[0], "frames queued during the dial keep their order");
+        }
+        assertEquals(1, links.openCount());
+
+        links.closeIdle(peer -> true, 5);
+        clock.set(100);
+        links.closeIdle(peer -> true, 5);
+        assertEquals(1, links.openCount(), "a held peer stays connected");
+        links.closeIdle(peer -> false, 500);
+        assertEquals(1, links.openCount(), "a recently used peer stays connected");
+        links.closeIdle(peer -> false, 50);
+        Await.result(closedAtB, WAIT);
+        Await.until(WAIT, "link gone", () -> links.openCount() == 0);
+        assertTrue(lost.isEmpty(), "closing an idle link is not a failure of the peer");
+    }
+
+    @Test
+    void aFailedDialIsReportedAsALostPeer() {
+        InMemoryTransport a = transport(1, c -> null);
+        PeerId ghost = PeerId.of(new byte[32]);
+        PeerLinks links = linksOn(a);
+        links.send(new PeerInfo(ghost, List.of(PeerAddress.parse("inmemory://nobody:1"),
+                PeerAddress.parse("tcp://127.0.0.1:9"))), ByteBuffer.wrap(new byte[] {1}));
+        Await.until(WAIT, "dial failure reported", () -> lost.containsKey(ghost));
+        assertEquals(Boolean.TRUE, lost.get(ghost));
+        assertEquals(0, links.openCount());
+    }
+}

@@ -1,0 +1,290 @@
+package io.topictracker.engine.gossip.proto;
+
+import static io.topictracker.engine.gossip.proto.Harness.SECRET;
+import static io.topictracker.engine.gossip.proto.Harness.mac;
+import static io.topictracker.engine.gossip.proto.Harness.peer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.gossip.GossipEvent;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One test per HyParView rule (Leitão, Pereira, Rodrigues, DSN 2007) and per admission rule of ours. */
+class HyParViewTest {
+    private final Harness node = Harness.plain(1);
+
+    @Test
+    void joinPeersSendsJoinCarryingAValidMac() {
+        PeerInfo contact = peer(2);
+        node.input(new Input.JoinPeers(List.of(contact)));
+        List<Output.Send> joins = node.sendsOf(Message.Join.class);
+        assertEquals(1, joins.size());
+        assertEquals(contact, joins.get(0).to());
+        Message.Join join = (Message.Join) joins.get(0).message();
+        assertEquals(node.self, join.from());
+        assertTrue(new Admission(Harness.TOPIC, SECRET).verify(node.self.id(), contact.id(), join.mac()));
+    }
+
+    @Test
+    void validJoinIsAcceptedAndForwardedToEveryOtherNeighbour() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        PeerInfo joiner = peer(2);
+        node.receive(joiner, new Message.Join(joiner, mac(joiner, node.self, SECRET)));
+        assertTrue(node.state.activeView().contains(joiner.id()));
+        assertTrue(node.events().contains(new GossipEvent.NeighborUp(joiner.id())));
+        List<Output.Send> accepts = node.sendsOf(Message.Neighbor.class);
+        assertEquals(1, accepts.size());
+        assertEquals(Message.NeighborKind.ACCEPT, ((Message.Neighbor) accepts.get(0).message()).kind());
+        Set<PeerId> forwardedTo = new HashSet<>();
+        for (Output.Send send : node.sendsOf(Message.ForwardJoin.class)) {
+            Message.ForwardJoin forward = (Message.ForwardJoin) send.message();
+            assertEquals(joiner, forward.joiner());
+            assertEquals(6, forward.ttl(), "ARWL default");
+            forwardedTo.add(send.to().id());
+        }
+        assertEquals(Set.of(peer(3).id(), peer(4).id()), forwardedTo);
+    }
+
+    @Test
+    void joinWithoutTheTopicSecretIsRefused() {
+        PeerInfo outsider = peer(2);
+        node.receive(outsider, new Message.Join(outsider, mac(outsider, node.self, Harness.filled(32, 9))));
+        assertFalse(node.state.activeView().contains(outsider.id()));
+        assertTrue(node.sends().isEmpty());
+        assertEquals(1, node.state.stats().joinsRefused());
+    }
+
+    @Test
+    void joinReplayedByAnotherSenderIsRefused() {
+        PeerInfo member = peer(2);
+        PeerInfo thief = peer(5);
+        // The thief forwards a genuine Join of the member, but the transport proved the thief's identity.
+        node.receive(thief, new Message.Join(member, mac(member, node.self, SECRET)));
+        assertTrue(node.state.activeView().isEmpty());
+        // Nor may it claim to be itself while reusing the member's MAC.
+        node.receive(thief, new Message.Join(thief, mac(member, node.self, SECRET)));
+        assertTrue(node.state.activeView().isEmpty());
+        assertEquals(2, node.state.stats().joinsRefused());
+    }
+
+    @Test
+    void neighborRequestWithoutTheSecretIsRefused() {
+        PeerInfo outsider = peer(2);
+        node.receive(outsider, new Message.Neighbor(outsider, Message.NeighborKind.REQUEST_HIGH,
+                mac(outsider, node.self, Harness.filled(32, 9))));
+        assertTrue(node.state.activeView().isEmpty());
+        assertEquals(1, node.state.stats().joinsRefused());
+    }
+
+    @Test
+    void forwardJoinAtTtlZeroTakesTheJoinerIntoTheActiveView() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        PeerInfo joiner = peer(2);
+        node.receive(peer(3), new Message.ForwardJoin(joiner, 0));
+        assertTrue(node.state.activeView().contains(joiner.id()));
+        Output.Send accept = node.sendsOf(Message.Neighbor.class).get(0);
+        assertEquals(joiner, accept.to());
+    }
+
+    @Test
+    void forwardJoinAtPassiveWalkLengthLandsInPassiveViewAndWalksOnAwayFromTheSender() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        PeerInfo joiner = peer(2);
+        node.receive(peer(3), new Message.ForwardJoin(joiner, 3));
+        assertTrue(node.state.passiveView().contains(joiner.id()));
+        assertFalse(node.state.activeView().contains(joiner.id()));
+        List<Output.Send> forwards = node.sendsOf(Message.ForwardJoin.class);
+        assertEquals(1, forwards.size());
+        assertEquals(peer(4), forwards.get(0).to());
+        assertEquals(2, ((Message.ForwardJoin) forwards.get(0).message()).ttl());
+    }
+
+    @Test
+    void forwardJoinAtANodeWithOneNeighbourEndsThere() {
+        node.connect(peer(3));
+        PeerInfo joiner = peer(2);
+        node.receive(peer(3), new Message.ForwardJoin(joiner, 5));
+        assertTrue(node.state.activeView().contains(joiner.id()));
+    }
+
+    @Test
+    void aFullActiveViewDropsARandomPeerToPassiveAndTellsIt() {
+        for (int i = 10; i < 15; i++) {
+            node.connect(peer(i));
+        }
+        assertEquals(5, node.state.activeView().size());
+        PeerInfo joiner = peer(2);
+        node.receive(joiner, new Message.Join(joiner, mac(joiner, node.self, SECRET)));
+        assertEquals(5, node.state.activeView().size());
+        assertTrue(node.state.activeView().contains(joiner.id()));
+        List<Output.Send> disconnects = node.sendsOf(Message.Disconnect.class);
+        assertEquals(1, disconnects.size());
+        PeerId victim = disconnects.get(0).to().id();
+        assertTrue(node.events().contains(new GossipEvent.NeighborDown(victim)));
+        assertTrue(node.state.passiveView().contains(victim));
+        assertTrue(node.outputs.contains(new Output.DisconnectPeer(victim)));
+    }
+
+    @Test
+    void lowPriorityNeighborRequestIsRefusedWhenFullAndHighPriorityIsNot() {
+        for (int i = 10; i < 15; i++) {
+            node.connect(peer(i));
+        }
+        PeerInfo low = peer(2);
+        node.receive(low, new Message.Neighbor(low, Message.NeighborKind.REQUEST_LOW, mac(low, node.self, SECRET)));
+        assertFalse(node.state.activeView().contains(low.id()));
+        assertEquals(low, node.sendsOf(Message.Disconnect.class).get(0).to());
+        node.outputs.clear();
+        PeerInfo high = peer(3);
+        node.receive(high, new Message.Neighbor(high, Message.NeighborKind.REQUEST_HIGH,
+                mac(high, node.self, SECRET)));
+        assertTrue(node.state.activeView().contains(high.id()));
+        assertEquals(5, node.state.activeView().size());
+    }
+
+    @Test
+    void aFailedNeighbourIsReplacedFromThePassiveViewWithHighPriorityWhenAlone() {
+        node.connect(peer(3));
+        // peer 2 reaches the passive view through a shuffle reply
+        node.receive(peer(3), new Message.ShuffleReply(peer(3), List.of(peer(2)), mac(peer(3), node.self, SECRET)));
+        assertTrue(node.state.passiveView().contains(peer(2).id()));
+        node.outputs.clear();
+        node.input(new Input.PeerDisconnected(peer(3).id()));
+        assertTrue(node.events().contains(new GossipEvent.NeighborDown(peer(3).id())));
+        List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+        assertEquals(1, requests.size());
+        assertEquals(peer(2), requests.get(0).to());
+        assertEquals(Message.NeighborKind.REQUEST_HIGH, ((Message.Neighbor) requests.get(0).message()).kind());
+        assertEquals(500, node.delayOf(Timer.NeighborTimeout.class));
+        assertTrue(node.state.isPending(peer(2).id()));
+        assertFalse(node.state.passiveView().contains(peer(3).id()), "a crashed peer is not kept as a backup");
+
+        node.fire(new Timer.NeighborTimeout(peer(2).id()));
+        assertFalse(node.state.isPending(peer(2).id()));
+        assertFalse(node.state.passiveView().contains(peer(2).id()), "an unanswering peer is dropped");
+    }
+
+    @Test
+    void anAcceptCompletesAPendingNeighborRequest() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        node.receive(peer(3), new Message.ForwardJoin(peer(2), 3));
+        node.input(new Input.PeerDisconnected(peer(4).id()));
+        assertTrue(node.state.isPending(peer(2).id()));
+        node.receive(peer(2), new Message.Neighbor(peer(2), Message.NeighborKind.ACCEPT, mac(peer(2), node.self,
+                SECRET)));
+        assertTrue(node.state.activeView().contains(peer(2).id()));
+        assertFalse(node.state.isPending(peer(2).id()));
+    }
+
+    @Test
+    void disconnectAliveMovesThePeerToPassive() {
+        node.connect(peer(3));
+        node.receive(peer(3), new Message.Disconnect(true));
+        assertFalse(node.state.activeView().contains(peer(3).id()));
+        assertTrue(node.events().contains(new GossipEvent.NeighborDown(peer(3).id())));
+        // it is immediately asked back (the only passive peer) since the active view has room
+        assertTrue(node.state.isPending(peer(3).id()));
+    }
+
+    @Test
+    void shuffleTimerSendsOurselvesAndSamplesOfBothViewsOnAWalk() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        node.fire(new Timer.Shuffle());
+        List<Output.Send> shuffles = node.sendsOf(Message.Shuffle.class);
+        assertEquals(1, shuffles.size());
+        Message.Shuffle shuffle = (Message.Shuffle) shuffles.get(0).message();
+        assertEquals(node.self, shuffle.origin());
+        assertEquals(6, shuffle.ttl());
+        assertTrue(shuffle.peers().contains(node.self));
+        assertEquals(60_000, node.delayOf(Timer.Shuffle.class));
+    }
+
+    @Test
+    void shuffleAtTheEndOfItsWalkIsAnsweredToTheOriginAndIntegrated() {
+        node.connect(peer(3));
+        PeerInfo origin = peer(20);
+        List<PeerInfo> offered = List.of(peer(21), peer(22));
+        node.receive(peer(3), new Message.Shuffle(origin, offered, 0));
+        List<Output.Send> replies = node.sendsOf(Message.ShuffleReply.class);
+        assertEquals(1, replies.size());
+        assertEquals(origin, replies.get(0).to());
+        Message.ShuffleReply reply = (Message.ShuffleReply) replies.get(0).message();
+        assertTrue(new Admission(Harness.TOPIC, SECRET).verify(node.self.id(), origin.id(), reply.mac()));
+        assertTrue(node.state.passiveView().containsAll(Set.of(origin.id(), peer(21).id(), peer(22).id())));
+    }
+
+    @Test
+    void shuffleWithTtlLeftIsPassedToAnotherNeighbour() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        node.receive(peer(3), new Message.Shuffle(peer(20), List.of(peer(21)), 4));
+        List<Output.Send> forwards = node.sendsOf(Message.Shuffle.class);
+        assertEquals(peer(4), forwards.get(0).to());
+        assertEquals(3, ((Message.Shuffle) forwards.get(0).message()).ttl());
+        assertTrue(node.sendsOf(Message.ShuffleReply.class).isEmpty());
+    }
+
+    @Test
+    void shuffleReplyWithoutTheSecretIsIgnored() {
+        PeerInfo stranger = peer(30);
+        node.receive(stranger, new Message.ShuffleReply(stranger, List.of(peer(31)),
+                mac(stranger, node.self, Harness.filled(32, 1))));
+        assertTrue(node.state.passiveView().isEmpty());
+    }
+
+    @Test
+    void thePassiveViewStaysBounded() {
+        node.connect(peer(3));
+        for (int round = 0; round < 10; round++) {
+            List<PeerInfo> offered = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                offered.add(peer(40 + round * 10 + i));
+            }
+            node.receive(peer(3), new Message.Shuffle(peer(39), offered, 0));
+        }
+        assertEquals(30, node.state.passiveView().size());
+    }
+
+    @Test
+    void messagesFromPeersOutsideTheActiveViewAreDropped() {
+        PeerInfo stranger = peer(9);
+        node.receive(stranger, new Message.ForwardJoin(peer(2), 0));
+        node.receive(stranger, new Message.Graft(null, 0));
+        assertTrue(node.state.activeView().isEmpty());
+        assertTrue(node.sends().isEmpty());
+        assertEquals(2, node.state.stats().strangerDropped());
+    }
+
+    @Test
+    void quitTellsEveryNeighbour() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        node.input(new Input.Quit());
+        assertEquals(2, node.sendsOf(Message.Disconnect.class).size());
+        assertTrue(node.state.activeView().isEmpty());
+    }
+
+    @Test
+    void tooManyJoinPeersIsAClearError() {
+        List<PeerInfo> many = new ArrayList<>();
+        for (int i = 0; i < 65; i++) {
+            many.add(peer(i + 2));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> node.input(new Input.JoinPeers(many)));
+        assertTrue(e.getMessage().contains("at most 64"), e.getMessage());
+    }
+}

@@ -1,0 +1,300 @@
+package io.topictracker.engine.gossip.proto;
+
+import static io.topictracker.engine.gossip.proto.Harness.peer;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.MessageTooLargeException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One test per PlumTree rule (Epidemic Broadcast Trees, SRDS 2007) and per broadcast rule of ours. */
+class PlumTreeTest {
+    private final Harness node = Harness.plain(1);
+    private final PeerInfo a = peer(2);
+    private final PeerInfo b = peer(3);
+    private final PeerInfo c = peer(4);
+    private final PeerInfo author = peer(9);
+
+    private static byte[] text(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Gossip gossip(PeerInfo author, long seq, String payload, int round) {
+        return new Gossip(author.id(), seq, text(payload), new byte[0], round, false);
+    }
+
+    @Test
+    void newNeighboursStartEagerAndABroadcastGoesEagerlyToAll() {
+        node.connect(a);
+        node.connect(b);
+        assertEquals(Set.of(a.id(), b.id()), node.state.eagerPeers());
+        node.input(new Input.Broadcast(text("hello")));
+        List<Output.Send> sends = node.sendsOf(Gossip.class);
+        assertEquals(2, sends.size());
+        for (Output.Send send : sends) {
+            Gossip g = (Gossip) send.message();
+            assertEquals(0, g.round());
+            assertEquals(node.self.id(), g.author());
+        }
+        assertTrue(node.received().isEmpty(), "our own broadcast is not delivered to us");
+    }
+
+    @Test
+    void aNewMessageIsDeliveredWithAuthorAndSenderAndPushedOnOneHopFurther() {
+        node.connect(a);
+        node.connect(b);
+        node.connect(c);
+        node.receive(a, gossip(author, 1, "m", 2));
+        List<GossipEvent.Received> delivered = node.received();
+        assertEquals(1, delivered.size());
+        assertEquals(author.id(), delivered.get(0).author());
+        assertEquals(a.id(), delivered.get(0).deliveredFrom());
+        assertArrayEquals(text("m"), delivered.get(0).payload());
+        Set<PeerId> forwardedTo = new HashSet<>();
+        for (Output.Send send : node.sendsOf(Gossip.class)) {
+            assertEquals(3, ((Gossip) send.message()).round());
+            forwardedTo.add(send.to().id());
+        }
+        assertEquals(Set.of(b.id(), c.id()), forwardedTo, "never back to the sender");
+    }
+
+    @Test
+    void aDuplicatePrunesTheLinkItCameOn() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(a, gossip(author, 1, "m", 0));
+        node.outputs.clear();
+        node.receive(b, gossip(author, 1, "m", 0));
+        assertTrue(node.received().isEmpty());
+        List<Output.Send> prunes = node.sendsOf(Message.Prune.class);
+        assertEquals(1, prunes.size());
+        assertEquals(b, prunes.get(0).to());
+        assertTrue(node.state.lazyPeers().contains(b.id()));
+        assertFalse(node.state.eagerPeers().contains(b.id()));
+        assertEquals(1, node.state.stats().duplicatesDropped());
+    }
+
+    @Test
+    void aPruneMakesTheLinkLazySoItGetsBatchedIHavesInstead() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(b, new Message.Prune());
+        assertEquals(Set.of(b.id()), node.state.lazyPeers());
+        node.input(new Input.Broadcast(text("one")));
+        node.input(new Input.Broadcast(text("two")));
+        assertEquals(List.of(a.id(), a.id()), node.sendsOf(Gossip.class).stream().map(s -> s.to().id()).toList());
+        assertTrue(node.sendsOf(Message.IHave.class).isEmpty(), "IHaves wait for the dispatch timer");
+        assertEquals(5, node.delayOf(Timer.DispatchLazy.class));
+        assertEquals(1, node.scheduled().stream().filter(t -> t instanceof Timer.DispatchLazy).count());
+        node.outputs.clear();
+        node.fire(new Timer.DispatchLazy());
+        List<Output.Send> ihaves = node.sendsOf(Message.IHave.class);
+        assertEquals(1, ihaves.size());
+        assertEquals(b, ihaves.get(0).to());
+        assertEquals(2, ((Message.IHave) ihaves.get(0).message()).entries().size());
+    }
+
+    @Test
+    void aMissingAnnouncedMessageIsGraftedAfterTimeout1AndAgainAfterTimeout2() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(a, new Message.Prune());
+        node.receive(b, new Message.Prune());
+        Gossip missing = gossip(author, 5, "late", 1);
+        node.outputs.clear();
+        node.receive(a, new Message.IHave(List.of(new Message.IHaveEntry(missing.id(), 1))));
+        node.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(missing.id(), 2))));
+        assertEquals(1, node.scheduled().size(), "one graft timer per message");
+        assertEquals(80, node.delayOf(Timer.Graft.class));
+        node.outputs.clear();
+        node.fire(new Timer.Graft(missing.id()));
+        List<Output.Send> grafts = node.sendsOf(Message.Graft.class);
+        assertEquals(1, grafts.size());
+        assertEquals(a, grafts.get(0).to());
+        assertEquals(missing.id(), ((Message.Graft) grafts.get(0).message()).id());
+        assertTrue(node.state.eagerPeers().contains(a.id()), "a graft makes the link eager");
+        assertEquals(40, node.delayOf(Timer.Graft.class));
+        node.outputs.clear();
+        node.fire(new Timer.Graft(missing.id()));
+        assertEquals(b, node.sendsOf(Message.Graft.class).get(0).to());
+    }
+
+    @Test
+    void noGraftWhenTheMessageArrivesBeforeTheTimer() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(b, new Message.Prune());
+        Gossip message = gossip(author, 5, "m", 1);
+        node.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+        node.receive(a, message);
+        node.outputs.clear();
+        node.fire(new Timer.Graft(message.id()));
+        assertTrue(node.sendsOf(Message.Graft.class).isEmpty());
+    }
+
+    @Test
+    void anIHaveForAMessageWeHaveIsIgnored() {
+        node.connect(a);
+        node.connect(b);
+        Gossip message = gossip(author, 5, "m", 1);
+        node.receive(a, message);
+        node.outputs.clear();
+        node.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+        assertTrue(node.outputs.isEmpty());
+    }
+
+    @Test
+    void aGraftIsAnsweredFromTheCacheAndMakesTheLinkEager() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(b, new Message.Prune());
+        Gossip message = gossip(author, 5, "m", 1);
+        node.receive(a, message);
+        node.outputs.clear();
+        node.receive(b, new Message.Graft(message.id(), 1));
+        List<Output.Send> sends = node.sendsOf(Gossip.class);
+        assertEquals(1, sends.size());
+        assertEquals(b, sends.get(0).to());
+        assertEquals(message.id(), ((Gossip) sends.get(0).message()).id());
+        assertTrue(node.state.eagerPeers().contains(b.id()));
+    }
+
+    @Test
+    void aMuchShorterLazyPathReplacesTheEagerOne() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(b, new Message.Prune());
+        Gossip message = gossip(author, 5, "m", 10);
+        node.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 2))));
+        node.outputs.clear();
+        node.receive(a, message);
+        List<Output.Send> grafts = node.sendsOf(Message.Graft.class);
+        assertEquals(1, grafts.size());
+        assertEquals(b, grafts.get(0).to());
+        assertNull(((Message.Graft) grafts.get(0).message()).id(), "a tree repair, not a request for the payload");
+        assertEquals(a, node.sendsOf(Message.Prune.class).get(0).to());
+        assertTrue(node.state.eagerPeers().contains(b.id()));
+        assertTrue(node.state.lazyPeers().contains(a.id()));
+    }
+
+    @Test
+    void aSlightlyShorterLazyPathDoesNotChangeTheTree() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(b, new Message.Prune());
+        Gossip message = gossip(author, 5, "m", 8);
+        node.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 2))));
+        node.outputs.clear();
+        node.receive(a, message);
+        assertTrue(node.sendsOf(Message.Graft.class).isEmpty());
+        assertTrue(node.sendsOf(Message.Prune.class).isEmpty());
+    }
+
+    @Test
+    void theSamePayloadBroadcastTwiceIsDeliveredTwice() {
+        Harness sender = Harness.plain(9);
+        node.connect(sender.self);
+        sender.connect(node.self);
+        sender.input(new Input.Broadcast(text("same")));
+        sender.input(new Input.Broadcast(text("same")));
+        List<Output.Send> sent = sender.sendsOf(Gossip.class);
+        assertEquals(2, sent.size());
+        for (Output.Send send : sent) {
+            node.receive(sender.self, send.message());
+        }
+        assertEquals(2, node.received().size());
+        // ...while the very same message arriving twice is delivered once
+        node.receive(sender.self, sent.get(0).message());
+        assertEquals(2, node.received().size());
+    }
+
+    @Test
+    void messageIdsCoverAuthorSequenceAndPayload() {
+        MessageId base = Gossip.computeId(author.id(), 1, text("x"));
+        assertEquals(base, Gossip.computeId(author.id(), 1, text("x")));
+        assertFalse(base.equals(Gossip.computeId(author.id(), 2, text("x"))));
+        assertFalse(base.equals(Gossip.computeId(a.id(), 1, text("x"))));
+        assertFalse(base.equals(Gossip.computeId(author.id(), 1, text("y"))));
+    }
+
+    @Test
+    void anOverSizeBroadcastIsAnErrorAndNothingIsSent() {
+        node.connect(a);
+        byte[] tooBig = new byte[4097];
+        MessageTooLargeException e = assertThrows(MessageTooLargeException.class,
+                () -> node.input(new Input.Broadcast(tooBig)));
+        assertEquals(4097, e.size());
+        assertEquals(4096, e.limit());
+        assertTrue(node.outputs.isEmpty());
+        assertThrows(MessageTooLargeException.class, () -> node.input(new Input.BroadcastNeighbors(tooBig)));
+        node.input(new Input.Broadcast(new byte[4096]));
+        assertEquals(1, node.sendsOf(Gossip.class).size(), "exactly the maximum is fine");
+    }
+
+    @Test
+    void anOverSizeGossipFromThePeerIsDropped() {
+        node.connect(a);
+        node.receive(a, new Gossip(author.id(), 1, new byte[4097], new byte[0], 0, false));
+        assertTrue(node.received().isEmpty());
+    }
+
+    @Test
+    void aNeighboursOnlyBroadcastIsDeliveredButNotForwarded() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(a, new Gossip(author.id(), 1, text("n"), new byte[0], 0, true));
+        assertEquals(1, node.received().size());
+        assertTrue(node.received().get(0).neighborsOnly());
+        assertTrue(node.sendsOf(Gossip.class).isEmpty());
+    }
+
+    @Test
+    void idsAndPayloadsExpireAfterTheirRetention() {
+        node.connect(a);
+        node.receive(a, gossip(author, 1, "m", 0));
+        assertEquals(1, node.state.receivedIdCount());
+        assertEquals(1, node.state.cachedMessageCount());
+        node.now = 30_000;
+        node.fire(new Timer.EvictCaches());
+        assertEquals(0, node.state.cachedMessageCount(), "message cache: 30 s");
+        assertEquals(1, node.state.receivedIdCount());
+        node.now = 90_000;
+        node.fire(new Timer.EvictCaches());
+        assertEquals(0, node.state.receivedIdCount(), "message ids: 90 s");
+        assertEquals(1000, node.delayOf(Timer.EvictCaches.class));
+    }
+
+    @Test
+    void theIdCacheIsBoundedEvenWithinItsRetention() {
+        var config = io.topictracker.engine.gossip.GossipConfig.from(io.topictracker.api.ConfigTable.of("gossip",
+                java.util.Map.of("message_id_capacity", 10L, "message_cache_capacity", 5L,
+                        "verify_signatures", false)));
+        Harness small = new Harness(1, config, BroadcastAuth.none());
+        small.connect(a);
+        for (int i = 0; i < 50; i++) {
+            small.receive(a, gossip(author, i, "m", 0));
+        }
+        assertEquals(10, small.state.receivedIdCount());
+        assertEquals(5, small.state.cachedMessageCount());
+    }
+
+    @Test
+    void gossipRoundsAreSharedButIdsAreRecomputedFromContent() {
+        Gossip g = gossip(author, 1, "m", 0);
+        Gossip next = g.nextHop();
+        assertEquals(1, next.round());
+        assertSame(g.id(), next.id());
+    }
+}

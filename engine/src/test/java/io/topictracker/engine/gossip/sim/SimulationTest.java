@@ -1,0 +1,67 @@
+package io.topictracker.engine.gossip.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.engine.gossip.GossipConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** 100-node simulations held to at least iroh-gossip's own CI bounds. */
+class SimulationTest {
+    private static final int NODES = 100;
+    private static final long SEED = 20_261_124L;
+    private final Scenarios scenarios = new Scenarios(NODES, SEED,
+            GossipConfig.defaults().withVerifySignatures(false));
+
+    @Test
+    void singleSender() {
+        SimReport r = scenarios.singleSender(20);
+        System.out.println(r);
+        assertEquals(0, r.missed(), r.toString());
+        assertTrue(r.rmr() < 0.2, r.toString());
+        assertTrue(r.ldhMax() < 15, r.toString());
+    }
+
+    @Test
+    void randomSenders() {
+        SimReport r = scenarios.randomSenders(50);
+        System.out.println(r);
+        assertEquals(0, r.missed(), r.toString());
+        assertTrue(r.rmr() < 1, r.toString());
+        assertTrue(r.ldhMax() < 18, r.toString());
+    }
+
+    @Test
+    void allSendersAtOnce() {
+        SimReport r = scenarios.allSenders();
+        System.out.println(r);
+        assertEquals(0, r.missed(), r.toString());
+        assertTrue(r.rmr() < 3, r.toString());
+        assertTrue(r.ldhMax() < 30, r.toString());
+    }
+
+    @Test
+    void everySurvivorKeepsReceivingAfterHalfTheNodesCrash() {
+        SimReport r = scenarios.crashHalf(20);
+        System.out.println(r);
+        assertEquals(0, r.missed(), r.toString());
+        assertTrue(r.delivered() > 0, r.toString());
+    }
+
+    @Test
+    void bothHalvesWorkDuringASplitAndTheWholeAfterHealing() {
+        List<SimReport> r = scenarios.splitAndHeal(20);
+        System.out.println(r);
+        assertEquals(0, r.get(0).missed(), r.get(0).toString());
+        assertEquals(0, r.get(1).missed(), r.get(1).toString());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameResult() {
+        Scenarios small = new Scenarios(60, 7, GossipConfig.defaults().withVerifySignatures(false));
+        SimReport a = small.randomSenders(10);
+        SimReport b = small.randomSenders(10);
+        assertEquals(a.withoutWallTime(), b.withoutWallTime());
+    }
+}
