@@ -18,6 +18,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
+import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
@@ -25,12 +26,14 @@ import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,7 @@ public final class TcpTransport implements Transport {
 
     private final TransportContext context;
     private final TcpSettings settings;
+    private final BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
     private State state = State.NEW;
@@ -69,8 +73,15 @@ public final class TcpTransport implements Transport {
      * @param settings not null
      */
     public TcpTransport(TransportContext context, TcpSettings settings) {
+        this(context, settings, NodeCertificate::create);
+    }
+
+    /** For tests: {@code credentials} builds the certificate this node presents, e.g. a forged one. */
+    TcpTransport(TransportContext context, TcpSettings settings,
+            BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials) {
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
     }
 
     @Override
@@ -84,7 +95,7 @@ public final class TcpTransport implements Transport {
             return CompletableFuture.failedFuture(new IllegalStateException("tcp transport already " + state));
         }
         state = State.STARTING;
-        NodeCertificate credential = NodeCertificate.create(context.identity(), context.clock().instant());
+        NodeCertificate credential = credentials.apply(context.identity(), context.clock().instant());
         TlsContexts tls = TlsContexts.create(credential, context.signing());
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
