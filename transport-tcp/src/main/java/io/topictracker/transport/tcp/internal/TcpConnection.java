@@ -61,7 +61,8 @@ public final class TcpConnection implements Connection {
             return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.OVERLOADED,
                     "connection to " + remote.shortText() + " has more unsent data than its high water mark"));
         }
-        ByteBuf buffer = channel.alloc().buffer(Integer.BYTES + length);
+        // Heap, not direct: the JDK TLS engine encrypts from byte arrays; a direct buffer costs it an extra copy.
+        ByteBuf buffer = channel.alloc().heapBuffer(Integer.BYTES + length);
         buffer.writeInt(length);
         buffer.writeBytes(frame);
         CompletableFuture<Void> sent = new CompletableFuture<>();
