@@ -3,6 +3,7 @@ package io.topictracker.transport.tcp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -156,10 +157,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable thrown) {
-        Throwable root = thrown.getCause() instanceof TooLongFrameException ? thrown.getCause() : thrown;
-        if (root instanceof TooLongFrameException) {
+        if (thrown instanceof TooLongFrameException) {
             LOG.warn("closing connection {}: received a frame over the limit of {} bytes ({})",
-                    describe(ctx), maxFrameSize, root.getMessage());
+                    describe(ctx), maxFrameSize, thrown.getMessage());
+        } else if (thrown instanceof CorruptedFrameException) {
+            LOG.warn("closing connection {}: malformed frame ({})", describe(ctx), thrown.getMessage());
         } else {
             LOG.debug("closing connection {} after an error", describe(ctx), thrown);
         }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -61,7 +62,7 @@ public final class TcpTransport implements Transport {
     private final BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
-    private State state = State.NEW;
+    private volatile State state = State.NEW;
     private volatile Running running;
 
     /** What exists between start and close. */
@@ -202,7 +203,9 @@ public final class TcpTransport implements Transport {
         try {
             bootstrap.connect(target).addListener((ChannelFuture attempt) -> {
                 if (!attempt.isSuccess()) {
-                    connected.completeExceptionally(new TransportException(Reason.CONNECT_FAILED,
+                    Reason reason = attempt.cause() instanceof ConnectTimeoutException ? Reason.TIMEOUT
+                            : Reason.CONNECT_FAILED;
+                    connected.completeExceptionally(new TransportException(reason,
                             "could not connect to " + address + ": " + attempt.cause().getMessage(), attempt.cause()));
                     return;
                 }
