@@ -232,6 +232,7 @@ public final class TcpTransport implements Transport {
 
     private ChannelPipeline commonPipeline(Channel channel, SslHandler ssl) {
         ssl.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+        ssl.setCumulator(HeapCumulator.INSTANCE);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("tls", ssl);
         pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
