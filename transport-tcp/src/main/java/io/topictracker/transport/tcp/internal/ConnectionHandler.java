@@ -84,6 +84,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void handshakeDone(ChannelHandlerContext ctx, SslHandshakeCompletionEvent handshake) {
         if (!handshake.isSuccess()) {
+            IdentityMismatch mismatch = IdentityMismatch.find(handshake.cause());
+            if (mismatch != null) {
+                failConnect(Reason.IDENTITY_MISMATCH, mismatchMessage(ctx, mismatch.expected(), mismatch.proven()),
+                        handshake.cause());
+            }
             failConnect(Reason.HANDSHAKE_FAILED, "TLS handshake with " + ctx.channel().remoteAddress()
                     + " failed: " + handshake.cause(), handshake.cause());
             LOG.debug("TLS handshake with {} failed", ctx.channel().remoteAddress(), handshake.cause());
@@ -104,8 +109,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         connection = new TcpConnection(ctx.channel(), remote, maxFrameSize);
         if (expected != null) {
             if (!remote.equals(expected)) {
-                failConnect(Reason.IDENTITY_MISMATCH, "identity mismatch: expected " + expected + " but "
-                        + connection.remoteAddress() + " proved " + remote, null);
+                // Normally caught earlier by the trust manager; checked again here so the binding never rests on
+                // one check alone.
+                failConnect(Reason.IDENTITY_MISMATCH, mismatchMessage(ctx, expected, remote), null);
                 ctx.close();
             }
             // Otherwise wait for the acceptor's confirmation (Acceptance) before reporting success.
@@ -194,6 +200,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (connected != null && !connected.isDone()) {
             connected.completeExceptionally(new TransportException(reason, message, failure));
         }
+    }
+
+    private static String mismatchMessage(ChannelHandlerContext ctx, PeerId wanted, PeerId proven) {
+        java.net.InetSocketAddress far = (java.net.InetSocketAddress) ctx.channel().remoteAddress();
+        String where = far == null ? "the far end" : "tcp://" + far.getAddress().getHostAddress() + ":" + far.getPort();
+        return "identity mismatch: expected " + wanted + " but " + where + " proved " + proven;
     }
 
     private void recordCause(Throwable thrown) {

@@ -194,6 +194,8 @@ public final class TcpTransport implements Transport {
                     protected void initChannel(Channel channel) {
                         track(channel);
                         SslHandler ssl = run.tls().client().newHandler(channel.alloc());
+                        run.tls().trust().expect(ssl.engine(), expected);
+                        channel.closeFuture().addListener(closed -> run.tls().trust().forget(ssl.engine()));
                         ChannelPipeline pipeline = commonPipeline(channel, ssl);
                         pipeline.addBefore("frames", "acceptance", new Acceptance());
                         pipeline.addLast(ConnectionHandler.dialler(context.signing(), settings.maxFrameSize(),

@@ -18,8 +18,9 @@ import javax.net.ssl.SSLException;
  *
  * @param server for accepted connections, never null
  * @param client for dialled connections, never null
+ * @param trust the shared trust manager, where diallers register the identity they expect; never null
  */
-record TlsContexts(SslContext server, SslContext client) {
+record TlsContexts(SslContext server, SslContext client, PeerKeyTrustManager trust) {
     private static final String TLS13 = "TLSv1.3";
 
     static TlsContexts create(NodeCertificate credential, SigningProvider signing) {
@@ -40,7 +41,7 @@ record TlsContexts(SslContext server, SslContext client) {
                     // Peers are named by key, not host name: the trust manager checks the key instead.
                     .endpointIdentificationAlgorithm(null)
                     .build();
-            return new TlsContexts(server, client);
+            return new TlsContexts(server, client, trust);
         } catch (SSLException e) {
             throw new IllegalStateException("could not set up TLS 1.3 with Ed25519 on this JDK", e);
         }

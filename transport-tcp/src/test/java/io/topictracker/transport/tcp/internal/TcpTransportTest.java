@@ -63,6 +63,22 @@ class TcpTransportTest {
     }
 
     @Test
+    void aDiallerExpectingAnotherIdentityStopsBeforeRevealingItsOwn() {
+        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        Node client = start(SIGNING.generate(), NodeCertificate::create);
+        SigningKeyPair someoneElse = SIGNING.generate();
+
+        Throwable failure = Await.failure(
+                client.transport.connect(someoneElse.peerId(), server.address(), new Frames()), WAIT);
+
+        TransportException error = assertInstanceOf(TransportException.class, failure);
+        assertEquals(Reason.IDENTITY_MISMATCH, error.reason());
+        assertInstanceOf(IdentityMismatch.class, IdentityMismatch.find(error),
+                "refused inside the handshake by the trust manager, before the client's Certificate message");
+        assertTrue(server.accepted.isEmpty(), "the acceptor never learns the dialler's identity");
+    }
+
+    @Test
     void aDiallerWhoseCertificateIsNotSelfSignedByItsKeyIsRefusedAndNotAccepted() {
         Node server = start(SIGNING.generate(), NodeCertificate::create);
         SigningKeyPair other = SIGNING.generate();
