@@ -72,8 +72,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             handshakeDone(ctx, handshake);
         } else if (event == Acceptance.ACCEPTED) {
             if (connection != null && expected != null && connection.remote().equals(expected)) {
-                established = true;
-                connected.complete(connection);
+                if (connected.complete(connection)) {
+                    established = true;
+                } else {
+                    ctx.close(); // the connect already failed (timeout, transport closed): nobody owns this channel
+                }
             } else {
                 ctx.close();
             }

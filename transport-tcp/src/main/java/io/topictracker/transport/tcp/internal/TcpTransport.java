@@ -61,6 +61,7 @@ public final class TcpTransport implements Transport {
     private final TcpSettings settings;
     private final BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Connection>> connecting = ConcurrentHashMap.newKeySet();
 
     private volatile State state = State.NEW;
     private volatile Running running;
@@ -183,6 +184,13 @@ public final class TcpTransport implements Transport {
                     "cannot resolve host of " + address));
         }
         CompletableFuture<Connection> connected = new CompletableFuture<>();
+        connecting.add(connected);
+        connected.whenComplete((connection, failure) -> connecting.remove(connected));
+        if (state == State.CLOSED) {
+            // close() may have run after `running` was read; it would not have seen this future.
+            failClosed(connected);
+            return connected;
+        }
         Bootstrap bootstrap = new Bootstrap()
                 .group(run.group())
                 .channel(run.io().channel())
@@ -270,12 +278,19 @@ public final class TcpTransport implements Transport {
         if (run == null) {
             return;
         }
+        for (CompletableFuture<Connection> pending : connecting) {
+            failClosed(pending);
+        }
         run.server().close();
         for (Channel channel : channels) {
             channel.close();
         }
         shutdown(run.group());
         LOG.info("tcp transport {} closed", context.identity().peerId().shortText());
+    }
+
+    private static void failClosed(CompletableFuture<Connection> pending) {
+        pending.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while connecting"));
     }
 
     /** Shuts the event loops down and waits for them, unless called from one of them (which would deadlock). */
