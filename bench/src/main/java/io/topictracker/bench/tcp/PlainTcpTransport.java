@@ -19,7 +19,6 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.topictracker.api.PeerAddress;
@@ -28,6 +27,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.TransportException;
+import io.topictracker.transport.tcp.internal.FrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -101,7 +101,8 @@ public final class PlainTcpTransport implements AutoCloseable {
 
     private static void pipeline(Channel channel, Object unused) {
         channel.pipeline().addLast(new FlushConsolidationHandler(256, true));
-        channel.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME + 4, 0, 4, 0, 4, true));
+        // The transport's own frame decoder (an internal class, reachable on the class path) so both paths decode alike.
+        channel.pipeline().addLast(new FrameDecoder(MAX_FRAME));
     }
 
     @Override
@@ -124,11 +125,7 @@ public final class PlainTcpTransport implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object message) {
-            ByteBuf frame = (ByteBuf) message;
-            ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(copy);
-            frame.release();
-            listener.onFrame(connection, copy.flip());
+            listener.onFrame(connection, (ByteBuffer) message);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.topictracker.transport.tcp.internal;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -138,21 +137,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object message) {
-        ByteBuf frame = (ByteBuf) message;
+        if (!established) {
+            return; // cannot happen: frames follow the confirmation, which establishes first
+        }
         try {
-            if (!established) {
-                return; // cannot happen: frames follow the confirmation, which establishes first
-            }
-            ByteBuffer copy = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(copy);
-            copy.flip();
-            listener.onFrame(connection, copy);
+            listener.onFrame(connection, (ByteBuffer) message);
         } catch (RuntimeException e) {
             LOG.warn("listener for {} threw on a frame; closing the connection", connection, e);
             recordCause(e);
             ctx.close();
-        } finally {
-            frame.release();
         }
     }
 

@@ -11,7 +11,6 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -246,9 +245,7 @@ public final class TcpTransport implements Transport {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("tls", ssl);
         pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
-        // maxFrameLength counts the 4-byte header; failFast closes as soon as the length is read.
-        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(settings.maxFrameSize() + Integer.BYTES,
-                0, Integer.BYTES, 0, Integer.BYTES, true));
+        pipeline.addLast("frames", new FrameDecoder(settings.maxFrameSize()));
         return pipeline;
     }
 
