@@ -95,9 +95,15 @@ public final class TcpTransport implements Transport {
         if (state != State.NEW) {
             return CompletableFuture.failedFuture(new IllegalStateException("tcp transport already " + state));
         }
+        TlsContexts tls;
+        try {
+            NodeCertificate credential = credentials.apply(context.identity(), context.clock().instant());
+            tls = TlsContexts.create(credential, context.signing());
+        } catch (RuntimeException e) {
+            state = State.CLOSED;
+            return CompletableFuture.failedFuture(e);
+        }
         state = State.STARTING;
-        NodeCertificate credential = credentials.apply(context.identity(), context.clock().instant());
-        TlsContexts tls = TlsContexts.create(credential, context.signing());
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
