@@ -1,0 +1,58 @@
+package io.topictracker.transport.tcp.internal;
+
+import io.topictracker.api.ConfigTable;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The validated {@code [transport.tcp]} table. Immutable and thread-safe; no field is null.
+ *
+ * @param bindAddress the IP literal or host name to listen on; {@code 127.0.0.1} by default
+ * @param port the port to listen on, 0 for any free port
+ * @param maxFrameSize the largest frame payload in bytes, both for sending and receiving
+ * @param connectTimeout how long a TCP connect may take
+ * @param handshakeTimeout how long the TLS handshake plus the acceptance confirmation may take
+ * @param writeBufferLowWaterMark unsent bytes below which a connection is writable again
+ * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
+ * @param ioThreads event loop threads for this transport
+ */
+public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,
+        Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads) {
+
+    /** The default and largest frame sizes: 64 KiB by default, 16 MiB at most, so one frame never eats the heap. */
+    public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
+    public static final int LARGEST_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+
+    /** The keys this table may hold; anything else is a configuration error. */
+    public static final Set<String> KEYS = Set.of("bind_address", "port", "max_frame_size", "connect_timeout",
+            "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads");
+
+    /**
+     * Reads and checks the table.
+     *
+     * @param table the {@code [transport.tcp]} table, not null
+     * @return never null
+     * @throws io.topictracker.api.ConfigException naming the key for an unknown key or a bad value
+     */
+    public static TcpSettings from(ConfigTable table) {
+        table.requireKnownKeys(KEYS);
+        String bind = table.string("bind_address", "127.0.0.1");
+        if (bind.isBlank() || bind.length() > 253) {
+            throw table.error("bind_address", "expected an IP address or host name, got \"" + bind + "\"");
+        }
+        int port = table.integer("port", 0, 0, 65535);
+        int maxFrame = table.integer("max_frame_size", DEFAULT_MAX_FRAME_SIZE, 1, LARGEST_MAX_FRAME_SIZE);
+        Duration connect = table.duration("connect_timeout", Duration.ofSeconds(5), Duration.ofMillis(10),
+                Duration.ofMinutes(5));
+        Duration handshake = table.duration("handshake_timeout", Duration.ofSeconds(5), Duration.ofMillis(10),
+                Duration.ofMinutes(5));
+        int high = table.integer("write_buffer_high_water_mark", 1024 * 1024, 1024, 256 * 1024 * 1024);
+        int low = table.integer("write_buffer_low_water_mark", high / 2, 0, 256 * 1024 * 1024);
+        if (low >= high) {
+            throw table.error("write_buffer_low_water_mark",
+                    "must be below write_buffer_high_water_mark (" + high + "), got " + low);
+        }
+        int threads = table.integer("io_threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
+        return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads);
+    }
+}

@@ -1,0 +1,311 @@
+package io.topictracker.transport.tcp.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.api.transport.TransportException.Reason;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP transport: one listening socket, dialled and accepted connections, all on one Netty event loop group.
+ * Thread-safe.
+ *
+ * <p>Lifecycle: the constructor allocates nothing; {@link #start()} builds the node certificate and TLS contexts,
+ * creates the event loops (threads named {@code tt-tcp-<id>-…}) and binds; {@link #close()} closes every channel and
+ * waits (bounded) for the event loops to terminate, so no thread, channel or port remains.
+ *
+ * <p>Pipeline, head to tail: TLS ({@link SslHandler}); flush consolidation (batches flushes before TLS wraps them
+ * into records); on the dialler the {@link Acceptance} decoder; the length-prefix frame decoder (over-size length →
+ * connection closed, reason logged); {@link ConnectionHandler}.
+ */
+public final class TcpTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+    /** Flush at the latest after this many consolidated flushes, so a steady writer still sends promptly. */
+    private static final int FLUSHES_PER_BATCH = 256;
+
+    private enum State { NEW, STARTING, RUNNING, CLOSED }
+
+    private final TransportContext context;
+    private final TcpSettings settings;
+    private final BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials;
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Connection>> connecting = ConcurrentHashMap.newKeySet();
+
+    private volatile State state = State.NEW;
+    private volatile Running running;
+
+    /** What exists between start and close. */
+    private record Running(EventLoopGroup group, IoRuntime io, TlsContexts tls, Channel server,
+            PeerAddress localAddress) {}
+
+    /**
+     * @param context not null
+     * @param settings not null
+     */
+    public TcpTransport(TransportContext context, TcpSettings settings) {
+        this(context, settings, NodeCertificate::create);
+    }
+
+    /** For tests: {@code credentials} builds the certificate this node presents, e.g. a forged one. */
+    TcpTransport(TransportContext context, TcpSettings settings,
+            BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.credentials = Objects.requireNonNull(credentials, "credentials");
+    }
+
+    @Override
+    public String id() {
+        return "tcp";
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> start() {
+        if (state != State.NEW) {
+            return CompletableFuture.failedFuture(new IllegalStateException("tcp transport already " + state));
+        }
+        TlsContexts tls;
+        try {
+            NodeCertificate credential = credentials.apply(context.identity(), context.clock().instant());
+            tls = TlsContexts.create(credential, context.signing());
+        } catch (RuntimeException e) {
+            state = State.CLOSED;
+            return CompletableFuture.failedFuture(e);
+        }
+        state = State.STARTING;
+        IoRuntime io = IoRuntime.select();
+        PeerId self = context.identity().peerId();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
+                new DefaultThreadFactory("tt-tcp-" + self.shortText(), true), io.handlers());
+        ServerBootstrap server = new ServerBootstrap()
+                .group(group)
+                .channel(io.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        track(channel);
+                        SslHandler ssl = tls.server().newHandler(channel.alloc());
+                        ChannelPipeline pipeline = commonPipeline(channel, ssl);
+                        pipeline.addLast(ConnectionHandler.acceptor(context.signing(), settings.maxFrameSize(),
+                                context.inbound()));
+                    }
+                });
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        server.bind(settings.bindAddress(), settings.port()).addListener((ChannelFuture bound) -> {
+            if (!bound.isSuccess()) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                synchronized (this) {
+                    state = State.CLOSED;
+                }
+                started.completeExceptionally(new IllegalStateException("tcp transport could not bind "
+                        + settings.bindAddress() + ":" + settings.port() + ": " + bound.cause(), bound.cause()));
+                return;
+            }
+            InetSocketAddress local = (InetSocketAddress) bound.channel().localAddress();
+            String host = local.getAddress().isAnyLocalAddress() ? "127.0.0.1" : local.getAddress().getHostAddress();
+            PeerAddress address = PeerAddress.of("tcp", host, local.getPort());
+            boolean closedMeanwhile;
+            synchronized (this) {
+                closedMeanwhile = state == State.CLOSED;
+                if (!closedMeanwhile) {
+                    running = new Running(group, io, tls, bound.channel(), address);
+                    state = State.RUNNING;
+                }
+            }
+            if (closedMeanwhile) {
+                bound.channel().close();
+                shutdown(group);
+                started.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while starting"));
+                return;
+            }
+            LOG.info("tcp transport {} listening on {} using {}", self.shortText(), address, io.description());
+            started.complete(null);
+        });
+        return started;
+    }
+
+    @Override
+    public List<PeerAddress> localAddresses() {
+        Running run = running;
+        return run == null ? List.of() : List.of(run.localAddress());
+    }
+
+    @Override
+    public boolean handles(PeerAddress address) {
+        return address != null && "tcp".equals(address.transport());
+    }
+
+    @Override
+    public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address, ConnectionListener listener) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(listener, "listener");
+        if (!handles(address)) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.UNSUPPORTED_ADDRESS,
+                    "the tcp transport cannot dial " + address + ": only tcp:// addresses"));
+        }
+        Running run = running;
+        if (run == null) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.CLOSED,
+                    "tcp transport is not running (start it first; it cannot be used after close)"));
+        }
+        InetSocketAddress target = new InetSocketAddress(address.host(), address.port());
+        if (target.isUnresolved()) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.CONNECT_FAILED,
+                    "cannot resolve host of " + address));
+        }
+        CompletableFuture<Connection> connected = new CompletableFuture<>();
+        connecting.add(connected);
+        connected.whenComplete((connection, failure) -> connecting.remove(connected));
+        if (state == State.CLOSED) {
+            // close() may have run after `running` was read; it would not have seen this future.
+            failClosed(connected);
+            return connected;
+        }
+        Bootstrap bootstrap = new Bootstrap()
+                .group(run.group())
+                .channel(run.io().channel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        track(channel);
+                        SslHandler ssl = run.tls().client().newHandler(channel.alloc());
+                        run.tls().trust().expect(ssl.engine(), expected);
+                        channel.closeFuture().addListener(closed -> run.tls().trust().forget(ssl.engine()));
+                        ChannelPipeline pipeline = commonPipeline(channel, ssl);
+                        pipeline.addBefore("frames", "acceptance", new Acceptance());
+                        pipeline.addLast(ConnectionHandler.dialler(context.signing(), settings.maxFrameSize(),
+                                expected, connected, listener));
+                    }
+                });
+        try {
+            bootstrap.connect(target).addListener((ChannelFuture attempt) -> {
+                if (!attempt.isSuccess()) {
+                    Reason reason = attempt.cause() instanceof ConnectTimeoutException ? Reason.TIMEOUT
+                            : Reason.CONNECT_FAILED;
+                    connected.completeExceptionally(new TransportException(reason,
+                            "could not connect to " + address + ": " + attempt.cause().getMessage(), attempt.cause()));
+                    return;
+                }
+                armHandshakeTimeout(attempt.channel(), connected, address);
+            });
+        } catch (RuntimeException e) {
+            // The event loops were shut down between reading `running` and registering the channel.
+            connected.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport is closed", e));
+        }
+        return connected;
+    }
+
+    /** Bounds the TLS handshake plus the acceptance confirmation on the dialler's side. */
+    private void armHandshakeTimeout(Channel channel, CompletableFuture<Connection> connected, PeerAddress address) {
+        long millis = settings.handshakeTimeout().toMillis();
+        ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
+            if (connected.completeExceptionally(new TransportException(Reason.TIMEOUT, "no authenticated connection to "
+                    + address + " within " + millis + " ms (TLS handshake and acceptance)"))) {
+                channel.close();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+        connected.whenComplete((connection, failure) -> timer.cancel(false));
+    }
+
+    private ChannelPipeline commonPipeline(Channel channel, SslHandler ssl) {
+        ssl.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+        ssl.setCumulator(HeapCumulator.INSTANCE);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("tls", ssl);
+        pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
+        pipeline.addLast("frames", new FrameDecoder(settings.maxFrameSize()));
+        return pipeline;
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        return new WriteBufferWaterMark(settings.writeBufferLowWaterMark(), settings.writeBufferHighWaterMark());
+    }
+
+    private void track(Channel channel) {
+        channels.add(channel);
+        channel.closeFuture().addListener(closed -> channels.remove(channel));
+        if (running == null && state == State.CLOSED) {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        Running run;
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            run = running;
+            running = null;
+        }
+        if (run == null) {
+            return;
+        }
+        for (CompletableFuture<Connection> pending : connecting) {
+            failClosed(pending);
+        }
+        run.server().close();
+        for (Channel channel : channels) {
+            channel.close();
+        }
+        shutdown(run.group());
+        LOG.info("tcp transport {} closed", context.identity().peerId().shortText());
+    }
+
+    private static void failClosed(CompletableFuture<Connection> pending) {
+        pending.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while connecting"));
+    }
+
+    /** Shuts the event loops down and waits for them, unless called from one of them (which would deadlock). */
+    private static void shutdown(EventLoopGroup group) {
+        io.netty.util.concurrent.Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return;
+            }
+        }
+        if (!terminated.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+            LOG.warn("tcp transport event loops did not terminate within 10 s");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.topictracker.transport.tcp;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import io.topictracker.api.ConfigTable;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.tck.Await;
+import io.topictracker.tck.TransportContract;
+import io.topictracker.transport.tcp.internal.TcpConnection;
+import java.util.Map;
+
+/** Runs the transport contract against the TCP provider, with TLS, over 127.0.0.1. */
+class TcpTransportContractTest extends TransportContract {
+    private static final int MAX_FRAME = 64 * 1024;
+
+    @Override
+    protected TransportProvider provider() {
+        return new TcpTransportProvider();
+    }
+
+    @Override
+    protected SigningProvider signing() {
+        return new BouncyCastleEd25519Provider();
+    }
+
+    @Override
+    protected int maxFrameSize() {
+        return MAX_FRAME;
+    }
+
+    @Override
+    protected ConfigTable settings() {
+        return ConfigTable.of("transport.tcp", Map.of("bind_address", "127.0.0.1", "port", 0L,
+                "max_frame_size", (long) MAX_FRAME, "handshake_timeout", "15s", "io_threads", 1L));
+    }
+
+    @Override
+    protected void shutdownOutput(Connection connection) {
+        // A TCP FIN with no TLS close_notify first: the peer sees its input end while we could still read.
+        Await.result(toCompletable(((DuplexChannel) channel(connection)).shutdownOutput()), WAIT);
+    }
+
+    @Override
+    protected void abort(Connection connection) {
+        // SO_LINGER 0 makes close() send a reset instead of a FIN.
+        channel(connection).config().setOption(ChannelOption.SO_LINGER, 0);
+        channel(connection).close();
+    }
+
+    @Override
+    protected void sendOverLimitLength(Connection connection, int length) {
+        // Written inside the TLS stream below the frame layer, so the receiver's decoder sees the forged length.
+        channel(connection).writeAndFlush(Unpooled.buffer(4).writeInt(length));
+    }
+
+    private static io.netty.channel.Channel channel(Connection connection) {
+        return ((TcpConnection) connection).channel();
+    }
+
+    private static java.util.concurrent.CompletableFuture<Void> toCompletable(io.netty.channel.ChannelFuture future) {
+        java.util.concurrent.CompletableFuture<Void> result = new java.util.concurrent.CompletableFuture<>();
+        future.addListener(done -> {
+            if (done.isSuccess()) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(done.cause());
+            }
+        });
+        return result;
+    }
+}

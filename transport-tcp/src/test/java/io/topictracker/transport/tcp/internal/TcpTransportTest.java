@@ -1,0 +1,252 @@
+package io.topictracker.transport.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.ssl.SslHandler;
+import io.topictracker.api.ConfigTable;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.tck.Await;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** TCP-specific behaviour beyond the contract: TLS version and key type, forged certificates, backpressure. */
+class TcpTransportTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final SigningProvider SIGNING = new BouncyCastleEd25519Provider();
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final List<TcpTransport> transports = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        transports.forEach(TcpTransport::close);
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void negotiatesTls13WithEd25519CertificatesOnBothSides() throws Exception {
+        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        Node client = start(SIGNING.generate(), NodeCertificate::create);
+
+        TcpConnection connection = (TcpConnection) Await.result(
+                client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
+
+        var session = connection.channel().pipeline().get(SslHandler.class).engine().getSession();
+        assertEquals("TLSv1.3", session.getProtocol());
+        assertEquals("EdDSA", session.getPeerCertificates()[0].getPublicKey().getAlgorithm());
+        assertEquals("EdDSA", session.getLocalCertificates()[0].getPublicKey().getAlgorithm());
+        Connection accepted = server.accepted.poll();
+        assertTrue(accepted == null || accepted.remote().equals(client.keys.peerId()));
+    }
+
+    @Test
+    void aDiallerExpectingAnotherIdentityStopsBeforeRevealingItsOwn() {
+        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        Node client = start(SIGNING.generate(), NodeCertificate::create);
+        SigningKeyPair someoneElse = SIGNING.generate();
+
+        Throwable failure = Await.failure(
+                client.transport.connect(someoneElse.peerId(), server.address(), new Frames()), WAIT);
+
+        TransportException error = assertInstanceOf(TransportException.class, failure);
+        assertEquals(Reason.IDENTITY_MISMATCH, error.reason());
+        assertInstanceOf(IdentityMismatch.class, IdentityMismatch.find(error),
+                "refused inside the handshake by the trust manager, before the client's Certificate message");
+        assertTrue(server.accepted.isEmpty(), "the acceptor never learns the dialler's identity");
+    }
+
+    @Test
+    void aDiallerWhoseCertificateIsNotSelfSignedByItsKeyIsRefusedAndNotAccepted() {
+        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        SigningKeyPair other = SIGNING.generate();
+        // The dialler holds its key (so TLS CertificateVerify passes) but the certificate is signed by another key.
+        Node forger = start(SIGNING.generate(), (keys, now) ->
+                NodeCertificate.create(keys.publicKey(), other::sign, keys.seed(), now));
+
+        Throwable failure = Await.failure(
+                forger.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
+
+        assertEquals(Reason.HANDSHAKE_FAILED, assertInstanceOf(TransportException.class, failure).reason(),
+                failure.toString());
+        assertTrue(server.accepted.isEmpty(), "the acceptor hands no connection to the inbound handler");
+    }
+
+    @Test
+    void aDiallerClaimingSomeoneElsesKeyIsRefused() {
+        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        SigningKeyPair victim = SIGNING.generate();
+        // The certificate names the victim's key, but the dialler cannot sign TLS CertificateVerify with it.
+        Node impostor = start(SIGNING.generate(), (keys, now) ->
+                NodeCertificate.create(victim.publicKey(), victim::sign, keys.seed(), now));
+
+        Throwable failure = Await.failure(
+                impostor.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
+
+        assertEquals(Reason.HANDSHAKE_FAILED, assertInstanceOf(TransportException.class, failure).reason());
+        assertTrue(server.accepted.isEmpty(), "the acceptor hands no connection to the inbound handler");
+    }
+
+    @Test
+    void anAcceptorClaimingSomeoneElsesKeyIsRefusedByTheDialler() {
+        SigningKeyPair victim = SIGNING.generate();
+        Node impostor = start(SIGNING.generate(), (keys, now) ->
+                NodeCertificate.create(victim.publicKey(), victim::sign, keys.seed(), now));
+        Node client = start(SIGNING.generate(), NodeCertificate::create);
+
+        Throwable failure = Await.failure(
+                client.transport.connect(victim.peerId(), impostor.address(), new Frames()), WAIT);
+
+        assertEquals(Reason.HANDSHAKE_FAILED, assertInstanceOf(TransportException.class, failure).reason());
+    }
+
+    @Test
+    void sendIsRefusedAsOverloadedAboveTheHighWaterMarkAndResumesWhenWritable() {
+        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        Node client = start(SIGNING.generate(), NodeCertificate::create);
+        TcpConnection outbound = (TcpConnection) Await.result(
+                client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
+        TcpConnection inbound = (TcpConnection) Await.result(server.nextAccepted(), WAIT);
+        inbound.channel().config().setAutoRead(false); // the receiver stops reading: the sender's buffer fills
+
+        byte[] frame = new byte[16 * 1024];
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        CompletableFuture<Void> refused = null;
+        for (int i = 0; i < 100_000 && refused == null; i++) {
+            ByteBuffer payload = ByteBuffer.wrap(frame);
+            payload.putInt(0, i);
+            CompletableFuture<Void> sent = outbound.send(payload);
+            if (sent.isCompletedExceptionally()) {
+                refused = sent;
+            } else {
+                queued.add(sent);
+            }
+        }
+        assertTrue(refused != null, "the sender refused before 100000 frames of 16 KiB were queued");
+        Throwable failure = Await.failure(refused, WAIT);
+        assertEquals(Reason.OVERLOADED, assertInstanceOf(TransportException.class, failure).reason());
+        assertFalse(outbound.isWritable());
+        CompletableFuture<Void> writable = outbound.whenWritable();
+
+        inbound.channel().config().setAutoRead(true);
+
+        Await.result(writable, WAIT);
+        for (CompletableFuture<Void> sent : queued) {
+            Await.result(sent, WAIT);
+        }
+        Frames received = server.frames.get(inbound);
+        for (int i = 0; i < queued.size(); i++) {
+            assertEquals(i, received.next().getInt(0), "frames queued before the refusal arrive in order");
+        }
+    }
+
+    @Test
+    void unknownAndInconsistentSettingsAreRefusedNamingTheKey() {
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(io.topictracker.api.ConfigException.class,
+                () -> TcpSettings.from(ConfigTable.of("transport.tcp", Map.of("prot", 1L))));
+        assertTrue(unknown.getMessage().contains("transport.tcp.prot"), unknown.getMessage());
+        var marks = org.junit.jupiter.api.Assertions.assertThrows(io.topictracker.api.ConfigException.class,
+                () -> TcpSettings.from(ConfigTable.of("transport.tcp", Map.of(
+                        "write_buffer_high_water_mark", 4096L, "write_buffer_low_water_mark", 8192L))));
+        assertTrue(marks.getMessage().contains("write_buffer_low_water_mark"), marks.getMessage());
+        var size = org.junit.jupiter.api.Assertions.assertThrows(io.topictracker.api.ConfigException.class,
+                () -> TcpSettings.from(ConfigTable.of("transport.tcp", Map.of("max_frame_size", 0L))));
+        assertTrue(size.getMessage().contains("max_frame_size"), size.getMessage());
+        TcpSettings defaults = TcpSettings.from(ConfigTable.empty("transport.tcp"));
+        assertEquals("127.0.0.1", defaults.bindAddress());
+        assertEquals(0, defaults.port());
+        assertEquals(64 * 1024, defaults.maxFrameSize());
+    }
+
+    private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials) {
+        Node node = new Node(keys);
+        TransportContext context = new TransportContext(ConfigTable.empty("transport.tcp"), keys, SIGNING,
+                Clock.systemUTC(), scheduler, connection -> {
+                    Frames frames = new Frames();
+                    node.frames.put(connection, frames);
+                    node.accepted.add(connection);
+                    return frames;
+                });
+        TcpSettings settings = TcpSettings.from(ConfigTable.of("transport.tcp", Map.of(
+                "io_threads", 1L, "write_buffer_high_water_mark", 256L * 1024, "handshake_timeout", "15s")));
+        node.transport = new TcpTransport(context, settings, credentials);
+        transports.add(node.transport);
+        Await.result(node.transport.start(), WAIT);
+        return node;
+    }
+
+    /** A started transport and what it accepted. */
+    private static final class Node {
+        final SigningKeyPair keys;
+        final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
+        final Map<Connection, Frames> frames = new java.util.concurrent.ConcurrentHashMap<>();
+        TcpTransport transport;
+
+        Node(SigningKeyPair keys) {
+            this.keys = keys;
+        }
+
+        io.topictracker.api.PeerAddress address() {
+            return transport.localAddresses().get(0);
+        }
+
+        CompletableFuture<Connection> nextAccepted() {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return accepted.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    /** Collects frames. */
+    private static final class Frames implements ConnectionListener {
+        private final BlockingQueue<ByteBuffer> frames = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onFrame(Connection connection, ByteBuffer frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public void onClosed(Connection connection, Throwable cause) {}
+
+        ByteBuffer next() {
+            try {
+                ByteBuffer frame = frames.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (frame == null) {
+                    throw new AssertionError("no frame within " + WAIT.toMillis() + " ms");
+                }
+                return frame;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
