@@ -1,0 +1,61 @@
+package io.topictracker.transport.quic;
+
+import io.topictracker.api.signing.SigningProvider;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Trusts a peer certificate exactly when {@link PeerCertificates#identityOf} accepts it: there is no certificate
+ * authority, the Ed25519 key is the identity. Whether it is the <em>expected</em> identity is checked per connection
+ * once the handshake completes. Stateless and thread-safe; called by BoringSSL's verify callback.
+ */
+final class PeerTrustManager extends X509ExtendedTrustManager {
+    private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
+
+    private final SigningProvider signing;
+
+    /** @param signing verifies self-signatures, not null */
+    PeerTrustManager(SigningProvider signing) {
+        this.signing = signing;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        PeerCertificates.identityOf(chain, signing);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        PeerCertificates.identityOf(chain, signing);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        PeerCertificates.identityOf(chain, signing);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        PeerCertificates.identityOf(chain, signing);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        PeerCertificates.identityOf(chain, signing);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        PeerCertificates.identityOf(chain, signing);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return NO_ISSUERS;
+    }
+}

@@ -1,0 +1,319 @@
+package io.topictracker.transport.quic;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.api.transport.TransportException.Reason;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated QUIC connection and its one bidirectional stream, which carries every frame (one stream keeps
+ * the API's promise that frames arrive in the order sent, across topics; QUIC streams are ordered only within
+ * themselves, RFC 9000 §2.2).
+ *
+ * <p>Threading: public methods are thread-safe; the {@code on*} methods are called by the stream's handler on the
+ * connection's event loop, where all state changes happen, so listener calls are serial.
+ *
+ * <p>Orderly close (both sides see every frame sent before it): the closing side flushes and ends its half of the
+ * stream (FIN); the other side, on reading that FIN, ends its own half; whichever side has then both sent and received
+ * a FIN closes the connection with application error 0 (RFC 9000 §10.2). A close that does not finish within the
+ * grace period is forced.
+ */
+final class QuicConnection implements Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
+
+    /** Application error codes in CONNECTION_CLOSE (RFC 9000 §20.2 leaves their meaning to the application). */
+    static final int NO_ERROR = 0;
+    static final int PROTOCOL_VIOLATION = 1;
+    static final int IDENTITY_REJECTED = 2;
+
+    private final QuicChannel channel;
+    private final QuicStreamChannel stream;
+    private final EventLoop loop;
+    private final PeerId remote;
+    private final PeerAddress remoteAddress;
+    private final int maxFrameSize;
+    private final Duration closeGrace;
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicReference<CompletableFuture<Void>> writable = new AtomicReference<>();
+
+    // Event-loop state.
+    private ConnectionListener listener;
+    private boolean sentFin;
+    private boolean receivedFin;
+    private Throwable closeCause;
+    private boolean closedReported;
+    private long lastWriteNanos = System.nanoTime();
+    private ScheduledFuture<?> keepAliveTask;
+
+    /**
+     * @param channel the established, authenticated connection, not null
+     * @param stream its one stream, not null
+     * @param remote the identity the far end proved, not null
+     * @param remoteAddress where the far end is, not null
+     * @param maxFrameSize the largest frame either way
+     * @param highWaterMark unsent bytes above which {@link #send} refuses with OVERLOADED
+     * @param closeGrace how long an orderly close may take before it is forced, not null
+     */
+    QuicConnection(QuicChannel channel, QuicStreamChannel stream, PeerId remote, PeerAddress remoteAddress,
+            int maxFrameSize, int highWaterMark, Duration closeGrace) {
+        this.channel = channel;
+        this.stream = stream;
+        this.loop = channel.eventLoop();
+        this.remote = remote;
+        this.remoteAddress = remoteAddress;
+        this.maxFrameSize = maxFrameSize;
+        this.closeGrace = closeGrace;
+        stream.config().setWriteBufferWaterMark(new WriteBufferWaterMark(highWaterMark / 2, highWaterMark));
+        channel.closeFuture().addListener(f -> onChannelClosed());
+    }
+
+    /**
+     * Starts delivering frames to {@code listener} and sending keep-alives. Called once, on the event loop, before any
+     * frame can arrive.
+     *
+     * @param listener not null
+     * @param keepAliveInterval zero for none
+     */
+    void start(ConnectionListener listener, Duration keepAliveInterval) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        if (!keepAliveInterval.isZero()) {
+            long nanos = keepAliveInterval.toNanos();
+            keepAliveTask = loop.scheduleAtFixedRate(() -> keepAlive(nanos), nanos, nanos, TimeUnit.NANOSECONDS);
+        }
+        if (!channel.isActive()) {
+            onChannelClosed();
+        }
+    }
+
+    @Override
+    public PeerId remote() {
+        return remote;
+    }
+
+    @Override
+    public PeerAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public CompletableFuture<Void> send(ByteBuffer frame) {
+        Objects.requireNonNull(frame, "frame");
+        if (frame.remaining() > maxFrameSize) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.FRAME_TOO_LARGE,
+                    "frame of " + frame.remaining() + " bytes is over the maximum of " + maxFrameSize));
+        }
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        if (!stream.isWritable()) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.OVERLOADED,
+                    "too much unsent data to " + remote.shortText() + "; wait for whenWritable()"));
+        }
+        lastWriteNanos = System.nanoTime();
+        return toCompletable(stream.writeAndFlush(Records.dataRecord(stream.alloc(), frame)));
+    }
+
+    /** Writes an internal record (ACCEPTED); on the event loop. */
+    ChannelFuture sendControl(int control) {
+        lastWriteNanos = System.nanoTime();
+        return stream.writeAndFlush(Records.controlRecord(stream.alloc(), control));
+    }
+
+    @Override
+    public boolean isWritable() {
+        return isOpen() && stream.isWritable();
+    }
+
+    @Override
+    public CompletableFuture<Void> whenWritable() {
+        if (isWritable() || !isOpen()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> waiter = writable.updateAndGet(f -> f == null || f.isDone() ? new CompletableFuture<>() : f);
+        // The stream may have drained between the check above and publishing the waiter.
+        if (isWritable() || !isOpen()) {
+            waiter.complete(null);
+        }
+        return waiter;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closing.get() && channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        if (closing.compareAndSet(false, true)) {
+            loop.execute(this::finishSending);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    /** Closes at once with an error the far end is told of; on any thread. */
+    void abort(int errorCode, String reason, Throwable cause) {
+        closing.set(true);
+        loop.execute(() -> {
+            if (closeCause == null) {
+                closeCause = cause;
+            }
+            channel.close(true, errorCode, Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
+        });
+    }
+
+    // ---- called by the stream handler, on the event loop ----
+
+    void onFrame(ByteBuffer frame) {
+        if (listener != null && !closedReported) {
+            listener.onFrame(this, frame);
+        }
+    }
+
+    void onWritabilityChanged() {
+        if (stream.isWritable()) {
+            CompletableFuture<Void> waiter = writable.getAndSet(null);
+            if (waiter != null) {
+                waiter.complete(null);
+            }
+        }
+    }
+
+    /** The far end finished its half of the stream: every frame it sent has been delivered. */
+    void onPeerFinished() {
+        receivedFin = true;
+        closing.set(true);
+        if (!sentFin) {
+            finishSending();
+        }
+        closeIfBothFinished();
+    }
+
+    /** The stream failed (for example an over-size frame): tell the far end why and close. */
+    void onStreamError(Throwable error) {
+        Throwable cause = error instanceof io.netty.handler.codec.DecoderException && error.getCause() != null
+                ? error.getCause() : error;
+        LOG.warn("closing QUIC connection to {} at {}: {}", remote.shortText(), remoteAddress, cause.getMessage());
+        int code = cause instanceof TransportException ? PROTOCOL_VIOLATION : NO_ERROR;
+        abort(code, String.valueOf(cause.getMessage()), cause);
+    }
+
+    /** The far end closed the connection; remembers why unless we already know. */
+    void onPeerClosed(QuicConnectionCloseEvent event) {
+        if (closeCause == null && (event.isTlsError() || event.error() != NO_ERROR)) {
+            closeCause = new TransportException(Reason.CLOSED, "peer closed the connection: "
+                    + QuicCloseReasons.describe(event));
+        }
+    }
+
+    private void finishSending() {
+        if (sentFin) {
+            return;
+        }
+        sentFin = true;
+        if (!channel.isActive()) {
+            return;
+        }
+        // An empty write completes after everything queued before it, so the FIN follows the last frame.
+        stream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> stream.shutdownOutput());
+        loop.schedule(() -> {
+            if (channel.isActive()) {
+                LOG.debug("orderly close to {} took over {}; forcing it", remote.shortText(), closeGrace);
+                channel.close(true, NO_ERROR, Unpooled.EMPTY_BUFFER);
+            }
+        }, closeGrace.toNanos(), TimeUnit.NANOSECONDS);
+        closeIfBothFinished();
+    }
+
+    private void closeIfBothFinished() {
+        if (sentFin && receivedFin && channel.isActive()) {
+            channel.close(true, NO_ERROR, Unpooled.EMPTY_BUFFER);
+        }
+    }
+
+    private void keepAlive(long intervalNanos) {
+        if (channel.isActive() && !closing.get() && System.nanoTime() - lastWriteNanos >= intervalNanos / 2) {
+            sendControl(Records.KEEP_ALIVE);
+        }
+    }
+
+    private void onChannelClosed() {
+        if (!loop.inEventLoop()) {
+            loop.execute(this::onChannelClosed);
+            return;
+        }
+        closing.set(true);
+        if (listener == null || closedReported) {
+            // Not started yet: start() reports the close once the listener is known.
+            return;
+        }
+        closedReported = true;
+        if (keepAliveTask != null) {
+            keepAliveTask.cancel(false);
+        }
+        Throwable cause = closeCause;
+        if (cause == null && channel.isTimedOut()) {
+            cause = new TransportException(Reason.TIMEOUT, "QUIC connection to " + remote.shortText()
+                    + " was idle past its idle timeout");
+        }
+        CompletableFuture<Void> waiter = writable.getAndSet(null);
+        if (waiter != null) {
+            waiter.complete(null);
+        }
+        try {
+            listener.onClosed(this, cause);
+        } catch (RuntimeException e) {
+            LOG.warn("connection listener failed in onClosed for {}", remote.shortText(), e);
+        } finally {
+            closeFuture.complete(null);
+        }
+    }
+
+    private TransportException closedException() {
+        return new TransportException(Reason.CLOSED, "connection to " + remote.shortText() + " is closed");
+    }
+
+    private CompletableFuture<Void> toCompletable(ChannelFuture future) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(isOpen() || f.cause() instanceof TransportException ? f.cause()
+                        : new TransportException(Reason.CLOSED, "connection to " + remote.shortText()
+                                + " closed before the frame was sent", f.cause()));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "QuicConnection[" + remote.shortText() + " @ " + remoteAddress + "]";
+    }
+}
