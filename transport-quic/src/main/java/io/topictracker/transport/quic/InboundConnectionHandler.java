@@ -65,7 +65,10 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
             if (handshake.isSuccess()) {
                 accept((QuicChannel) ctx.channel());
             } else {
-                LOG.debug("QUIC handshake from {} failed: {}", ctx.channel().remoteAddress(), handshake.cause().toString());
+                // quiche has already dropped the connection at this point, without a CONNECTION_CLOSE the client
+                // could read; the client learns of the refusal from its handshake timeout (see OutboundAttempt).
+                LOG.info("refused QUIC connection from {}: handshake failed: {}",
+                        ((QuicChannel) ctx.channel()).remoteSocketAddress(), handshake.cause().getMessage());
             }
         } else if (event instanceof QuicConnectionCloseEvent close && connection != null) {
             connection.onPeerClosed(close);

@@ -59,6 +59,14 @@ final class NodeCredentials {
      * @throws IllegalStateException if the JDK cannot read back what was built (no Ed25519 support)
      */
     static NodeCredentials create(SigningKeyPair identity, Instant now) {
+        return create(identity, identity, now);
+    }
+
+    /**
+     * Credentials for {@code identity} whose certificate is signed by {@code issuer}: the same key in production;
+     * another key only in tests, to prove peers refuse a certificate that is not self-signed.
+     */
+    static NodeCredentials create(SigningKeyPair identity, SigningKeyPair issuer, Instant now) {
         byte[] publicKey = identity.publicKey();
         AlgorithmIdentifier ed25519 = new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519);
         X500Name name = new X500Name("CN=" + identity.peerId());
@@ -67,7 +75,7 @@ final class NodeCredentials {
                 // 9999-12-31T23:59:59Z: "no well-defined expiration date" (RFC 5280 §4.1.2.5); the key is the identity.
                 Date.from(Instant.parse("9999-12-31T23:59:59Z")),
                 name, new SubjectPublicKeyInfo(ed25519, publicKey));
-        X509CertificateHolder holder = builder.build(new IdentitySigner(identity, ed25519));
+        X509CertificateHolder holder = builder.build(new IdentitySigner(issuer, ed25519));
         byte[] seed = identity.seed();
         byte[] pkcs8 = Arrays.copyOf(PKCS8_V1_ED25519_PREFIX, PKCS8_V1_ED25519_PREFIX.length + seed.length);
         System.arraycopy(seed, 0, pkcs8, PKCS8_V1_ED25519_PREFIX.length, seed.length);

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -43,6 +44,9 @@ final class OutboundAttempt {
     private QuicChannel channel;
     private QuicStreamChannel stream;
     private StreamHandler streamHandler;
+    private QuicConnection connection;
+    /** The connection being set up, known as soon as its handler is added. */
+    private QuicChannel pending;
     private ScheduledFuture<?> timer;
     private String peerCloseReason;
     private boolean handshakeDone;
@@ -65,21 +69,30 @@ final class OutboundAttempt {
     ChannelHandler channelHandler() {
         return new ChannelInboundHandlerAdapter() {
             @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-                if (event instanceof QuicConnectionCloseEvent close) {
-                    peerCloseReason = QuicCloseReasons.describe(close);
-                }
-                ctx.fireUserEventTriggered(event);
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                pending = (QuicChannel) ctx.channel();
+                // The close future, not channelInactive: a connection the server refuses during the handshake never
+                // becomes active on this side, and Netty does not fail the connect future for it.
+                ctx.channel().closeFuture().addListener(f -> closedEarly());
             }
 
             @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                String why = peerCloseReason == null ? "" : " (" + peerCloseReason + ")";
-                fail(new TransportException(Reason.HANDSHAKE_FAILED, "QUIC connection to " + address
-                        + " closed before the server accepted us" + why));
-                ctx.fireChannelInactive();
+            public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                if (event instanceof QuicConnectionCloseEvent close) {
+                    peerCloseReason = QuicCloseReasons.describe(close);
+                    if (connection != null) {
+                        connection.onPeerClosed(close);
+                    }
+                }
+                ctx.fireUserEventTriggered(event);
             }
         };
+    }
+
+    private void closedEarly() {
+        String why = peerCloseReason == null ? "" : " (" + peerCloseReason + ")";
+        fail(new TransportException(Reason.HANDSHAKE_FAILED, "QUIC connection to " + address
+                + " closed before the server accepted us" + why));
     }
 
     /** @return the handler for streams the server opens: the first is the connection's stream, any other is refused */
@@ -101,14 +114,41 @@ final class OutboundAttempt {
     /** Starts the attempt's clock; on the event loop. */
     void started(io.netty.channel.EventLoop loop) {
         long nanos = factory.settings().handshakeTimeout().toNanos();
-        timer = loop.schedule(() -> {
-            if (fail(new TransportException(Reason.TIMEOUT, "no accepted QUIC connection to " + address + " within "
-                    + factory.settings().handshakeTimeout().toMillis() + " ms"
-                    + (handshakeDone ? " (handshake done, no acceptance)" : " (no completed handshake)")))
-                    && channel != null) {
-                channel.close();
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(this::timedOut, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The attempt ran out of time. Which reason: a server that refuses our certificate drops the connection without a
+     * word we can read (seen with quiche), so if packets came back but no handshake completed, it was the handshake
+     * that failed; if nothing came back, the address could not be reached (UDP has no connection refusal); if the
+     * handshake completed, the server never accepted us.
+     */
+    private void timedOut() {
+        if (result.isDone()) {
+            return;
+        }
+        String limit = " within " + factory.settings().handshakeTimeout().toMillis() + " ms";
+        if (handshakeDone || pending == null) {
+            fail(new TransportException(Reason.TIMEOUT, "QUIC peer at " + address
+                    + " completed the handshake but did not accept us" + limit));
+            closeChannel();
+            return;
+        }
+        pending.collectStats().addListener(f -> {
+            boolean answered = f.isSuccess() && ((QuicConnectionStats) f.getNow()).recv() > 0;
+            fail(answered
+                    ? new TransportException(Reason.HANDSHAKE_FAILED, "QUIC peer at " + address
+                            + " answered but did not complete the handshake" + limit
+                            + "; it probably refused our certificate")
+                    : new TransportException(Reason.CONNECT_FAILED, "no answer from " + address + limit));
+            closeChannel();
+        });
+    }
+
+    private void closeChannel() {
+        if (pending != null) {
+            pending.close();
+        }
     }
 
     /** The QUIC handshake finished (or failed); on the event loop. */
@@ -153,7 +193,7 @@ final class OutboundAttempt {
             }
             return;
         }
-        QuicConnection connection = factory.create(channel, accepted, expected, address);
+        connection = factory.create(channel, accepted, expected, address);
         streamHandler.attach(connection);
         registry.accept(connection);
         connection.start(listener, factory.settings().keepAliveInterval());

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -22,6 +21,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +57,12 @@ final class QuicConnection implements Connection {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicReference<CompletableFuture<Void>> writable = new AtomicReference<>();
+    /**
+     * Bytes handed to {@link #send} that the stream has not yet taken. Counted here rather than read from the stream's
+     * writability, which follows quiche's momentary send capacity (congestion and flow control), not our queue.
+     */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final long highWaterMark;
 
     // Event-loop state.
     private ConnectionListener listener;
@@ -85,7 +91,7 @@ final class QuicConnection implements Connection {
         this.remoteAddress = remoteAddress;
         this.maxFrameSize = maxFrameSize;
         this.closeGrace = closeGrace;
-        stream.config().setWriteBufferWaterMark(new WriteBufferWaterMark(highWaterMark / 2, highWaterMark));
+        this.highWaterMark = highWaterMark;
         channel.closeFuture().addListener(f -> onChannelClosed());
     }
 
@@ -127,12 +133,26 @@ final class QuicConnection implements Connection {
         if (!isOpen()) {
             return CompletableFuture.failedFuture(closedException());
         }
-        if (!stream.isWritable()) {
-            return CompletableFuture.failedFuture(new TransportException(Reason.OVERLOADED,
-                    "too much unsent data to " + remote.shortText() + "; wait for whenWritable()"));
+        if (queuedBytes.get() > highWaterMark) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.OVERLOADED, "over "
+                    + highWaterMark + " bytes unsent to " + remote.shortText() + "; wait for whenWritable()"));
         }
+        long size = Records.HEADER_LENGTH + (long) frame.remaining();
+        queuedBytes.addAndGet(size);
         lastWriteNanos = System.nanoTime();
-        return toCompletable(stream.writeAndFlush(Records.dataRecord(stream.alloc(), frame)));
+        ChannelFuture written = stream.writeAndFlush(Records.dataRecord(stream.alloc(), frame));
+        written.addListener(f -> taken(size));
+        return toCompletable(written);
+    }
+
+    /** The stream took {@code size} bytes (or dropped them on close): wake a writer waiting below half the mark. */
+    private void taken(long size) {
+        if (queuedBytes.addAndGet(-size) <= highWaterMark / 2) {
+            CompletableFuture<Void> waiter = writable.getAndSet(null);
+            if (waiter != null) {
+                waiter.complete(null);
+            }
+        }
     }
 
     /** Writes an internal record (ACCEPTED); on the event loop. */
@@ -143,7 +163,7 @@ final class QuicConnection implements Connection {
 
     @Override
     public boolean isWritable() {
-        return isOpen() && stream.isWritable();
+        return isOpen() && queuedBytes.get() <= highWaterMark;
     }
 
     @Override
@@ -192,15 +212,6 @@ final class QuicConnection implements Connection {
     void onFrame(ByteBuffer frame) {
         if (listener != null && !closedReported) {
             listener.onFrame(this, frame);
-        }
-    }
-
-    void onWritabilityChanged() {
-        if (stream.isWritable()) {
-            CompletableFuture<Void> waiter = writable.getAndSet(null);
-            if (waiter != null) {
-                waiter.complete(null);
-            }
         }
     }
 

@@ -62,6 +62,7 @@ final class QuicTransport implements Transport {
     private final QuicSettings settings;
     private final Availability availability;
     private final ConnectionFactory factory;
+    private final CredentialsSource credentials;
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<OutboundAttempt> attempts = ConcurrentHashMap.newKeySet();
 
@@ -79,6 +80,13 @@ final class QuicTransport implements Transport {
      * @param availability whether the native library loaded; an unavailable transport fails {@link #start()}
      */
     QuicTransport(TransportContext context, QuicSettings settings, Availability availability) {
+        this(context, settings, availability, NodeCredentials::create);
+    }
+
+    /** As above, with the credentials made by {@code credentials} (tests forge bad ones). */
+    QuicTransport(TransportContext context, QuicSettings settings, Availability availability,
+            CredentialsSource credentials) {
+        this.credentials = credentials;
         this.context = context;
         this.settings = settings;
         this.availability = availability;
@@ -107,9 +115,9 @@ final class QuicTransport implements Transport {
                 return started;
             }
             try {
-                NodeCredentials credentials = NodeCredentials.create(context.identity(), context.clock().instant());
-                QuicSslContext serverTls = QuicTls.server(credentials, context.signing());
-                QuicSslContext clientTls = QuicTls.client(credentials, context.signing());
+                NodeCredentials node = this.credentials.create(context.identity(), context.clock().instant());
+                QuicSslContext serverTls = QuicTls.server(node, context.signing());
+                QuicSslContext clientTls = QuicTls.client(node, context.signing());
                 group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tt-quic", true),
                         NioIoHandler.newFactory());
                 bind(serverTls, clientTls);

@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class RecordDecoder extends ByteToMessageDecoder {
     private final int maxFrameSize;
+    /** Set after a fatal record: the stream is being closed and nothing after it may be delivered. */
+    private boolean failed;
 
     /** @param maxFrameSize the largest payload accepted, at least 1 */
     RecordDecoder(int maxFrameSize) {
@@ -23,6 +25,10 @@ final class RecordDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= Records.HEADER_LENGTH) {
             int header = in.getInt(in.readerIndex());
             if (header == Records.KEEP_ALIVE) {
@@ -37,6 +43,7 @@ final class RecordDecoder extends ByteToMessageDecoder {
             long length = Integer.toUnsignedLong(header);
             if (length > maxFrameSize) {
                 in.skipBytes(in.readableBytes());
+                failed = true;
                 throw new TransportException(TransportException.Reason.FRAME_TOO_LARGE,
                         "peer sent a frame of " + length + " bytes; the maximum is " + maxFrameSize);
             }

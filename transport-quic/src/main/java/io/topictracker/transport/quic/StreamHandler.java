@@ -62,14 +62,6 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (connection != null) {
-            connection.onWritabilityChanged();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (connection != null) {
             connection.onStreamError(cause);
