@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
@@ -34,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: public methods are thread-safe; the {@code on*} methods are called by the stream's handler on the
  * connection's event loop, where all state changes happen, so listener calls are serial.
  *
- * <p>Orderly close (both sides see every frame sent before it): the closing side flushes and ends its half of the
- * stream (FIN); the other side, on reading that FIN, ends its own half; whichever side has then both sent and received
- * a FIN closes the connection with application error 0 (RFC 9000 §10.2). A close that does not finish within the
- * grace period is forced.
+ * <p>Orderly close (both sides see every frame sent before it): the closing side ends its half of the stream with a
+ * FIN behind its last frame; the other side, on reading that FIN, ends its own half the same way; the side that
+ * finished first, on reading the second FIN, closes the connection with application error 0 (RFC 9000 §10.2). The
+ * connection is closed only when nothing is in flight either way, because a CONNECTION_CLOSE discards unsent stream
+ * data. A close that does not finish within the grace period is forced.
  */
 final class QuicConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
@@ -70,7 +72,7 @@ final class QuicConnection implements Connection {
     private boolean receivedFin;
     private Throwable closeCause;
     private boolean closedReported;
-    private long lastWriteNanos = System.nanoTime();
+    private volatile long lastWriteNanos = System.nanoTime();
     private ScheduledFuture<?> keepAliveTask;
 
     /**
@@ -155,7 +157,7 @@ final class QuicConnection implements Connection {
         }
     }
 
-    /** Writes an internal record (ACCEPTED); on the event loop. */
+    /** Writes a control record (ACCEPTED, KEEP_ALIVE); on the event loop. */
     ChannelFuture sendControl(int control) {
         lastWriteNanos = System.nanoTime();
         return stream.writeAndFlush(Records.controlRecord(stream.alloc(), control));
@@ -217,12 +219,16 @@ final class QuicConnection implements Connection {
 
     /** The far end finished its half of the stream: every frame it sent has been delivered. */
     void onPeerFinished() {
+        boolean weFinishedFirst = sentFin;
         receivedFin = true;
         closing.set(true);
-        if (!sentFin) {
+        if (weFinishedFirst) {
+            // Both halves are done and the peer's FIN came after its last frame, so nothing is in flight either way.
+            channel.close(true, NO_ERROR, Unpooled.EMPTY_BUFFER);
+        } else {
+            // The peer ended first: end our half after what we queued; the peer closes once our FIN arrives.
             finishSending();
         }
-        closeIfBothFinished();
     }
 
     /** The stream failed (for example an over-size frame): tell the far end why and close. */
@@ -242,6 +248,23 @@ final class QuicConnection implements Connection {
         }
     }
 
+    /**
+     * Ends our half of the stream without closing the connection: the peer sees its input end and ends its own half,
+     * then we close. Used by {@link #close()}; tests use it for a half-close. Any thread.
+     */
+    void shutdownOutput() {
+        loop.execute(this::finishSending);
+    }
+
+    /**
+     * Writes a bare record header; for tests that forge a length over the limit. Any thread.
+     *
+     * @param header the 4-byte header value
+     */
+    void sendHeader(int header) {
+        stream.writeAndFlush(Records.controlRecord(stream.alloc(), header));
+    }
+
     private void finishSending() {
         if (sentFin) {
             return;
@@ -250,25 +273,18 @@ final class QuicConnection implements Connection {
         if (!channel.isActive()) {
             return;
         }
-        // An empty write completes after everything queued before it, so the FIN follows the last frame.
-        stream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> stream.shutdownOutput());
+        // Written in order behind everything queued, unlike shutdownOutput(), which Netty sends at once.
+        stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
         loop.schedule(() -> {
             if (channel.isActive()) {
                 LOG.debug("orderly close to {} took over {}; forcing it", remote.shortText(), closeGrace);
                 channel.close(true, NO_ERROR, Unpooled.EMPTY_BUFFER);
             }
         }, closeGrace.toNanos(), TimeUnit.NANOSECONDS);
-        closeIfBothFinished();
-    }
-
-    private void closeIfBothFinished() {
-        if (sentFin && receivedFin && channel.isActive()) {
-            channel.close(true, NO_ERROR, Unpooled.EMPTY_BUFFER);
-        }
     }
 
     private void keepAlive(long intervalNanos) {
-        if (channel.isActive() && !closing.get() && System.nanoTime() - lastWriteNanos >= intervalNanos / 2) {
+        if (channel.isActive() && !sentFin && System.nanoTime() - lastWriteNanos >= intervalNanos / 2) {
             sendControl(Records.KEEP_ALIVE);
         }
     }
