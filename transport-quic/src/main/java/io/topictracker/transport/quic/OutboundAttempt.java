@@ -35,6 +35,8 @@ import javax.net.ssl.SSLException;
  * attempt is bounded by the handshake timeout. Event loop only, except {@link #result()}.
  */
 final class OutboundAttempt {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboundAttempt.class);
+
     private final ConnectionFactory factory;
     private final PeerId expected;
     private final PeerAddress address;
@@ -85,6 +87,12 @@ final class OutboundAttempt {
                     }
                 }
                 ctx.fireUserEventTriggered(event);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                LOG.debug("QUIC connection to {} failed: {}", address, cause.toString());
+                ctx.close();
             }
         };
     }

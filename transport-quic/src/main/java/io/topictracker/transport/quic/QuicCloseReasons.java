@@ -9,12 +9,21 @@ final class QuicCloseReasons {
 
     /** @return e.g. {@code "TLS alert 42"} or {@code "application error 2: identity mismatch"}; never null */
     static String describe(QuicConnectionCloseEvent event) {
-        String reason = event.reason() == null || event.reason().length == 0 ? ""
-                : ": " + new String(event.reason(), StandardCharsets.UTF_8);
+        byte[] bytes = reasonOf(event);
+        String reason = bytes == null || bytes.length == 0 ? "" : ": " + new String(bytes, StandardCharsets.UTF_8);
         if (event.isTlsError()) {
             // A crypto error carries the TLS alert in its low byte (RFC 9001 §4.8).
             return "TLS alert " + QuicConnectionCloseEvent.extractTlsError(event.error()) + reason;
         }
         return (event.isApplicationClose() ? "application error " : "transport error ") + event.error() + reason;
+    }
+
+    private static byte[] reasonOf(QuicConnectionCloseEvent event) {
+        try {
+            return event.reason();
+        } catch (NullPointerException e) {
+            // Netty 4.2.18 clones the reason without a null check; a close without a reason phrase lands here.
+            return null;
+        }
     }
 }

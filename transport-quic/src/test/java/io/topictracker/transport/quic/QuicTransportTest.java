@@ -221,6 +221,55 @@ class QuicTransportTest {
         assertEquals(Reason.CLOSED, assertInstanceOf(TransportException.class, afterClose).reason());
     }
 
+    @Test
+    void sendRefusesAboveTheHighWaterMarkAndWhenWritableSaysWhenToGoOn() {
+        QuicTestNode client = node(Map.of("max_frame_size", 65536L));
+        QuicTestNode server = node(Map.of("max_frame_size", 65536L));
+        Connection outbound = Await.result(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+        ByteBuffer frame = ByteBuffer.allocate(65536);
+
+        // The test thread queues far faster than QUIC drains, so the 1 MiB mark is crossed within a few dozen frames.
+        int queued = 0;
+        Throwable overloaded = null;
+        for (int i = 0; i < 10_000 && overloaded == null; i++) {
+            java.util.concurrent.CompletableFuture<Void> sent = outbound.send(frame.duplicate());
+            if (sent.isCompletedExceptionally()) {
+                overloaded = Await.failure(sent, QuicTestNode.WAIT);
+            } else {
+                queued++;
+            }
+        }
+        assertEquals(Reason.OVERLOADED, assertInstanceOf(TransportException.class, overloaded).reason());
+        assertTrue(queued * 65536L < 4L << 20, "refused long before 4 MiB were queued: " + queued + " frames");
+
+        Await.result(outbound.whenWritable(), QuicTestNode.WAIT);
+        Await.result(outbound.send(frame.duplicate()), QuicTestNode.WAIT);
+        int expected = queued + 1;
+        Await.until(QuicTestNode.WAIT, "every queued frame arrives", () -> inbound.listener().frames.size() == expected);
+        assertTrue(outbound.isOpen());
+    }
+
+    @Test
+    void anIdleConnectionEndsAtTheIdleTimeoutUnlessKeptAlive() {
+        Map<String, Object> kept = Map.of("idle_timeout", "600ms", "keep_alive_interval", "150ms");
+        Map<String, Object> silent = Map.of("idle_timeout", "600ms", "keep_alive_interval", "0s");
+        QuicTestNode keptServer = node(kept);
+        Connection keptAlive = Await.result(node(kept).transport.connect(keptServer.id(), keptServer.address(),
+                new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode silentServer = node(silent);
+        RecordingListener silentSide = new RecordingListener();
+        Await.result(node(silent).transport.connect(silentServer.id(), silentServer.address(), silentSide),
+                QuicTestNode.WAIT);
+
+        Throwable cause = Await.result(silentSide.closed, QuicTestNode.WAIT);
+
+        assertEquals(Reason.TIMEOUT, assertInstanceOf(TransportException.class, cause).reason(), cause.toString());
+        // The kept-alive connection was opened first and has carried no frame either, yet is still open.
+        assertTrue(keptAlive.isOpen(), "keep-alives hold an idle connection open past the idle timeout");
+    }
+
     static ByteBuffer frame(int i) {
         byte[] bytes = new byte[1 + (i * 37) % 3000];
         for (int k = 0; k < bytes.length; k++) {
