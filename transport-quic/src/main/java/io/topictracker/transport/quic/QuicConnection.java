@@ -2,7 +2,6 @@ package io.topictracker.transport.quic;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
@@ -65,6 +64,7 @@ final class QuicConnection implements Connection {
      */
     private final AtomicLong queuedBytes = new AtomicLong();
     private final long highWaterMark;
+    private final Outbox outbox;
 
     // Event-loop state.
     private ConnectionListener listener;
@@ -94,6 +94,7 @@ final class QuicConnection implements Connection {
         this.maxFrameSize = maxFrameSize;
         this.closeGrace = closeGrace;
         this.highWaterMark = highWaterMark;
+        this.outbox = new Outbox(stream, this::taken, this::sendFailure);
         channel.closeFuture().addListener(f -> onChannelClosed());
     }
 
@@ -139,12 +140,10 @@ final class QuicConnection implements Connection {
             return CompletableFuture.failedFuture(new TransportException(Reason.OVERLOADED, "over "
                     + highWaterMark + " bytes unsent to " + remote.shortText() + "; wait for whenWritable()"));
         }
-        long size = Records.HEADER_LENGTH + (long) frame.remaining();
-        queuedBytes.addAndGet(size);
+        byte[] record = Records.dataRecord(frame);
+        queuedBytes.addAndGet(record.length);
         lastWriteNanos = System.nanoTime();
-        ChannelFuture written = stream.writeAndFlush(Records.dataRecord(stream.alloc(), frame));
-        written.addListener(f -> taken(size));
-        return toCompletable(written);
+        return outbox.offer(record);
     }
 
     /** The stream took {@code size} bytes (or dropped them on close): wake a writer waiting below half the mark. */
@@ -157,10 +156,12 @@ final class QuicConnection implements Connection {
         }
     }
 
-    /** Writes a control record (ACCEPTED, KEEP_ALIVE); on the event loop. */
-    ChannelFuture sendControl(int control) {
+    /** Writes a control record (ACCEPTED, KEEP_ALIVE) behind every frame queued before it; any thread. */
+    void sendControl(int control) {
+        byte[] record = Records.header(control);
+        queuedBytes.addAndGet(record.length);
         lastWriteNanos = System.nanoTime();
-        return stream.writeAndFlush(Records.controlRecord(stream.alloc(), control));
+        outbox.offer(record);
     }
 
     @Override
@@ -262,7 +263,7 @@ final class QuicConnection implements Connection {
      * @param header the 4-byte header value
      */
     void sendHeader(int header) {
-        stream.writeAndFlush(Records.controlRecord(stream.alloc(), header));
+        sendControl(header);
     }
 
     private void finishSending() {
@@ -274,6 +275,7 @@ final class QuicConnection implements Connection {
             return;
         }
         // Written in order behind everything queued, unlike shutdownOutput(), which Netty sends at once.
+        outbox.drain();
         stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
         loop.schedule(() -> {
             if (channel.isActive()) {
@@ -308,6 +310,7 @@ final class QuicConnection implements Connection {
             cause = new TransportException(Reason.TIMEOUT, "QUIC connection to " + remote.shortText()
                     + " was idle past its idle timeout");
         }
+        outbox.failAll(closedException());
         CompletableFuture<Void> waiter = writable.getAndSet(null);
         if (waiter != null) {
             waiter.complete(null);
@@ -325,18 +328,9 @@ final class QuicConnection implements Connection {
         return new TransportException(Reason.CLOSED, "connection to " + remote.shortText() + " is closed");
     }
 
-    private CompletableFuture<Void> toCompletable(ChannelFuture future) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        future.addListener(f -> {
-            if (f.isSuccess()) {
-                result.complete(null);
-            } else {
-                result.completeExceptionally(isOpen() || f.cause() instanceof TransportException ? f.cause()
-                        : new TransportException(Reason.CLOSED, "connection to " + remote.shortText()
-                                + " closed before the frame was sent", f.cause()));
-            }
-        });
-        return result;
+    private Throwable sendFailure(Throwable cause) {
+        return cause instanceof TransportException ? cause : new TransportException(Reason.CLOSED,
+                "connection to " + remote.shortText() + " closed before the frame was sent", cause);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.topictracker.transport.quic;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteBuffer;
 
 /**
@@ -27,17 +25,16 @@ final class Records {
 
     private Records() {}
 
-    /** @return a new buffer with the header and a copy of {@code frame}'s remaining bytes; its position is untouched */
-    static ByteBuf dataRecord(ByteBufAllocator allocator, ByteBuffer frame) {
+    /** @return the header and a copy of {@code frame}'s remaining bytes; the frame's position is untouched */
+    static byte[] dataRecord(ByteBuffer frame) {
         int length = frame.remaining();
-        ByteBuf record = allocator.buffer(HEADER_LENGTH + length);
-        record.writeInt(length);
-        record.writeBytes(frame.duplicate());
+        byte[] record = new byte[HEADER_LENGTH + length];
+        ByteBuffer.wrap(record).putInt(length).put(frame.duplicate());
         return record;
     }
 
-    /** @return a new buffer holding one control header */
-    static ByteBuf controlRecord(ByteBufAllocator allocator, int control) {
-        return allocator.buffer(HEADER_LENGTH).writeInt(control);
+    /** @return one bare header: a control record, or in tests a forged length */
+    static byte[] header(int value) {
+        return ByteBuffer.allocate(HEADER_LENGTH).putInt(value).array();
     }
 }
