@@ -237,7 +237,7 @@ public abstract class TransportContract {
         Peer server = startPeer();
         server.echo = true;
         int dialers = 4;
-        int perDialer = 6;
+        int perDialer = 4;
         List<Peer> clients = new ArrayList<>();
         for (int i = 0; i < dialers; i++) {
             clients.add(startPeer());
