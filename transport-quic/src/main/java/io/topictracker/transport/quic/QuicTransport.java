@@ -129,8 +129,10 @@ final class QuicTransport implements Transport {
                         NioIoHandler.newFactory());
                 bind(serverTls, clientTls);
             } catch (RuntimeException e) {
+                state = State.CLOSED;
                 started.completeExceptionally(e);
                 releaseAll();
+                return started;
             }
             state = State.STARTED;
             return started;

@@ -1,10 +1,14 @@
 package io.topictracker.transport.quic;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.api.transport.TransportException.Reason;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,13 +78,12 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     private void violation(ChannelHandlerContext ctx, String what) {
         String reason = "protocol violation: " + what;
         if (connection != null) {
-            connection.onStreamError(new io.topictracker.api.transport.TransportException(
-                    io.topictracker.api.transport.TransportException.Reason.CLOSED, reason));
+            connection.onStreamError(new TransportException(Reason.CLOSED, reason));
         } else {
             LOG.warn("closing QUIC connection from {}: {}", ((QuicStreamChannel) ctx.channel()).parent()
                     .remoteSocketAddress(), reason);
             ((QuicStreamChannel) ctx.channel()).parent().close(true, QuicConnection.PROTOCOL_VIOLATION,
-                    io.netty.buffer.Unpooled.copiedBuffer(reason, java.nio.charset.StandardCharsets.UTF_8));
+                    Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
         }
     }
 }

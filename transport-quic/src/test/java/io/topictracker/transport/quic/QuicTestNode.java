@@ -34,10 +34,16 @@ final class QuicTestNode implements AutoCloseable {
     }
 
     QuicTestNode(ScheduledExecutorService scheduler, Map<String, ?> settings, CredentialsSource credentials) {
+        this(scheduler, settings, credentials, null);
+    }
+
+    /** With {@code inbound} instead of recording accepted connections (then {@link #accepted} stays empty). */
+    QuicTestNode(ScheduledExecutorService scheduler, Map<String, ?> settings, CredentialsSource credentials,
+            io.topictracker.api.transport.InboundHandler inbound) {
         this.identity = SIGNING.generate();
         ConfigTable table = ConfigTable.of("transport.quic", settings);
         TransportContext context = new TransportContext(table, identity, SIGNING, Clock.systemUTC(), scheduler,
-                connection -> {
+                inbound != null ? inbound : connection -> {
                     RecordingListener listener = new RecordingListener();
                     accepted.add(new Accepted(connection, listener));
                     return listener;

@@ -270,6 +270,30 @@ class QuicTransportTest {
         assertTrue(keptAlive.isOpen(), "keep-alives hold an idle connection open past the idle timeout");
     }
 
+    @Test
+    void anInboundHandlerThatThrowsLosesThatConnectionOnlyAndTheDiallerIsNotAccepted() {
+        // The first inbound handler call throws: that connection is closed unaccepted; later ones are served.
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        QuicTestNode client = node(Map.of("handshake_timeout", "2s"));
+        QuicTestNode flaky = new QuicTestNode(scheduler, Map.of(), NodeCredentials::create,
+                connection -> {
+                    if (calls.getAndIncrement() == 0) {
+                        throw new IllegalStateException("inbound handler failed on purpose");
+                    }
+                    return new RecordingListener();
+                });
+        nodes.add(flaky);
+
+        Throwable failure = Await.failure(
+                client.transport.connect(flaky.id(), flaky.address(), new RecordingListener()), QuicTestNode.WAIT);
+        assertInstanceOf(TransportException.class, failure);
+
+        Connection second = Await.result(
+                client.transport.connect(flaky.id(), flaky.address(), new RecordingListener()), QuicTestNode.WAIT);
+        assertTrue(second.isOpen());
+        assertEquals(2, calls.get());
+    }
+
     static ByteBuffer frame(int i) {
         byte[] bytes = new byte[1 + (i * 37) % 3000];
         for (int k = 0; k < bytes.length; k++) {
