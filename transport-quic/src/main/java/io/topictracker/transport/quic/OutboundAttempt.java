@@ -43,6 +43,7 @@ final class OutboundAttempt {
     private final ConnectionListener listener;
     private final Consumer<QuicConnection> registry;
     private final CompletableFuture<Connection> result = new CompletableFuture<>();
+    private final ExpectedPeers.Expectation expectation;
     private QuicChannel channel;
     private QuicStreamChannel stream;
     private StreamHandler streamHandler;
@@ -60,6 +61,12 @@ final class OutboundAttempt {
         this.address = address;
         this.listener = listener;
         this.registry = registry;
+        this.expectation = new ExpectedPeers.Expectation(expected);
+    }
+
+    /** @return what the trust manager checks the server against during the handshake, never null */
+    ExpectedPeers.Expectation expectation() {
+        return expectation;
     }
 
     /** @return completes with the connection or fails with a {@link TransportException}; never null */
@@ -163,6 +170,12 @@ final class OutboundAttempt {
     void handshakeFinished(Future<QuicChannel> connect) {
         if (!connect.isSuccess()) {
             Throwable cause = connect.cause();
+            PeerId proven = expectation.mismatch();
+            if (proven != null) {
+                fail(new TransportException(Reason.IDENTITY_MISMATCH, "QUIC peer at " + address + " proved identity "
+                        + proven + " but " + expected + " was expected", cause));
+                return;
+            }
             Reason reason = cause instanceof SSLException || cause instanceof CertificateException
                     ? Reason.HANDSHAKE_FAILED : Reason.CONNECT_FAILED;
             fail(new TransportException(reason, "QUIC connection to " + address + " failed: " + cause, cause));

@@ -27,7 +27,7 @@ final class QuicTls {
     /** @return the context for accepting: client certificates required (mutual TLS) */
     static QuicSslContext server(NodeCredentials credentials, SigningProvider signing) {
         return QuicSslContextBuilder.forServer(new NodeKeyManager(credentials), null)
-                .trustManager(new PeerTrustManager(signing))
+                .trustManager(new PeerTrustManager(signing, null))
                 .clientAuth(ClientAuth.REQUIRE)
                 .applicationProtocols(ALPN)
                 .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS)
@@ -35,11 +35,11 @@ final class QuicTls {
                 .build();
     }
 
-    /** @return the context for dialling: offers the node's certificate, checks the server's */
-    static QuicSslContext client(NodeCredentials credentials, SigningProvider signing) {
+    /** @return the context for dialling: offers the node's certificate, checks the server's against the dial */
+    static QuicSslContext client(NodeCredentials credentials, SigningProvider signing, ExpectedPeers expected) {
         return QuicSslContextBuilder.forClient()
                 .keyManager(new NodeKeyManager(credentials), null)
-                .trustManager(new PeerTrustManager(signing))
+                .trustManager(new PeerTrustManager(signing, expected))
                 .applicationProtocols(ALPN)
                 .option(BoringSSLContextOption.SIGNATURE_ALGORITHMS, SIGNATURE_ALGORITHMS)
                 .earlyData(false)

@@ -70,6 +70,7 @@ final class QuicTransport implements Transport {
     private final Availability availability;
     private final ConnectionFactory factory;
     private final CredentialsSource credentials;
+    private final ExpectedPeers expectedPeers = new ExpectedPeers();
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<OutboundAttempt> attempts = ConcurrentHashMap.newKeySet();
 
@@ -124,7 +125,7 @@ final class QuicTransport implements Transport {
             try {
                 NodeCredentials node = this.credentials.create(context.identity(), context.clock().instant());
                 QuicSslContext serverTls = QuicTls.server(node, context.signing());
-                QuicSslContext clientTls = QuicTls.client(node, context.signing());
+                QuicSslContext clientTls = QuicTls.client(node, context.signing(), expectedPeers);
                 group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tt-quic", true),
                         NioIoHandler.newFactory());
                 bind(serverTls, clientTls);
@@ -163,6 +164,7 @@ final class QuicTransport implements Transport {
                 .build();
         ChannelHandler clientCodec = windows(new QuicClientCodecBuilder())
                 .sslContext(clientTls)
+                .sslEngineProvider(expectedPeers.engineProvider(clientTls))
                 // Room for the one stream the server opens.
                 .initialMaxStreamsBidirectional(1)
                 .build();
@@ -256,6 +258,7 @@ final class QuicTransport implements Transport {
             loop.execute(() -> {
                 attempt.started(loop);
                 QuicChannel.newBootstrap(dialler)
+                        .attr(ExpectedPeers.EXPECTATION, attempt.expectation())
                         .handler(attempt.channelHandler())
                         .streamHandler(attempt.streamInitializer())
                         .remoteAddress(remote)

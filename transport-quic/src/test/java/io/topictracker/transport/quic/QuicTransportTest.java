@@ -124,6 +124,10 @@ class QuicTransportTest {
         assertEquals(Reason.IDENTITY_MISMATCH, refused.reason());
         assertTrue(refused.getMessage().contains(server.id().toString()), refused.getMessage());
         assertTrue(refused.getMessage().contains(someoneElse.id().toString()), refused.getMessage());
+        // Refused by the trust manager inside the handshake (the TLS failure is the cause), so the client never sent
+        // its certificate and the server never completed the handshake nor accepted a connection.
+        assertInstanceOf(javax.net.ssl.SSLException.class, refused.getCause(), String.valueOf(refused.getCause()));
+        assertTrue(server.accepted.isEmpty(), "the wrong server accepted nothing");
     }
 
     @Test
