@@ -17,7 +17,6 @@ module io.topictracker.transport.quic {
     requires io.netty.codec.classes.quic;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;
-    requires org.bouncycastle.util;
     requires org.slf4j;
 
     exports io.topictracker.transport.quic;
