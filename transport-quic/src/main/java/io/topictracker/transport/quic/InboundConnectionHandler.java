@@ -1,0 +1,136 @@
+package io.topictracker.transport.quic;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.InboundHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server side of one QUIC connection. Once the handshake completes (the client's certificate is known only then, from
+ * {@link SslHandshakeCompletionEvent}) it reads the client's proven identity, opens the connection's one stream, hands
+ * the connection to the {@link InboundHandler} and writes ACCEPTED, which is what lets the client's
+ * {@code connect} succeed. A connection not accepted within the handshake timeout is closed. One instance per
+ * connection; event loop only.
+ */
+final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundConnectionHandler.class);
+
+    private final ConnectionFactory factory;
+    private final InboundHandler inbound;
+    private final Consumer<QuicConnection> registry;
+    private QuicConnection connection;
+    private ScheduledFuture<?> handshakeTimer;
+
+    /**
+     * @param factory builds connections with the transport's settings, not null
+     * @param inbound told of the connection, not null
+     * @param registry told of the connection so the transport can close it, not null
+     */
+    InboundConnectionHandler(ConnectionFactory factory, InboundHandler inbound, Consumer<QuicConnection> registry) {
+        this.factory = factory;
+        this.inbound = inbound;
+        this.registry = registry;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        long nanos = factory.settings().handshakeTimeout().toNanos();
+        handshakeTimer = ctx.executor().schedule(() -> {
+            if (connection == null && ctx.channel().isActive()) {
+                LOG.debug("closing QUIC connection from {}: no completed handshake within {}",
+                        ctx.channel().remoteAddress(), factory.settings().handshakeTimeout());
+                ctx.channel().close();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent handshake) {
+            if (handshake.isSuccess()) {
+                accept((QuicChannel) ctx.channel());
+            } else {
+                // quiche has already dropped the connection at this point, without a CONNECTION_CLOSE the client
+                // could read; the client learns of the refusal from its handshake timeout (see OutboundAttempt).
+                LOG.info("refused QUIC connection from {}: handshake failed: {}",
+                        ((QuicChannel) ctx.channel()).remoteSocketAddress(), handshake.cause().getMessage());
+            }
+        } else if (event instanceof QuicConnectionCloseEvent close && connection != null) {
+            connection.onPeerClosed(close);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("QUIC connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.channel().close();
+    }
+
+    private void accept(QuicChannel channel) {
+        PeerId remote;
+        try {
+            // Already checked by the trust manager; read again to learn the identity.
+            remote = PeerIdentity.of(channel, factory.signing());
+        } catch (CertificateException e) {
+            reject(channel, e.getMessage());
+            return;
+        }
+        StreamHandler streamHandler = new StreamHandler(null);
+        channel.createStream(QuicStreamType.BIDIRECTIONAL, factory.streamInitializer(streamHandler)).addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.debug("cannot open the stream to {}: {}", remote.shortText(), f.cause().toString());
+                channel.close();
+                return;
+            }
+            QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+            QuicConnection accepted = factory.create(channel, stream, remote, PeerIdentity.addressOf(channel, null));
+            ConnectionListener listener;
+            try {
+                listener = inbound.accepted(accepted);
+            } catch (RuntimeException e) {
+                LOG.warn("inbound handler failed for {}; closing the connection", remote.shortText(), e);
+                channel.close();
+                return;
+            }
+            if (listener == null) {
+                LOG.warn("inbound handler returned no listener for {}; closing the connection", remote.shortText());
+                channel.close();
+                return;
+            }
+            connection = accepted;
+            streamHandler.attach(accepted);
+            registry.accept(accepted);
+            accepted.start(listener, factory.settings().keepAliveInterval());
+            accepted.sendControl(Records.ACCEPTED);
+        });
+    }
+
+    private void reject(QuicChannel channel, String reason) {
+        LOG.info("rejecting QUIC connection from {}: {}", channel.remoteSocketAddress(), reason);
+        channel.close(true, QuicConnection.IDENTITY_REJECTED, Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
+    }
+}

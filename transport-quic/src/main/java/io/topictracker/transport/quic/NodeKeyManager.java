@@ -1,0 +1,64 @@
+package io.topictracker.transport.quic;
+
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Offers the node's one key for every handshake, whatever key type is asked for. Netty chooses a key by type names
+ * ("RSA", "EC", ...) and never asks for "EdDSA", so a type-matching key manager would find nothing. Immutable and
+ * thread-safe.
+ */
+final class NodeKeyManager extends X509ExtendedKeyManager {
+    private static final String ALIAS = "node";
+
+    private final NodeCredentials credentials;
+
+    /** @param credentials the node's certificate and key, not null */
+    NodeKeyManager(NodeCredentials credentials) {
+        this.credentials = credentials;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return new String[] {ALIAS};
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return ALIAS;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+        return ALIAS;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return new String[] {ALIAS};
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return ALIAS;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        return ALIAS;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        return ALIAS.equals(alias) ? new X509Certificate[] {credentials.certificate()} : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        return ALIAS.equals(alias) ? credentials.privateKey() : null;
+    }
+}

@@ -1,0 +1,81 @@
+package io.topictracker.transport.quic;
+
+import io.topictracker.api.ConfigException;
+import io.topictracker.api.ConfigTable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code [transport.quic]} table, validated. Immutable and thread-safe; no component is null.
+ *
+ * @param bindAddress the IP literal to bind, default {@code 127.0.0.1}
+ * @param port the UDP port to bind, 0 for any free port
+ * @param maxFrameSize the largest frame payload in bytes, either direction
+ * @param idleTimeout QUIC's max_idle_timeout transport parameter (RFC 9000 §10.1): a silent connection closes after it
+ * @param keepAliveInterval how often an otherwise idle connection sends a keep-alive record; 0 turns it off
+ * @param handshakeTimeout the bound on the QUIC/TLS handshake plus the server's confirmation
+ */
+record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duration idleTimeout,
+        Duration keepAliveInterval, Duration handshakeTimeout) {
+
+    static final String BIND_ADDRESS = "bind_address";
+    static final String PORT = "port";
+    static final String MAX_FRAME_SIZE = "max_frame_size";
+    static final String IDLE_TIMEOUT = "idle_timeout";
+    static final String KEEP_ALIVE_INTERVAL = "keep_alive_interval";
+    static final String HANDSHAKE_TIMEOUT = "handshake_timeout";
+
+    static final Set<String> KEYS =
+            Set.of(BIND_ADDRESS, PORT, MAX_FRAME_SIZE, IDLE_TIMEOUT, KEEP_ALIVE_INTERVAL, HANDSHAKE_TIMEOUT);
+
+    /** 1 MiB: large enough for any gossip message, small enough that one peer cannot pin much memory. */
+    static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
+    /** The hard ceiling for {@code max_frame_size}; the length prefix reserves its top values for control records. */
+    static final int MAX_MAX_FRAME_SIZE = 16 << 20;
+
+    /**
+     * Reads and checks the table.
+     *
+     * @param table not null
+     * @throws ConfigException naming the key for an unknown key or a bad value
+     */
+    static QuicSettings from(ConfigTable table) {
+        table.requireKnownKeys(KEYS);
+        String bindText = table.string(BIND_ADDRESS, "127.0.0.1");
+        InetAddress bind = parseIpLiteral(table, bindText);
+        int port = table.integer(PORT, 0, 0, 65535);
+        int maxFrame = table.integer(MAX_FRAME_SIZE, DEFAULT_MAX_FRAME_SIZE, 1, MAX_MAX_FRAME_SIZE);
+        Duration idle = table.duration(IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
+        Duration keepAlive = table.duration(KEEP_ALIVE_INTERVAL, Duration.ofSeconds(10), Duration.ZERO,
+                Duration.ofHours(1));
+        Duration handshake = table.duration(HANDSHAKE_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100),
+                Duration.ofMinutes(5));
+        if (!keepAlive.isZero() && keepAlive.compareTo(idle) >= 0) {
+            // A keep-alive at or after the idle timeout arrives too late to keep anything alive.
+            throw table.error(KEEP_ALIVE_INTERVAL, "must be shorter than " + IDLE_TIMEOUT + " ("
+                    + ConfigTable.format(idle) + "), or \"0s\" to turn keep-alive off; got "
+                    + ConfigTable.format(keepAlive));
+        }
+        return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake);
+    }
+
+    /** Defaults for every key. */
+    static QuicSettings defaults() {
+        return from(ConfigTable.empty("transport.quic"));
+    }
+
+    private static InetAddress parseIpLiteral(ConfigTable table, String text) {
+        // Only literals: a DNS name here would make start() depend on a resolver.
+        boolean looksLikeIp = text.matches("[0-9.]{7,15}") || (text.contains(":") && text.matches("[0-9A-Fa-f:.]{2,45}"));
+        if (!looksLikeIp) {
+            throw table.error(BIND_ADDRESS, "expected an IPv4 or IPv6 literal such as \"127.0.0.1\", got \"" + text + "\"");
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw table.error(BIND_ADDRESS, "not an IP address: \"" + text + "\"");
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.topictracker.transport.quic;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.topictracker.api.Availability;
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.api.transport.TransportException.Reason;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The QUIC transport: one UDP socket accepting connections and one dialling them, on one event loop thread
+ * ({@code tt-quic-*}) created by {@link #start()} and shut down by {@link #close()}. One QUIC connection per
+ * {@link #connect} or accepted peer, with one stream carrying all of its frames. Thread-safe.
+ */
+final class QuicTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
+
+    /** Flow-control credit per connection (RFC 9000 §4): bounds what one peer can have buffered here. */
+    static final long CONNECTION_WINDOW = 8L << 20;
+    /** Flow-control credit for the one stream. */
+    static final long STREAM_WINDOW = 4L << 20;
+    /**
+     * UDP socket buffers. With the kernel default (~208 KiB) the receiving socket overflowed during bulk transfer
+     * (5737 "receive buffer errors" in netstat -su during one benchmark run, none with 4 MiB), and QUIC reads every
+     * drop as congestion (RFC 9002 §7). The kernel caps the request at net.core.rmem_max / wmem_max.
+     */
+    static final int SOCKET_BUFFER = 4 << 20;
+    /** The longest {@link #close()} waits for connections to close in order before it forces them. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final TransportContext context;
+    private final QuicSettings settings;
+    private final Availability availability;
+    private final ConnectionFactory factory;
+    private final CredentialsSource credentials;
+    private final ExpectedPeers expectedPeers = new ExpectedPeers();
+    private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<OutboundAttempt> attempts = ConcurrentHashMap.newKeySet();
+
+    private final Object lock = new Object();
+    private State state = State.NEW;
+    private CompletableFuture<Void> started;
+    private EventLoopGroup group;
+    private volatile Channel serverChannel;
+    private volatile Channel clientChannel;
+    private volatile List<PeerAddress> localAddresses = List.of();
+
+    /**
+     * @param context not null
+     * @param settings validated settings, not null
+     * @param availability whether the native library loaded; an unavailable transport fails {@link #start()}
+     */
+    QuicTransport(TransportContext context, QuicSettings settings, Availability availability) {
+        this(context, settings, availability, NodeCredentials::create);
+    }
+
+    /** As above, with the credentials made by {@code credentials} (tests forge bad ones). */
+    QuicTransport(TransportContext context, QuicSettings settings, Availability availability,
+            CredentialsSource credentials) {
+        this.credentials = credentials;
+        this.context = context;
+        this.settings = settings;
+        this.availability = availability;
+        this.factory = new ConnectionFactory(settings, context.signing());
+    }
+
+    @Override
+    public String id() {
+        return QuicTransportProvider.ID;
+    }
+
+    @Override
+    public CompletableFuture<Void> start() {
+        synchronized (lock) {
+            if (started != null) {
+                return started;
+            }
+            if (state == State.CLOSED) {
+                return CompletableFuture.failedFuture(new TransportException(Reason.CLOSED, "transport is closed"));
+            }
+            started = new CompletableFuture<>();
+            if (!availability.isAvailable()) {
+                Throwable cause = availability.unavailabilityCause().orElseThrow();
+                started.completeExceptionally(new IllegalStateException(
+                        "QUIC transport unavailable: the native QUIC library did not load here (" + cause + ")", cause));
+                return started;
+            }
+            try {
+                NodeCredentials node = this.credentials.create(context.identity(), context.clock().instant());
+                QuicSslContext serverTls = QuicTls.server(node, context.signing());
+                QuicSslContext clientTls = QuicTls.client(node, context.signing(), expectedPeers);
+                group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tt-quic", true),
+                        NioIoHandler.newFactory());
+                bind(serverTls, clientTls);
+            } catch (RuntimeException e) {
+                state = State.CLOSED;
+                started.completeExceptionally(e);
+                releaseAll();
+                return started;
+            }
+            state = State.STARTED;
+            return started;
+        }
+    }
+
+    private void bind(QuicSslContext serverTls, QuicSslContext clientTls) {
+        ChannelHandler serverCodec = windows(new QuicServerCodecBuilder())
+                .sslContext(serverTls)
+                .tokenHandler(NoRetryTokenHandler.INSTANCE)
+                // The server opens the connection's one stream; a client may open none (RFC 9000 §4.6).
+                .initialMaxStreamsBidirectional(0)
+                .handler(new ChannelInitializer<QuicChannel>() {
+                    @Override
+                    protected void initChannel(QuicChannel channel) {
+                        channel.pipeline().addLast(
+                                new InboundConnectionHandler(factory, context.inbound(), QuicTransport.this::register));
+                    }
+                })
+                .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel stream) {
+                        // Unreachable while the stream limit above is 0; refused if a peer ignores it.
+                        stream.parent().close(true, QuicConnection.PROTOCOL_VIOLATION,
+                                Unpooled.copiedBuffer("clients may not open streams", StandardCharsets.UTF_8));
+                    }
+                })
+                .build();
+        ChannelHandler clientCodec = windows(new QuicClientCodecBuilder())
+                .sslContext(clientTls)
+                .sslEngineProvider(expectedPeers.engineProvider(clientTls))
+                // Room for the one stream the server opens.
+                .initialMaxStreamsBidirectional(1)
+                .build();
+        InetSocketAddress bindTo = new InetSocketAddress(settings.bindAddress(), settings.port());
+        ChannelFuture server = udp().handler(serverCodec).bind(bindTo);
+        server.addListener(s -> {
+            if (!s.isSuccess()) {
+                failStart(new TransportException(Reason.CONNECT_FAILED, "cannot bind QUIC to " + bindTo + ": "
+                        + s.cause(), s.cause()));
+                return;
+            }
+            serverChannel = server.channel();
+            // Dial from the same address family and interface as we listen on (127.0.0.1 in tests).
+            ChannelFuture client = udp().handler(clientCodec).bind(new InetSocketAddress(settings.bindAddress(), 0));
+            client.addListener(c -> {
+                if (!c.isSuccess()) {
+                    failStart(new TransportException(Reason.CONNECT_FAILED, "cannot bind the QUIC dialling socket: "
+                            + c.cause(), c.cause()));
+                    return;
+                }
+                clientChannel = client.channel();
+                InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+                String host = bound.getAddress().getHostAddress();
+                int scope = host.indexOf('%');
+                localAddresses = List.of(PeerAddress.of(QuicTransportProvider.ID,
+                        scope < 0 ? host : host.substring(0, scope), bound.getPort()));
+                LOG.info("QUIC transport of {} listening on {}", context.identity().peerId().shortText(),
+                        localAddresses.get(0));
+                started.complete(null);
+            });
+        });
+    }
+
+    private Bootstrap udp() {
+        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
+    }
+
+    private <B extends QuicCodecBuilder<B>> B windows(B builder) {
+        return builder
+                .maxIdleTimeout(settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .initialMaxData(CONNECTION_WINDOW)
+                .initialMaxStreamDataBidirectionalLocal(STREAM_WINDOW)
+                .initialMaxStreamDataBidirectionalRemote(STREAM_WINDOW)
+                .initialMaxStreamsUnidirectional(0);
+    }
+
+    private void failStart(Throwable cause) {
+        started.completeExceptionally(cause);
+        close();
+    }
+
+    @Override
+    public List<PeerAddress> localAddresses() {
+        return localAddresses;
+    }
+
+    @Override
+    public boolean handles(PeerAddress address) {
+        return address != null && QuicTransportProvider.ID.equals(address.transport());
+    }
+
+    @Override
+    public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address, ConnectionListener listener) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(listener, "listener");
+        if (!handles(address)) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.UNSUPPORTED_ADDRESS,
+                    "the quic transport cannot dial " + address + "; it handles quic:// addresses"));
+        }
+        Channel dialler = clientChannel;
+        synchronized (lock) {
+            if (state != State.STARTED || dialler == null) {
+                return CompletableFuture.failedFuture(new TransportException(Reason.CLOSED,
+                        state == State.CLOSED ? "transport is closed" : "transport is not started"));
+            }
+        }
+        InetSocketAddress remote = new InetSocketAddress(address.host(), address.port());
+        if (remote.isUnresolved()) {
+            return CompletableFuture.failedFuture(new TransportException(Reason.CONNECT_FAILED,
+                    "cannot resolve " + address.host()));
+        }
+        OutboundAttempt attempt = new OutboundAttempt(factory, expected, address, listener, this::register);
+        attempts.add(attempt);
+        CompletableFuture<Connection> result = attempt.result();
+        result.whenComplete((c, e) -> attempts.remove(attempt));
+        EventLoop loop = dialler.eventLoop();
+        try {
+            loop.execute(() -> {
+                attempt.started(loop);
+                QuicChannel.newBootstrap(dialler)
+                        .attr(ExpectedPeers.EXPECTATION, attempt.expectation())
+                        .handler(attempt.channelHandler())
+                        .streamHandler(attempt.streamInitializer())
+                        .remoteAddress(remote)
+                        .connect()
+                        .addListener(f -> attempt.handshakeFinished(castConnect(f)));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new TransportException(Reason.CLOSED, "transport is closed", e));
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static io.netty.util.concurrent.Future<QuicChannel> castConnect(io.netty.util.concurrent.Future<?> f) {
+        return (io.netty.util.concurrent.Future<QuicChannel>) f;
+    }
+
+    private void register(QuicConnection connection) {
+        connections.add(connection);
+        connection.closeFuture().whenComplete((v, e) -> connections.remove(connection));
+        if (isClosed()) {
+            connection.close();
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return state == State.CLOSED;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+        }
+        for (OutboundAttempt attempt : attempts) {
+            attempt.result().completeExceptionally(new TransportException(Reason.CLOSED, "transport closed"));
+        }
+        List<CompletableFuture<Void>> closing = connections.stream().map(c -> {
+            c.close();
+            return c.closeFuture();
+        }).toList();
+        boolean onLoop = group != null && group.next().inEventLoop();
+        if (!onLoop && !closing.isEmpty()) {
+            try {
+                CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                        .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.debug("not every QUIC connection closed in order within {}; forcing the rest", CLOSE_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        releaseAll();
+        if (started != null && !started.isDone()) {
+            started.completeExceptionally(new TransportException(Reason.CLOSED, "transport closed while starting"));
+        }
+    }
+
+    private void releaseAll() {
+        Channel server = serverChannel;
+        Channel client = clientChannel;
+        if (server != null) {
+            server.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (group != null) {
+            io.netty.util.concurrent.Future<?> shutdown = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (!group.next().inEventLoop()) {
+                // Bounded: a thread that ignores the shutdown is logged, not waited for forever.
+                if (!shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+                    LOG.warn("QUIC event loop did not stop within 5 s");
+                }
+            }
+        }
+    }
+}

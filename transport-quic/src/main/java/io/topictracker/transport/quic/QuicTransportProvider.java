@@ -1,0 +1,51 @@
+package io.topictracker.transport.quic;
+
+import io.topictracker.api.Availability;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.api.transport.TransportProvider;
+
+/**
+ * The QUIC transport provider, id {@value #ID}: QUIC (RFC 9000) with TLS 1.3 (RFC 9001) on Netty's native codec,
+ * where both ends prove their node's Ed25519 key, so every connection is bound to the far end's identity.
+ *
+ * <p>Configuration, table {@code [transport.quic]} (unknown keys are errors):
+ * <ul>
+ *   <li>{@code bind_address} — IP literal to bind, default {@code "127.0.0.1"}</li>
+ *   <li>{@code port} — UDP port, default 0 (any free port)</li>
+ *   <li>{@code max_frame_size} — largest frame in bytes, default 1048576, at most 16 MiB</li>
+ *   <li>{@code idle_timeout} — QUIC max_idle_timeout, default {@code "30s"}</li>
+ *   <li>{@code keep_alive_interval} — keep-alive on idle connections, default {@code "10s"}, {@code "0s"} for none,
+ *       shorter than {@code idle_timeout}</li>
+ *   <li>{@code handshake_timeout} — bound on handshake plus acceptance, default {@code "10s"}</li>
+ * </ul>
+ *
+ * <p>Availability: {@link #availability()} is unavailable, with the cause, where the native library cannot load
+ * (another platform without its classifier jar, say); a transport created there fails {@code start()} with that
+ * cause. Stateless and thread-safe; the public constructor allocates nothing.
+ */
+public final class QuicTransportProvider implements TransportProvider {
+    /** The provider id, also the scheme of its addresses ({@code quic://127.0.0.1:4000}). */
+    public static final String ID = "quic";
+
+    /** For {@link java.util.ServiceLoader}. */
+    public QuicTransportProvider() {}
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public Availability availability() {
+        return NativeQuic.availability();
+    }
+
+    /**
+     * @throws io.topictracker.api.ConfigException for an unknown key or bad value in {@code [transport.quic]}
+     */
+    @Override
+    public Transport create(TransportContext context) {
+        return new QuicTransport(context, QuicSettings.from(context.settings()), availability());
+    }
+}

@@ -1,0 +1,314 @@
+package io.topictracker.transport.quic;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.tck.Await;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Dial, accept, identity in both directions, frames and close over real QUIC on 127.0.0.1. */
+class QuicTransportTest {
+    private static ScheduledExecutorService scheduler;
+    private final List<QuicTestNode> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void scheduler() {
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterAll
+    static void stopScheduler() {
+        scheduler.shutdownNow();
+    }
+
+    @AfterEach
+    void closeNodes() {
+        nodes.forEach(QuicTestNode::close);
+    }
+
+    private QuicTestNode node() {
+        return node(Map.of());
+    }
+
+    private QuicTestNode node(Map<String, ?> settings) {
+        QuicTestNode node = new QuicTestNode(scheduler, settings);
+        nodes.add(node);
+        return node;
+    }
+
+    @Test
+    void dialledConnectionIsBoundToBothIdentities() {
+        QuicTestNode client = node();
+        QuicTestNode server = node();
+
+        Connection outbound = Await.result(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        assertEquals(server.id(), outbound.remote());
+        assertEquals(server.address(), outbound.remoteAddress());
+        assertEquals(client.id(), inbound.connection().remote());
+        assertEquals("127.0.0.1", inbound.connection().remoteAddress().host());
+        assertTrue(outbound.isOpen());
+        assertTrue(inbound.connection().isOpen());
+    }
+
+    @Test
+    void framesArriveWholeAndInOrderBothWays() {
+        QuicTestNode client = node();
+        QuicTestNode server = node();
+        RecordingListener clientSide = new RecordingListener();
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(), clientSide),
+                QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            Await.result(outbound.send(frame(i)), QuicTestNode.WAIT);
+            Await.result(inbound.connection().send(frame(count - i)), QuicTestNode.WAIT);
+        }
+
+        Await.until(QuicTestNode.WAIT, "all frames at the server", () -> inbound.listener().frames.size() == count);
+        Await.until(QuicTestNode.WAIT, "all frames at the client", () -> clientSide.frames.size() == count);
+        for (int i = 0; i < count; i++) {
+            assertArrayEquals(bytes(frame(i)), bytes(inbound.listener().frames.get(i)), "server frame " + i);
+            assertArrayEquals(bytes(frame(count - i)), bytes(clientSide.frames.get(i)), "client frame " + i);
+        }
+    }
+
+    @Test
+    void emptyAndMaximumSizeFramesArrive() {
+        QuicTestNode client = node(Map.of("max_frame_size", 100_000L));
+        QuicTestNode server = node(Map.of("max_frame_size", 100_000L));
+        Connection outbound = Await.result(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        Await.result(outbound.send(ByteBuffer.allocate(0)), QuicTestNode.WAIT);
+        byte[] largest = new byte[100_000];
+        new java.util.Random(7).nextBytes(largest);
+        Await.result(outbound.send(ByteBuffer.wrap(largest)), QuicTestNode.WAIT);
+
+        Await.until(QuicTestNode.WAIT, "both frames", () -> inbound.listener().frames.size() == 2);
+        assertEquals(0, inbound.listener().frames.get(0).remaining());
+        assertArrayEquals(largest, bytes(inbound.listener().frames.get(1)));
+    }
+
+    @Test
+    void dialRefusesAPeerThatProvesAnotherIdentity() {
+        QuicTestNode client = node();
+        QuicTestNode server = node();
+        QuicTestNode someoneElse = node();
+
+        Throwable failure = Await.failure(
+                client.transport.connect(someoneElse.id(), server.address(), new RecordingListener()),
+                QuicTestNode.WAIT);
+
+        TransportException refused = assertInstanceOf(TransportException.class, failure);
+        assertEquals(Reason.IDENTITY_MISMATCH, refused.reason());
+        assertTrue(refused.getMessage().contains(server.id().toString()), refused.getMessage());
+        assertTrue(refused.getMessage().contains(someoneElse.id().toString()), refused.getMessage());
+        // Refused by the trust manager inside the handshake (the TLS failure is the cause), so the client never sent
+        // its certificate and the server never completed the handshake nor accepted a connection.
+        assertInstanceOf(javax.net.ssl.SSLException.class, refused.getCause(), String.valueOf(refused.getCause()));
+        assertTrue(server.accepted.isEmpty(), "the wrong server accepted nothing");
+    }
+
+    @Test
+    void serverRefusesAClientWhoseCertificateIsNotSelfSigned_andTheClientIsToldSo() {
+        QuicTestNode server = node();
+        io.topictracker.api.signing.SigningKeyPair forger = QuicTestNode.SIGNING.generate();
+        // quiche drops the refused connection silently, so the client learns of it from its handshake timeout.
+        QuicTestNode client = new QuicTestNode(scheduler, Map.of("handshake_timeout", "1s"),
+                (identity, now) -> NodeCredentials.create(identity, forger, now));
+        nodes.add(client);
+
+        Throwable failure = Await.failure(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+
+        TransportException refused = assertInstanceOf(TransportException.class, failure);
+        assertEquals(Reason.HANDSHAKE_FAILED, refused.reason(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("refused our certificate"), refused.getMessage());
+        assertTrue(server.accepted.isEmpty(), "the server must not hand the forged client to its inbound handler");
+    }
+
+    @Test
+    void clientRefusesAServerWhoseCertificateIsNotSelfSigned() {
+        io.topictracker.api.signing.SigningKeyPair forger = QuicTestNode.SIGNING.generate();
+        QuicTestNode server = new QuicTestNode(scheduler, Map.of(),
+                (identity, now) -> NodeCredentials.create(identity, forger, now));
+        nodes.add(server);
+        QuicTestNode client = node();
+
+        Throwable failure = Await.failure(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+
+        assertEquals(Reason.HANDSHAKE_FAILED, assertInstanceOf(TransportException.class, failure).reason());
+    }
+
+    @Test
+    void anOversizeSendIsRefusedAndTheConnectionCarriesOn() {
+        QuicTestNode client = node(Map.of("max_frame_size", 1024L));
+        QuicTestNode server = node(Map.of("max_frame_size", 1024L));
+        Connection outbound = Await.result(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        Throwable failure = Await.failure(outbound.send(ByteBuffer.allocate(1025)), QuicTestNode.WAIT);
+        assertEquals(Reason.FRAME_TOO_LARGE, assertInstanceOf(TransportException.class, failure).reason());
+
+        Await.result(outbound.send(ByteBuffer.allocate(1024)), QuicTestNode.WAIT);
+        Await.until(QuicTestNode.WAIT, "the frame after the refused one", () -> inbound.listener().frames.size() == 1);
+        assertTrue(outbound.isOpen());
+    }
+
+    @Test
+    void aReceiverClosesAConnectionThatSendsAnOversizeFrame() {
+        QuicTestNode client = node(Map.of("max_frame_size", 8192L));
+        QuicTestNode server = node(Map.of("max_frame_size", 1024L));
+        RecordingListener clientSide = new RecordingListener();
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(), clientSide),
+                QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        Await.result(outbound.send(ByteBuffer.allocate(10)), QuicTestNode.WAIT);
+        outbound.send(ByteBuffer.allocate(2048));
+
+        Throwable serverCause = Await.result(inbound.listener().closed, QuicTestNode.WAIT);
+        assertEquals(Reason.FRAME_TOO_LARGE, assertInstanceOf(TransportException.class, serverCause).reason());
+        assertEquals(1, inbound.listener().frames.size(), "the frame before the oversize one is delivered");
+        Throwable clientCause = Await.result(clientSide.closed, QuicTestNode.WAIT);
+        assertInstanceOf(TransportException.class, clientCause);
+        assertTrue(clientCause.getMessage().contains("2048"), clientCause.getMessage());
+        Await.result(outbound.closeFuture(), QuicTestNode.WAIT);
+        assertFalse(outbound.isOpen());
+    }
+
+    @Test
+    void orderlyCloseDeliversEverySentFrameThenClosesBothSidesOnce() {
+        QuicTestNode client = node();
+        QuicTestNode server = node();
+        RecordingListener clientSide = new RecordingListener();
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(), clientSide),
+                QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        for (int i = 0; i < 100; i++) {
+            outbound.send(frame(i));
+        }
+        outbound.close();
+
+        assertSame(RecordingListener.ORDERLY, Await.result(inbound.listener().closed, QuicTestNode.WAIT));
+        assertEquals(100, inbound.listener().framesAtClose, "every frame arrives before onClosed");
+        assertSame(RecordingListener.ORDERLY, Await.result(clientSide.closed, QuicTestNode.WAIT));
+        Await.result(inbound.connection().closeFuture(), QuicTestNode.WAIT);
+        Await.result(outbound.closeFuture(), QuicTestNode.WAIT);
+        assertEquals(1, clientSide.closedCalls.get());
+        assertEquals(1, inbound.listener().closedCalls.get());
+        Throwable afterClose = Await.failure(outbound.send(frame(1)), QuicTestNode.WAIT);
+        assertEquals(Reason.CLOSED, assertInstanceOf(TransportException.class, afterClose).reason());
+    }
+
+    @Test
+    void sendRefusesAboveTheHighWaterMarkAndWhenWritableSaysWhenToGoOn() {
+        QuicTestNode client = node(Map.of("max_frame_size", 65536L));
+        QuicTestNode server = node(Map.of("max_frame_size", 65536L));
+        Connection outbound = Await.result(
+                client.transport.connect(server.id(), server.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+        ByteBuffer frame = ByteBuffer.allocate(65536);
+
+        // The test thread queues far faster than QUIC drains, so the 1 MiB mark is crossed within a few dozen frames.
+        int queued = 0;
+        Throwable overloaded = null;
+        for (int i = 0; i < 10_000 && overloaded == null; i++) {
+            java.util.concurrent.CompletableFuture<Void> sent = outbound.send(frame.duplicate());
+            if (sent.isCompletedExceptionally()) {
+                overloaded = Await.failure(sent, QuicTestNode.WAIT);
+            } else {
+                queued++;
+            }
+        }
+        assertEquals(Reason.OVERLOADED, assertInstanceOf(TransportException.class, overloaded).reason());
+        assertTrue(queued * 65536L < 4L << 20, "refused long before 4 MiB were queued: " + queued + " frames");
+
+        Await.result(outbound.whenWritable(), QuicTestNode.WAIT);
+        Await.result(outbound.send(frame.duplicate()), QuicTestNode.WAIT);
+        int expected = queued + 1;
+        Await.until(QuicTestNode.WAIT, "every queued frame arrives", () -> inbound.listener().frames.size() == expected);
+        assertTrue(outbound.isOpen());
+    }
+
+    @Test
+    void anIdleConnectionEndsAtTheIdleTimeoutUnlessKeptAlive() {
+        Map<String, Object> kept = Map.of("idle_timeout", "600ms", "keep_alive_interval", "150ms");
+        Map<String, Object> silent = Map.of("idle_timeout", "600ms", "keep_alive_interval", "0s");
+        QuicTestNode keptServer = node(kept);
+        Connection keptAlive = Await.result(node(kept).transport.connect(keptServer.id(), keptServer.address(),
+                new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode silentServer = node(silent);
+        RecordingListener silentSide = new RecordingListener();
+        Await.result(node(silent).transport.connect(silentServer.id(), silentServer.address(), silentSide),
+                QuicTestNode.WAIT);
+
+        Throwable cause = Await.result(silentSide.closed, QuicTestNode.WAIT);
+
+        assertEquals(Reason.TIMEOUT, assertInstanceOf(TransportException.class, cause).reason(), cause.toString());
+        // The kept-alive connection was opened first and has carried no frame either, yet is still open.
+        assertTrue(keptAlive.isOpen(), "keep-alives hold an idle connection open past the idle timeout");
+    }
+
+    @Test
+    void anInboundHandlerThatThrowsLosesThatConnectionOnlyAndTheDiallerIsNotAccepted() {
+        // The first inbound handler call throws: that connection is closed unaccepted; later ones are served.
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        QuicTestNode client = node(Map.of("handshake_timeout", "2s"));
+        QuicTestNode flaky = new QuicTestNode(scheduler, Map.of(), NodeCredentials::create,
+                connection -> {
+                    if (calls.getAndIncrement() == 0) {
+                        throw new IllegalStateException("inbound handler failed on purpose");
+                    }
+                    return new RecordingListener();
+                });
+        nodes.add(flaky);
+
+        Throwable failure = Await.failure(
+                client.transport.connect(flaky.id(), flaky.address(), new RecordingListener()), QuicTestNode.WAIT);
+        assertInstanceOf(TransportException.class, failure);
+
+        Connection second = Await.result(
+                client.transport.connect(flaky.id(), flaky.address(), new RecordingListener()), QuicTestNode.WAIT);
+        assertTrue(second.isOpen());
+        assertEquals(2, calls.get());
+    }
+
+    static ByteBuffer frame(int i) {
+        byte[] bytes = new byte[1 + (i * 37) % 3000];
+        for (int k = 0; k < bytes.length; k++) {
+            bytes[k] = (byte) (i + k);
+        }
+        return ByteBuffer.wrap(bytes);
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}
