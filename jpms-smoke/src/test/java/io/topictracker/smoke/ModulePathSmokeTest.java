@@ -23,7 +23,7 @@ class ModulePathSmokeTest {
     private static final long TIMEOUT_SECONDS = 120;
 
     @Test
-    void theProgramOnTheModulePathFindsTheEnginesSigningProvider(@TempDir Path dir)
+    void theProgramOnTheModulePathFindsEveryProviderModule(@TempDir Path dir)
             throws IOException, InterruptedException {
         String modulePath = Files.readString(Path.of(System.getProperty("smoke.modulePathFile"))).strip()
                 + File.pathSeparator + System.getProperty("smoke.classes");
@@ -51,8 +51,14 @@ class ModulePathSmokeTest {
         assertTrue(lines.contains("module io.topictracker.smoke"), stdout);
         assertTrue(lines.contains("module io.topictracker.engine"), stdout);
         assertTrue(lines.contains("config dht inmemory"), stdout);
-        List<String> providers = lines.stream().filter(l -> l.startsWith("provider ")).toList();
-        assertEquals(List.of("provider signing ed25519-bc io.topictracker.engine"), providers, stdout);
+        List<String> providers = lines.stream().filter(l -> l.startsWith("provider ")).sorted().toList();
+        // Every provider module on the module path, found through its `provides` clause alone.
+        assertEquals(List.of(
+                "provider dht inmemory io.topictracker.dht.inmemory",
+                "provider signing ed25519-bc io.topictracker.engine",
+                "provider transports inmemory io.topictracker.transport.inmemory",
+                "provider transports quic io.topictracker.transport.quic",
+                "provider transports tcp io.topictracker.transport.tcp"), providers, stdout);
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("problem ")), stdout);
         // The registry logs one line per provider with id, module and version.
         assertTrue(stderr.contains("found signing provider 'ed25519-bc' in module io.topictracker.engine version"),
