@@ -113,6 +113,11 @@ public final class MainlineDht implements BitTorrentDht {
         return n == null ? null : n.localAddress();
     }
 
+    /** @return the running node, or null before start (for this module's tests) */
+    DhtNode node() {
+        return node;
+    }
+
     /** @return the node's counters, or null before start */
     public DhtNode.Stats stats() {
         DhtNode n = node;
