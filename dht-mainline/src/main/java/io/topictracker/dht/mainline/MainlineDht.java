@@ -113,6 +113,14 @@ public final class MainlineDht implements BitTorrentDht {
         return n == null ? null : n.localAddress();
     }
 
+    /** Test hook: this node holds every datagram it sends for {@code delay}; no effect before start. */
+    void delaySendsForTest(Duration delay) {
+        DhtNode n = node;
+        if (n != null) {
+            n.delaySendsForTest(delay.toNanos());
+        }
+    }
+
     /** @return the running node, or null before start (for this module's tests) */
     DhtNode node() {
         return node;
@@ -307,8 +315,12 @@ public final class MainlineDht implements BitTorrentDht {
                     List<Lookup.Candidate> withTokens = lookup.closest().stream().filter(c -> c.token() != null)
                             .limit(DhtNode.K).toList();
                     List<Lookup.Candidate> targets = selectTargets.apply(new ArrayList<>(withTokens));
-                    return n.storeOn(targets, storeMethod, args)
-                            .thenApply(replies -> summarize(lookup, targets.size(), replies));
+                    return n.storeOn(targets, storeMethod, args).thenApply(replies -> {
+                        if (n.isClosed()) {
+                            throw new IllegalStateException("closed");
+                        }
+                        return summarize(lookup, targets.size(), replies);
+                    });
                 })
                 .handle((summary, e) -> {
                     if (e != null) {

@@ -82,6 +82,8 @@ public final class DhtNode {
     private boolean inRead;
     private volatile boolean closed;
     private volatile InetSocketAddress localAddress;
+    /** Test hook: every datagram we send is held this long first (0: none). */
+    private volatile long sendDelayNanos;
     private final Stats stats = new Stats();
 
     /** Counters, written on the event loop and readable from any thread. */
@@ -217,15 +219,16 @@ public final class DhtNode {
             if (refreshTask != null) {
                 refreshTask.cancel(false);
             }
+            // operations first, so they fail as closed rather than finish on their queries' failures
+            for (Runnable r : new ArrayList<>(onClose)) {
+                r.run();
+            }
+            onClose.clear();
             for (Pending p : new ArrayList<>(pending.values())) {
                 p.timeout.cancel(false);
                 p.handler.onFailure("closed");
             }
             pending.clear();
-            for (Runnable r : new ArrayList<>(onClose)) {
-                r.run();
-            }
-            onClose.clear();
             if (channel != null) {
                 channel.close().addListener(f -> done.complete(null));
             } else {
@@ -358,8 +361,14 @@ public final class DhtNode {
         a.put(method.equals("get_peers") ? "info_hash" : "target", target);
         int[] bootstrapLeft = {bootstrap.size()};
         Runnable[] pump = new Runnable[1];
-        Runnable finish = () -> result.complete(new LookupResult(lookup.closestResponded(K), lookup.queries()
-                + bootstrap.size(), lookup.responses()));
+        Runnable finish = () -> {
+            if (closed) {
+                result.completeExceptionally(new IllegalStateException("closed"));
+            } else {
+                result.complete(new LookupResult(lookup.closestResponded(K), lookup.queries() + bootstrap.size(),
+                        lookup.responses()));
+            }
+        };
         Runnable cancel = () -> result.completeExceptionally(new IllegalStateException("closed"));
         onClose.add(cancel);
         ScheduledFuture<?> deadline = loop.schedule(finish, timeoutMillis, TimeUnit.MILLISECONDS);
@@ -627,6 +636,16 @@ public final class DhtNode {
         if (channel == null || !channel.isActive()) {
             return;
         }
+        long delay = sendDelayNanos;
+        if (delay > 0) {
+            loop.schedule(() -> {
+                if (channel.isActive()) {
+                    channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to),
+                            channel.voidPromise());
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+            return;
+        }
         DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(datagram), to);
         if (inRead && loop.inEventLoop()) {
             channel.write(packet, channel.voidPromise());
@@ -639,6 +658,14 @@ public final class DhtNode {
         CompletableFuture<T> f = new CompletableFuture<>();
         loop.execute(() -> f.complete(action.get()));
         return f;
+    }
+
+    /**
+     * Test hook to check timeouts on a real network: holds every datagram this node sends for {@code nanos}.
+     * Not for production use.
+     */
+    public void delaySendsForTest(long nanos) {
+        sendDelayNanos = nanos;
     }
 
     /** Runs {@code task} on the event loop. */
