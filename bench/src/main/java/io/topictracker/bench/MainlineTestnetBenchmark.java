@@ -52,15 +52,23 @@ public final class MainlineTestnetBenchmark {
         Random random = new Random(42);
 
         long heapBefore = usedHeapAfterGc();
+        long rssBefore = rssBytes();
         long t0 = System.nanoTime();
         try (LocalTestnet net = LocalTestnet.start(size, signing, ConfigTable.empty("dht.mainline"),
                 Duration.ofMinutes(2))) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             long heapAfter = usedHeapAfterGc();
+            long rssAfter = rssBytes();
             System.out.printf(Locale.ROOT, "testnet: %d nodes started in %.2f s; heap %.1f MB -> %.1f MB = %.3f MB "
                     + "per node; %d threads in the JVM%n", size, startSeconds, heapBefore / 1e6, heapAfter / 1e6,
                     (heapAfter - heapBefore) / 1e6 / size, ManagementFactory.getThreadMXBean().getThreadCount());
             List<MainlineDht> nodes = net.nodes();
+            System.out.printf(Locale.ROOT, "process RSS %.1f MB -> %.1f MB = %.3f MB per node (includes the JIT, "
+                    + "Netty's pooled direct buffers and the kernel's view of the heap)%n", rssBefore / 1e6,
+                    rssAfter / 1e6, (rssAfter - rssBefore) / 1e6 / size);
+            System.out.printf(Locale.ROOT, "start: %d queries sent, %d timed out%n",
+                    nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum(),
+                    nodes.stream().mapToLong(n -> n.stats().timeouts()).sum());
 
             // warm-up: JIT the paths before measuring (not counted)
             for (int i = 0; i < 20; i++) {
@@ -107,6 +115,25 @@ public final class MainlineTestnetBenchmark {
                     pctInt(getQueries, 50), pctInt(getQueries, 90), found, operations);
         }
         packetsPerSecond(signing);
+        verifyCost(signing);
+    }
+
+    /** The cost of one Ed25519 verification here and now: every BEP44 put is verified by each storing node. */
+    private static void verifyCost(SigningProvider signing) {
+        SigningKeyPair key = signing.generate();
+        byte[] message = new byte[200];
+        byte[] signature = key.sign(message);
+        double micros = 0;
+        for (int round = 0; round < 3; round++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                signing.verify(key.publicKey(), message, signature);
+            }
+            micros = (System.nanoTime() - start) / 1000 / 1000.0;
+        }
+        System.out.printf(Locale.ROOT, "ed25519 verify (%s): %.0f us each; load average %.1f on %d cores%n",
+                signing.id(), micros, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** One standalone node on its own one-thread event loop, loaded by a closed-loop client on another thread. */
@@ -186,6 +213,20 @@ public final class MainlineTestnetBenchmark {
         out.write(tid & 0xff);
         out.writeBytes(bytes("1:y1:qe"));
         return out.toByteArray();
+    }
+
+    /** @return the resident set size from /proc/self/status, or 0 where there is none */
+    private static long rssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
     }
 
     private static long usedHeapAfterGc() {

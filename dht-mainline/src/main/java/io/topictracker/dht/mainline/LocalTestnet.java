@@ -67,7 +67,7 @@ public final class LocalTestnet implements AutoCloseable {
             while (net.nodes.size() < size) {
                 int count = Math.min(wave, size - net.nodes.size());
                 net.addNodes(count, deadline);
-                wave = Math.min(wave * 2, 64);
+                wave = Math.min(wave * 2, 256); // each wave at most doubles the net: half the nodes are known
             }
             return net;
         } catch (RuntimeException e) {
@@ -191,9 +191,8 @@ public final class LocalTestnet implements AutoCloseable {
 
     @Override
     public void close() {
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (MainlineDht dht : nodes()) {
-            closing.add(CompletableFuture.runAsync(dht::close, Runnable::run));
+            dht.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         scheduler.shutdownNow();

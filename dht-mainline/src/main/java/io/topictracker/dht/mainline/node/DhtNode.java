@@ -93,6 +93,12 @@ public final class DhtNode {
         volatile long queriesSent;
         volatile long dropped;
         volatile long malformed;
+        volatile long timeouts;
+
+        /** @return our queries that got no reply in time */
+        public long timeouts() {
+            return timeouts;
+        }
 
         /** @return queries received */
         public long queriesReceived() {
@@ -187,6 +193,7 @@ public final class DhtNode {
         List<NodeInfo> saved = loadTable();
         Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
+                .option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes())
                 .handler(new Inbound());
         b.bind(new InetSocketAddress(config.bindAddress(), config.port())).addListener(f -> {
             if (!f.isSuccess()) {
@@ -261,6 +268,7 @@ public final class DhtNode {
         ScheduledFuture<?> timeout = loop.schedule(() -> {
             Pending p = pending.remove(key);
             if (p != null) {
+                stats.timeouts++;
                 p.handler.onFailure("timeout");
             }
         }, rtt.timeoutNanos(), TimeUnit.NANOSECONDS);

@@ -27,11 +27,12 @@ import java.util.Set;
  * @param rateLimitPerIp queries answered per second per IP (0 = unlimited)
  * @param maxPendingQueries our queries in flight at most
  * @param useEpoll use the native epoll transport when available
+ * @param receiveBufferBytes the socket's receive buffer (SO_RCVBUF): a cap on queued datagrams, not an allocation
  */
 public record NodeConfig(String bindAddress, int port, List<String> bootstrap, boolean readOnly, boolean enforceBep42,
         String routingTableFile, byte[] nodeId, int alpha, Duration minQueryTimeout, Duration maxQueryTimeout,
         Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes, int maxPeersPerInfoHash,
-        int rateLimitPerIp, int maxPendingQueries, boolean useEpoll) {
+        int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
 
     /** The well-known public routers, the default bootstrap (never used by tests, which configure 127.0.0.1). */
     public static final List<String> PUBLIC_ROUTERS = List.of("router.bittorrent.com:6881",
@@ -41,7 +42,7 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
     public static final Set<String> KEYS = Set.of("bind_address", "port", "bootstrap", "read_only", "enforce_bep42",
             "routing_table_file", "node_id", "alpha", "min_query_timeout", "max_query_timeout", "operation_timeout",
             "max_items", "max_items_per_ip", "max_info_hashes", "max_peers_per_info_hash", "rate_limit_per_ip",
-            "max_pending_queries", "epoll");
+            "max_pending_queries", "epoll", "receive_buffer_bytes");
 
     /**
      * Reads a table, failing on unknown keys and bad values.
@@ -83,6 +84,8 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
                 t.integer("max_items", 2000, 1, 1_000_000), t.integer("max_items_per_ip", 100, 1, 1_000_000),
                 t.integer("max_info_hashes", 2000, 1, 1_000_000), t.integer("max_peers_per_info_hash", 100, 1, 10_000),
                 t.integer("rate_limit_per_ip", 250, 0, 10_000_000), t.integer("max_pending_queries", 2048, 16, 65_536),
-                t.bool("epoll", true));
+                t.bool("epoll", true),
+                // bursts (a node everyone bootstraps from) overflow the kernel's ~200 KB default and drop queries
+                t.integer("receive_buffer_bytes", 1 << 20, 16 * 1024, 64 << 20));
     }
 }

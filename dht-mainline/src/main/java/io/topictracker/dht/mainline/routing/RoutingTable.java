@@ -146,22 +146,45 @@ public final class RoutingTable {
         return oldest == null ? null : oldest.node;
     }
 
-    /** @return up to {@code count} nodes closest to {@code target}, closest first, preferring nodes without failures */
+    /**
+     * @return up to {@code count} nodes closest to {@code target}, closest first, preferring nodes without failures
+     *     (those with failures fill up only when there are too few healthy ones)
+     */
     public List<NodeInfo> closest(byte[] target, int count) {
-        List<Entry> all = new ArrayList<>();
+        // a bounded insertion selection: O(n * count) with cheap comparisons, no full sort (this runs for every
+        // find_node, get_peers and get we answer)
+        List<NodeInfo> healthy = new ArrayList<>(count + 1);
+        List<NodeInfo> failing = new ArrayList<>();
         for (Bucket b : buckets) {
-            all.addAll(b.nodes);
+            for (Entry e : b.nodes) {
+                if (e.failures > 0) {
+                    failing.add(e.node);
+                } else {
+                    insertBounded(healthy, e.node, target, count);
+                }
+            }
         }
-        all.sort((a, b) -> {
-            int byHealth = Boolean.compare(a.failures > 0, b.failures > 0);
-            return byHealth != 0 ? byHealth : NodeIds.compareDistance(target, a.node.id(), b.node.id());
-        });
-        List<NodeInfo> result = new ArrayList<>(Math.min(count, all.size()));
-        for (int i = 0; i < all.size() && result.size() < count; i++) {
-            result.add(all.get(i).node);
+        for (NodeInfo n : failing) {
+            if (healthy.size() >= count) {
+                break;
+            }
+            healthy.add(n);
         }
-        result.sort(NodeIds.byDistanceTo(target));
-        return result;
+        healthy.sort(NodeIds.byDistanceTo(target));
+        return healthy;
+    }
+
+    private static void insertBounded(List<NodeInfo> sorted, NodeInfo node, byte[] target, int count) {
+        int i = sorted.size();
+        while (i > 0 && NodeIds.compareDistance(target, node.id(), sorted.get(i - 1).id()) < 0) {
+            i--;
+        }
+        if (i < count) {
+            sorted.add(i, node);
+            if (sorted.size() > count) {
+                sorted.remove(sorted.size() - 1);
+            }
+        }
     }
 
     /** @return every node in the buckets (not the replacement caches) */
