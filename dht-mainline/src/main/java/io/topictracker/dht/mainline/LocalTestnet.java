@@ -67,7 +67,7 @@ public final class LocalTestnet implements AutoCloseable {
             while (net.nodes.size() < size) {
                 int count = Math.min(wave, size - net.nodes.size());
                 net.addNodes(count, deadline);
-                wave = Math.min(wave * 2, 256); // each wave at most doubles the net: half the nodes are known
+                wave = Math.min(wave * 2, 128); // each wave at most doubles the net: half the nodes are known
             }
             return net;
         } catch (RuntimeException e) {
@@ -106,7 +106,7 @@ public final class LocalTestnet implements AutoCloseable {
         values.put("enforce_bep42", false);
         values.put("rate_limit_per_ip", 0L);
         values.put("max_items_per_ip", 100_000L);
-        values.put("min_query_timeout", "200ms");
+        values.put("min_query_timeout", "200ms"); // above the queueing delay of hundreds of nodes on 2 threads
         values.put("max_query_timeout", "1s");
         values.put("operation_timeout", "5s");
         values.put("bootstrap", bootstrapList());

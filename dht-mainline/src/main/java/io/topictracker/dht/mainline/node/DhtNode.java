@@ -269,6 +269,8 @@ public final class DhtNode {
             Pending p = pending.remove(key);
             if (p != null) {
                 stats.timeouts++;
+                LOG.debug("{} timed out after {} ms: {} to {}", localAddress, rtt.timeoutNanos() / 1_000_000,
+                        method, to);
                 p.handler.onFailure("timeout");
             }
         }, rtt.timeoutNanos(), TimeUnit.NANOSECONDS);
