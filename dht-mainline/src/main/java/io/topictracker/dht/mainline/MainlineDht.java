@@ -38,6 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mainline} DHT: one {@link DhtNode} on its own event loop (or on a loop shared with a
@@ -47,6 +49,7 @@ import java.util.function.UnaryOperator;
  * block. {@link #close()} fails operations in flight with {@link DhtException.Reason#CLOSED}.
  */
 public final class MainlineDht implements BitTorrentDht {
+    private static final Logger LOG = LoggerFactory.getLogger(MainlineDht.class);
     private final NodeConfig config;
     private final DhtContext context;
     private final EventLoop sharedLoop;
@@ -81,7 +84,9 @@ public final class MainlineDht implements BitTorrentDht {
             int colon = entry.lastIndexOf(':');
             InetSocketAddress address = new InetSocketAddress(entry.substring(0, colon),
                     Integer.parseInt(entry.substring(colon + 1)));
-            if (!address.isUnresolved()) {
+            if (address.isUnresolved()) {
+                LOG.warn("bootstrap node {} cannot be resolved; skipped", entry);
+            } else {
                 bootstrap.add(address);
             }
         }

@@ -130,6 +130,44 @@ class QueryHandlerTest {
     }
 
     @Test
+    void anIdenticalRePutIsNotVerifiedAgain() throws Exception {
+        int[] verifications = {0};
+        SigningProvider counting = new SigningProvider() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public io.topictracker.api.signing.SigningKeyPair generate() {
+                return SIGNING.generate();
+            }
+
+            @Override
+            public io.topictracker.api.signing.SigningKeyPair fromSeed(byte[] seed32) {
+                return SIGNING.fromSeed(seed32);
+            }
+
+            @Override
+            public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+                verifications[0]++;
+                return SIGNING.verify(publicKey, message, signature);
+            }
+        };
+        QueryHandler counted = new QueryHandler(new RoutingTable(new byte[20], 8, 2), tokens,
+                new ItemStore(counting, 10, 10), new PeerStore(1, 1));
+        Map<String, Object> args = putArgs(new byte[0], 1, bytes("v"), alice);
+        args.put("id", new byte[20]);
+        counted.handle(KrpcMessage.query(new byte[] {1}, "put", args, false), alice, now);
+        counted.handle(KrpcMessage.query(new byte[] {2}, "put", args, false), alice, now);
+        assertEquals(1, verifications[0]);
+        Map<String, Object> forged = new TreeMap<>(args);
+        forged.put("v", bytes("w"));
+        assertEquals(206, assertThrows(KrpcException.class,
+                () -> counted.handle(KrpcMessage.query(new byte[] {3}, "put", forged, false), alice, now)).code());
+    }
+
+    @Test
     void immutableItemsAreStoredUnderTheHashOfV() throws Exception {
         Map<String, Object> a = new TreeMap<>();
         a.put("token", token(alice));

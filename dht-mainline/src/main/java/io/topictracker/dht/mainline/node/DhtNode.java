@@ -397,7 +397,12 @@ public final class DhtNode {
                         if (reply.kind() == KrpcMessage.Kind.RESPONSE) {
                             addNodes(lookup, reply.body(), ownId);
                             if (!result.isDone()) {
-                                listener.onResponse(node, reply.body());
+                                try {
+                                    listener.onResponse(node, reply.body());
+                                } catch (RuntimeException e) {
+                                    // a failing consumer must not stall the lookup it is fed by
+                                    LOG.warn("a lookup listener failed", e);
+                                }
                             }
                             lookup.responded(node, KrpcMessage.bytes(reply.body(), "token"));
                         } else {
