@@ -36,7 +36,7 @@ class SmallPartsTest {
     @Test
     void lookupQueriesAlphaAtATimeAndEndsWhenTheKClosestAnswered() {
         byte[] target = new byte[20];
-        Lookup lookup = new Lookup(target, 8, 3, 64, 64);
+        Lookup lookup = new Lookup(target, 8, 3, 64, 64, true);
         List<NodeInfo> all = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             NodeInfo n = randomNode(1000 + i);
@@ -62,6 +62,28 @@ class SmallPartsTest {
         assertEquals(all.get(0), closest.get(0).node());
         assertEquals(all.get(2), closest.get(1).node(), "the failed node is skipped");
         assertEquals(9, lookup.queries(), "only the 8 closest live nodes plus the failed one were asked");
+    }
+
+    @Test
+    void slowNodesFreeTheirSlotAndHoldTheEndOnlyOfDataLookups() {
+        byte[] target = new byte[20];
+        for (boolean waitForSlow : new boolean[] {true, false}) {
+            Lookup lookup = new Lookup(target, 2, 1, 64, 64, waitForSlow);
+            NodeInfo a = randomNode(1);
+            NodeInfo b = randomNode(2);
+            lookup.add(a);
+            lookup.add(b);
+            NodeInfo first = lookup.next().get(0);
+            NodeInfo second = first.equals(a) ? b : a;
+            assertTrue(lookup.next().isEmpty(), "alpha = 1");
+            lookup.slow(first);
+            assertEquals(List.of(second), lookup.next(), "a slow query frees its slot");
+            lookup.responded(second, null);
+            assertEquals(!waitForSlow, lookup.isDone());
+            lookup.responded(first, new byte[] {1});
+            assertTrue(lookup.isDone());
+            assertEquals(2, lookup.closestResponded(2).size(), "the late answer counts");
+        }
     }
 
     @Test
@@ -125,7 +147,7 @@ class SmallPartsTest {
     @Test
     void writersOfOneSlotShareTheClosestNodes() {
         List<Lookup.Candidate> closest = new ArrayList<>();
-        Lookup lookup = new Lookup(new byte[20], 8, 8, 64, 64);
+        Lookup lookup = new Lookup(new byte[20], 8, 8, 64, 64, true);
         for (int i = 0; i < 8; i++) {
             lookup.add(randomNode(2000 + i));
         }

@@ -60,6 +60,8 @@ public final class DhtNode {
     private static final int LOOKUP_MAX_QUERIES = 64;
     private static final long REFRESH_PERIOD_MILLIS = 60_000;
     private static final int MAX_DATAGRAM = BencodeLimits.KRPC.maxInputLength();
+    /** Below this a slow answer is more likely a busy event loop than a lost datagram. */
+    private static final long SOFT_TIMEOUT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final NodeConfig config;
     private final Clock clock;
@@ -274,7 +276,16 @@ public final class DhtNode {
                 p.handler.onFailure("timeout");
             }
         }, rtt.timeoutNanos(), TimeUnit.NANOSECONDS);
-        pending.put(key, new Pending(to, replyHandler, System.nanoTime(), timeout));
+        Pending entry = new Pending(to, replyHandler, System.nanoTime(), timeout);
+        pending.put(key, entry);
+        long soft = rtt.softTimeoutNanos(SOFT_TIMEOUT_FLOOR_NANOS);
+        if (soft < rtt.timeoutNanos()) {
+            loop.schedule(() -> {
+                if (pending.get(key) == entry) {
+                    replyHandler.onSlow();
+                }
+            }, soft, TimeUnit.NANOSECONDS);
+        }
         stats.queriesSent++;
         send(KrpcMessage.query(tidBytes, method, a, config.readOnly()).encode(), to);
     }
@@ -352,7 +363,8 @@ public final class DhtNode {
             result.completeExceptionally(new IllegalStateException("closed"));
             return;
         }
-        Lookup lookup = new Lookup(target, K, config.alpha(), LOOKUP_CANDIDATES, LOOKUP_MAX_QUERIES);
+        Lookup lookup = new Lookup(target, K, config.alpha(), LOOKUP_CANDIDATES, LOOKUP_MAX_QUERIES,
+                !method.equals("find_node"));
         byte[] ownId = table.ownId();
         for (NodeInfo n : table.closest(target, K * 2)) {
             lookup.add(n);
@@ -414,6 +426,12 @@ public final class DhtNode {
                     @Override
                     public void onFailure(String reason) {
                         lookup.failed(node);
+                        pump[0].run();
+                    }
+
+                    @Override
+                    public void onSlow() {
+                        lookup.slow(node);
                         pump[0].run();
                     }
                 });

@@ -11,13 +11,16 @@ import java.util.Set;
 /**
  * The state of one iterative lookup (BEP5 "find_node ... iteratively"): candidates sorted by distance to the target,
  * at most {@code alpha} queries in flight, only the {@code k} closest live candidates are worth querying, and the
- * lookup ends when those k have all answered or failed.
+ * lookup ends when those k have all answered or failed. A query past its soft (adaptive) timeout is "slow": it no
+ * longer holds an α slot, and its answer still counts when it comes. Whether a slow node also stops holding the
+ * end of the lookup depends on the lookup: a find_node (routing) moves on, a get or get_peers (data, where every
+ * storing node's value matters) waits for it up to the hard timeout.
  *
  * <p>Pure logic, no IO, no time. Not thread-safe: confine to one thread.
  */
 public final class Lookup {
     /** A candidate's progress. */
-    public enum State { NEW, IN_FLIGHT, RESPONDED, FAILED }
+    public enum State { NEW, IN_FLIGHT, SLOW, RESPONDED, FAILED }
 
     /** One candidate; {@code token} is set when it answered with one. */
     public static final class Candidate {
@@ -50,6 +53,7 @@ public final class Lookup {
     private final int alpha;
     private final int maxCandidates;
     private final int maxQueries;
+    private final boolean waitForSlow;
     private final List<Candidate> candidates = new ArrayList<>();
     private final Set<String> seen = new HashSet<>();
     private int inFlight;
@@ -62,8 +66,10 @@ public final class Lookup {
      * @param alpha queries in flight at once
      * @param maxCandidates candidates kept (the farthest are dropped), bounding memory
      * @param maxQueries queries sent at most, bounding the work of one lookup
+     * @param waitForSlow whether slow nodes among the k closest still hold the end of the lookup
      */
-    public Lookup(byte[] target, int k, int alpha, int maxCandidates, int maxQueries) {
+    public Lookup(byte[] target, int k, int alpha, int maxCandidates, int maxQueries, boolean waitForSlow) {
+        this.waitForSlow = waitForSlow;
         this.target = target.clone();
         this.k = k;
         this.alpha = alpha;
@@ -110,7 +116,7 @@ public final class Lookup {
             if (live >= k || inFlight >= alpha || queries >= maxQueries) {
                 break;
             }
-            if (c.state == State.FAILED) {
+            if (skipped(c)) {
                 continue;
             }
             live++;
@@ -127,20 +133,33 @@ public final class Lookup {
     /** Records an answer from {@code node}, with the token it gave (may be null). */
     public void responded(NodeInfo node, byte[] token) {
         Candidate c = find(node);
-        if (c != null && c.state == State.IN_FLIGHT) {
+        if (c != null && (c.state == State.IN_FLIGHT || c.state == State.SLOW)) {
+            if (c.state == State.IN_FLIGHT) {
+                inFlight--;
+            }
             c.state = State.RESPONDED;
             c.token = token;
-            inFlight--;
             responses++;
+        }
+    }
+
+    /** Records that {@code node} passed its soft timeout: it frees its slot, and a late answer still counts. */
+    public void slow(NodeInfo node) {
+        Candidate c = find(node);
+        if (c != null && c.state == State.IN_FLIGHT) {
+            c.state = State.SLOW;
+            inFlight--;
         }
     }
 
     /** Records that {@code node} did not answer (timeout or error). */
     public void failed(NodeInfo node) {
         Candidate c = find(node);
-        if (c != null && c.state == State.IN_FLIGHT) {
+        if (c != null && (c.state == State.IN_FLIGHT || c.state == State.SLOW)) {
+            if (c.state == State.IN_FLIGHT) {
+                inFlight--;
+            }
             c.state = State.FAILED;
-            inFlight--;
         }
     }
 
@@ -157,11 +176,11 @@ public final class Lookup {
             if (live >= k) {
                 break;
             }
-            if (c.state == State.FAILED) {
+            if (skipped(c)) {
                 continue;
             }
             live++;
-            if (c.state == State.NEW) {
+            if (c.state == State.NEW || c.state == State.SLOW) {
                 return false;
             }
         }
@@ -195,6 +214,11 @@ public final class Lookup {
     /** @return queries awaiting an answer */
     public int inFlight() {
         return inFlight;
+    }
+
+    /** @return true if {@code c} no longer counts among the k closest live candidates */
+    private boolean skipped(Candidate c) {
+        return c.state == State.FAILED || (c.state == State.SLOW && !waitForSlow);
     }
 
     private Candidate find(NodeInfo node) {

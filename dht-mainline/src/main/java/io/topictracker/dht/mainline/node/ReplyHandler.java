@@ -9,4 +9,8 @@ public interface ReplyHandler {
 
     /** @param reason why there is no reply (timeout, closed, overloaded), never null */
     void onFailure(String reason);
+
+    /** The query passed its soft (adaptive) timeout; a reply or failure still follows. Default: nothing. */
+    default void onSlow() {
+    }
 }

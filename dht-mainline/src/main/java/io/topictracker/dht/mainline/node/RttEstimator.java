@@ -27,6 +27,17 @@ public final class RttEstimator {
         }
     }
 
+    /**
+     * @return after this long a query counts as slow for its lookup (which moves on without it): the adaptive
+     *     estimate itself, at least {@code floorNanos} and at most the hard timeout
+     */
+    public long softTimeoutNanos(long floorNanos) {
+        if (srtt < 0) {
+            return maxNanos / 2;
+        }
+        return Math.min(timeoutNanos(), Math.max(floorNanos, (long) (srtt + 4 * rttvar)));
+    }
+
     /** @return the timeout to use for the next query, in nanoseconds */
     public long timeoutNanos() {
         if (srtt < 0) {
