@@ -48,8 +48,8 @@ public final class LocalTestnet implements AutoCloseable {
     }
 
     /**
-     * Starts {@code size} nodes: the first alone, the rest in waves, each bootstrapping from up to three nodes
-     * already running.
+     * Starts {@code size} nodes: the first alone, the rest in waves (each at most doubling the testnet, up to 128
+     * at once), each bootstrapping from up to three random nodes already running.
      *
      * @param size at least 1
      * @param signing verifies BEP44 signatures, not null
@@ -84,6 +84,10 @@ public final class LocalTestnet implements AutoCloseable {
         return dht;
     }
 
+    /**
+     * Starts {@code count} nodes and waits until they have bootstrapped. (Starting the next wave as soon as this one
+     * is merely bound was tried: on 2 busy cores the overlapping lookups queue up, time out, and start is slower.)
+     */
     private void addNodes(int count, long deadline) {
         List<MainlineDht> created = new ArrayList<>();
         List<CompletableFuture<Void>> starts = new ArrayList<>();
@@ -110,6 +114,7 @@ public final class LocalTestnet implements AutoCloseable {
         values.put("max_query_timeout", "1s");
         values.put("operation_timeout", "5s");
         values.put("bootstrap", bootstrapList());
+        values.put("receive_buffer_bytes", 4L << 20); // a cap, not an allocation; Linux clips it to rmem_max
         for (String key : overrides.keys()) {
             values.put(key, rawValue(overrides, key));
         }
@@ -143,9 +148,13 @@ public final class LocalTestnet implements AutoCloseable {
             if (nodes.isEmpty()) {
                 return result;
             }
-            result.add(address(nodes.get(0)));
-            for (int i = 0; i < 2 && nodes.size() > 1; i++) {
-                result.add(address(nodes.get(1 + random.nextInt(nodes.size() - 1))));
+            // three random running nodes, not always the first: a node every newcomer asks at once overflows its
+            // socket's receive queue and drops their queries
+            for (int i = 0; i < 3; i++) {
+                String address = address(nodes.get(random.nextInt(nodes.size())));
+                if (!result.contains(address)) {
+                    result.add(address);
+                }
             }
         }
         return result;

@@ -126,6 +126,12 @@ public final class MainlineDht implements BitTorrentDht {
         }
     }
 
+    /** @return completes once the socket is bound, before bootstrapping ends; null before start */
+    CompletableFuture<Void> bound() {
+        DhtNode n = node;
+        return n == null ? null : n.bound();
+    }
+
     /** @return the running node, or null before start (for this module's tests) */
     DhtNode node() {
         return node;

@@ -87,6 +87,7 @@ public final class DhtNode {
     /** Test hook: every datagram we send is held this long first (0: none). */
     private volatile long sendDelayNanos;
     private final Stats stats = new Stats();
+    private final CompletableFuture<Void> bound = new CompletableFuture<>();
 
     /** Counters, written on the event loop and readable from any thread. */
     public static final class Stats {
@@ -164,6 +165,11 @@ public final class DhtNode {
         return localAddress;
     }
 
+    /** @return completes once the socket is bound (or binding failed), before bootstrapping ends */
+    public CompletableFuture<Void> bound() {
+        return bound;
+    }
+
     /** @return counters, never null */
     public Stats stats() {
         return stats;
@@ -192,6 +198,7 @@ public final class DhtNode {
      */
     public CompletableFuture<Void> start(List<InetSocketAddress> bootstrap) {
         CompletableFuture<Void> started = new CompletableFuture<>();
+        started.whenComplete((r, e) -> bound.complete(null));
         List<NodeInfo> saved = loadTable();
         Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
@@ -204,6 +211,7 @@ public final class DhtNode {
             }
             channel = ((io.netty.channel.ChannelFuture) f).channel();
             localAddress = (InetSocketAddress) channel.localAddress();
+            bound.complete(null);
             refreshTask = loop.scheduleAtFixedRate(this::refresh, REFRESH_PERIOD_MILLIS, REFRESH_PERIOD_MILLIS,
                     TimeUnit.MILLISECONDS);
             bootstrap(bootstrap, saved).whenComplete((r, e) -> started.complete(null));
@@ -443,18 +451,31 @@ public final class DhtNode {
         // bootstrap addresses have no known id: ask them find_node and feed what they return into the lookup
         for (InetSocketAddress address : bootstrap) {
             query(address, "find_node", Map.of("target", target), new ReplyHandler() {
+                private boolean counted;
+
                 @Override
                 public void onReply(KrpcMessage reply) {
                     if (reply.kind() == KrpcMessage.Kind.RESPONSE) {
                         addNodes(lookup, reply.body(), ownId);
                     }
-                    bootstrapLeft[0]--;
-                    pump[0].run();
+                    done();
                 }
 
                 @Override
                 public void onFailure(String reason) {
-                    bootstrapLeft[0]--;
+                    done();
+                }
+
+                @Override
+                public void onSlow() {
+                    done(); // a slow bootstrap node must not hold the lookup; its late answer is still used
+                }
+
+                private void done() {
+                    if (!counted) {
+                        counted = true;
+                        bootstrapLeft[0]--;
+                    }
                     pump[0].run();
                 }
             });
