@@ -137,10 +137,15 @@ public final class MainlineDht implements BitTorrentDht {
         return node;
     }
 
-    /** @return the node's counters, or null before start */
-    public DhtNode.Stats stats() {
+    /** @return a snapshot of the node's counters, or null before start */
+    public NodeStats stats() {
         DhtNode n = node;
-        return n == null ? null : n.stats();
+        if (n == null) {
+            return null;
+        }
+        DhtNode.Stats s = n.stats();
+        return new NodeStats(s.queriesReceived(), s.queriesAnswered(), s.queriesSent(), s.dropped(), s.malformed(),
+                s.timeouts());
     }
 
     /** @return our 20-byte node id, or null before start */

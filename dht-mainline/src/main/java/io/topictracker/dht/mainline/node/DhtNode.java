@@ -201,7 +201,7 @@ public final class DhtNode {
         started.whenComplete((r, e) -> bound.complete(null));
         List<NodeInfo> saved = loadTable();
         Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
                 .option(ChannelOption.SO_RCVBUF, config.receiveBufferBytes())
                 .handler(new Inbound());
         b.bind(new InetSocketAddress(config.bindAddress(), config.port())).addListener(f -> {
