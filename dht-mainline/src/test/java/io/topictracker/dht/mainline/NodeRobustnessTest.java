@@ -126,16 +126,22 @@ class NodeRobustnessTest {
 
     @Test
     void floodFromOneIpIsRateLimited() throws Exception {
-        MainlineDht dht = start(Map.of("rate_limit_per_ip", 5L));
+        // 1 query/s with a burst of 10: however slowly the machine delivers the flood, at most 10 plus one per
+        // elapsed second can be answered
+        MainlineDht dht = start(Map.of("rate_limit_per_ip", 1L));
+        long startNanos = System.nanoTime();
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            socket.setSoTimeout(1000);
             byte[] ping = b("d1:ad2:id20:xxxxxxxxxxxxxxxxxxxxe1:q4:ping1:t2:zz1:y1:qe");
             for (int i = 0; i < 200; i++) {
                 socket.send(new DatagramPacket(ping, ping.length, dht.localAddress()));
             }
             Await.until(WAIT, "the node saw the flood", () -> dht.stats().queriesReceived() >= 150);
-            assertTrue(dht.stats().queriesAnswered() <= 20, "answered " + dht.stats().queriesAnswered());
-            assertTrue(dht.stats().dropped() >= 130, "dropped " + dht.stats().dropped());
+            long elapsedSeconds = (System.nanoTime() - startNanos) / 1_000_000_000L + 1;
+            NodeStats stats = dht.stats();
+            assertTrue(stats.queriesAnswered() <= 10 + elapsedSeconds, stats + " in " + elapsedSeconds + " s");
+            // every query received was answered or dropped (one may be in between when the snapshot is taken)
+            assertTrue(stats.dropped() + stats.queriesAnswered() + 1 >= stats.queriesReceived(), stats.toString());
+            assertTrue(stats.dropped() >= 100, stats.toString());
         }
     }
 
