@@ -48,14 +48,16 @@ public final class MainlineTestnetBenchmark {
     public static void main(String[] args) throws Exception {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int operations = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        // optional third argument: the lookup parallelism α of every testnet node (default 3)
+        ConfigTable overrides = args.length > 2 ? ConfigTable.of("dht.mainline", Map.of("alpha",
+                Long.parseLong(args[2]))) : ConfigTable.empty("dht.mainline");
         SigningProvider signing = new BouncyCastleEd25519Provider();
         Random random = new Random(42);
 
         long heapBefore = usedHeapAfterGc();
         long rssBefore = rssBytes();
         long t0 = System.nanoTime();
-        try (LocalTestnet net = LocalTestnet.start(size, signing, ConfigTable.empty("dht.mainline"),
-                Duration.ofMinutes(2))) {
+        try (LocalTestnet net = LocalTestnet.start(size, signing, overrides, Duration.ofMinutes(2))) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             long heapAfter = usedHeapAfterGc();
             long rssAfter = rssBytes();
