@@ -55,6 +55,7 @@ class ModulePathSmokeTest {
         // Every provider module on the module path, found through its `provides` clause alone.
         assertEquals(List.of(
                 "provider dht inmemory io.topictracker.dht.inmemory",
+                "provider dht mainline io.topictracker.dht.mainline",
                 "provider signing ed25519-bc io.topictracker.engine",
                 "provider transports inmemory io.topictracker.transport.inmemory",
                 "provider transports quic io.topictracker.transport.quic",

@@ -1,0 +1,259 @@
+package io.topictracker.bench;
+
+import io.topictracker.api.ConfigTable;
+import io.topictracker.api.dht.Dht;
+import io.topictracker.api.dht.DhtContext;
+import io.topictracker.api.dht.LookupSummary;
+import io.topictracker.api.dht.MutableItem;
+import io.topictracker.api.dht.MutableQuery;
+import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.dht.mainline.LocalTestnet;
+import io.topictracker.dht.mainline.MainlineDht;
+import io.topictracker.dht.mainline.MainlineDhtProvider;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The mainline testnet benchmark of issue #7: a testnet of N of our nodes in this JVM on 127.0.0.1 (default 500);
+ * start time; 50 puts and 50 gets from random nodes (median / p90 / max ms and queries per operation); heap per
+ * node; and the queries per second one node answers on one event-loop thread.
+ *
+ * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
+ * [nodes] [operations]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
+ */
+public final class MainlineTestnetBenchmark {
+    private MainlineTestnetBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int size = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int operations = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        // optional third argument: the lookup parallelism α of every testnet node (default 3)
+        ConfigTable overrides = args.length > 2 ? ConfigTable.of("dht.mainline", Map.of("alpha",
+                Long.parseLong(args[2]))) : ConfigTable.empty("dht.mainline");
+        SigningProvider signing = new BouncyCastleEd25519Provider();
+        Random random = new Random(42);
+
+        long heapBefore = usedHeapAfterGc();
+        long rssBefore = rssBytes();
+        long t0 = System.nanoTime();
+        try (LocalTestnet net = LocalTestnet.start(size, signing, overrides, Duration.ofMinutes(2))) {
+            double startSeconds = (System.nanoTime() - t0) / 1e9;
+            long heapAfter = usedHeapAfterGc();
+            long rssAfter = rssBytes();
+            System.out.printf(Locale.ROOT, "testnet: %d nodes started in %.2f s; heap %.1f MB -> %.1f MB = %.3f MB "
+                    + "per node; %d threads in the JVM%n", size, startSeconds, heapBefore / 1e6, heapAfter / 1e6,
+                    (heapAfter - heapBefore) / 1e6 / size, ManagementFactory.getThreadMXBean().getThreadCount());
+            List<MainlineDht> nodes = net.nodes();
+            System.out.printf(Locale.ROOT, "process RSS %.1f MB -> %.1f MB = %.3f MB per node (includes the JIT, "
+                    + "Netty's pooled direct buffers and the kernel's view of the heap)%n", rssBefore / 1e6,
+                    rssAfter / 1e6, (rssAfter - rssBefore) / 1e6 / size);
+            System.out.printf(Locale.ROOT, "start: %d queries sent, %d timed out%n",
+                    nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum(),
+                    nodes.stream().mapToLong(n -> n.stats().timeouts()).sum());
+
+            // warm-up: JIT the paths before measuring (not counted)
+            for (int i = 0; i < 20; i++) {
+                SigningKeyPair key = signing.generate();
+                nodes.get(random.nextInt(size)).putMutable(MutableItem.sign(key, new byte[0], 1, bytes("warm")))
+                        .get(30, TimeUnit.SECONDS);
+            }
+
+            List<SigningKeyPair> keys = new ArrayList<>();
+            List<Double> putMillis = new ArrayList<>();
+            List<Integer> putQueries = new ArrayList<>();
+            List<Integer> putAcks = new ArrayList<>();
+            for (int i = 0; i < operations; i++) {
+                SigningKeyPair key = signing.generate();
+                keys.add(key);
+                MutableItem item = MutableItem.sign(key, bytes("salt"), 1, bytes("benchmark value " + i));
+                MainlineDht from = nodes.get(random.nextInt(size));
+                long start = System.nanoTime();
+                PutSummary summary = from.putMutable(item).get(30, TimeUnit.SECONDS);
+                putMillis.add((System.nanoTime() - start) / 1e6);
+                putQueries.add(summary.queriesSent());
+                putAcks.add(summary.acknowledged());
+            }
+            List<Double> getMillis = new ArrayList<>();
+            List<Integer> getQueries = new ArrayList<>();
+            int found = 0;
+            for (int i = 0; i < operations; i++) {
+                SigningKeyPair key = keys.get(i);
+                MainlineDht from = nodes.get(random.nextInt(size));
+                AtomicInteger items = new AtomicInteger();
+                long start = System.nanoTime();
+                LookupSummary summary = from.getMutable(MutableQuery.of(key.publicKey(), bytes("salt"),
+                        OptionalLong.empty(), Duration.ofSeconds(10)), item -> items.incrementAndGet())
+                        .get(30, TimeUnit.SECONDS);
+                getMillis.add((System.nanoTime() - start) / 1e6);
+                getQueries.add(summary.queriesSent());
+                found += items.get() > 0 ? 1 : 0;
+            }
+            System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
+                    + "p90 %d; acks median %d%n", pct(putMillis, 50), pct(putMillis, 90), pct(putMillis, 100),
+                    pctInt(putQueries, 50), pctInt(putQueries, 90), pctInt(putAcks, 50));
+            System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
+                    + "p90 %d; found %d/%d%n", pct(getMillis, 50), pct(getMillis, 90), pct(getMillis, 100),
+                    pctInt(getQueries, 50), pctInt(getQueries, 90), found, operations);
+        }
+        packetsPerSecond(signing);
+        verifyCost(signing);
+    }
+
+    /** The cost of one Ed25519 verification here and now: every BEP44 put is verified by each storing node. */
+    private static void verifyCost(SigningProvider signing) {
+        SigningKeyPair key = signing.generate();
+        byte[] message = new byte[200];
+        byte[] signature = key.sign(message);
+        double micros = 0;
+        for (int round = 0; round < 3; round++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                signing.verify(key.publicKey(), message, signature);
+            }
+            micros = (System.nanoTime() - start) / 1000 / 1000.0;
+        }
+        System.out.printf(Locale.ROOT, "ed25519 verify (%s): %.0f us each; load average %.1f on %d cores%n",
+                signing.id(), micros, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** One standalone node on its own one-thread event loop, loaded by a closed-loop client on another thread. */
+    private static void packetsPerSecond(SigningProvider signing) throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try (LocalTestnet net = LocalTestnet.start(64, signing, ConfigTable.empty("dht.mainline"),
+                Duration.ofMinutes(1))) {
+            Dht dht = new MainlineDhtProvider().create(new DhtContext(ConfigTable.of("dht.mainline", Map.of(
+                    "bind_address", "127.0.0.1", "port", 0L, "bootstrap", List.of(net.bootstrapAddress()),
+                    "enforce_bep42", false, "rate_limit_per_ip", 0L)), signing, Clock.systemUTC(), scheduler));
+            try {
+                dht.start().get(30, TimeUnit.SECONDS);
+                MainlineDht node = (MainlineDht) dht;
+                for (String method : List.of("ping", "find_node", "get")) {
+                    blast(node, method, Duration.ofSeconds(1)); // warm-up
+                    long before = node.stats().queriesAnswered();
+                    long start = System.nanoTime();
+                    int received = blast(node, method, Duration.ofSeconds(3));
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    System.out.printf(Locale.ROOT, "answered %s: %.0f queries/s on one event-loop thread "
+                            + "(%d replies received by the client)%n", method,
+                            (node.stats().queriesAnswered() - before) / seconds, received);
+                }
+            } finally {
+                dht.close();
+            }
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    /** Keeps a window of queries outstanding against {@code node} for {@code duration}; returns replies received. */
+    private static int blast(MainlineDht node, String method, Duration duration) throws Exception {
+        InetSocketAddress to = node.localAddress();
+        Random random = new Random(1);
+        int window = 128;
+        int received = 0;
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            socket.setSoTimeout(200); // a lost datagram ends the round instead of blocking
+            socket.setReceiveBufferSize(1 << 20);
+            byte[] buffer = new byte[4096];
+            DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+            long end = System.nanoTime() + duration.toNanos();
+            int tid = 0;
+            while (System.nanoTime() < end) {
+                for (int i = 0; i < window; i++) {
+                    byte[] q = query(method, tid++, random);
+                    socket.send(new DatagramPacket(q, q.length, to));
+                }
+                for (int i = 0; i < window; i++) {
+                    try {
+                        socket.receive(reply);
+                    } catch (SocketTimeoutException e) {
+                        break;
+                    }
+                    received++;
+                }
+            }
+        }
+        return received;
+    }
+
+    private static byte[] query(String method, int tid, Random random) {
+        byte[] id = new byte[20];
+        random.nextBytes(id);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(100);
+        out.writeBytes(bytes("d1:ad2:id20:"));
+        out.writeBytes(id);
+        if (!method.equals("ping")) {
+            byte[] target = new byte[20];
+            random.nextBytes(target);
+            out.writeBytes(bytes("6:target20:"));
+            out.writeBytes(target);
+        }
+        out.writeBytes(bytes("e1:q" + method.length() + ":" + method + "1:t2:"));
+        out.write((tid >>> 8) & 0xff);
+        out.write(tid & 0xff);
+        out.writeBytes(bytes("1:y1:qe"));
+        return out.toByteArray();
+    }
+
+    /** @return the resident set size from /proc/self/status, or 0 where there is none */
+    private static long rssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static double pct(List<Double> values, int percentile) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, index));
+    }
+
+    private static int pctInt(List<Integer> values, int percentile) {
+        List<Integer> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, index));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,53 @@
+package io.topictracker.dht.mainline.node;
+
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Learns our external IP from the {@code ip} field of responses (BEP42), one vote per responding IP, keeping the
+ * most recent {@code maxVoters} votes; an address is adopted once it has {@code quorum} votes and a majority.
+ * Not thread-safe.
+ */
+public final class IpVoter {
+    private final int quorum;
+    private final int maxVoters;
+    private final LinkedHashMap<InetAddress, InetAddress> votes = new LinkedHashMap<>();
+    private InetAddress decided;
+
+    /** @param quorum votes needed; @param maxVoters votes remembered */
+    public IpVoter(int quorum, int maxVoters) {
+        this.quorum = quorum;
+        this.maxVoters = maxVoters;
+    }
+
+    /**
+     * @param voter the responder's IP, not null
+     * @param reported the IP it says we have, not null
+     * @return the newly decided address if this vote changed the decision, else null
+     */
+    public InetAddress vote(InetAddress voter, InetAddress reported) {
+        votes.remove(voter);
+        votes.put(voter, reported);
+        if (votes.size() > maxVoters) {
+            votes.remove(votes.keySet().iterator().next());
+        }
+        Map<InetAddress, Integer> counts = new HashMap<>();
+        for (InetAddress a : votes.values()) {
+            counts.merge(a, 1, Integer::sum);
+        }
+        for (Map.Entry<InetAddress, Integer> e : counts.entrySet()) {
+            if (e.getValue() >= quorum && e.getValue() * 2 > votes.size() && !e.getKey().equals(decided)) {
+                decided = e.getKey();
+                return decided;
+            }
+        }
+        return null;
+    }
+
+    /** @return the decided external address, or null */
+    public InetAddress decided() {
+        return decided;
+    }
+}

@@ -1,0 +1,91 @@
+package io.topictracker.dht.mainline.node;
+
+import io.topictracker.api.ConfigTable;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The settings of one node, read from the {@code [dht.mainline]} table. Immutable and thread-safe.
+ *
+ * @param bindAddress IP to bind, never null
+ * @param port UDP port, 0 for any
+ * @param bootstrap "host:port" entries to join through, never null
+ * @param readOnly BEP43 read-only mode
+ * @param enforceBep42 refuse nodes whose id does not match their IP (BEP42; local addresses exempt)
+ * @param routingTableFile where the table is saved on close and loaded on start, or null
+ * @param nodeId a fixed 20-byte id, or null for a random (or saved) one
+ * @param alpha lookup parallelism
+ * @param minQueryTimeout lowest adaptive query timeout
+ * @param maxQueryTimeout highest adaptive query timeout
+ * @param operationTimeout the longest a put, announce or bootstrap may take
+ * @param maxItems BEP44 items stored at most
+ * @param maxItemsPerIp BEP44 items stored for one IP at most
+ * @param maxInfoHashes info-hashes tracked at most
+ * @param maxPeersPerInfoHash peers per info-hash at most
+ * @param rateLimitPerIp queries answered per second per IP (0 = unlimited)
+ * @param maxPendingQueries our queries in flight at most
+ * @param useEpoll use the native epoll transport when available
+ * @param receiveBufferBytes the socket's receive buffer (SO_RCVBUF): a cap on queued datagrams, not an allocation
+ */
+public record NodeConfig(String bindAddress, int port, List<String> bootstrap, boolean readOnly, boolean enforceBep42,
+        String routingTableFile, byte[] nodeId, int alpha, Duration minQueryTimeout, Duration maxQueryTimeout,
+        Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes, int maxPeersPerInfoHash,
+        int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
+
+    /** The well-known public routers, the default bootstrap (never used by tests, which configure 127.0.0.1). */
+    public static final List<String> PUBLIC_ROUTERS = List.of("router.bittorrent.com:6881",
+            "dht.transmissionbt.com:6881", "router.utorrent.com:6881", "dht.libtorrent.org:25401");
+
+    /** The keys {@link #from} accepts. */
+    public static final Set<String> KEYS = Set.of("bind_address", "port", "bootstrap", "read_only", "enforce_bep42",
+            "routing_table_file", "node_id", "alpha", "min_query_timeout", "max_query_timeout", "operation_timeout",
+            "max_items", "max_items_per_ip", "max_info_hashes", "max_peers_per_info_hash", "rate_limit_per_ip",
+            "max_pending_queries", "epoll", "receive_buffer_bytes");
+
+    /**
+     * Reads a table, failing on unknown keys and bad values.
+     *
+     * @throws io.topictracker.api.ConfigException naming the key
+     */
+    public static NodeConfig from(ConfigTable t) {
+        t.requireKnownKeys(KEYS);
+        String nodeIdText = t.string("node_id", null);
+        byte[] nodeId = null;
+        if (nodeIdText != null) {
+            try {
+                nodeId = HexFormat.of().parseHex(nodeIdText);
+            } catch (IllegalArgumentException e) {
+                throw t.error("node_id", "expected 40 hex digits");
+            }
+            if (nodeId.length != 20) {
+                throw t.error("node_id", "expected 40 hex digits, got " + nodeIdText.length());
+            }
+        }
+        List<String> bootstrap = t.stringList("bootstrap", PUBLIC_ROUTERS);
+        for (String entry : bootstrap) {
+            int colon = entry.lastIndexOf(':');
+            if (colon <= 0 || !entry.substring(colon + 1).matches("\\d{1,5}")) {
+                throw t.error("bootstrap", "expected \"host:port\", got \"" + entry + "\"");
+            }
+        }
+        Duration minTimeout = t.duration("min_query_timeout", Duration.ofMillis(250), Duration.ofMillis(10),
+                Duration.ofSeconds(10));
+        Duration maxTimeout = t.duration("max_query_timeout", Duration.ofSeconds(2), Duration.ofMillis(10),
+                Duration.ofSeconds(30));
+        if (maxTimeout.compareTo(minTimeout) < 0) {
+            throw t.error("max_query_timeout", "must not be below min_query_timeout");
+        }
+        return new NodeConfig(t.string("bind_address", "0.0.0.0"), t.integer("port", 6881, 0, 65535), bootstrap,
+                t.bool("read_only", false), t.bool("enforce_bep42", true), t.string("routing_table_file", null),
+                nodeId, t.integer("alpha", 3, 1, 16), minTimeout, maxTimeout,
+                t.duration("operation_timeout", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(5)),
+                t.integer("max_items", 2000, 1, 1_000_000), t.integer("max_items_per_ip", 100, 1, 1_000_000),
+                t.integer("max_info_hashes", 2000, 1, 1_000_000), t.integer("max_peers_per_info_hash", 100, 1, 10_000),
+                t.integer("rate_limit_per_ip", 250, 0, 10_000_000), t.integer("max_pending_queries", 2048, 16, 65_536),
+                t.bool("epoll", true),
+                // bursts (a node everyone bootstraps from) overflow the kernel's ~200 KB default and drop queries
+                t.integer("receive_buffer_bytes", 1 << 20, 16 * 1024, 64 << 20));
+    }
+}

@@ -1,0 +1,70 @@
+package io.topictracker.dht.mainline.node;
+
+import io.topictracker.dht.mainline.routing.NodeInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses which of the closest nodes a BEP44 put goes to when several writers share one slot (same key and salt,
+ * same seq, different values — how Topic Tracker's per-minute slots are used).
+ *
+ * <p>Plain BEP44 would send every writer's put to the same k closest nodes, each overwriting the last (libtorrent
+ * lets an equal seq overwrite), so a reader would see one writer. Instead a writer that finds other writers' values
+ * at its own seq takes a fair share of the k nodes — {@code ceil(k / (writers + 1))} — starting with free nodes and
+ * then taking nodes from the writers holding the most, never a writer's last node. A get over the k closest then
+ * sees up to k writers. Nodes holding a higher seq are kept in the set so the refusal (302) is reported; nodes
+ * holding a lower seq or our own value are free.
+ *
+ * <p>Pure and stateless.
+ */
+public final class SlotSharing {
+    private SlotSharing() {}
+
+    /**
+     * What one node holds for the target.
+     *
+     * @param seq its stored seq
+     * @param value its value as a key (bytes as ISO-8859-1), not null
+     */
+    public record Held(long seq, String value) {}
+
+    /**
+     * @param candidates the closest responders with tokens, closest first, not null
+     * @param held what each node returned for the target (absent: nothing), not null
+     * @param seq the seq we put
+     * @param value our value as a key, not null
+     * @return the nodes to put to, never null
+     */
+    public static List<Lookup.Candidate> choose(List<Lookup.Candidate> candidates, Map<NodeInfo, Held> held, long seq,
+            String value) {
+        List<Lookup.Candidate> chosen = new ArrayList<>();
+        Map<String, List<Lookup.Candidate>> others = new LinkedHashMap<>();
+        for (Lookup.Candidate c : candidates) {
+            Held h = held.get(c.node());
+            if (h != null && h.seq() == seq && !h.value().equals(value)) {
+                others.computeIfAbsent(h.value(), v -> new ArrayList<>()).add(c);
+            } else {
+                chosen.add(c);
+            }
+        }
+        if (others.isEmpty()) {
+            return chosen;
+        }
+        int share = (candidates.size() + others.size()) / (others.size() + 1); // ceil(n / (writers + 1))
+        while (chosen.size() < share) {
+            List<Lookup.Candidate> richest = null;
+            for (List<Lookup.Candidate> group : others.values()) {
+                if (group.size() > 1 && (richest == null || group.size() > richest.size())) {
+                    richest = group;
+                }
+            }
+            if (richest == null) {
+                break;
+            }
+            chosen.add(richest.remove(richest.size() - 1)); // its farthest node
+        }
+        return chosen;
+    }
+}

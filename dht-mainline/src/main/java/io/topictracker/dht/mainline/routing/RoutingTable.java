@@ -1,0 +1,329 @@
+package io.topictracker.dht.mainline.routing;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A Kademlia routing table as BEP5 describes it: buckets of at most {@code k} nodes covering the id space, where
+ * only the bucket holding our own id splits; each bucket keeps a replacement cache of recently seen nodes to take
+ * the place of nodes that stop answering.
+ *
+ * <p>Representation: bucket {@code i} holds the nodes sharing exactly {@code i} leading bits with our id, except
+ * the last, which holds every node sharing at least as many (it is the one containing our id, the one that splits).
+ * This is the same tree BEP5 describes, flattened.
+ *
+ * <p>Liveness (BEP5): a node is good while it answered us within {@link #QUESTIONABLE_AFTER_MILLIS}; after
+ * {@code maxFailures} unanswered queries in a row it is bad, removed, and a replacement promoted.
+ *
+ * <p>Pure logic with no IO and no clock of its own (times are passed in). Not thread-safe: confine to one thread.
+ */
+public final class RoutingTable {
+    /** BEP5: a node not heard from in 15 minutes is questionable. */
+    public static final long QUESTIONABLE_AFTER_MILLIS = 15 * 60_000L;
+    private static final int MAX_BUCKETS = NodeIds.LENGTH * 8;
+
+    private final byte[] ownId;
+    private final int k;
+    private final int maxFailures;
+    private final List<Bucket> buckets = new ArrayList<>();
+
+    /** What {@link #seen} did with a node. */
+    public enum Outcome {
+        /** Already present; liveness refreshed. */
+        UPDATED,
+        /** Added to a bucket. */
+        ADDED,
+        /** The bucket is full of good nodes; kept in the replacement cache. */
+        CACHED,
+        /** Refused (our own id, or an id already present at another address). */
+        REJECTED
+    }
+
+    /**
+     * @param ownId our 20-byte id, not null; copied
+     * @param k bucket size (BEP5: 8)
+     * @param maxFailures unanswered queries in a row after which a node is removed
+     */
+    public RoutingTable(byte[] ownId, int k, int maxFailures) {
+        this.ownId = ownId.clone();
+        this.k = k;
+        this.maxFailures = maxFailures;
+        buckets.add(new Bucket());
+    }
+
+    /** @return a copy of our id */
+    public byte[] ownId() {
+        return ownId.clone();
+    }
+
+    /**
+     * Records that we heard from {@code node}.
+     *
+     * @param responded true if it answered one of our queries (which proves the address), false if it queried us
+     * @param now the current time in milliseconds
+     * @return what happened, never null
+     */
+    public Outcome seen(NodeInfo node, boolean responded, long now) {
+        if (Arrays.equals(node.id(), ownId)) {
+            return Outcome.REJECTED;
+        }
+        while (true) {
+            Bucket bucket = bucketFor(node.id());
+            Entry existing = bucket.find(node.id());
+            if (existing != null) {
+                if (!existing.node.address().equals(node.address())) {
+                    // an id moving to another address is either a restart or spoofing: keep the one we know
+                    return Outcome.REJECTED;
+                }
+                existing.lastSeen = now;
+                if (responded) {
+                    existing.lastResponse = now;
+                    existing.failures = 0;
+                }
+                bucket.lastChanged = now;
+                return Outcome.UPDATED;
+            }
+            if (bucket.nodes.size() < k) {
+                bucket.nodes.add(new Entry(node, now, responded ? now : 0));
+                bucket.removeReplacement(node.id());
+                bucket.lastChanged = now;
+                return Outcome.ADDED;
+            }
+            if (bucket == last() && buckets.size() < MAX_BUCKETS) {
+                split();
+                continue;
+            }
+            Entry bad = bucket.firstBad(maxFailures);
+            if (bad != null) {
+                bucket.nodes.remove(bad);
+                bucket.nodes.add(new Entry(node, now, responded ? now : 0));
+                bucket.lastChanged = now;
+                return Outcome.ADDED;
+            }
+            bucket.cache(new Entry(node, now, responded ? now : 0), k);
+            return Outcome.CACHED;
+        }
+    }
+
+    /**
+     * Records that {@code node} did not answer a query; after {@code maxFailures} in a row it is removed and the
+     * most recently seen replacement takes its place.
+     */
+    public void failed(NodeInfo node) {
+        Bucket bucket = bucketFor(node.id());
+        Entry entry = bucket.find(node.id());
+        if (entry == null || !entry.node.address().equals(node.address())) {
+            bucket.removeReplacement(node.id());
+            return;
+        }
+        entry.failures++;
+        if (entry.failures >= maxFailures) {
+            bucket.nodes.remove(entry);
+            Entry replacement = bucket.replacements.pollLast();
+            if (replacement != null) {
+                bucket.nodes.add(replacement);
+            }
+        }
+    }
+
+    /**
+     * The least recently seen questionable node in {@code node}'s bucket, worth a ping when the bucket is full
+     * (BEP5: questionable nodes are pinged before being replaced), or null.
+     */
+    public NodeInfo questionableNear(byte[] id, long now) {
+        Entry oldest = null;
+        for (Entry e : bucketFor(id).nodes) {
+            if (now - e.lastSeen > QUESTIONABLE_AFTER_MILLIS && (oldest == null || e.lastSeen < oldest.lastSeen)) {
+                oldest = e;
+            }
+        }
+        return oldest == null ? null : oldest.node;
+    }
+
+    /**
+     * @return up to {@code count} nodes closest to {@code target}, closest first, preferring nodes without failures
+     *     (those with failures fill up only when there are too few healthy ones)
+     */
+    public List<NodeInfo> closest(byte[] target, int count) {
+        // a bounded insertion selection: O(n * count) with cheap comparisons, no full sort (this runs for every
+        // find_node, get_peers and get we answer)
+        List<NodeInfo> healthy = new ArrayList<>(count + 1);
+        List<NodeInfo> failing = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (Entry e : b.nodes) {
+                if (e.failures > 0) {
+                    failing.add(e.node);
+                } else {
+                    insertBounded(healthy, e.node, target, count);
+                }
+            }
+        }
+        for (NodeInfo n : failing) {
+            if (healthy.size() >= count) {
+                break;
+            }
+            healthy.add(n);
+        }
+        healthy.sort(NodeIds.byDistanceTo(target));
+        return healthy;
+    }
+
+    private static void insertBounded(List<NodeInfo> sorted, NodeInfo node, byte[] target, int count) {
+        int i = sorted.size();
+        while (i > 0 && NodeIds.compareDistance(target, node.id(), sorted.get(i - 1).id()) < 0) {
+            i--;
+        }
+        if (i < count) {
+            sorted.add(i, node);
+            if (sorted.size() > count) {
+                sorted.remove(sorted.size() - 1);
+            }
+        }
+    }
+
+    /** @return every node in the buckets (not the replacement caches) */
+    public List<NodeInfo> nodes() {
+        List<NodeInfo> result = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (Entry e : b.nodes) {
+                result.add(e.node);
+            }
+        }
+        return result;
+    }
+
+    /** @return true if a node with this id and address is in a bucket */
+    public boolean contains(NodeInfo node) {
+        Entry e = bucketFor(node.id()).find(node.id());
+        return e != null && e.node.address().equals(node.address());
+    }
+
+    /** @return the number of nodes in buckets */
+    public int size() {
+        int n = 0;
+        for (Bucket b : buckets) {
+            n += b.nodes.size();
+        }
+        return n;
+    }
+
+    /** @return the number of buckets */
+    public int bucketCount() {
+        return buckets.size();
+    }
+
+    /** @return nodes in the replacement caches */
+    public int replacementCount() {
+        int n = 0;
+        for (Bucket b : buckets) {
+            n += b.replacements.size();
+        }
+        return n;
+    }
+
+    /**
+     * BEP5: "Buckets that have not been changed in 15 minutes should be refreshed" by a lookup of a random id in
+     * their range. Marks the returned buckets as refreshed.
+     *
+     * @return one random target per stale bucket, never null
+     */
+    public List<byte[]> refreshTargets(long now, long staleAfterMillis, Random random) {
+        List<byte[]> targets = new ArrayList<>();
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
+            if (now - b.lastChanged > staleAfterMillis) {
+                targets.add(NodeIds.randomWithPrefix(ownId, Math.min(i, MAX_BUCKETS - 1), random));
+                b.lastChanged = now;
+            }
+        }
+        return targets;
+    }
+
+    private Bucket bucketFor(byte[] id) {
+        return buckets.get(Math.min(NodeIds.commonPrefix(ownId, id), buckets.size() - 1));
+    }
+
+    private Bucket last() {
+        return buckets.get(buckets.size() - 1);
+    }
+
+    /** Splits the last bucket: nodes sharing more bits with our id move to a new last bucket. */
+    private void split() {
+        int index = buckets.size() - 1;
+        Bucket old = last();
+        Bucket next = new Bucket();
+        next.lastChanged = old.lastChanged;
+        buckets.add(next);
+        for (Iterator<Entry> it = old.nodes.iterator(); it.hasNext();) {
+            Entry e = it.next();
+            if (NodeIds.commonPrefix(ownId, e.node.id()) > index) {
+                it.remove();
+                next.nodes.add(e);
+            }
+        }
+        for (Iterator<Entry> it = old.replacements.iterator(); it.hasNext();) {
+            Entry e = it.next();
+            if (NodeIds.commonPrefix(ownId, e.node.id()) > index) {
+                it.remove();
+                next.replacements.add(e);
+            }
+        }
+    }
+
+    /** One node's liveness record. */
+    private static final class Entry {
+        final NodeInfo node;
+        long lastSeen;
+        long lastResponse;
+        int failures;
+
+        Entry(NodeInfo node, long lastSeen, long lastResponse) {
+            this.node = node;
+            this.lastSeen = lastSeen;
+            this.lastResponse = lastResponse;
+        }
+    }
+
+    /** Up to k nodes plus up to k replacements, most recent last. */
+    private static final class Bucket {
+        final List<Entry> nodes = new ArrayList<>();
+        final Deque<Entry> replacements = new ArrayDeque<>();
+        long lastChanged;
+
+        Entry find(byte[] id) {
+            for (Entry e : nodes) {
+                if (Arrays.equals(e.node.id(), id)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        Entry firstBad(int maxFailures) {
+            for (Entry e : nodes) {
+                if (e.failures >= maxFailures) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        void cache(Entry entry, int max) {
+            removeReplacement(entry.node.id());
+            replacements.addLast(entry);
+            while (replacements.size() > max) {
+                replacements.pollFirst();
+            }
+        }
+
+        void removeReplacement(byte[] id) {
+            replacements.removeIf(e -> Arrays.equals(e.node.id(), id));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.topictracker.dht.mainline;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs {@code shared/interop/lt_node.py} (libtorrent via Debian's python3-libtorrent) as a child process on
+ * 127.0.0.1. Every process started is destroyed by its handle; every wait is bounded. Not thread-safe.
+ */
+final class LtNode implements AutoCloseable {
+    static final String PYTHON = "/usr/bin/python3";
+    private final Process process;
+    private final Path stderr;
+    final int port;
+
+    private LtNode(Process process, Path stderr, int port) {
+        this.process = process;
+        this.stderr = stderr;
+        this.port = port;
+    }
+
+    /** @return the lt_node.py script, found as ../shared beside the repository root */
+    static Path script() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
+            Path candidate = dir.resolve("../shared/interop/lt_node.py").normalize();
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("cannot find ../shared/interop/lt_node.py beside the repository (user.dir="
+                + System.getProperty("user.dir") + ")");
+    }
+
+    /** Fails (not skips) with what to install when libtorrent cannot be imported. */
+    static void requireLibtorrent() throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(PYTHON, "-c", "import libtorrent, cryptography").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(PYTHON + " is missing; install python3-libtorrent python3-cryptography", e);
+        }
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new AssertionError("libtorrent is not importable by " + PYTHON + ": "
+                        + new String(p.getInputStream().readNBytes(2000), StandardCharsets.UTF_8)
+                        + "\ninstall it: apt-get install -y python3-libtorrent python3-cryptography");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** @return a UDP port free right now on 127.0.0.1 */
+    static int freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts {@code serve} and waits (bounded) for its ready event. */
+    static LtNode serve(int port, List<String> bootstrap, int seconds, Path dir) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve", "--port", Integer.toString(port), "--seconds",
+                Integer.toString(seconds)));
+        for (String b : bootstrap) {
+            args.add("--bootstrap");
+            args.add(b);
+        }
+        Path err = dir.resolve("lt-serve-" + port + ".err");
+        Process p = start(args, err, dir.resolve("lt-serve-" + port + ".out"));
+        LtNode node = new LtNode(p, err, port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!node.stderrText().contains("\"ready\"")) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                String text = node.stderrText();
+                node.close();
+                throw new AssertionError("lt_node serve did not get ready: " + text);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        return node;
+    }
+
+    /** Runs a one-shot subcommand and returns its JSON line; fails on timeout. */
+    static String run(Path dir, Duration timeout, String... args) throws Exception {
+        Path err = Files.createTempFile(dir, "lt-cmd", ".err");
+        Path out = Files.createTempFile(dir, "lt-cmd", ".out");
+        Process p = start(List.of(args), err, out);
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("lt_node " + args[0] + " did not finish in " + timeout + ": "
+                        + Files.readString(err));
+            }
+            String json = Files.readString(out).trim();
+            if (json.isEmpty()) {
+                throw new AssertionError("lt_node " + args[0] + " printed nothing: " + Files.readString(err));
+            }
+            return json;
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process start(List<String> args, Path err, Path out) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script().toString()));
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+    }
+
+    private String stderrText() {
+        try {
+            return Files.readString(stderr);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** @return the string or number at {@code key} in a flat JSON line, or null */
+    static String field(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": (\"((?:[^\"\\\\]|\\\\.)*)\"|[^,}\\]]+)")
+                .matcher(json);
+        if (!m.find()) {
+            return null;
+        }
+        return m.group(2) != null ? m.group(2) : m.group(1).trim();
+    }
+
+    /** @return the strings in the JSON list at {@code key} */
+    static List<String> list(String json, String key) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": \\[([^\\]]*)\\]").matcher(json);
+        List<String> result = new ArrayList<>();
+        if (m.find()) {
+            Matcher item = Pattern.compile("\"([^\"]*)\"").matcher(m.group(1));
+            while (item.find()) {
+                result.add(item.group(1));
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM: lt_node stops its loop
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.topictracker.dht.mainline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.dht.mainline.node.Bep42;
+import io.topictracker.dht.mainline.node.IpVoter;
+import io.topictracker.dht.mainline.node.Lookup;
+import io.topictracker.dht.mainline.node.RateLimiter;
+import io.topictracker.dht.mainline.node.RttEstimator;
+import io.topictracker.dht.mainline.node.SlotSharing;
+import io.topictracker.dht.mainline.routing.NodeIds;
+import io.topictracker.dht.mainline.routing.NodeInfo;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Lookup state, BEP42, IP voting, rate limiting, adaptive timeouts and slot sharing: pure logic. */
+class SmallPartsTest {
+    private final Random random = new Random(3);
+
+    private NodeInfo randomNode(int port) {
+        byte[] id = new byte[20];
+        random.nextBytes(id);
+        return new NodeInfo(id, new InetSocketAddress("127.0.0.1", port));
+    }
+
+    @Test
+    void lookupQueriesAlphaAtATimeAndEndsWhenTheKClosestAnswered() {
+        byte[] target = new byte[20];
+        Lookup lookup = new Lookup(target, 8, 3, 64, 64, true);
+        List<NodeInfo> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            NodeInfo n = randomNode(1000 + i);
+            all.add(n);
+            lookup.add(n);
+        }
+        all.sort(NodeIds.byDistanceTo(target));
+        int rounds = 0;
+        while (!lookup.isDone() && rounds++ < 100) {
+            List<NodeInfo> batch = lookup.next();
+            assertTrue(batch.size() <= 3 && lookup.inFlight() <= 3);
+            for (NodeInfo n : batch) {
+                if (n.equals(all.get(1))) {
+                    lookup.failed(n);
+                } else {
+                    lookup.responded(n, new byte[] {1});
+                }
+            }
+        }
+        assertTrue(lookup.isDone());
+        List<Lookup.Candidate> closest = lookup.closestResponded(8);
+        assertEquals(8, closest.size());
+        assertEquals(all.get(0), closest.get(0).node());
+        assertEquals(all.get(2), closest.get(1).node(), "the failed node is skipped");
+        assertEquals(9, lookup.queries(), "only the 8 closest live nodes plus the failed one were asked");
+    }
+
+    @Test
+    void slowNodesFreeTheirSlotAndHoldTheEndOnlyOfDataLookups() {
+        byte[] target = new byte[20];
+        for (boolean waitForSlow : new boolean[] {true, false}) {
+            Lookup lookup = new Lookup(target, 2, 1, 64, 64, waitForSlow);
+            NodeInfo a = randomNode(1);
+            NodeInfo b = randomNode(2);
+            lookup.add(a);
+            lookup.add(b);
+            NodeInfo first = lookup.next().get(0);
+            NodeInfo second = first.equals(a) ? b : a;
+            assertTrue(lookup.next().isEmpty(), "alpha = 1");
+            lookup.slow(first);
+            assertEquals(List.of(second), lookup.next(), "a slow query frees its slot");
+            lookup.responded(second, null);
+            assertEquals(!waitForSlow, lookup.isDone());
+            lookup.responded(first, new byte[] {1});
+            assertTrue(lookup.isDone());
+            assertEquals(2, lookup.closestResponded(2).size(), "the late answer counts");
+        }
+    }
+
+    @Test
+    void bep42VectorsFromTheBep() {
+        String[][] vectors = {{"124.31.75.21", "5fbfbf", "01"}, {"21.75.31.124", "5a3ce9", "56"},
+            {"65.23.51.170", "a5d432", "16"}, {"84.124.73.14", "1b0321", "41"}, {"43.213.53.83", "e56f6c", "5a"}};
+        for (String[] v : vectors) {
+            byte[] id = new byte[20];
+            byte[] prefix = HexFormat.of().parseHex(v[1]);
+            System.arraycopy(prefix, 0, id, 0, 3);
+            id[19] = (byte) Integer.parseInt(v[2], 16);
+            InetAddress ip = ipv4(v[0]);
+            assertTrue(Bep42.isValid(id, ip), v[0]);
+            id[0] ^= 1;
+            assertFalse(Bep42.isValid(id, ip), v[0]);
+            assertTrue(Bep42.isValid(Bep42.idFor(ip, random), ip));
+        }
+        assertTrue(Bep42.isExempt(ipv4("127.0.0.1")) && Bep42.isExempt(ipv4("192.168.1.2")));
+    }
+
+    @Test
+    void externalIpNeedsAQuorumAndMajority() {
+        IpVoter voter = new IpVoter(3, 10);
+        InetAddress mine = ipv4("203.0.113.7");
+        assertNull(voter.vote(ipv4("1.1.1.1"), mine));
+        assertNull(voter.vote(ipv4("1.1.1.1"), mine), "one voter counts once");
+        assertNull(voter.vote(ipv4("2.2.2.2"), mine));
+        assertEquals(mine, voter.vote(ipv4("3.3.3.3"), mine));
+        assertNull(voter.vote(ipv4("4.4.4.4"), ipv4("198.51.100.1")));
+    }
+
+    @Test
+    void rateLimiterBoundsAFlood() {
+        RateLimiter limiter = new RateLimiter(100, 20, 2);
+        InetAddress flooder = ipv4("198.51.100.9");
+        int allowed = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (limiter.allow(flooder, 0)) {
+                allowed++;
+            }
+        }
+        assertEquals(20, allowed, "only the burst passes in one instant");
+        assertTrue(limiter.allow(ipv4("198.51.100.10"), 0), "other sources are unaffected");
+        assertTrue(limiter.allow(flooder, 1_000_000_000L), "tokens refill with time");
+    }
+
+    @Test
+    void timeoutAdaptsToMeasuredRoundTrips() {
+        RttEstimator rtt = new RttEstimator(1_000_000, 2_000_000_000L);
+        assertEquals(2_000_000_000L, rtt.timeoutNanos());
+        for (int i = 0; i < 50; i++) {
+            rtt.sample(100_000);
+        }
+        assertEquals(1_000_000, rtt.timeoutNanos(), "clamped to the minimum");
+        for (int i = 0; i < 50; i++) {
+            rtt.sample(100_000_000);
+        }
+        assertTrue(rtt.timeoutNanos() >= 100_000_000);
+    }
+
+    @Test
+    void writersOfOneSlotShareTheClosestNodes() {
+        List<Lookup.Candidate> closest = new ArrayList<>();
+        Lookup lookup = new Lookup(new byte[20], 8, 8, 64, 64, true);
+        for (int i = 0; i < 8; i++) {
+            lookup.add(randomNode(2000 + i));
+        }
+        for (NodeInfo n : lookup.next()) {
+            lookup.responded(n, new byte[] {1});
+        }
+        closest.addAll(lookup.closestResponded(8));
+        Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
+        assertEquals(8, SlotSharing.choose(closest, held, 0, "a").size(), "first writer takes all");
+        closest.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "a")));
+        List<Lookup.Candidate> second = SlotSharing.choose(closest, held, 0, "b");
+        assertEquals(4, second.size(), "second writer takes half");
+        second.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "b")));
+        List<Lookup.Candidate> third = SlotSharing.choose(closest, held, 0, "c");
+        assertEquals(3, third.size());
+        third.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "c")));
+        assertEquals(3, held.values().stream().map(SlotSharing.Held::value).distinct().count());
+        assertEquals(8, SlotSharing.choose(closest, held, 1, "d").size(), "a higher seq replaces everywhere");
+    }
+
+    private static InetAddress ipv4(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
