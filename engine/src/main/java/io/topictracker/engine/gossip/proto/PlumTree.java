@@ -213,7 +213,8 @@ final class PlumTree implements HyParView.Listener {
                 if (missing.size() >= env.config.messageIdCapacity()) {
                     continue;
                 }
-                announcers = new ArrayDeque<>();
+                // Most messages are announced by one or two peers before they arrive: start small.
+                announcers = new ArrayDeque<>(2);
                 missing.put(entry.id(), announcers);
                 env.schedule(env.config.graftTimeout1().toMillis(), new Timer.Graft(entry.id()));
             }

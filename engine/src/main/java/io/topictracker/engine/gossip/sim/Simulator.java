@@ -83,7 +83,9 @@ public final class Simulator {
     private final int[] side;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
     private final List<Tracked> tracked = new ArrayList<>();
-    private final List<Long> latencies = new ArrayList<>();
+    /** Delivery latencies of tracked messages, unboxed: an all-senders run at 5,000 nodes records 25 million. */
+    private long[] latencies = new long[1024];
+    private int latencyCount;
     private long now;
     private long order;
     /** Set while a Gossip is handed to a node, so a delivery can be attributed to its message and hop. */
@@ -231,7 +233,10 @@ public final class Simulator {
                 t.got[from] = true;
                 t.reached++;
                 t.lastHop = Math.max(t.lastHop, deliveringHop);
-                latencies.add(now - t.sentAt);
+                if (latencyCount == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, latencies.length * 2);
+                }
+                latencies[latencyCount++] = now - t.sentAt;
             }
         }
     }
@@ -358,7 +363,7 @@ public final class Simulator {
         long reachedMinusOne = 0;
         int ldhMax = 0;
         long ldhSum = 0;
-        List<Long> lat = new ArrayList<>();
+
         for (int m = first; m < last; m++) {
             Tracked t = tracked.get(m);
             for (int i = 0; i < nodes.size(); i++) {
@@ -374,27 +379,27 @@ public final class Simulator {
             ldhMax = Math.max(ldhMax, t.lastHop);
             ldhSum += t.lastHop;
         }
-        latencies.sort(null);
-        lat.addAll(latencies);
-        latencies.clear();
+        long[] lat = Arrays.copyOf(latencies, latencyCount);
+        Arrays.sort(lat);
+        latencyCount = 0;
         int count = last - first;
         double rmr = reachedMinusOne == 0 ? 0 : (double) payloadMessages / reachedMinusOne - 1;
         double perNode = (double) (totalMessagesSent() - messagesBefore) / nodesAtStart;
         return new SimReport(scenario, nodesAtStart, count, expected, delivered, rmr, ldhMax,
                 count == 0 ? 0 : (double) ldhSum / count, percentile(lat, 0.50), percentile(lat, 0.95),
-                percentile(lat, 0.99), lat.isEmpty() ? 0 : lat.get(lat.size() - 1), perNode, wallMillis);
+                percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1], perNode, wallMillis);
     }
 
     /** Forgets latency samples gathered so far (e.g. during warm-up). */
     public void clearLatencies() {
-        latencies.clear();
+        latencyCount = 0;
     }
 
-    private static long percentile(List<Long> sorted, double q) {
-        if (sorted.isEmpty()) {
+    private static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
             return 0;
         }
-        int i = (int) Math.ceil(q * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }
