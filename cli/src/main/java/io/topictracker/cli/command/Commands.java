@@ -42,7 +42,11 @@ public final class Commands {
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine failed = e.getCommandLine();
         PrintWriter err = failed.getErr();
-        err.println("topic-tracker: " + e.getMessage());
+        String hint = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException && !failed.getSubcommands().isEmpty()) {
+            hint = "; commands are " + failed.getSubcommands().keySet();
+        }
+        err.println("topic-tracker: " + e.getMessage() + hint);
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
