@@ -58,6 +58,11 @@ public final class GossipTopic implements AutoCloseable {
         return runner.query(state -> Set.copyOf(state.activeView()));
     }
 
+    /** @return a snapshot of the active view with each peer's addresses, read on the topic's executor; never null */
+    public CompletableFuture<List<PeerInfo>> neighborInfos() {
+        return runner.query(state -> List.copyOf(state.activePeers()));
+    }
+
     /** @return how many Join, Neighbor or ShuffleReply messages this topic refused for a bad admission MAC */
     public CompletableFuture<Long> refusedAdmissions() {
         return runner.query(state -> state.stats().joinsRefused());
