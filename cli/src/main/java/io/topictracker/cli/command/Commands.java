@@ -65,6 +65,9 @@ public final class Commands {
         } else if (e instanceof ProviderException) {
             err.println("topic-tracker: " + e.getMessage());
             status = ExitCode.PROVIDER_MISSING;
+        } else if (e instanceof java.io.UncheckedIOException io) {
+            err.println("topic-tracker: " + io.getMessage() + ": " + io.getCause());
+            status = ExitCode.FAILED;
         } else {
             err.println("topic-tracker: " + failed.getCommandName() + " failed: " + e);
             e.printStackTrace(err);

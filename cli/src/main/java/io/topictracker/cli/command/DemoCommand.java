@@ -1,8 +1,18 @@
 package io.topictracker.cli.command;
 
+import io.topictracker.api.dht.DhtProvider;
+import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.cli.CliContext;
 import io.topictracker.cli.CliException;
+import io.topictracker.cli.ExitCode;
+import io.topictracker.cli.demo.DemoConfigs;
+import io.topictracker.cli.demo.DemoRun;
+import io.topictracker.cli.demo.DemoSummary;
+import io.topictracker.engine.provider.ProviderRegistry;
+import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,7 +69,30 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        throw new CliException(io.topictracker.cli.ExitCode.FAILED, "demo needs the topic engine (not merged yet)");
+        ProviderRegistry registry = context.registry();
+        // Fail before starting anything if a provider is missing (status 3, naming what to add).
+        registry.select(DhtProvider.class, Optional.of("inmemory"));
+        registry.selectAll(TransportProvider.class, List.of(transport));
+        PrintWriter progress = json ? context.err() : context.out();
+        int messageCount = messages == null ? nodes : messages;
+        progress.println("demo: " + nodes + " nodes, " + messageCount + " message(s), transport " + transport
+                + ", timeout " + timeout.toSeconds() + " s");
+        progress.println("demo: fast intervals for a local demo: " + DemoConfigs.describeFastIntervals());
+        progress.flush();
+        DemoSummary summary;
+        try {
+            summary = new DemoRun(registry, progress, nodes, messageCount, transport, topic, timeout).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failed("interrupted", e);
+        }
+        if (json) {
+            context.out().println(summary.toJson());
+        } else {
+            context.out().print(summary.toText());
+        }
+        context.out().flush();
+        return summary.ok() ? ExitCode.OK : ExitCode.FAILED;
     }
 
     private void validate() {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * file in a node's configuration as {@code [node] key_file} or pass it to {@code chat --key}.
  */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
-        description = {"Write a new node key (the 32-byte Ed25519 seed as hex, file mode 600) and print its peer id.",
+        description = {"Write a new node key (the 32-byte Ed25519 seed, file mode 600) and print its peer id.",
                 "Use it as [node] key_file in a configuration file or with 'chat --key'."})
 final class KeygenCommand implements Callable<Integer> {
     private final CliContext context;

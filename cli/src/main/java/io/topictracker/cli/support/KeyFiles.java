@@ -14,8 +14,10 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * A node's key file: the 32-byte Ed25519 seed as 64 hexadecimal digits and a newline, readable by its owner only
- * (mode 600 where the file system has POSIX permissions). Stateless and thread-safe.
+ * A node's key file: the 32-byte Ed25519 seed, readable by its owner only (mode 600 where the file system has POSIX
+ * permissions). Written as the raw 32 bytes, the format the engine reads for {@code [node] key_file}, so a key made
+ * by {@code keygen} works both with {@code chat --key} and in a configuration file. Read back either as the raw 32
+ * bytes or as 64 hexadecimal digits (a seed typed or pasted by hand). Stateless and thread-safe.
  */
 public final class KeyFiles {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -45,8 +47,7 @@ public final class KeyFiles {
         } else {
             Files.createFile(file);
         }
-        Files.writeString(file, HexFormat.of().formatHex(seed) + "\n", StandardCharsets.US_ASCII,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        Files.write(file, seed, StandardOpenOption.TRUNCATE_EXISTING);
     }
 
     /**
@@ -56,13 +57,18 @@ public final class KeyFiles {
      * @param signing the provider that turns the seed into a key pair, not null
      * @return the key pair, never null
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException naming the file if it does not hold 64 hexadecimal digits
+     * @throws IllegalArgumentException naming the file if it holds neither 32 bytes nor 64 hexadecimal digits
      */
     public static SigningKeyPair read(Path file, SigningProvider signing) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        byte[] content = Files.readAllBytes(file);
+        if (content.length == SigningProvider.SEED_LENGTH) {
+            return signing.fromSeed(content);
+        }
+        String text = new String(content, StandardCharsets.US_ASCII).strip();
         if (text.length() != 2 * SigningProvider.SEED_LENGTH || !text.chars().allMatch(KeyFiles::isHex)) {
-            throw new IllegalArgumentException(file + ": expected a key file holding "
-                    + 2 * SigningProvider.SEED_LENGTH + " hexadecimal digits (see 'topic-tracker keygen')");
+            throw new IllegalArgumentException(file + ": expected a key file holding a 32-byte seed, or "
+                    + 2 * SigningProvider.SEED_LENGTH + " hexadecimal digits (see 'topic-tracker keygen'); it holds "
+                    + content.length + " bytes");
         }
         return signing.fromSeed(HexFormat.of().parseHex(text));
     }
