@@ -1,5 +1,6 @@
 package io.topictracker.cli.demo;
 
+import io.topictracker.api.PeerId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,17 @@ public final class Deliveries {
     }
 
     /**
-     * Records that {@code receiver} got {@code payload}; foreign payloads are ignored.
+     * Records that {@code receiver} got {@code payload}; foreign payloads and a node's own messages are ignored.
      *
      * @param receiver the node's index
+     * @param author who wrote it, not null
+     * @param self the receiving node's id, not null
      * @param payload the bytes received, not null
      */
-    public void received(int receiver, byte[] payload) {
+    public void received(int receiver, PeerId author, PeerId self, byte[] payload) {
+        if (author.equals(self)) {
+            return; // our own message echoed back is not a delivery
+        }
         long now = System.nanoTime();
         String text = new String(payload, StandardCharsets.US_ASCII);
         if (!text.startsWith(PREFIX)) {
@@ -66,6 +72,23 @@ public final class Deliveries {
     /** @return distinct (message, receiver) pairs so far */
     public int count() {
         return seen.size();
+    }
+
+    /**
+     * @param messages messages sent, message m by node m % nodes
+     * @param nodes nodes in the swarm
+     * @return up to {@code limit} missing deliveries as {@code "message M (from node A) at node R"}; never null
+     */
+    public List<String> missing(int messages, int nodes, int limit) {
+        List<String> missing = new ArrayList<>();
+        for (int m = 0; m < messages && missing.size() < limit; m++) {
+            for (int r = 0; r < nodes && missing.size() < limit; r++) {
+                if (r != m % nodes && !seen.contains(((long) m << 32) | r)) {
+                    missing.add("message " + m + " (from node " + m % nodes + ") at node " + r);
+                }
+            }
+        }
+        return missing;
     }
 
     /** @return a copy of the delivery latencies in milliseconds, never null */

@@ -50,7 +50,7 @@ final class DemoNode implements AutoCloseable {
             while (!stopping) {
                 TopicEvent event = topic.receiver().next(POLL);
                 if (event instanceof TopicEvent.Received received) {
-                    deliveries.received(index, received.payload());
+                    deliveries.received(index, received.author(), node.id(), received.payload());
                 } else if (event instanceof TopicEvent.Lagged lagged) {
                     deliveries.lagged(lagged.missed());
                 }

@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes, int messages, String transport,
         String topicName, Duration timeout) {
     private static final Duration SETTLE_POLL = Duration.ofMillis(50);
+    private static final Duration STABLE_FOR = Duration.ofMillis(500);
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
+    /** PlumTree repairs a missed eager push within a few lazy-push rounds; longer than this, it is lost. */
+    private static final Duration DELIVERY_WAIT = Duration.ofSeconds(20);
 
     /**
      * @return the summary, never null
@@ -97,9 +101,12 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
             Topic topic = member.join(topicName, secret, deliveries);
             all.add(topic.joined().thenRun(() -> {
                 double millis = (System.nanoTime() - member.joinStartNanos()) / 1e6;
-                joinMillis.add(millis);
-                say(start, "joined %2d/%d  node %2d  %s  in %.0f ms", joined.incrementAndGet(), nodes, member.index,
-                        member.node.id().shortText(), millis);
+                // Count and print under one lock, so the lines come out in count order.
+                synchronized (joined) {
+                    joinMillis.add(millis);
+                    say(start, "joined %2d/%d  node %2d  %s  in %.0f ms", joined.incrementAndGet(), nodes,
+                            member.index, member.node.id().shortText(), millis);
+                }
             }));
         }
         try {
@@ -113,15 +120,30 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
         return List.copyOf(joinMillis);
     }
 
-    /** Joining means one neighbour; give the overlay a moment to link the groups that joined apart. */
+    /**
+     * Joining means one neighbour; give the overlay a moment to link the groups that joined apart, and to finish the
+     * HyParView reshuffle that follows a burst of joins (a full active view drops a neighbour for each newcomer), so
+     * the broadcasts measure the settled overlay. Waits until the graph is connected and has not changed for
+     * {@link #STABLE_FOR}, at most {@link #SETTLE_LIMIT}.
+     *
+     * @return whether the graph was connected when the wait ended
+     */
     private boolean awaitConnected(List<DemoNode> swarm, long deadline) throws InterruptedException {
-        long settleDeadline = Math.min(deadline, System.nanoTime() + Duration.ofSeconds(10).toNanos());
+        long settleDeadline = Math.min(deadline, System.nanoTime() + SETTLE_LIMIT.toNanos());
+        List<Map.Entry<PeerId, Set<PeerId>>> last = neighbourGraph(swarm);
+        long unchangedSince = System.nanoTime();
         while (true) {
-            if (Overlay.connected(neighbourGraph(swarm))) {
+            List<Map.Entry<PeerId, Set<PeerId>>> graph = neighbourGraph(swarm);
+            if (!graph.equals(last)) {
+                last = graph;
+                unchangedSince = System.nanoTime();
+            }
+            boolean connected = Overlay.connected(graph);
+            if (connected && System.nanoTime() - unchangedSince >= STABLE_FOR.toNanos()) {
                 return true;
             }
             if (remaining(settleDeadline) <= 0) {
-                return false;
+                return connected;
             }
             Thread.sleep(SETTLE_POLL.toMillis());
         }
@@ -130,7 +152,7 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
     private static List<Map.Entry<PeerId, Set<PeerId>>> neighbourGraph(List<DemoNode> swarm) {
         List<Map.Entry<PeerId, Set<PeerId>>> graph = new ArrayList<>(swarm.size());
         for (DemoNode member : swarm) {
-            graph.add(new AbstractMap.SimpleImmutableEntry<>(member.node.id(), member.topic().neighbors()));
+            graph.add(new AbstractMap.SimpleImmutableEntry<>(member.node.id(), Set.copyOf(member.topic().neighbors())));
         }
         return graph;
     }
@@ -155,6 +177,7 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
             throws InterruptedException {
         int reported = -1;
         long nextReport = System.nanoTime();
+        deadline = Math.min(deadline, System.nanoTime() + DELIVERY_WAIT.toNanos());
         while (deliveries.count() < expected && remaining(deadline) > 0) {
             if (System.nanoTime() - nextReport >= 0 && deliveries.count() != reported) {
                 reported = deliveries.count();
@@ -164,7 +187,10 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
             Thread.sleep(10);
         }
         say(start, "delivered %d/%d%s", deliveries.count(), expected,
-                deliveries.count() < expected ? " (timed out)" : "");
+                deliveries.count() < expected ? " (gave up waiting)" : "");
+        for (String missing : deliveries.missing(messages, nodes, 5)) {
+            say(start, "missing: %s", missing);
+        }
     }
 
     private void say(long start, String format, Object... args) {
