@@ -1,5 +1,6 @@
 package io.topictracker.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,11 +33,11 @@ class KeygenTest {
         // The engine's [node] key_file format: the raw 32-byte seed.
         assertEquals(32, Files.size(file));
 
-        String before = Files.readString(file);
+        byte[] before = Files.readAllBytes(file);
         CliRun again = CliRun.of("keygen", "--out", file.toString());
         assertEquals(ExitCode.USAGE, again.status(), again::toString);
         assertTrue(again.err().contains("already exists; pass --force to replace it"), again::toString);
-        assertEquals(before, Files.readString(file));
+        assertArrayEquals(before, Files.readAllBytes(file));
 
         CliRun forced = CliRun.of("keygen", "--out", file.toString(), "--force");
         assertEquals(ExitCode.OK, forced.status(), forced::toString);
