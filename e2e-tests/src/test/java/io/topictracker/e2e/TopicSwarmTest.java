@@ -71,10 +71,17 @@ class TopicSwarmTest {
                 int me = i;
                 Set<String> expected = new HashSet<>();
                 IntStream.range(0, n).filter(j -> j != me).forEach(j -> expected.add("m" + j));
-                Await.until(WAIT, "node " + i + " received all 19 broadcasts", () -> {
-                    Swarm.drain(topics.get(me), got.get(me));
-                    return got.get(me).containsAll(expected);
-                });
+                try {
+                    Await.until(WAIT, "node " + i + " received all 19 broadcasts", () -> {
+                        Swarm.drain(topics.get(me), got.get(me));
+                        return got.get(me).containsAll(expected);
+                    });
+                } catch (AssertionError e) {
+                    Set<String> missing = new HashSet<>(expected);
+                    missing.removeAll(got.get(me));
+                    throw new AssertionError(e.getMessage() + "; missing " + missing + ", neighbours "
+                            + topics.get(me).neighbors().size(), e);
+                }
                 assertFalse(got.get(me).contains("m" + me), "a node does not receive its own broadcast");
             }
         }

@@ -4,6 +4,7 @@ import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.net.GossipTopic;
 import io.topictracker.engine.records.MessageHash;
 import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.topic.TopicRuntime;
@@ -88,6 +89,11 @@ public final class Topic implements AutoCloseable {
     /** @return how many Join/Neighbor/ShuffleReply messages were refused for a bad admission MAC; never null */
     public CompletableFuture<Long> refusedAdmissions() {
         return runtime.gossip().refusedAdmissions();
+    }
+
+    /** @return the topic's gossip counters (messages sent by kind, duplicates, deliveries); never null */
+    public CompletableFuture<GossipTopic.Counters> gossipCounters() {
+        return runtime.gossip().counters();
     }
 
     /** @return the internals, for the node's tests and metrics */
