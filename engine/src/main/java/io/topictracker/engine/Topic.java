@@ -4,7 +4,9 @@ import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.net.GossipTopic;
 import io.topictracker.engine.records.MessageHash;
+import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.topic.TopicRuntime;
 import java.util.List;
 import java.util.Objects;
@@ -74,6 +76,24 @@ public final class Topic implements AutoCloseable {
     /** @return the hashes (32 bytes each) of the last 5 messages received or broadcast, newest first; never null */
     public List<byte[]> lastMessageHashes() {
         return runtime.hashes().snapshot().stream().map(MessageHash::toBytes).toList();
+    }
+
+    /**
+     * @return counters of the records this topic read: accepted, our own, and values that failed to open or verify
+     *     (e.g. sealed with another secret); for diagnostics; never null
+     */
+    public RecordPublisher.Stats recordStats() {
+        return runtime.recordStats();
+    }
+
+    /** @return how many Join/Neighbor/ShuffleReply messages were refused for a bad admission MAC; never null */
+    public CompletableFuture<Long> refusedAdmissions() {
+        return runtime.gossip().refusedAdmissions();
+    }
+
+    /** @return the topic's gossip counters (messages sent by kind, duplicates, deliveries); never null */
+    public CompletableFuture<GossipTopic.Counters> gossipCounters() {
+        return runtime.gossip().counters();
     }
 
     /** @return the internals, for the node's tests and metrics */
