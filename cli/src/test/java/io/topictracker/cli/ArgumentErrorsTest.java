@@ -3,7 +3,11 @@ package io.topictracker.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A wrong command line exits with status 2 and one message naming what is wrong, whatever the command. */
 class ArgumentErrorsTest {
@@ -47,6 +51,27 @@ class ArgumentErrorsTest {
         assertUsageError("Invalid value for option '--nodes': 'many' is not an int", "demo", "--nodes", "many");
         assertUsageError("not a duration: \"soon\"", "demo", "--timeout", "soon");
         assertUsageError("--transport must be tcp or inmemory, got 'quic'", "demo", "--transport", "quic");
+    }
+
+    @Test
+    void chatWithABadConfigFileNamesTheFileLineAndKey(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("node.toml"), "[bootstrap]\ndiscovery_pol_interval = \"1s\"\n");
+        CliRun run = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", config.toString());
+        assertEquals(ExitCode.USAGE, run.status(), run::toString);
+        assertTrue(run.err().contains("node.toml:2: bootstrap.discovery_pol_interval: unknown key"), run::toString);
+
+        CliRun missing = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", dir.resolve("no.toml").toString());
+        assertEquals(ExitCode.USAGE, missing.status(), missing::toString);
+        assertTrue(missing.err().contains("no.toml: no such file"), missing::toString);
+    }
+
+    @Test
+    void chatNamingAnAbsentProviderIsStatusThree(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("node.toml"), "[node]\ndht = \"mainline\"\n");
+        CliRun run = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", config.toString());
+        assertEquals(ExitCode.PROVIDER_MISSING, run.status(), run::toString);
+        assertTrue(run.err().contains("no DHT provider 'mainline'; available: [inmemory]; add the dht-mainline module"),
+                run::toString);
     }
 
     @Test

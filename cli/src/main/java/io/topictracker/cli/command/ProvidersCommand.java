@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +24,9 @@ import picocli.CommandLine.Option;
         description = "List the providers found on the module path (id, kind, module, version).")
 final class ProvidersCommand implements Callable<Integer> {
     private final CliContext context;
+
+    @Mixin
+    private LoggingOption logging;
 
     @Option(names = "--json", description = "Print one JSON object: {\"providers\":[...],\"problems\":[...]}.")
     private boolean json;
