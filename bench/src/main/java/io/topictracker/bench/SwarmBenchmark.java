@@ -205,14 +205,19 @@ public final class SwarmBenchmark {
     }
 
     private static boolean connected(List<Topic> topics, List<Node> nodes) {
-        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
+        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
+        Map<PeerId, Set<PeerId>> views = new HashMap<>();
         for (int i = 0; i < topics.size(); i++) {
-            PeerId id = nodes.get(i).id();
-            for (PeerId peer : topics.get(i).neighbors()) {
-                edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
-                edges.computeIfAbsent(peer, k -> new HashSet<>()).add(id);
-            }
+            views.put(nodes.get(i).id(), topics.get(i).neighbors());
         }
+        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
+        views.forEach((id, view) -> {
+            for (PeerId peer : view) {
+                if (views.getOrDefault(peer, Set.of()).contains(id)) {
+                    edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
+                }
+            }
+        });
         Set<PeerId> seen = new HashSet<>();
         ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(nodes.get(0).id()));
         while (!todo.isEmpty()) {

@@ -36,6 +36,7 @@ final class Swarm implements AutoCloseable {
     final List<Node> nodes = new ArrayList<>();
     private ProviderRegistry registry = ProviderRegistry.discover();
     private String dhtId = "inmemory";
+    private String transport = "tcp";
 
     /** Uses another registry and DHT provider id (the counting wrapper). */
     Swarm with(ProviderRegistry registry, String dhtId) {
@@ -44,11 +45,21 @@ final class Swarm implements AutoCloseable {
         return this;
     }
 
+    /** Uses the in-process transport (a hub of this swarm's own) instead of TCP. */
+    Swarm inProcessTransport() {
+        this.transport = "inmemory";
+        return this;
+    }
+
     /** Bootstrap intervals shortened so rounds take a fraction of a second; merges stay at the crate's defaults. */
     NodeConfig.Builder config(String name) {
-        return NodeConfig.builder()
+        NodeConfig.Builder builder = NodeConfig.builder();
+        if (transport.equals("inmemory")) {
+            builder.set("transport.inmemory.hub", network);
+        }
+        return builder
                 .dhtProvider(dhtId)
-                .transports(List.of("tcp"))
+                .transports(List.of(transport))
                 .set("dht." + dhtId + ".network", network)
                 .set("dht." + dhtId + ".name", name)
                 .set("bootstrap.no_peers_retry_interval", Duration.ofMillis(200))
@@ -78,16 +89,21 @@ final class Swarm implements AutoCloseable {
         return start(name, b -> b);
     }
 
-    /** @return whether the union of the topics' neighbour sets connects them all */
+    /** @return whether the mutual neighbour links connect all the topics */
     static boolean connected(List<Topic> topics, List<Node> nodes) {
-        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
+        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
+        Map<PeerId, Set<PeerId>> views = new HashMap<>();
         for (int i = 0; i < topics.size(); i++) {
-            PeerId id = nodes.get(i).id();
-            for (PeerId peer : topics.get(i).neighbors()) {
-                edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
-                edges.computeIfAbsent(peer, k -> new HashSet<>()).add(id);
-            }
+            views.put(nodes.get(i).id(), topics.get(i).neighbors());
         }
+        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
+        views.forEach((id, view) -> {
+            for (PeerId peer : view) {
+                if (views.getOrDefault(peer, Set.of()).contains(id)) {
+                    edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
+                }
+            }
+        });
         Set<PeerId> seen = new HashSet<>();
         ArrayDeque<PeerId> todo = new ArrayDeque<>();
         todo.add(nodes.get(0).id());

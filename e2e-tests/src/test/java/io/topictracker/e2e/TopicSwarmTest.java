@@ -52,10 +52,14 @@ class TopicSwarmTest {
 
     @Test
     void twentyNodesStartedTogetherFormOneOverlayAndEveryNodeGetsEveryBroadcast() {
+        twentyNodes(new Swarm().inProcessTransport());
+    }
+
+    void twentyNodes(Swarm created) {
         int n = 20;
-        try (Swarm swarm = new Swarm()) {
+        try (Swarm swarm = created) {
             List<Node> nodes = IntStream.range(0, n).parallel()
-                    .mapToObj(i -> swarm.start("n" + i, Swarm::fastMerges)).toList();
+                    .mapToObj(i -> swarm.start("n" + i)).toList();
             List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
             topics.forEach(t -> Await.result(t.joined(), WAIT));
             Await.until(WAIT, "one connected overlay", () -> Swarm.connected(topics, nodes));
@@ -79,8 +83,18 @@ class TopicSwarmTest {
                 } catch (AssertionError e) {
                     Set<String> missing = new HashSet<>(expected);
                     missing.removeAll(got.get(me));
-                    throw new AssertionError(e.getMessage() + "; missing " + missing + ", neighbours "
-                            + topics.get(me).neighbors().size(), e);
+                    StringBuilder all = new StringBuilder();
+                    for (int k = 0; k < n; k++) {
+                        Swarm.drain(topics.get(k), got.get(k));
+                        Set<String> lack = new HashSet<>(expected);
+                        lack.add("m" + me);
+                        lack.remove("m" + k);
+                        lack.removeAll(got.get(k));
+                        all.append("\n node ").append(k).append(" lacks ").append(lack).append(' ')
+                                .append(Await.result(topics.get(k).gossipCounters(), WAIT)).append(" view ")
+                                .append(topics.get(k).neighbors().size());
+                    }
+                    throw new AssertionError(e.getMessage() + "; missing " + missing + all, e);
                 }
                 assertFalse(got.get(me).contains("m" + me), "a node does not receive its own broadcast");
             }

@@ -121,7 +121,9 @@ public final class TopicRuntime implements AutoCloseable {
         if (event instanceof GossipEvent.NeighborUp up) {
             neighbors.add(up.peer());
             signal.up();
-            joined.complete(null);
+            if (joined.complete(null)) {
+                LOG.debug("topic {}: joined, first neighbour {}", topic, up.peer().shortText());
+            }
         } else if (event instanceof GossipEvent.NeighborDown down) {
             neighbors.remove(down.peer());
             signal.down();
@@ -319,16 +321,20 @@ public final class TopicRuntime implements AutoCloseable {
             for (int i = 0; i < minutes.length; i++) {
                 result.put(minutes[i], get(lookups.get(i), List.of()));
             }
+            LOG.debug("topic {}: records of minutes {}: {}", topic, java.util.Arrays.toString(minutes), result.values()
+                    .stream().mapToInt(List::size).sum());
             return result;
         }
 
         @Override
         public void publish(long minute, List<Record> cached) throws InterruptedException {
-            get(TopicRuntime.this.publish(minute, cached), null);
+            RecordPublisher.Outcome outcome = get(TopicRuntime.this.publish(minute, cached), null);
+            LOG.debug("topic {}: publish for minute {}: {}", topic, minute, outcome);
         }
 
         @Override
         public void joinPeer(PeerInfo peer) {
+            LOG.debug("topic {}: joining {}", topic, peer.id().shortText());
             joinPeers(List.of(peer));
         }
 
