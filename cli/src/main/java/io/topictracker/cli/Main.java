@@ -1,6 +1,7 @@
 package io.topictracker.cli;
 
 import io.topictracker.cli.command.Commands;
+import io.topictracker.cli.support.CliContext;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 
@@ -16,7 +17,7 @@ public final class Main {
     private Main() {}
 
     /**
-     * Runs the command and exits the JVM with its status (see {@link ExitCode}).
+     * Runs the command and exits the JVM with its status (see {@link io.topictracker.cli.support.ExitCode}).
      *
      * @param args the command line, not null
      */
@@ -39,7 +40,7 @@ public final class Main {
      *
      * @param args the command line, not null
      * @param context streams and providers, not null
-     * @return the exit status, one of {@link ExitCode}'s
+     * @return the exit status, one of {@link io.topictracker.cli.support.ExitCode}'s
      */
     public static int run(String[] args, CliContext context) {
         return Commands.commandLine(context).execute(args);

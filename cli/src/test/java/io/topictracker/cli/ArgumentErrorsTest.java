@@ -1,5 +1,6 @@
 package io.topictracker.cli;
 
+import io.topictracker.cli.support.ExitCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

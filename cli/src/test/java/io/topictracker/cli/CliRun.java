@@ -1,5 +1,6 @@
 package io.topictracker.cli;
 
+import io.topictracker.cli.support.CliContext;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;

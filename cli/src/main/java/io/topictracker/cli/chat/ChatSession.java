@@ -2,7 +2,7 @@ package io.topictracker.cli.chat;
 
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.cli.CliException;
+import io.topictracker.cli.support.CliException;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import java.io.BufferedReader;

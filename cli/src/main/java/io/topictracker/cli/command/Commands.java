@@ -1,9 +1,9 @@
 package io.topictracker.cli.command;
 
 import io.topictracker.api.ConfigException;
-import io.topictracker.cli.CliContext;
-import io.topictracker.cli.CliException;
-import io.topictracker.cli.ExitCode;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.cli.support.ExitCode;
 import io.topictracker.engine.provider.ProviderException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -2,9 +2,9 @@ package io.topictracker.cli.command;
 
 import io.topictracker.api.dht.DhtProvider;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.cli.CliContext;
-import io.topictracker.cli.CliException;
-import io.topictracker.cli.ExitCode;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.demo.DemoConfigs;
 import io.topictracker.cli.demo.DemoRun;
 import io.topictracker.cli.demo.DemoSummary;

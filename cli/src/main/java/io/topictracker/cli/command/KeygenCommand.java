@@ -2,9 +2,9 @@ package io.topictracker.cli.command;
 
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.cli.CliContext;
-import io.topictracker.cli.CliException;
-import io.topictracker.cli.ExitCode;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.support.Json;
 import io.topictracker.cli.support.KeyFiles;
 import java.io.IOException;

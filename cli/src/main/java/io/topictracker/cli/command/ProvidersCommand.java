@@ -1,7 +1,7 @@
 package io.topictracker.cli.command;
 
-import io.topictracker.cli.CliContext;
-import io.topictracker.cli.ExitCode;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.support.Json;
 import io.topictracker.engine.provider.ProviderInfo;
 import io.topictracker.engine.provider.ProviderProblem;

@@ -1,7 +1,7 @@
 package io.topictracker.cli.demo;
 
 import io.topictracker.api.PeerId;
-import io.topictracker.cli.CliException;
+import io.topictracker.cli.support.CliException;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.provider.ProviderRegistry;

@@ -1,4 +1,4 @@
-package io.topictracker.cli;
+package io.topictracker.cli.support;
 
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.InputStream;

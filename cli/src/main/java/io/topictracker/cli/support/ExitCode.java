@@ -1,4 +1,4 @@
-package io.topictracker.cli;
+package io.topictracker.cli.support;
 
 /**
  * The exit statuses of {@code topic-tracker}, documented in the README so scripts can rely on them.

@@ -1,4 +1,4 @@
-package io.topictracker.cli;
+package io.topictracker.cli.support;
 
 /**
  * A failure a command has already put into words for the user: the message is printed as is (prefixed with
