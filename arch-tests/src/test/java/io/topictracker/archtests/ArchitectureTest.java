@@ -66,6 +66,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCommandImportsNoProvider() {
+        assertTrue(classes.contain("io.topictracker.cli.Main"), "the cli module is imported");
+        rules.cliImportsNoProvider().check(classes);
+    }
+
+    @Test
     void noPackageCycles() {
         rules.noPackageCycles().check(classes);
     }
