@@ -1,9 +1,9 @@
 package io.topictracker.cli;
 
-import io.topictracker.cli.support.ExitCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.topictracker.cli.support.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.topictracker.cli;
 
-import io.topictracker.cli.support.ExitCode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.support.KeyFiles;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.nio.file.Files;
