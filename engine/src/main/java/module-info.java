@@ -15,6 +15,7 @@ module io.topictracker.engine {
     requires org.tomlj;
     requires org.slf4j;
 
+    exports io.topictracker.engine;
     exports io.topictracker.engine.config;
     exports io.topictracker.engine.provider;
     exports io.topictracker.engine.time;

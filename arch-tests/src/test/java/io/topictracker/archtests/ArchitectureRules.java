@@ -95,6 +95,18 @@ final class ArchitectureRules {
                 .allowEmptyShould(true);
     }
 
+    /**
+     * The command ({@code cli}) uses the api, the engine and picocli: providers reach it only at run time, through
+     * the engine's registry, so dropping a provider's jar cannot break it.
+     */
+    ArchRule cliImportsNoProvider() {
+        return classes().that().resideInAPackage(root + ".cli..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(
+                        concat(JDK, root + ".api..", root + ".engine..", root + ".cli..", "picocli.."))
+                .because("providers are found at run time on the module path; the command never names one")
+                .allowEmptyShould(true);
+    }
+
     /** No cycles between any two packages of the project. */
     ArchRule noPackageCycles() {
         return slices().matching(root + ".(**)").should().beFreeOfCycles();

@@ -53,6 +53,11 @@ class ArchitectureRulesBiteTest {
     }
 
     @Test
+    void theCommandNamingAProviderIsCaught() {
+        assertViolation(rules.cliImportsNoProvider(), "cli.BadCommand", "transport.fake.FakeTransport");
+    }
+
+    @Test
     void aPackageCycleIsCaught() {
         assertViolation(rules.noPackageCycles(), "cycle.a.A", "cycle.b.B");
     }

@@ -66,6 +66,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCommandImportsNoProvider() {
+        assertTrue(classes.contain("io.topictracker.cli.Main"), "the cli module is imported");
+        rules.cliImportsNoProvider().check(classes);
+    }
+
+    @Test
     void noPackageCycles() {
         rules.noPackageCycles().check(classes);
     }
@@ -81,9 +87,10 @@ class ArchitectureTest {
     @Test
     void nonExportedPackagesAreUsedOnlyInsideTheirModule() {
         Map<String, ModulePackages> packages = ProjectModules.packages(modules);
-        // The engine keeps its signing implementation (reached through ServiceLoader only), the gossip state
-        // machines and the simulator to itself; bench reaches the simulator on the class path.
-        assertEquals(Set.of("io.topictracker.engine.signing", "io.topictracker.engine.gossip.proto",
+        // The engine keeps its signing implementation (reached through ServiceLoader only), the topic workers, the
+        // gossip state machines and the simulator to itself; bench reaches the simulator on the class path.
+        assertEquals(Set.of("io.topictracker.engine.signing", "io.topictracker.engine.topic",
+                "io.topictracker.engine.gossip.proto",
                 "io.topictracker.engine.gossip.sim"), Set.copyOf(packages.get("io.topictracker.engine").nonExported()));
         rules.nonExportedPackagesStayInternal(packages).forEach(rule -> rule.check(classes));
     }

@@ -58,6 +58,35 @@ public final class GossipTopic implements AutoCloseable {
         return runner.query(state -> Set.copyOf(state.activeView()));
     }
 
+    /** @return a snapshot of the active view with each peer's addresses, read on the topic's executor; never null */
+    public CompletableFuture<List<PeerInfo>> neighborInfos() {
+        return runner.query(state -> List.copyOf(state.activePeers()));
+    }
+
+    /**
+     * Counters of one topic's gossip since it was joined, read on the topic's executor.
+     *
+     * @param messagesSent every message sent, of any kind
+     * @param gossipSent broadcast payload messages (eager push)
+     * @param ihaveSent IHave (lazy push) messages
+     * @param graftSent Graft messages
+     * @param pruneSent Prune messages
+     * @param duplicatesDropped broadcasts received again
+     * @param strangerDropped messages dropped for coming from a peer outside the active view
+     * @param delivered broadcasts delivered to the application
+     */
+    public record Counters(long messagesSent, long gossipSent, long ihaveSent, long graftSent, long pruneSent,
+            long duplicatesDropped, long strangerDropped, long delivered) {}
+
+    /** @return a snapshot of the counters; never null */
+    public CompletableFuture<Counters> counters() {
+        return runner.query(state -> {
+            var s = state.stats();
+            return new Counters(s.messagesSent(), s.gossipSent(), s.ihaveSent(), s.graftSent(), s.pruneSent(),
+                    s.duplicatesDropped(), s.strangerDropped(), s.delivered());
+        });
+    }
+
     /** @return how many Join, Neighbor or ShuffleReply messages this topic refused for a bad admission MAC */
     public CompletableFuture<Long> refusedAdmissions() {
         return runner.query(state -> state.stats().joinsRefused());

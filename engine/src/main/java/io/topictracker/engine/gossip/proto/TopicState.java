@@ -135,6 +135,18 @@ public final class TopicState {
         return membership.activeView();
     }
 
+    /** @return the active view's peers with their addresses, a snapshot; never null */
+    public java.util.List<PeerInfo> activePeers() {
+        java.util.List<PeerInfo> peers = new java.util.ArrayList<>();
+        for (PeerId peer : membership.activeView()) {
+            PeerInfo info = membership.activeInfo(peer);
+            if (info != null) {
+                peers.add(info);
+            }
+        }
+        return peers;
+    }
+
     /** @return a read-only live view of the passive view; never null */
     public Set<PeerId> passiveView() {
         return membership.passiveView();

@@ -1,0 +1,246 @@
+package io.topictracker.bench;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.engine.Node;
+import io.topictracker.engine.Topic;
+import io.topictracker.engine.TopicEvent;
+import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.gossip.net.GossipTopic;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * The swarm benchmark: N whole nodes in one JVM over the chosen DHT and transport providers.
+ *
+ * <ol>
+ *   <li>cold start: N started nodes join one topic at once; time until every node has a neighbour and until the
+ *       union of neighbour sets is connected;</li>
+ *   <li>newcomers: nodes started one after another join the existing swarm (its records exist); time of each
+ *       {@code join} future;</li>
+ *   <li>broadcasts: B broadcasts from random members; per-delivery latency (same JVM clock), delivery ratio and
+ *       gossip messages sent per broadcast (all kinds, from the topics' counters, minus those before the phase).</li>
+ * </ol>
+ *
+ * <pre>
+ * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
+ *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1]
+ * </pre>
+ * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
+ * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults.
+ */
+public final class SwarmBenchmark {
+    private static final String TOPIC = "swarm-bench";
+    private static final byte[] SECRET = "swarm-bench-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    private SwarmBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        int n = Integer.parseInt(opts.getOrDefault("nodes", "50"));
+        String dht = opts.getOrDefault("dht", "inmemory");
+        String transport = opts.getOrDefault("transport", "tcp");
+        int newcomers = Integer.parseInt(opts.getOrDefault("newcomers", "20"));
+        int broadcasts = Integer.parseInt(opts.getOrDefault("broadcasts", "100"));
+        boolean fast = Boolean.parseBoolean(opts.getOrDefault("fast", "true"));
+        ioThreads = Integer.parseInt(opts.getOrDefault("io_threads", "1"));
+        String network = "bench-" + UUID.randomUUID();
+        System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
+                + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+        List<Node> nodes = new ArrayList<>();
+        try {
+            nodes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> node(network, dht, transport, fast, "n" + i))
+                    .toList());
+            // 1. cold start
+            long t0 = System.nanoTime();
+            List<Topic> topics = new ArrayList<>(nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList());
+            long[] joinedAt = new long[n];
+            for (int i = 0; i < n; i++) {
+                int me = i;
+                topics.get(i).joined().thenRun(() -> joinedAt[me] = System.nanoTime());
+            }
+            for (Topic t : topics) {
+                t.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            long allJoined = System.nanoTime();
+            waitConnected(topics, nodes);
+            long connected = System.nanoTime();
+            double[] joinMs = Arrays.stream(joinedAt).mapToDouble(t -> (t - t0) / 1e6).sorted().toArray();
+            System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
+                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, pct(joinMs, 50), pct(joinMs, 100),
+                    (connected - t0) / 1e6);
+
+            // 2. newcomers into a swarm whose records exist
+            double[] newcomerMs = new double[newcomers];
+            for (int i = 0; i < newcomers; i++) {
+                Node node = node(network, dht, transport, fast, "new" + i);
+                nodes.add(node);
+                long start = System.nanoTime();
+                Topic topic = node.join(TOPIC, SECRET).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                newcomerMs[i] = (System.nanoTime() - start) / 1e6;
+                topics.add(topic);
+            }
+            Arrays.sort(newcomerMs);
+            if (newcomers > 0) {
+                System.out.printf(Locale.ROOT, "newcomer join (%d, one after another): p50 %.1f ms, p90 %.1f ms,"
+                        + " max %.1f ms%n", newcomers, pct(newcomerMs, 50), pct(newcomerMs, 90), pct(newcomerMs, 100));
+            }
+            waitConnected(topics, nodes);
+
+            // 3. broadcasts
+            broadcastPhase(topics, broadcasts);
+        } finally {
+            long closeStart = System.nanoTime();
+            nodes.parallelStream().forEach(Node::close);
+            System.out.printf(Locale.ROOT, "closed %d nodes in %.0f ms%n", nodes.size(),
+                    (System.nanoTime() - closeStart) / 1e6);
+        }
+    }
+
+    private static int ioThreads = 1;
+
+    private static Node node(String network, String dht, String transport, boolean fast, String name) {
+        NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
+        if (dht.equals("inmemory")) {
+            config.set("dht.inmemory.network", network).set("dht.inmemory.name", name);
+        }
+        if (transport.equals("tcp")) {
+            // 50+ nodes in one JVM on few cores: one event loop per node instead of min(2, cores).
+            config.set("transport.tcp.io_threads", ioThreads);
+        }
+        if (transport.equals("inmemory")) {
+            config.set("transport.inmemory.hub", network);
+        }
+        if (fast) {
+            config.set("bootstrap.no_peers_retry_interval", Duration.ofMillis(200))
+                    .set("bootstrap.discovery_poll_interval", Duration.ofMillis(300))
+                    .set("bootstrap.join_confirmation_wait_time", Duration.ofMillis(200));
+        }
+        return Node.builder().config(config.build()).start();
+    }
+
+    private static void broadcastPhase(List<Topic> topics, int broadcasts) throws Exception {
+        int members = topics.size();
+        long sentBefore = sent(topics);
+        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        AtomicLong deliveries = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> readers = new ArrayList<>();
+        for (Topic topic : topics) {
+            Thread reader = new Thread(() -> {
+                try {
+                    while (running.get()) {
+                        TopicEvent event = topic.receiver().next(Duration.ofMillis(100));
+                        if (event instanceof TopicEvent.Received received && received.payload().length >= 8) {
+                            long sentAt = ByteBuffer.wrap(received.payload()).getLong();
+                            latencies.add(System.nanoTime() - sentAt);
+                            deliveries.incrementAndGet();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "bench-reader");
+            reader.setDaemon(true);
+            reader.start();
+            readers.add(reader);
+        }
+        Random random = new Random(1);
+        long expected = (long) broadcasts * (members - 1);
+        for (int i = 0; i < broadcasts; i++) {
+            Topic from = topics.get(random.nextInt(members));
+            byte[] payload = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(i).array();
+            from.sender().broadcast(payload).get(10, TimeUnit.SECONDS);
+            // Paced, so each broadcast's latency is its own and not queueing behind the others.
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (deliveries.get() < expected && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        running.set(false);
+        for (Thread reader : readers) {
+            reader.join(1000);
+        }
+        long sentAfter = sent(topics);
+        double[] ms = latencies.stream().mapToDouble(l -> l / 1e6).sorted().toArray();
+        System.out.printf(Locale.ROOT, "broadcasts %d over %d members: latency p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
+                + " delivery ratio %.4f (%d of %d); gossip messages per broadcast %.1f%n", broadcasts, members,
+                pct(ms, 50), pct(ms, 99), pct(ms, 100), (double) deliveries.get() / expected, deliveries.get(),
+                expected, (double) (sentAfter - sentBefore) / broadcasts);
+    }
+
+    private static long sent(List<Topic> topics) throws Exception {
+        long total = 0;
+        for (Topic topic : topics) {
+            GossipTopic.Counters counters = topic.gossipCounters().get(10, TimeUnit.SECONDS);
+            total += counters.messagesSent();
+        }
+        return total;
+    }
+
+    private static void waitConnected(List<Topic> topics, List<Node> nodes) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!connected(topics, nodes)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("overlay not connected within " + WAIT);
+            }
+            TimeUnit.MILLISECONDS.sleep(5);
+        }
+    }
+
+    private static boolean connected(List<Topic> topics, List<Node> nodes) {
+        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
+        Map<PeerId, Set<PeerId>> views = new HashMap<>();
+        for (int i = 0; i < topics.size(); i++) {
+            views.put(nodes.get(i).id(), topics.get(i).neighbors());
+        }
+        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
+        views.forEach((id, view) -> {
+            for (PeerId peer : view) {
+                if (views.getOrDefault(peer, Set.of()).contains(id)) {
+                    edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
+                }
+            }
+        });
+        Set<PeerId> seen = new HashSet<>();
+        ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(nodes.get(0).id()));
+        while (!todo.isEmpty()) {
+            PeerId next = todo.poll();
+            if (seen.add(next)) {
+                todo.addAll(edges.getOrDefault(next, Set.of()));
+            }
+        }
+        return seen.size() >= topics.size();
+    }
+
+    private static double pct(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}

@@ -1,0 +1,133 @@
+package io.topictracker.cli.chat;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.engine.Node;
+import io.topictracker.engine.Topic;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One chat: start the node, print {@code self: ID@ADDRESS}, join the topic (and the peers named), then broadcast each
+ * line of input until it ends. Closing (end of input, or the shutdown hook on Ctrl-C) closes the topic and the node
+ * once. Driven from one thread; {@link #close()} may come from the shutdown hook's thread.
+ */
+public final class ChatSession implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Node node;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private Topic topic;
+    private ChatPrinter printer;
+    private boolean closed;
+
+    /**
+     * @param node built, not started; the session owns it
+     * @param out where {@code self:} lines, messages and neighbour changes go, not null
+     * @param err where notices about our own sends go, not null
+     */
+    public ChatSession(Node node, PrintWriter out, PrintWriter err) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
+    }
+
+    /**
+     * Starts the node, prints one {@code self: ID@ADDRESS} line per address and joins the topic.
+     *
+     * @param topicName not null
+     * @param secret not null
+     * @param peers peers to join directly, besides the DHT; not null, possibly empty
+     * @throws CliException (status 1) if the node does not start
+     */
+    public void open(String topicName, byte[] secret, List<PeerInfo> peers) throws InterruptedException {
+        try {
+            node.start().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw CliException.failed("the node did not start: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw CliException.failed("the node did not start within " + START_TIMEOUT.toSeconds() + " s", e);
+        }
+        PeerInfo self = node.self();
+        for (PeerAddress address : self.addresses()) {
+            out.println("self: " + self.id() + "@" + address);
+        }
+        out.flush();
+        synchronized (this) {
+            topic = node.joinNoWait(topicName, secret);
+            printer = new ChatPrinter(topic.receiver(), out);
+            printer.start();
+        }
+        if (!peers.isEmpty()) {
+            topic.sender().joinPeers(peers);
+            err.println("* joining " + peers.size() + " peer(s) directly, and looking for more on the DHT");
+        } else {
+            err.println("* looking for peers on the DHT; type a line to send it");
+        }
+        err.flush();
+    }
+
+    /**
+     * Broadcasts each line of {@code in} until it ends; empty lines are skipped.
+     *
+     * @param in the user's input, not null; read as UTF-8
+     */
+    public void chat(InputStream in) throws IOException, InterruptedException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = lines.readLine()) != null) {
+            if (line.isBlank()) {
+                continue;
+            }
+            send(line);
+        }
+    }
+
+    private void send(String line) throws InterruptedException {
+        if (topic.neighbors().isEmpty()) {
+            err.println("* no neighbours yet: nobody received that");
+        }
+        try {
+            topic.sender().broadcast(line.getBytes(StandardCharsets.UTF_8))
+                    .get(SEND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            err.println("* not sent: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            err.println("* not sent within " + SEND_TIMEOUT.toSeconds() + " s");
+        }
+        err.flush();
+    }
+
+    /** Closes the topic and the node; idempotent, callable from any thread. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (printer != null) {
+                printer.stop();
+            }
+            if (topic != null) {
+                topic.close();
+            }
+        } finally {
+            node.close();
+            out.flush();
+        }
+    }
+}

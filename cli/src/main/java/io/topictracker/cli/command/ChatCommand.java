@@ -1,0 +1,122 @@
+package io.topictracker.cli.command;
+
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.cli.support.ExitCode;
+import io.topictracker.cli.chat.ChatSession;
+import io.topictracker.cli.support.KeyFiles;
+import io.topictracker.cli.support.PeerSpec;
+import io.topictracker.engine.Node;
+import io.topictracker.engine.config.ConfigLoader;
+import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.provider.ProviderRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code topic-tracker chat}: join a topic and chat from the terminal.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true,
+        header = "Join a topic and chat from the terminal.",
+        description = {"Join a topic and chat: each line read from standard input is broadcast; each message received",
+                "is printed as '<author>: <text>'. Prints 'self: ID@ADDRESS' first, for another's --peer.",
+                "Without --config: transport tcp on 127.0.0.1 (any free port) and the single DHT provider present.",
+                "Ends at end of input or Ctrl-C."})
+final class ChatCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Mixin
+    private LoggingOption logging;
+
+    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "NAME", description = "Topic name.")
+    private String topic;
+
+    @Option(names = {"-s", "--secret"}, required = true, paramLabel = "S",
+            description = "Topic secret: only holders can read the topic's records and join its overlay.")
+    private String secret;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Node configuration (TOML).")
+    private Path config;
+
+    @Option(names = {"-p", "--peer"}, paramLabel = "ID@ADDRESS", converter = Converters.Peer.class,
+            description = "Join this peer directly, besides the DHT (repeatable), e.g. <64 hex>@tcp://127.0.0.1:4000.")
+    private List<PeerSpec> peers = new ArrayList<>();
+
+    @Option(names = {"-k", "--key"}, paramLabel = "FILE",
+            description = "Key file from 'keygen' (overrides [node] key_file); default: a fresh identity.")
+    private Path key;
+
+    ChatCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (topic.isBlank()) {
+            throw CliException.usage("--topic must not be blank");
+        }
+        if (secret.isEmpty()) {
+            throw CliException.usage("--secret must not be empty");
+        }
+        NodeConfig nodeConfig = nodeConfig();
+        ProviderRegistry registry = context.registry();
+        Node.Builder builder = Node.builder().config(nodeConfig).registry(registry);
+        if (key != null) {
+            // --key must exist (a typo should not silently become a new identity); [node] key_file is the
+            // engine's, which creates a missing file with a fresh key.
+            builder.keyPair(keyPair(key, registry, nodeConfig));
+        }
+        List<PeerInfo> direct = peers.stream().map(PeerSpec::toPeerInfo).toList();
+        ChatSession session = new ChatSession(builder.build(), context.out(), context.err());
+        // Ctrl-C: close the node so its sockets and DHT record go away cleanly; a normal end removes the hook.
+        Thread hook = new Thread(session::close, "chat-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            session.open(topic, secret.getBytes(StandardCharsets.UTF_8), direct);
+            session.chat(context.in());
+        } finally {
+            session.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running or has run, and close() is idempotent.
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private NodeConfig nodeConfig() throws IOException {
+        if (config == null) {
+            return NodeConfig.builder().transports(List.of("tcp")).build();
+        }
+        try {
+            return ConfigLoader.load(config);
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("--config " + config + ": no such file");
+        }
+    }
+
+    /** The engine's builder takes a key pair; the key file format is the one 'keygen' writes. */
+    private static SigningKeyPair keyPair(Path file, ProviderRegistry registry, NodeConfig nodeConfig)
+            throws IOException {
+        SigningProvider signing = registry.select(SigningProvider.class, nodeConfig.providers().signing());
+        try {
+            return KeyFiles.read(file, signing);
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("key file " + file + ": no such file (make one with 'topic-tracker keygen')");
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+}

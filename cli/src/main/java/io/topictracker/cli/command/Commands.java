@@ -1,0 +1,79 @@
+package io.topictracker.cli.command;
+
+import io.topictracker.api.ConfigException;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.cli.support.ExitCode;
+import io.topictracker.engine.provider.ProviderException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.UsageMessageSpec;
+
+/**
+ * Assembles the picocli command tree and decides how errors are reported: one line saying what is wrong, and an exit
+ * status from {@link ExitCode}. Stateless.
+ */
+public final class Commands {
+    private Commands() {}
+
+    /**
+     * @param context streams and providers, not null
+     * @return a ready command line; use it once, from one thread
+     */
+    public static CommandLine commandLine(CliContext context) {
+        CommandLine line = new CommandLine(new TopicTrackerCommand());
+        line.addSubcommand(new CommandLine.HelpCommand());
+        line.addSubcommand(new DemoCommand(context));
+        line.addSubcommand(new ChatCommand(context));
+        line.addSubcommand(new KeygenCommand(context));
+        line.addSubcommand(new ProvidersCommand(context));
+        line.setOut(context.out());
+        line.setErr(context.err());
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        // Rendered only when help is printed, so the module path is scanned only when someone asks.
+        line.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_FOOTER,
+                help -> ProvidersCommand.helpFooter(context.registry()));
+        line.setParameterExceptionHandler(Commands::usageError);
+        line.setExecutionExceptionHandler((e, failed, parseResult) -> failure(e, failed, context));
+        return line;
+    }
+
+    /** A bad command line: say what is wrong and where to read more; no full usage dump burying the message. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        PrintWriter err = failed.getErr();
+        String hint = "";
+        if (e instanceof CommandLine.UnmatchedArgumentException && !failed.getSubcommands().isEmpty()) {
+            hint = "; commands are " + failed.getSubcommands().keySet();
+        }
+        err.println("topic-tracker: " + e.getMessage() + hint);
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    private static int failure(Exception e, CommandLine failed, CliContext context) {
+        PrintWriter err = context.err();
+        int status;
+        if (e instanceof CliException cli) {
+            err.println("topic-tracker: " + cli.getMessage());
+            status = cli.exitCode();
+        } else if (e instanceof ConfigException) {
+            err.println("topic-tracker: configuration: " + e.getMessage());
+            status = ExitCode.USAGE;
+        } else if (e instanceof ProviderException) {
+            err.println("topic-tracker: " + e.getMessage());
+            status = ExitCode.PROVIDER_MISSING;
+        } else if (e instanceof java.io.UncheckedIOException io) {
+            err.println("topic-tracker: " + io.getMessage() + ": " + io.getCause());
+            status = ExitCode.FAILED;
+        } else {
+            err.println("topic-tracker: " + failed.getCommandName() + " failed: " + e);
+            e.printStackTrace(err);
+            status = ExitCode.FAILED;
+        }
+        err.flush();
+        return status;
+    }
+}

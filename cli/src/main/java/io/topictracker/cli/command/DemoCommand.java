@@ -1,0 +1,113 @@
+package io.topictracker.cli.command;
+
+import io.topictracker.api.dht.DhtProvider;
+import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.cli.support.CliContext;
+import io.topictracker.cli.support.CliException;
+import io.topictracker.cli.support.ExitCode;
+import io.topictracker.cli.demo.DemoConfigs;
+import io.topictracker.cli.demo.DemoRun;
+import io.topictracker.cli.demo.DemoSummary;
+import io.topictracker.engine.provider.ProviderRegistry;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code topic-tracker demo}: a local swarm in one process.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "Run a local swarm in this process and print a summary.",
+        description = {"Run a local swarm in this process: an in-process DHT, N nodes on loopback joining one topic,",
+                "then broadcasts; prints progress and a summary. Exit 0 only if every node joined and every",
+                "message reached every other node."})
+final class DemoCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private LoggingOption logging;
+
+    @Option(names = {"-n", "--nodes"}, paramLabel = "N", defaultValue = "12",
+            description = "Nodes in the swarm, 2-200 (default: ${DEFAULT-VALUE}).")
+    private int nodes;
+
+    @Option(names = {"-m", "--messages"}, paramLabel = "M",
+            description = "Messages to broadcast, sent in turn by the nodes (default: one per node).")
+    private Integer messages;
+
+    @Option(names = "--transport", paramLabel = "ID", defaultValue = "tcp",
+            description = "Transport provider: tcp (127.0.0.1, any free port) or inmemory (default: ${DEFAULT-VALUE}).")
+    private String transport;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.Time.class,
+            description = "Give up after this long, e.g. 90s or 2m (default: ${DEFAULT-VALUE}).")
+    private Duration timeout;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = "topic-tracker-demo",
+            description = "Topic name (default: ${DEFAULT-VALUE}).")
+    private String topic;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on standard output "
+            + "(progress goes to standard error).")
+    private boolean json;
+
+    DemoCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        validate();
+        ProviderRegistry registry = context.registry();
+        // Fail before starting anything if a provider is missing (status 3, naming what to add).
+        registry.select(DhtProvider.class, Optional.of("inmemory"));
+        registry.selectAll(TransportProvider.class, List.of(transport));
+        PrintWriter progress = json ? context.err() : context.out();
+        int messageCount = messages == null ? nodes : messages;
+        progress.println("demo: " + nodes + " nodes, " + messageCount + " message(s), transport " + transport
+                + ", timeout " + timeout.toSeconds() + " s");
+        progress.println("demo: fast intervals for a local demo: " + DemoConfigs.describeFastIntervals());
+        progress.flush();
+        DemoSummary summary;
+        try {
+            summary = new DemoRun(registry, progress, nodes, messageCount, transport, topic, timeout).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failed("interrupted", e);
+        }
+        if (json) {
+            context.out().println(summary.toJson());
+        } else {
+            context.out().print(summary.toText());
+        }
+        context.out().flush();
+        return summary.ok() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private void validate() {
+        if (nodes < 2 || nodes > 200) {
+            throw new ParameterException(spec.commandLine(), "--nodes must be 2 to 200, got " + nodes);
+        }
+        if (messages != null && (messages < 1 || messages > 10_000)) {
+            throw new ParameterException(spec.commandLine(), "--messages must be 1 to 10000, got " + messages);
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
+        }
+        if (!transport.equals("tcp") && !transport.equals("inmemory")) {
+            throw new ParameterException(spec.commandLine(),
+                    "--transport must be tcp or inmemory, got '" + transport + "'");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The {@code topic-tracker} command: {@code demo}, {@code chat}, {@code keygen} and {@code providers}.
+ *
+ * <p>It compiles against the engine only; providers (DHT, transports, signing) are found at run time on the module
+ * path by the engine's {@code ProviderRegistry}, so dropping a provider's jar removes it from {@code --help}. The
+ * command classes are opened to picocli, which reads their annotations reflectively; nothing is exported.
+ */
+module io.topictracker.cli {
+    requires io.topictracker.engine;
+    requires info.picocli;
+
+    opens io.topictracker.cli.command to info.picocli;
+}

@@ -1,0 +1,93 @@
+package io.topictracker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.cli.support.ExitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A wrong command line exits with status 2 and one message naming what is wrong, whatever the command. */
+class ArgumentErrorsTest {
+    private static void assertUsageError(String expected, String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(ExitCode.USAGE, run.status(), run::toString);
+        assertTrue(run.err().contains(expected), () -> "expected '" + expected + "' in\n" + run);
+        assertTrue(run.err().contains("--help' for more information"), run::toString);
+        assertEquals("", run.out(), run::toString);
+    }
+
+    @Test
+    void noCommand() {
+        assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers]");
+    }
+
+    @Test
+    void unknownCommandListsTheCommands() {
+        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, keygen, providers]",
+                "dmeo");
+    }
+
+    @Test
+    void chatWithoutTopicOrSecret() {
+        assertUsageError("Missing required options: '--topic=NAME', '--secret=S'", "chat");
+    }
+
+    @Test
+    void chatWithAMalformedPeer() {
+        assertUsageError("Invalid value for option '--peer' (ID@ADDRESS): 'nobody' is not ID@ADDRESS",
+                "chat", "--topic", "t", "--secret", "s", "--peer", "nobody");
+        assertUsageError("the ID before '@' must be 64 lowercase hex digits",
+                "chat", "--topic", "t", "--secret", "s", "--peer", "abc@tcp://127.0.0.1:4000");
+        assertUsageError("bad ADDRESS after '@'",
+                "chat", "--topic", "t", "--secret", "s", "--peer", "a".repeat(64) + "@127.0.0.1:4000");
+    }
+
+    @Test
+    void demoWithOutOfRangeValues() {
+        assertUsageError("--nodes must be 2 to 200, got 1", "demo", "--nodes", "1");
+        assertUsageError("Invalid value for option '--nodes': 'many' is not an int", "demo", "--nodes", "many");
+        assertUsageError("not a duration: \"soon\"", "demo", "--timeout", "soon");
+        assertUsageError("--transport must be tcp or inmemory, got 'quic'", "demo", "--transport", "quic");
+    }
+
+    @Test
+    void chatWithABadConfigFileNamesTheFileLineAndKey(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("node.toml"), "[bootstrap]\ndiscovery_pol_interval = \"1s\"\n");
+        CliRun run = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", config.toString());
+        assertEquals(ExitCode.USAGE, run.status(), run::toString);
+        assertTrue(run.err().contains("node.toml:2: bootstrap.discovery_pol_interval: unknown key"), run::toString);
+
+        CliRun missing = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", dir.resolve("no.toml").toString());
+        assertEquals(ExitCode.USAGE, missing.status(), missing::toString);
+        assertTrue(missing.err().contains("no.toml: no such file"), missing::toString);
+    }
+
+    @Test
+    void chatNamingAnAbsentProviderIsStatusThree(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("node.toml"), "[node]\ndht = \"mainline\"\n");
+        CliRun run = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", config.toString());
+        assertEquals(ExitCode.PROVIDER_MISSING, run.status(), run::toString);
+        assertTrue(run.err().contains("no DHT provider 'mainline'; available: [inmemory]; add the dht-mainline module"),
+                run::toString);
+    }
+
+    @Test
+    void keygenWithoutOut() {
+        assertUsageError("Missing required option: '--out=FILE'", "keygen");
+    }
+
+    @Test
+    void helpListsTheCommandsExitCodesAndProviders() {
+        CliRun run = CliRun.of("--help");
+        assertEquals(ExitCode.OK, run.status(), run::toString);
+        for (String expected : new String[] {"demo", "chat", "keygen", "providers", "Exit codes:",
+                "2   bad arguments or configuration", "dht        inmemory", "transport  tcp",
+                "signing    ed25519-bc"}) {
+            assertTrue(run.out().contains(expected), () -> "expected '" + expected + "' in\n" + run);
+        }
+    }
+}

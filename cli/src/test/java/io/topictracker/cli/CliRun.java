@@ -1,0 +1,28 @@
+package io.topictracker.cli;
+
+import io.topictracker.cli.support.CliContext;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * Runs the command in this JVM and keeps what it printed.
+ *
+ * @param status the exit status
+ * @param out standard output
+ * @param err standard error
+ */
+record CliRun(int status, String out, String err) {
+    static CliRun of(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(new byte[0]), null));
+        return new CliRun(status, out.toString(), err.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "status " + status + "\n--- out\n" + out + "--- err\n" + err;
+    }
+}

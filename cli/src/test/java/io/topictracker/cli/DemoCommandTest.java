@@ -1,0 +1,29 @@
+package io.topictracker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.cli.support.ExitCode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code demo --nodes 4 --json} in this JVM and reads its one-line JSON summary. The in-memory transport keeps
+ * it lean on shared CI cores; the TCP path is exercised by {@link ChatProcessesTest}.
+ */
+class DemoCommandTest {
+    @Test
+    void fourNodesJoinAndEveryMessageReachesEveryOtherNode() {
+        CliRun run = CliRun.of("demo", "--nodes", "4", "--transport", "inmemory", "--timeout", "90s", "--json");
+
+        assertEquals(ExitCode.OK, run.status(), run::toString);
+        String json = run.out().strip();
+        assertEquals(1, json.lines().count(), "one JSON object on standard output: " + run);
+        for (String expected : new String[] {"\"ok\":true", "\"nodes\":4", "\"joined\":4",
+                "\"overlay_connected\":true", "\"messages\":4", "\"expected_deliveries\":12", "\"deliveries\":12",
+                "\"delivery_ratio\":1.0", "\"join_ms\":{\"p50\":", "\"broadcast_latency_ms\":{\"p50\":"}) {
+            assertTrue(json.contains(expected), () -> "expected " + expected + " in " + run);
+        }
+        // Progress went to standard error, so a script reading standard output gets the JSON alone.
+        assertTrue(run.err().contains("joined  4/4"), run::toString);
+    }
+}

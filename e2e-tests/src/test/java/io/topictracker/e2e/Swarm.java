@@ -1,0 +1,146 @@
+package io.topictracker.e2e;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.dht.inmemory.InMemoryNetwork;
+import io.topictracker.engine.Node;
+import io.topictracker.engine.Topic;
+import io.topictracker.engine.TopicEvent;
+import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.provider.ProviderRegistry;
+import io.topictracker.tck.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Nodes of one test: an in-memory DHT network of their own (a unique name), TCP on 127.0.0.1, one injected clock
+ * fixed inside a minute (tests move it when minutes matter). Closing the swarm closes every node.
+ */
+final class Swarm implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String TOPIC = "e2e-topic";
+    static final byte[] SECRET = "e2e-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    final String network = "e2e-" + UUID.randomUUID();
+    final InMemoryNetwork dhtNetwork = InMemoryNetwork.named(network, InMemoryNetwork.Options.DEFAULTS);
+    final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:20Z"));
+    final List<Node> nodes = new ArrayList<>();
+    private ProviderRegistry registry = ProviderRegistry.discover();
+    private String dhtId = "inmemory";
+    private String transport = "tcp";
+
+    /** Uses another registry and DHT provider id (the counting wrapper). */
+    Swarm with(ProviderRegistry registry, String dhtId) {
+        this.registry = registry;
+        this.dhtId = dhtId;
+        return this;
+    }
+
+    /** Uses the in-process transport (a hub of this swarm's own) instead of TCP. */
+    Swarm inProcessTransport() {
+        this.transport = "inmemory";
+        return this;
+    }
+
+    /** Bootstrap intervals shortened so rounds take a fraction of a second; merges stay at the crate's defaults. */
+    NodeConfig.Builder config(String name) {
+        NodeConfig.Builder builder = NodeConfig.builder();
+        if (transport.equals("inmemory")) {
+            builder.set("transport.inmemory.hub", network);
+        }
+        return builder
+                .dhtProvider(dhtId)
+                .transports(List.of(transport))
+                .set("dht." + dhtId + ".network", network)
+                .set("dht." + dhtId + ".name", name)
+                .set("bootstrap.no_peers_retry_interval", Duration.ofMillis(200))
+                .set("bootstrap.discovery_poll_interval", Duration.ofMillis(300))
+                .set("bootstrap.join_confirmation_wait_time", Duration.ofMillis(200));
+    }
+
+    /** Merge workers every second (jitter 200 ms), from 500 ms after joining. */
+    static NodeConfig.Builder fastMerges(NodeConfig.Builder builder) {
+        for (String worker : List.of("merge.bubble", "merge.message_overlap")) {
+            builder.set(worker + ".initial_delay", Duration.ofMillis(500))
+                    .set(worker + ".base_interval", Duration.ofSeconds(1))
+                    .set(worker + ".max_jitter", Duration.ofMillis(200));
+        }
+        return builder;
+    }
+
+    Node start(String name, UnaryOperator<NodeConfig.Builder> tweak) {
+        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock).start();
+        synchronized (nodes) {
+            nodes.add(node);
+        }
+        return node;
+    }
+
+    Node start(String name) {
+        return start(name, b -> b);
+    }
+
+    /** @return whether the mutual neighbour links connect all the topics */
+    static boolean connected(List<Topic> topics, List<Node> nodes) {
+        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
+        Map<PeerId, Set<PeerId>> views = new HashMap<>();
+        for (int i = 0; i < topics.size(); i++) {
+            views.put(nodes.get(i).id(), topics.get(i).neighbors());
+        }
+        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
+        views.forEach((id, view) -> {
+            for (PeerId peer : view) {
+                if (views.getOrDefault(peer, Set.of()).contains(id)) {
+                    edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
+                }
+            }
+        });
+        Set<PeerId> seen = new HashSet<>();
+        ArrayDeque<PeerId> todo = new ArrayDeque<>();
+        todo.add(nodes.get(0).id());
+        while (!todo.isEmpty()) {
+            PeerId next = todo.poll();
+            if (seen.add(next)) {
+                todo.addAll(edges.getOrDefault(next, Set.of()));
+            }
+        }
+        return nodes.stream().allMatch(n -> seen.contains(n.id()));
+    }
+
+    /** Drains a topic's queued events into {@code payloads} (the text of each Received). */
+    static void drain(Topic topic, Collection<String> payloads) {
+        while (true) {
+            var event = topic.receiver().poll();
+            if (event.isEmpty()) {
+                return;
+            }
+            if (event.get() instanceof TopicEvent.Received received) {
+                payloads.add(new String(received.payload(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** @return whether any live thread's name contains {@code part} */
+    static boolean threadAlive(String part) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().contains(part));
+    }
+
+    @Override
+    public void close() {
+        List<Node> all;
+        synchronized (nodes) {
+            all = List.copyOf(nodes);
+        }
+        all.parallelStream().forEach(Node::close);
+        dhtNetwork.faults().clear();
+    }
+}

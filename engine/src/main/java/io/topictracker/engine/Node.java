@@ -1,0 +1,362 @@
+package io.topictracker.engine;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.dht.Dht;
+import io.topictracker.api.dht.DhtContext;
+import io.topictracker.api.dht.DhtProvider;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.engine.config.ConfigLoader;
+import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.gossip.GossipConfig;
+import io.topictracker.engine.gossip.net.GossipNode;
+import io.topictracker.engine.provider.ProviderRegistry;
+import io.topictracker.engine.topic.TopicRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Topic Tracker node: owns its signing key, the chosen DHT and transport (found through a
+ * {@link ProviderRegistry}), the gossip driver and a scheduler, and joins topics.
+ *
+ * <pre>{@code
+ * try (Node node = Node.builder().configFile(Path.of("node.toml")).start()) {
+ *     Topic topic = node.join("chat", secret).get(30, SECONDS);
+ *     topic.sender().broadcast("hello".getBytes(UTF_8));
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link Builder#build()} allocates (scheduler, provider instances) but binds nothing; {@link #start()}
+ * starts the DHT and the transport; {@link #close()} closes the topics, the gossip driver, the transport, the DHT and
+ * the scheduler's threads (named {@code tt-node-<id>-}). The gossip overlay runs over the first transport chosen.
+ * Thread-safe.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** Scheduler threads per node: timers, workers and DHT/gossip continuations never block. */
+    private static final int SCHEDULER_THREADS = 2;
+
+    private final NodeConfig config;
+    private final SigningKeyPair identity;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Dht dht;
+    private final GossipNode gossip;
+    private final TopicRuntime.Parts parts;
+    private final int queueCapacity;
+    private final Map<TopicId, Topic> topics = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Node(Builder b, NodeConfig config) {
+        this.config = config;
+        ProviderRegistry registry = b.registry != null ? b.registry : ProviderRegistry.discover();
+        SigningProvider signing = registry.select(SigningProvider.class, config.providers().signing());
+        this.identity = b.keyPair != null ? b.keyPair : loadKey(signing, config);
+        Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
+        Random random = b.random != null ? b.random : new Random();
+        String prefix = "tt-node-" + identity.peerId().shortText() + "-";
+        this.scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, threads(prefix));
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        try {
+            DhtProvider dhtProvider = registry.select(DhtProvider.class, config.providers().dht());
+            this.dht = dhtProvider.create(new DhtContext(config.providerTables().dht(dhtProvider.id()), signing, clock,
+                    scheduler));
+            TransportProvider transport = registry.selectAll(TransportProvider.class, config.providers().transports())
+                    .get(0);
+            this.gossip = new GossipNode(GossipConfig.from(config.gossip()), identity, signing, scheduler,
+                    inbound -> transport.create(new TransportContext(
+                            config.providerTables().transport(transport.id()), identity, signing, clock, scheduler,
+                            inbound)));
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
+        this.parts = new TopicRuntime.Parts(config, identity, signing, gossip, dht, scheduler, clock, random, prefix);
+        this.queueCapacity = b.eventQueueCapacity;
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "sched-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * The node key: {@code [node] key_file} holds the 32-byte Ed25519 seed; a missing file is created with a fresh
+     * key (owner-only where the file system allows); no key file means a fresh key each run.
+     */
+    private static SigningKeyPair loadKey(SigningProvider signing, NodeConfig config) {
+        if (config.keyFile().isEmpty()) {
+            return signing.generate();
+        }
+        Path file = config.keyFile().get();
+        try {
+            if (Files.exists(file)) {
+                byte[] seed = Files.readAllBytes(file);
+                if (seed.length != SigningProvider.SEED_LENGTH) {
+                    throw new IllegalArgumentException("key file " + file + " must hold a 32-byte seed, holds "
+                            + seed.length + " bytes");
+                }
+                return signing.fromSeed(seed);
+            }
+            SigningKeyPair fresh = signing.generate();
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.write(file, fresh.seed());
+            try {
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                LOG.debug("no POSIX permissions on {}", file);
+            }
+            return fresh;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create key file " + file, e);
+        }
+    }
+
+    /** @return a builder with the default configuration, providers from {@link ProviderRegistry#discover()} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the DHT and the transport (binding its sockets).
+     *
+     * @return completes with this node when both are up; fails (and the node should be closed) if either fails
+     */
+    public CompletableFuture<Node> start() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node is closed"));
+        }
+        CompletableFuture<Void> dhtUp;
+        CompletableFuture<Void> gossipUp;
+        try {
+            dhtUp = dht.start().toCompletableFuture();
+            gossipUp = gossip.start();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.allOf(dhtUp, gossipUp).thenApply(v -> this);
+    }
+
+    /** @return our id (the Ed25519 public key); never null */
+    public PeerId id() {
+        return identity.peerId();
+    }
+
+    /** @return our id and the transport's local addresses (empty before start); never null */
+    public PeerInfo self() {
+        return gossip.self();
+    }
+
+    /** @return the configuration this node runs with; never null */
+    public NodeConfig config() {
+        return config;
+    }
+
+    /**
+     * Joins a topic: starts its bootstrap and completes once the topic has a neighbour.
+     *
+     * @param topicName not null; the topic id is SHA-512(name)[0..32]
+     * @param secret the topic secret, not null; only its hash is kept
+     * @return completes with the topic when joined; fails if the topic is closed first; never null
+     */
+    public CompletableFuture<Topic> join(String topicName, byte[] secret) {
+        Topic topic;
+        try {
+            topic = joinNoWait(topicName, secret);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return topic.joined().thenApply(v -> topic);
+    }
+
+    /**
+     * Joins a topic and returns at once; the bootstrap runs in the background ({@link Topic#joined()}).
+     *
+     * @throws IllegalStateException if the node is closed or already has the topic
+     */
+    public Topic joinNoWait(String topicName, byte[] secret) {
+        Objects.requireNonNull(topicName, "topicName");
+        Objects.requireNonNull(secret, "secret");
+        if (closed) {
+            throw new IllegalStateException("node is closed");
+        }
+        TopicId id = TopicId.fromName(topicName);
+        Topic[] holder = new Topic[1];
+        Topic topic = new Topic(parts, id, secret, queueCapacity, () -> topics.remove(id, holder[0]));
+        holder[0] = topic;
+        if (topics.putIfAbsent(id, topic) != null) {
+            throw new IllegalStateException("topic '" + topicName + "' is already joined on this node");
+        }
+        try {
+            topic.start();
+        } catch (RuntimeException e) {
+            topic.close();
+            throw e;
+        }
+        return topic;
+    }
+
+    /** @return the open topics, a snapshot; never null */
+    public List<Topic> topics() {
+        return List.copyOf(topics.values());
+    }
+
+    /** Closes every topic, the gossip driver and transport, the DHT and the scheduler. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Topic topic : new ArrayList<>(topics.values())) {
+            topic.close();
+        }
+        try {
+            gossip.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing gossip failed", e);
+        }
+        try {
+            dht.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the DHT failed", e);
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("node scheduler did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Assembles a {@link Node}. Not thread-safe. */
+    public static final class Builder {
+        private NodeConfig config;
+        private Path configFile;
+        private ProviderRegistry registry;
+        private SigningKeyPair keyPair;
+        private Clock clock;
+        private Random random;
+        private int eventQueueCapacity = EventQueue.DEFAULT_CAPACITY;
+
+        private Builder() {}
+
+        /** @return this; the configuration (default {@link NodeConfig#defaults()}) */
+        public Builder config(NodeConfig value) {
+            this.config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /** @return this; a TOML file read by {@link ConfigLoader#load} at {@link #build()}, instead of config */
+        public Builder configFile(Path value) {
+            this.configFile = Objects.requireNonNull(value, "configFile");
+            return this;
+        }
+
+        /** @return this; where providers come from (default {@link ProviderRegistry#discover()}) */
+        public Builder registry(ProviderRegistry value) {
+            this.registry = Objects.requireNonNull(value, "registry");
+            return this;
+        }
+
+        /** @return this; the node key, overriding {@code [node] key_file} */
+        public Builder keyPair(SigningKeyPair value) {
+            this.keyPair = Objects.requireNonNull(value, "keyPair");
+            return this;
+        }
+
+        /** @return this; the clock for unix minutes (default system UTC) */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** @return this; the source of jitter (default a new {@link Random}) */
+        public Builder random(Random value) {
+            this.random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        /** @return this; the source of jitter, seeding a {@link Random} unless it is one */
+        public Builder random(RandomGenerator value) {
+            Objects.requireNonNull(value, "random");
+            this.random = value instanceof Random r ? r : new Random(value.nextLong());
+            return this;
+        }
+
+        /** @return this; the capacity of each topic's receiver queue, at least 1 (default 4096) */
+        public Builder eventQueueCapacity(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("event queue capacity must be at least 1, got " + value);
+            }
+            this.eventQueueCapacity = value;
+            return this;
+        }
+
+        /**
+         * Allocates the node: selects providers, loads or creates the key, creates (does not start) DHT and
+         * transport.
+         *
+         * @throws io.topictracker.api.ConfigException for a bad configuration
+         * @throws io.topictracker.engine.provider.ProviderException if a provider is missing
+         * @throws UncheckedIOException if the config or key file cannot be read
+         */
+        public Node build() {
+            NodeConfig effective = config;
+            if (configFile != null) {
+                try {
+                    effective = ConfigLoader.load(configFile);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + configFile, e);
+                }
+            }
+            return new Node(this, effective != null ? effective : NodeConfig.defaults());
+        }
+
+        /**
+         * Builds and starts the node, waiting for it.
+         *
+         * @throws CompletionException if starting fails (the node is closed then)
+         */
+        public Node start() {
+            Node node = build();
+            try {
+                return node.start().join();
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
+    }
+}

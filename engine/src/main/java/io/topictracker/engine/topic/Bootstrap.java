@@ -1,0 +1,174 @@
+package io.topictracker.engine.topic;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.config.BootstrapConfig;
+import io.topictracker.engine.records.Record;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The bootstrap loop of the Rust crate's {@code bootstrap.rs}, over an {@link Env} that does the IO, so the decisions
+ * are tested with fakes and small intervals:
+ * <ol>
+ *   <li>optionally publish our record at startup (rate limited by the current minute's records);</li>
+ *   <li>loop until joined or cancelled: fetch minute-1 and minute (minute-2 and minute-1 on the first pass when
+ *       {@code check_older_records_first_on_startup});</li>
+ *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval};</li>
+ *   <li>records: collect publishers and their active peers minus ourselves, re-check joined, join them one at a time
+ *       waiting {@code per_peer_join_settle_time} after each (or until joined); then wait
+ *       {@code join_confirmation_wait_time}; still not joined: publish once per minute (fallback) and wait
+ *       {@code discovery_poll_interval}.</li>
+ * </ol>
+ * Every wait ends early on join or cancel ({@link Env#await}). Runs on the calling thread; not thread-safe.
+ */
+public final class Bootstrap {
+    /** The IO the loop needs. Calls come from the one thread running {@link #run}. */
+    public interface Env {
+        /** @return whether the topic has a neighbour */
+        boolean joined();
+
+        /** @return whether the bootstrap was cancelled (topic closed) */
+        boolean cancelled();
+
+        /** @return the current unix minute */
+        long minute();
+
+        /**
+         * Fetches the records of several minutes' slots, concurrently.
+         *
+         * @return each minute's records (empty on a failed lookup); never null
+         */
+        Map<Long, List<Record>> records(long... minutes) throws InterruptedException;
+
+        /**
+         * Publishes our record for {@code minute}, skipping when {@code cached} (that minute's records) already
+         * holds {@code max_bootstrap_records}. A failure is logged, not thrown.
+         */
+        void publish(long minute, List<Record> cached) throws InterruptedException;
+
+        /** Sends a Join to one peer; returns at once. */
+        void joinPeer(PeerInfo peer);
+
+        /** Waits {@code duration}, returning early when joined or cancelled. */
+        void await(Duration duration) throws InterruptedException;
+    }
+
+    /** What one {@link #run} did, for tests and logs. */
+    public static final class Trace {
+        int rounds;
+        int publishes;
+        final List<PeerId> joinsSent = new ArrayList<>();
+
+        /** @return lookup rounds started */
+        public int rounds() {
+            return rounds;
+        }
+
+        /** @return publish calls made */
+        public int publishes() {
+            return publishes;
+        }
+
+        /** @return peers sent a Join, in order */
+        public List<PeerId> joinsSent() {
+            return List.copyOf(joinsSent);
+        }
+    }
+
+    private final BootstrapConfig config;
+    private final PeerId self;
+    private final Env env;
+    private final Trace trace = new Trace();
+
+    /** @param config not null; @param self our id, never joined; @param env not null */
+    public Bootstrap(BootstrapConfig config, PeerId self, Env env) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.self = Objects.requireNonNull(self, "self");
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /**
+     * Runs until joined or cancelled.
+     *
+     * @return what was done, never null
+     * @throws InterruptedException if the thread is interrupted (how a close stops a blocked lookup)
+     */
+    public Trace run() throws InterruptedException {
+        long lastPublished = Long.MIN_VALUE;
+        if (config.publishRecordOnStartup() && !stop()) {
+            long minute = env.minute();
+            publish(minute, env.records(minute).getOrDefault(minute, List.of()));
+            lastPublished = minute;
+        }
+        boolean first = true;
+        while (!stop()) {
+            trace.rounds++;
+            long minute = env.minute();
+            // Older first favours long-running topics over a crowd of cold starters (the crate's option).
+            long[] minutes = first && config.checkOlderRecordsFirstOnStartup()
+                    ? new long[] {minute - 2, minute - 1} : new long[] {minute - 1, minute};
+            first = false;
+            Map<Long, List<Record>> fetched = env.records(minutes);
+            List<Record> records = new ArrayList<>();
+            for (long m : minutes) {
+                records.addAll(fetched.getOrDefault(m, List.of()));
+            }
+            if (records.isEmpty()) {
+                if (lastPublished != minute) {
+                    publish(minute, cache(fetched, minute));
+                    lastPublished = minute;
+                }
+                env.await(config.noPeersRetryInterval());
+                continue;
+            }
+            List<PeerInfo> candidates = Candidates.peers(records, self, Set.of());
+            if (stop()) {
+                break;
+            }
+            for (PeerInfo peer : candidates) {
+                env.joinPeer(peer);
+                trace.joinsSent.add(peer.id());
+                env.await(config.perPeerJoinSettleTime());
+                if (stop()) {
+                    break;
+                }
+            }
+            if (stop()) {
+                break;
+            }
+            env.await(config.joinConfirmationWaitTime());
+            if (stop()) {
+                break;
+            }
+            if (lastPublished != minute) {
+                publish(minute, cache(fetched, minute));
+                lastPublished = minute;
+            }
+            env.await(config.discoveryPollInterval());
+        }
+        return trace;
+    }
+
+    /** The current minute's records, to rate-limit a publish: reuse what was fetched, else fetch them. */
+    private List<Record> cache(Map<Long, List<Record>> fetched, long minute) throws InterruptedException {
+        List<Record> cached = fetched.get(minute);
+        return cached != null ? cached : env.records(minute).getOrDefault(minute, List.of());
+    }
+
+    private void publish(long minute, List<Record> cached) throws InterruptedException {
+        if (config.maxBootstrapRecords() == 0) { // 0 means never publish
+            return;
+        }
+        trace.publishes++;
+        env.publish(minute, cached);
+    }
+
+    private boolean stop() {
+        return env.cancelled() || env.joined();
+    }
+}

@@ -1,0 +1,360 @@
+package io.topictracker.engine.topic;
+
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.dht.Dht;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.net.GossipNode;
+import io.topictracker.engine.gossip.net.GossipTopic;
+import io.topictracker.engine.records.Record;
+import io.topictracker.engine.records.RecordContent;
+import io.topictracker.engine.records.RecordPublisher;
+import io.topictracker.engine.records.RecordSealer;
+import io.topictracker.engine.records.SecretRotation;
+import io.topictracker.engine.records.SlotDerivation;
+import io.topictracker.engine.records.TopicKeys;
+import io.topictracker.engine.time.UnixMinute;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one joined topic runs: its gossip handle, its record publisher, the bootstrap thread and, once joined,
+ * the {@link Maintenance} workers. Created and started by the node; {@link #close()} stops all of it.
+ *
+ * <p>Threading: gossip events arrive on the topic's serial executor; the bootstrap loop runs on its own thread
+ * (named {@code tt-node-...-bootstrap}) because it blocks between steps; workers run on the node's scheduler and
+ * never block it. Thread-safe.
+ */
+public final class TopicRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicRuntime.class);
+    /** Bound on reading the active view from the topic's executor. */
+    private static final long QUERY_SECONDS = 5;
+
+    /** The node's parts a topic uses; none null. */
+    public record Parts(NodeConfig config, SigningKeyPair identity, SigningProvider signing, GossipNode gossip,
+            Dht dht, ScheduledExecutorService scheduler, Clock clock, Random random, String threadPrefix) {
+        public Parts {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(identity, "identity");
+            Objects.requireNonNull(signing, "signing");
+            Objects.requireNonNull(gossip, "gossip");
+            Objects.requireNonNull(dht, "dht");
+            Objects.requireNonNull(scheduler, "scheduler");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(threadPrefix, "threadPrefix");
+        }
+    }
+
+    private final Parts parts;
+    private final TopicId topic;
+    private final byte[] secretHash;
+    private final Consumer<GossipEvent> sink;
+    private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
+    private final MessageHashes hashes = new MessageHashes();
+    private final JoinSignal signal = new JoinSignal();
+    private final CompletableFuture<Void> joined = new CompletableFuture<>();
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile GossipTopic gossipTopic;
+    private volatile RecordPublisher publisher;
+    private volatile Thread bootstrapThread;
+    private volatile Maintenance maintenance;
+    private volatile boolean closed;
+
+    /**
+     * @param parts the node's parts, not null
+     * @param topic not null
+     * @param secret the topic secret, not null; only its hash is kept (SHA-512 prefix, {@code initial_secret_hash})
+     * @param sink gets every gossip event, on the topic's executor; must not block; not null
+     */
+    public TopicRuntime(Parts parts, TopicId topic, byte[] secret, Consumer<GossipEvent> sink) {
+        this.parts = Objects.requireNonNull(parts, "parts");
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.secretHash = SlotDerivation.initialSecretHash(Objects.requireNonNull(secret, "secret"));
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Joins the gossip topic (no peers yet) and starts the bootstrap thread.
+     *
+     * @throws IllegalStateException if the node already has this topic or is closed
+     */
+    public void start() {
+        NodeConfig config = parts.config();
+        TopicKeys keys = new TopicKeys(topic, secretHash, SecretRotation.standard(), parts.signing());
+        RecordPublisher.Settings settings = new RecordPublisher.Settings(config.dht().retries(),
+                config.dht().baseRetryInterval(), config.dht().maxRetryJitter(), config.dht().getTimeout(),
+                config.dht().putTimeout(), Math.max(1, config.bootstrap().maxBootstrapRecords()));
+        publisher = new RecordPublisher(parts.dht(), keys, parts.identity().peerId(), settings, parts.scheduler(),
+                parts.random(), new RecordSealer(new SecureRandom()));
+        gossipTopic = parts.gossip().join(topic, secretHash, List.of(), this::onEvent);
+        joined.thenRun(this::startMaintenance);
+        Thread thread = new Thread(this::bootstrap, parts.threadPrefix() + "bootstrap-" + topic.toString()
+                .substring(0, 8));
+        thread.setDaemon(true);
+        bootstrapThread = thread;
+        thread.start();
+    }
+
+    private void onEvent(GossipEvent event) {
+        if (event instanceof GossipEvent.NeighborUp up) {
+            neighbors.add(up.peer());
+            signal.up();
+            if (joined.complete(null)) {
+                LOG.debug("topic {}: joined, first neighbour {}", topic, up.peer().shortText());
+            }
+        } else if (event instanceof GossipEvent.NeighborDown down) {
+            neighbors.remove(down.peer());
+            signal.down();
+        } else if (event instanceof GossipEvent.Received received) {
+            hashes.add(received.payload());
+        }
+        sink.accept(event);
+    }
+
+    private void bootstrap() {
+        try {
+            Bootstrap.Trace trace = new Bootstrap(parts.config().bootstrap(), parts.identity().peerId(), new Io())
+                    .run();
+            LOG.debug("topic {} bootstrap ended after {} rounds, {} publishes, {} joins sent", topic,
+                    trace.rounds(), trace.publishes(), trace.joinsSent().size());
+        } catch (InterruptedException e) {
+            LOG.debug("topic {} bootstrap interrupted", topic);
+        } catch (RuntimeException e) {
+            LOG.warn("topic {} bootstrap failed", topic, e);
+            joined.completeExceptionally(e);
+        } finally {
+            cancelInFlight();
+        }
+    }
+
+    private void startMaintenance() {
+        if (closed) {
+            return;
+        }
+        Maintenance workers = new Maintenance(parts.config(), parts.scheduler(), parts.random(), this);
+        maintenance = workers;
+        try {
+            workers.start();
+        } catch (RuntimeException e) {
+            // The crate's fail_topic_creation_on_*_startup_failure: we start the workers once joined, so "fail the
+            // topic" means closing it; otherwise the topic carries on without them.
+            LOG.warn("topic {}: workers could not start", topic, e);
+            if (workers.failTopicOnStartupFailure()) {
+                close();
+                return;
+            }
+        }
+        if (closed) {
+            workers.close();
+        }
+    }
+
+    // ---- what the workers and the bootstrap share ----
+
+    long minute() {
+        return UnixMinute.now(parts.clock());
+    }
+
+    PeerId self() {
+        return parts.identity().peerId();
+    }
+
+    /** Fetches one minute's records, tracking the lookup so a close cancels it. */
+    CompletableFuture<List<Record>> records(long minute) {
+        CompletableFuture<List<Record>> lookup = publisher.records(minute);
+        track(lookup);
+        return lookup.exceptionally(failure -> {
+            LOG.debug("topic {}: lookup of minute {} failed: {}", topic, minute, failure.toString());
+            return List.of();
+        });
+    }
+
+    /** Builds our record for {@code minute} (addresses, up to 5 neighbours, 5 last hashes) and publishes it. */
+    CompletableFuture<RecordPublisher.Outcome> publish(long minute, List<Record> cached) {
+        return gossipTopic.neighborInfos().thenCompose(peers -> {
+            PeerInfo me = parts.gossip().self();
+            Record record = Record.sign(topic, minute, parts.identity(),
+                    RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
+            CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
+            track(put);
+            return put;
+        });
+    }
+
+    void joinPeers(List<PeerInfo> peers) {
+        if (!peers.isEmpty() && !closed) {
+            gossipTopic.joinPeers(peers);
+        }
+    }
+
+    private void track(CompletableFuture<?> future) {
+        inFlight.add(future);
+        future.whenComplete((v, e) -> inFlight.remove(future));
+        if (closed) {
+            future.cancel(true);
+        }
+    }
+
+    private void cancelInFlight() {
+        for (CompletableFuture<?> future : List.copyOf(inFlight)) {
+            future.cancel(true);
+        }
+    }
+
+    // ---- public view ----
+
+    /** @return the topic id, never null */
+    public TopicId topic() {
+        return topic;
+    }
+
+    /** @return completes at the first neighbour; fails with {@link CancellationException} if closed before */
+    public CompletableFuture<Void> joined() {
+        return joined;
+    }
+
+    /** @return the current neighbours, a snapshot; never null */
+    public Set<PeerId> neighbors() {
+        return Set.copyOf(neighbors);
+    }
+
+    /** @return the neighbour count, without copying */
+    int neighborCount() {
+        return neighbors.size();
+    }
+
+    /** @return our last message hashes, newest first; never null */
+    public MessageHashes hashes() {
+        return hashes;
+    }
+
+    /** @return the gossip handle, never null once started */
+    public GossipTopic gossip() {
+        return gossipTopic;
+    }
+
+    /** @return the record publisher's counters, for tests and metrics; never null once started */
+    public RecordPublisher.Stats recordStats() {
+        return publisher.stats();
+    }
+
+    /**
+     * Stops the bootstrap (waiting up to a second for its thread), the workers and every lookup or put in flight,
+     * and leaves the gossip topic. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        signal.cancel();
+        Thread thread = bootstrapThread;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        Maintenance workers = maintenance;
+        if (workers != null) {
+            workers.close();
+        }
+        cancelInFlight();
+        joined.completeExceptionally(new CancellationException("topic closed before it had a neighbour"));
+        GossipTopic handle = gossipTopic;
+        if (handle != null) {
+            handle.close();
+        }
+        if (thread != null && thread != Thread.currentThread()) {
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The bootstrap's IO, blocking on the bootstrap thread. */
+    private final class Io implements Bootstrap.Env {
+        @Override
+        public boolean joined() {
+            return signal.joined();
+        }
+
+        @Override
+        public boolean cancelled() {
+            return signal.cancelled();
+        }
+
+        @Override
+        public long minute() {
+            return TopicRuntime.this.minute();
+        }
+
+        @Override
+        public Map<Long, List<Record>> records(long... minutes) throws InterruptedException {
+            List<CompletableFuture<List<Record>>> lookups = new ArrayList<>();
+            for (long m : minutes) {
+                lookups.add(TopicRuntime.this.records(m));
+            }
+            Map<Long, List<Record>> result = new LinkedHashMap<>();
+            for (int i = 0; i < minutes.length; i++) {
+                result.put(minutes[i], get(lookups.get(i), List.of()));
+            }
+            LOG.debug("topic {}: records of minutes {}: {}", topic, java.util.Arrays.toString(minutes), result.values()
+                    .stream().mapToInt(List::size).sum());
+            return result;
+        }
+
+        @Override
+        public void publish(long minute, List<Record> cached) throws InterruptedException {
+            RecordPublisher.Outcome outcome = get(TopicRuntime.this.publish(minute, cached), null);
+            LOG.debug("topic {}: publish for minute {}: {}", topic, minute, outcome);
+        }
+
+        @Override
+        public void joinPeer(PeerInfo peer) {
+            LOG.debug("topic {}: joining {}", topic, peer.id().shortText());
+            joinPeers(List.of(peer));
+        }
+
+        @Override
+        public void await(java.time.Duration duration) throws InterruptedException {
+            signal.await(duration);
+        }
+
+        private <T> T get(CompletableFuture<T> future, T fallback) throws InterruptedException {
+            try {
+                // The DHT calls carry their own timeouts (get_timeout, put_timeout x retries); this only bounds a
+                // provider that ignores them.
+                return future.get(10, TimeUnit.MINUTES);
+            } catch (ExecutionException | CancellationException | TimeoutException e) {
+                LOG.debug("topic {}: {}", topic, e.toString());
+                return fallback;
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.topictracker.engine.topic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.engine.config.BootstrapConfig;
+import io.topictracker.engine.records.Record;
+import io.topictracker.engine.records.RecordContent;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bootstrap loop's decisions, over a scripted environment with virtual time. */
+class BootstrapTest {
+    private static final BouncyCastleEd25519Provider SIGNING = new BouncyCastleEd25519Provider();
+    private static final TopicId TOPIC = TopicId.fromName("bootstrap-test");
+    private static final Duration SETTLE = Duration.ofMillis(100);
+    private static final Duration CONFIRM = Duration.ofMillis(500);
+    private static final Duration POLL = Duration.ofMillis(2000);
+    private static final Duration RETRY = Duration.ofMillis(1500);
+
+    private final SigningKeyPair self = SIGNING.generate();
+
+    private static BootstrapConfig config(boolean publishOnStartup, boolean olderFirst, int maxRecords) {
+        return new BootstrapConfig(maxRecords, publishOnStartup, olderFirst, POLL, RETRY, SETTLE, CONFIRM);
+    }
+
+    /** Scripted IO: records per minute, virtual time advanced by waits, and a log of what the loop did. */
+    private static final class Script implements Bootstrap.Env {
+        final Map<Long, List<Record>> records = new HashMap<>();
+        final List<String> log = new ArrayList<>();
+        long millis = 10 * 60_000; // minute 10
+        boolean joined;
+        boolean cancelled;
+        int awaitsLeft = 50;
+        PeerId joinOn; // joined once a Join is sent to this peer
+
+        @Override
+        public boolean joined() {
+            return joined;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public long minute() {
+            return millis / 60_000;
+        }
+
+        @Override
+        public Map<Long, List<Record>> records(long... minutes) {
+            Map<Long, List<Record>> result = new LinkedHashMap<>();
+            StringBuilder line = new StringBuilder("get");
+            for (long m : minutes) {
+                result.put(m, records.getOrDefault(m, List.of()));
+                line.append(' ').append(m);
+            }
+            log.add(line.toString());
+            return result;
+        }
+
+        @Override
+        public void publish(long minute, List<Record> cached) {
+            log.add("publish " + minute + " cache " + cached.size());
+        }
+
+        @Override
+        public void joinPeer(PeerInfo peer) {
+            log.add("join " + peer.id().shortText());
+            if (peer.id().equals(joinOn)) {
+                joined = true;
+            }
+        }
+
+        @Override
+        public void await(Duration duration) {
+            log.add("wait " + duration.toMillis());
+            millis += duration.toMillis();
+            if (--awaitsLeft == 0) {
+                cancelled = true;
+            }
+        }
+    }
+
+    private static Record record(SigningKeyPair publisher, long minute, PeerInfo... peers) {
+        return Record.sign(TOPIC, minute, publisher, new RecordContent(
+                List.of(PeerAddress.of("tcp", "127.0.0.1", 4000)), List.of(peers), List.of()));
+    }
+
+    private static PeerInfo info(SigningKeyPair key) {
+        return new PeerInfo(key.peerId(), List.of(PeerAddress.of("tcp", "127.0.0.1", 4001)));
+    }
+
+    @Test
+    void withNoRecordsItPublishesOncePerMinuteAndRetriesAfterNoPeersInterval() throws Exception {
+        Script script = new Script();
+        script.awaitsLeft = 81; // 81 x 1.5 s: from minute 10 into minute 12
+        Bootstrap.Trace trace = new Bootstrap(config(true, false, 5), self.peerId(), script).run();
+
+        assertEquals(List.of("get 10", "publish 10 cache 0", "get 9 10", "wait 1500", "get 9 10", "wait 1500"),
+                script.log.subList(0, 6), "startup publish, then no second publish in the same minute");
+        assertEquals(3, trace.publishes(), "one publish in each of minutes 10, 11 and 12");
+        assertEquals(List.of("publish 10 cache 0", "publish 11 cache 0", "publish 12 cache 0"),
+                script.log.stream().filter(l -> l.startsWith("publish")).toList());
+        assertEquals(81, script.log.stream().filter(l -> l.equals("wait 1500")).count());
+    }
+
+    @Test
+    void joinsCandidatesOneAtATimeAndStopsOnceJoined() throws Exception {
+        SigningKeyPair a = SIGNING.generate();
+        SigningKeyPair b = SIGNING.generate();
+        SigningKeyPair c = SIGNING.generate();
+        Script script = new Script();
+        // a's record names b and ourselves; b's record names a again and c: we must join a, b, c once each, never us.
+        script.records.put(9L, List.of(record(a, 9, info(b), new PeerInfo(self.peerId(), List.of()))));
+        script.records.put(10L, List.of(record(b, 10, info(a), info(c))));
+        script.joinOn = b.peerId();
+
+        new Bootstrap(config(false, false, 5), self.peerId(), script).run();
+
+        assertEquals(List.of("get 9 10", "join " + a.peerId().shortText(), "wait 100",
+                "join " + b.peerId().shortText(), "wait 100"), script.log,
+                "publishers and their active peers, in record order, a settle wait after each; stop when joined");
+    }
+
+    @Test
+    void notJoinedAfterTheCandidatesItConfirmsThenPublishesOncePerMinuteAndPolls() throws Exception {
+        SigningKeyPair a = SIGNING.generate();
+        Script script = new Script();
+        script.records.put(10L, List.of(record(a, 10)));
+        script.awaitsLeft = 6; // two rounds of settle, confirm, poll
+
+        new Bootstrap(config(false, false, 5), self.peerId(), script).run();
+
+        String join = "join " + a.peerId().shortText();
+        assertEquals(List.of("get 9 10", join, "wait 100", "wait 500", "publish 10 cache 1", "wait 2000",
+                "get 9 10", join, "wait 100", "wait 500", "wait 2000"), script.log,
+                "the fallback publish reuses the fetched minute's records as its cache, once per minute");
+    }
+
+    @Test
+    void olderRecordsFirstLooksAtMinusTwoAndMinusOneOnTheFirstPassOnly() throws Exception {
+        Script script = new Script();
+        script.awaitsLeft = 2;
+
+        new Bootstrap(config(false, true, 5), self.peerId(), script).run();
+
+        assertEquals(List.of("get 8 9", "get 10", "publish 10 cache 0", "wait 1500", "get 9 10", "wait 1500"),
+                script.log, "the current minute is fetched for the rate limit when the pass did not fetch it");
+    }
+
+    @Test
+    void maxBootstrapRecordsZeroNeverPublishes() throws Exception {
+        Script script = new Script();
+        script.awaitsLeft = 100;
+
+        Bootstrap.Trace trace = new Bootstrap(config(true, false, 0), self.peerId(), script).run();
+
+        assertEquals(0, trace.publishes());
+        assertEquals(0, script.log.stream().filter(l -> l.startsWith("publish")).count());
+    }
+
+    @Test
+    void alreadyJoinedOrCancelledDoesNothing() throws Exception {
+        Script joined = new Script();
+        joined.joined = true;
+        assertEquals(0, new Bootstrap(config(true, false, 5), self.peerId(), joined).run().rounds());
+        assertEquals(List.of(), joined.log);
+        Script cancelled = new Script();
+        cancelled.cancelled = true;
+        new Bootstrap(config(true, false, 5), self.peerId(), cancelled).run();
+        assertEquals(List.of(), cancelled.log);
+    }
+}
