@@ -57,24 +57,13 @@ class TopicSwarmTest {
 
     /**
      * Over TCP, broadcasts wait until every neighbour link is held by both ends: sent while links were still one-sided
-     * (a peer evicted us and its Disconnect had not arrived), 2-4 of 380 deliveries were lost in runs on a loaded
+     * (receivers counted them as "stranger" drops), 2-4 of 380 deliveries were lost in runs on a loaded
      * 2-core host — PlumTree has no anti-entropy. On a loaded host the views took up to about a minute to become
      * mutual, hence the longer bound.
      */
     @Test
     void twentyNodesOverTcpAllGetEveryBroadcastOnceTheViewsAreMutual() {
         twentyNodes(new Swarm());
-    }
-
-    @Test
-    void twentyNodesOverTcpStartedTogetherFormOneConnectedOverlay() {
-        int n = 20;
-        try (Swarm swarm = new Swarm()) {
-            List<Node> nodes = IntStream.range(0, n).parallel().mapToObj(i -> swarm.start("n" + i)).toList();
-            List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
-            topics.forEach(t -> Await.result(t.joined(), WAIT));
-            Await.until(WAIT, "one connected overlay over TCP", () -> Swarm.connected(topics, nodes));
-        }
     }
 
     private static void twentyNodes(Swarm created) {
