@@ -116,6 +116,22 @@ final class Swarm implements AutoCloseable {
         return nodes.stream().allMatch(n -> seen.contains(n.id()));
     }
 
+    /** @return whether every neighbour link is held by both ends (no view still settling) and they connect all */
+    static boolean settled(List<Topic> topics, List<Node> nodes) {
+        Map<PeerId, Set<PeerId>> views = new HashMap<>();
+        for (int i = 0; i < topics.size(); i++) {
+            views.put(nodes.get(i).id(), topics.get(i).neighbors());
+        }
+        for (Map.Entry<PeerId, Set<PeerId>> view : views.entrySet()) {
+            for (PeerId peer : view.getValue()) {
+                if (!views.getOrDefault(peer, Set.of()).contains(view.getKey())) {
+                    return false;
+                }
+            }
+        }
+        return connected(topics, nodes);
+    }
+
     /** Drains a topic's queued events into {@code payloads} (the text of each Received). */
     static void drain(Topic topic, Collection<String> payloads) {
         while (true) {

@@ -56,19 +56,14 @@ class TopicSwarmTest {
     }
 
     /**
-     * Over TCP only the overlay is asserted: broadcasts sent while TCP links are still being replaced (views
-     * settling after the joins) lost 2-4 of 380 deliveries in runs on a loaded 2-core host — PlumTree without
-     * anti-entropy, not the bootstrap. The in-process variant above asserts every delivery.
+     * Over TCP, broadcasts wait until every neighbour link is held by both ends: sent while links were still one-sided
+     * (receivers counted them as "stranger" drops), 2-4 of 380 deliveries were lost in runs on a loaded
+     * 2-core host — PlumTree has no anti-entropy. On a loaded host the views took up to about a minute to become
+     * mutual, hence the longer bound.
      */
     @Test
-    void twentyNodesOverTcpStartedTogetherFormOneConnectedOverlay() {
-        int n = 20;
-        try (Swarm swarm = new Swarm()) {
-            List<Node> nodes = IntStream.range(0, n).parallel().mapToObj(i -> swarm.start("n" + i)).toList();
-            List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
-            topics.forEach(t -> Await.result(t.joined(), WAIT));
-            Await.until(WAIT, "one connected overlay over TCP", () -> Swarm.connected(topics, nodes));
-        }
+    void twentyNodesOverTcpAllGetEveryBroadcastOnceTheViewsAreMutual() {
+        twentyNodes(new Swarm());
     }
 
     private static void twentyNodes(Swarm created) {
@@ -78,7 +73,8 @@ class TopicSwarmTest {
                     .mapToObj(i -> swarm.start("n" + i)).toList();
             List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
             topics.forEach(t -> Await.result(t.joined(), WAIT));
-            Await.until(WAIT, "one connected overlay", () -> Swarm.connected(topics, nodes));
+            Await.until(WAIT.multipliedBy(2), "one connected overlay, every link held by both ends",
+                    () -> Swarm.settled(topics, nodes));
 
             List<Set<String>> got = new ArrayList<>();
             for (int i = 0; i < n; i++) {

@@ -1,0 +1,66 @@
+package io.topictracker.engine.topic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.engine.records.MessageHash;
+import io.topictracker.engine.records.Record;
+import io.topictracker.engine.records.RecordContent;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which peers records yield for joining, and which records the overlap merge acts on. */
+class CandidatesTest {
+    private static final BouncyCastleEd25519Provider SIGNING = new BouncyCastleEd25519Provider();
+    private static final TopicId TOPIC = TopicId.fromName("candidates");
+    private final SigningKeyPair self = SIGNING.generate();
+    private final SigningKeyPair a = SIGNING.generate();
+    private final SigningKeyPair b = SIGNING.generate();
+    private final SigningKeyPair c = SIGNING.generate();
+
+    private static MessageHash hash(String text) {
+        return MessageHashes.hash(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Record record(SigningKeyPair publisher, List<PeerInfo> peers, List<MessageHash> hashes) {
+        return Record.sign(TOPIC, 7, publisher, new RecordContent(List.of(PeerAddress.of("tcp", "127.0.0.1", 1)),
+                peers, hashes));
+    }
+
+    private static PeerInfo info(SigningKeyPair key) {
+        return new PeerInfo(key.peerId(), List.of(PeerAddress.of("tcp", "127.0.0.1", 2)));
+    }
+
+    @Test
+    void publishersThenTheirPeersOnceEachWithoutUsOrExcluded() {
+        Record ra = record(a, List.of(info(self), info(b)), List.of());
+        Record rb = record(b, List.of(info(a), info(c)), List.of());
+
+        List<PeerId> all = Candidates.peers(List.of(ra, rb), self.peerId(), Set.of()).stream().map(PeerInfo::id)
+                .toList();
+        assertEquals(List.of(a.peerId(), b.peerId(), c.peerId()), all);
+        assertEquals(List.of(a.peerId()), Candidates.peers(List.of(ra, rb), self.peerId(),
+                Set.of(b.peerId(), c.peerId())).stream().map(PeerInfo::id).toList(), "neighbours are left out");
+        assertEquals(List.of(PeerAddress.of("tcp", "127.0.0.1", 1)),
+                Candidates.peers(List.of(ra), self.peerId(), Set.of()).get(0).addresses(),
+                "a publisher is dialled at the addresses of its own record");
+    }
+
+    @Test
+    void overlapMergeActsOnRecordsWhoseHashesMissAllOfOurs() {
+        Record overlapping = record(a, List.of(), List.of(hash("x"), hash("y")));
+        Record apart = record(b, List.of(), List.of(hash("z")));
+        Record silent = record(c, List.of(), List.of());
+
+        assertEquals(List.of(apart), Candidates.disjoint(List.of(overlapping, apart, silent), List.of(hash("y"))));
+        assertEquals(List.of(), Candidates.disjoint(List.of(overlapping, apart), List.of()),
+                "with no messages of our own there is nothing to compare");
+    }
+}
