@@ -9,14 +9,13 @@
  */
 module io.topictracker.transport.quic {
     requires io.topictracker.api;
+    requires io.topictracker.tls;
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.transport;
     requires io.netty.codec;
     requires io.netty.handler;
     requires io.netty.codec.classes.quic;
-    requires org.bouncycastle.pkix;
-    requires org.bouncycastle.provider;
     requires org.slf4j;
 
     exports io.topictracker.transport.quic;

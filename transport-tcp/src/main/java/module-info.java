@@ -7,14 +7,13 @@
  */
 module io.topictracker.transport.tcp {
     requires io.topictracker.api;
+    requires io.topictracker.tls;
     requires io.netty.common;
     requires io.netty.buffer;
     requires io.netty.transport;
     requires io.netty.codec;
     requires io.netty.handler;
     requires io.netty.transport.classes.epoll;
-    requires org.bouncycastle.provider;
-    requires org.bouncycastle.pkix;
     requires org.slf4j;
 
     exports io.topictracker.transport.tcp;

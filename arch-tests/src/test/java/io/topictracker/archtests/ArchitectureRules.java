@@ -59,15 +59,16 @@ final class ArchitectureRules {
     }
 
     /**
-     * Every provider (DHT, transport, stand-alone signing) uses the api, its own package and provider libraries,
-     * never the engine. Empty is allowed: providers arrive in their own modules.
+     * Every provider (DHT, transport, stand-alone signing) uses the api, its own package, the shared TLS identity
+     * ({@code tls}, see {@link #sharedTlsImportsOnlyApiAndBouncyCastle}) and provider libraries, never the engine.
+     * Empty is allowed: providers arrive in their own modules.
      */
     ArchRule providersImportOnlyTheApi() {
         List<ArchRule> rules = new ArrayList<>();
         for (String kind : new String[] {"dht", "transport", "signing"}) {
             ArchRule rule = classes().that().resideInAPackage(root + "." + kind + "..")
                     .should().onlyDependOnClassesThat().resideInAnyPackage(concat(concat(JDK, PROVIDER_LIBRARIES),
-                            root + ".api..", root + "." + kind + ".."))
+                            root + ".api..", root + ".tls..", root + "." + kind + ".."))
                     .because("a provider sees only the SPI it implements (DESIGN.md)")
                     .allowEmptyShould(true);
             rules.add(rule);
@@ -77,6 +78,18 @@ final class ArchitectureRules {
             combined = combined.and(rule);
         }
         return combined;
+    }
+
+    /**
+     * The TLS identity the network transports share ({@code tls}) uses the JDK, the api and BouncyCastle only: no
+     * engine, no Netty, no provider. Providers may use it (ARCHITECTURE.md "Shared TLS identity") because it adds no
+     * dependency a provider could not have on its own.
+     */
+    ArchRule sharedTlsImportsOnlyApiAndBouncyCastle() {
+        return classes().that().resideInAPackage(root + ".tls..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, "org.bouncycastle..",
+                        root + ".api..", root + ".tls.."))
+                .because("the shared TLS identity is a library for providers; it must not pull in the engine or Netty");
     }
 
     /** Netty appears only in provider packages. */

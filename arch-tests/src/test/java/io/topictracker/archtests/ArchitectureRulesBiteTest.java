@@ -43,6 +43,11 @@ class ArchitectureRulesBiteTest {
     }
 
     @Test
+    void theSharedTlsIdentityNamingTheEngineIsCaught() {
+        assertViolation(rules.sharedTlsImportsOnlyApiAndBouncyCastle(), "tls.BadTls", "engine.Engine");
+    }
+
+    @Test
     void theNetworkingLibraryOutsideProvidersIsCaught() {
         assertViolation(rules.nettyOnlyInProviders(), "engine.Engine", "net.Channel");
     }

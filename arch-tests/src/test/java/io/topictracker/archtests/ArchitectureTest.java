@@ -31,9 +31,9 @@ class ArchitectureTest {
     @Test
     void everyModuleIsSeen() {
         assertTrue(modules.keySet().containsAll(Set.of("io.topictracker.api", "io.topictracker.engine",
-                "io.topictracker.tck")), modules.keySet().toString());
+                "io.topictracker.tck", "io.topictracker.tls")), modules.keySet().toString());
         for (String type : List.of("io.topictracker.api.PeerId", "io.topictracker.engine.provider.ProviderRegistry",
-                "io.topictracker.tck.SigningContract")) {
+                "io.topictracker.tck.SigningContract", "io.topictracker.tls.PeerCertificates")) {
             assertTrue(classes.contain(type), type + " imported");
         }
         assertTrue(classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.topictracker.archfixture")),
@@ -53,6 +53,11 @@ class ArchitectureTest {
     @Test
     void providersImportOnlyTheApi() {
         rules.providersImportOnlyTheApi().check(classes);
+    }
+
+    @Test
+    void sharedTlsImportsOnlyApiAndBouncyCastle() {
+        rules.sharedTlsImportsOnlyApiAndBouncyCastle().check(classes);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.topictracker.transport.quic;
 
 import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.tls.NodeCredentials;
 import java.time.Instant;
 
 /** Makes the node's TLS credentials; {@link NodeCredentials#create} in production, a forger in tests. */

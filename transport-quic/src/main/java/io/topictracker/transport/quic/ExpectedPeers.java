@@ -5,6 +5,8 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.util.AttributeKey;
 import io.topictracker.api.PeerId;
+import io.topictracker.tls.IdentityMismatch;
+import io.topictracker.tls.ServerIdentityCheck;
 import java.security.cert.CertificateException;
 import java.util.Collections;
 import java.util.Map;
@@ -18,7 +20,7 @@ import javax.net.ssl.SSLEngine;
  * server neither learns who dialled nor hands a doomed connection to its inbound handler. The dial's expectation
  * travels as a channel attribute to the engine made for that channel. Thread-safe.
  */
-final class ExpectedPeers {
+final class ExpectedPeers implements ServerIdentityCheck {
     /** The expectation of one outgoing connection. */
     static final AttributeKey<Expectation> EXPECTATION = AttributeKey.valueOf(ExpectedPeers.class, "expectation");
 
@@ -57,14 +59,14 @@ final class ExpectedPeers {
     /**
      * Called by the trust manager once the server's identity is known.
      *
-     * @throws CertificateException if this engine's dial expected someone else
+     * @throws IdentityMismatch if this engine's dial expected someone else
      */
-    void check(SSLEngine engine, PeerId proven) throws CertificateException {
+    @Override
+    public void check(SSLEngine engine, PeerId proven) throws CertificateException {
         Expectation expectation = engine == null ? null : byEngine.get(engine);
         if (expectation != null && !expectation.expected.equals(proven)) {
             expectation.mismatch = proven;
-            throw new CertificateException("server proved identity " + proven + " but " + expectation.expected
-                    + " was expected");
+            throw new IdentityMismatch(expectation.expected, proven);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.tls.IdentityMismatch;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.concurrent.CompletableFuture;
@@ -172,8 +173,8 @@ final class OutboundAttempt {
             Throwable cause = connect.cause();
             PeerId proven = expectation.mismatch();
             if (proven != null) {
-                fail(new TransportException(Reason.IDENTITY_MISMATCH, "QUIC peer at " + address + " proved identity "
-                        + proven + " but " + expected + " was expected", cause));
+                fail(new TransportException(Reason.IDENTITY_MISMATCH, IdentityMismatch.message(expected, proven,
+                        "QUIC peer at " + address), cause));
                 return;
             }
             Reason reason = cause instanceof SSLException || cause instanceof CertificateException
@@ -200,8 +201,8 @@ final class OutboundAttempt {
             return false;
         }
         if (!proven.equals(expected)) {
-            reject(new TransportException(Reason.IDENTITY_MISMATCH, "QUIC peer at " + address + " proved identity "
-                    + proven + " but " + expected + " was expected"));
+            reject(new TransportException(Reason.IDENTITY_MISMATCH, IdentityMismatch.message(expected, proven,
+                    "QUIC peer at " + address)));
             return false;
         }
         return true;

@@ -4,11 +4,11 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.tls.PeerCertificates;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** Reads what a completed handshake proved about the far end. Stateless. */
@@ -27,14 +27,7 @@ final class PeerIdentity {
         } catch (SSLPeerUnverifiedException e) {
             throw new CertificateException("the peer presented no certificate", e);
         }
-        X509Certificate[] chain = new X509Certificate[presented.length];
-        for (int i = 0; i < presented.length; i++) {
-            if (!(presented[i] instanceof X509Certificate x509)) {
-                throw new CertificateException("the peer presented a " + presented[i].getType() + " certificate");
-            }
-            chain[i] = x509;
-        }
-        return PeerCertificates.identityOf(chain, signing);
+        return PeerCertificates.identityOf(presented, signing);
     }
 
     /** @return the far end's address as a {@code quic://} address; {@code fallback} if the channel does not know it */

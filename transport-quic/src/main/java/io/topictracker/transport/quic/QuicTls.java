@@ -5,6 +5,9 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ClientAuth;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.tls.NodeCredentials;
+import io.topictracker.tls.NodeKeyManager;
+import io.topictracker.tls.PeerTrustManager;
 
 /**
  * Builds the TLS 1.3 contexts of both roles: the node's key offered, the peer's key required and checked. Stateless.

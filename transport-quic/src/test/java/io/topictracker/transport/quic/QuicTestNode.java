@@ -10,6 +10,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
+import io.topictracker.tls.NodeCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

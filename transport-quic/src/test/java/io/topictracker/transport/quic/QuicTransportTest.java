@@ -11,6 +11,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
 import io.topictracker.tck.Await;
+import io.topictracker.tls.NodeCredentials;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,6 +13,8 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.tls.IdentityMismatch;
+import io.topictracker.tls.PeerCertificates;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -100,7 +102,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         PeerId remote;
         try {
             SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-            remote = PeerCertificates.verify(ssl.engine().getSession().getPeerCertificates(), signing);
+            remote = PeerCertificates.identityOf(ssl.engine().getSession().getPeerCertificates(), signing);
         } catch (SSLPeerUnverifiedException | java.security.cert.CertificateException e) {
             // The trust manager already checked the certificate; this only happens if the session lost it.
             failConnect(Reason.HANDSHAKE_FAILED, "no verifiable peer certificate from "
@@ -201,7 +203,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static String mismatchMessage(ChannelHandlerContext ctx, PeerId wanted, PeerId proven) {
         java.net.InetSocketAddress far = (java.net.InetSocketAddress) ctx.channel().remoteAddress();
         String where = far == null ? "the far end" : "tcp://" + far.getAddress().getHostAddress() + ":" + far.getPort();
-        return "identity mismatch: expected " + wanted + " but " + where + " proved " + proven;
+        return IdentityMismatch.message(wanted, proven, where);
     }
 
     private void recordCause(Throwable thrown) {

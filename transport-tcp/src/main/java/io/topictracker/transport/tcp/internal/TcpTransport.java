@@ -25,6 +25,7 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class TcpTransport implements Transport {
 
     private final TransportContext context;
     private final TcpSettings settings;
-    private final BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials;
+    private final BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<Connection>> connecting = ConcurrentHashMap.newKeySet();
 
@@ -74,12 +75,12 @@ public final class TcpTransport implements Transport {
      * @param settings not null
      */
     public TcpTransport(TransportContext context, TcpSettings settings) {
-        this(context, settings, NodeCertificate::create);
+        this(context, settings, NodeCredentials::create);
     }
 
     /** For tests: {@code credentials} builds the certificate this node presents, e.g. a forged one. */
     TcpTransport(TransportContext context, TcpSettings settings,
-            BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials) {
+            BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials) {
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -97,7 +98,7 @@ public final class TcpTransport implements Transport {
         }
         TlsContexts tls;
         try {
-            NodeCertificate credential = credentials.apply(context.identity(), context.clock().instant());
+            NodeCredentials credential = credentials.apply(context.identity(), context.clock().instant());
             tls = TlsContexts.create(credential, context.signing());
         } catch (RuntimeException e) {
             state = State.CLOSED;
@@ -207,8 +208,8 @@ public final class TcpTransport implements Transport {
                     protected void initChannel(Channel channel) {
                         track(channel);
                         SslHandler ssl = run.tls().client().newHandler(channel.alloc());
-                        run.tls().trust().expect(ssl.engine(), expected);
-                        channel.closeFuture().addListener(closed -> run.tls().trust().forget(ssl.engine()));
+                        run.tls().expected().expect(ssl.engine(), expected);
+                        channel.closeFuture().addListener(closed -> run.tls().expected().forget(ssl.engine()));
                         ChannelPipeline pipeline = commonPipeline(channel, ssl);
                         pipeline.addBefore("frames", "acceptance", new Acceptance());
                         pipeline.addLast(ConnectionHandler.dialler(context.signing(), settings.maxFrameSize(),

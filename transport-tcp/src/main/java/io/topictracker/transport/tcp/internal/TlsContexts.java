@@ -5,6 +5,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.tls.NodeCredentials;
+import io.topictracker.tls.NodeKeyManager;
+import io.topictracker.tls.PeerTrustManager;
 import javax.net.ssl.SSLException;
 
 /**
@@ -12,20 +15,21 @@ import javax.net.ssl.SSLException;
  * provider. Immutable and thread-safe.
  *
  * <p>Why the JDK provider: netty-tcnative (OpenSSL) offers no way to set the signature algorithms and does not
- * negotiate Ed25519 certificates; the JDK does, given {@link NodeKeyManager} and {@link PeerKeyTrustManager}. Why TLS
+ * negotiate Ed25519 certificates; the JDK does, given {@link NodeKeyManager} and {@link PeerTrustManager}. Why TLS
  * 1.3 only: both peers are this software, and 1.3 encrypts the certificates (RFC 8446 §2), so an observer does not
  * learn which identities talk.
  *
  * @param server for accepted connections, never null
  * @param client for dialled connections, never null
- * @param trust the shared trust manager, where diallers register the identity they expect; never null
+ * @param expected where diallers register the identity they expect, checked by the shared trust manager; never null
  */
-record TlsContexts(SslContext server, SslContext client, PeerKeyTrustManager trust) {
+record TlsContexts(SslContext server, SslContext client, ExpectedIdentities expected) {
     private static final String TLS13 = "TLSv1.3";
 
-    static TlsContexts create(NodeCertificate credential, SigningProvider signing) {
+    static TlsContexts create(NodeCredentials credential, SigningProvider signing) {
         NodeKeyManager keys = new NodeKeyManager(credential);
-        PeerKeyTrustManager trust = new PeerKeyTrustManager(signing);
+        ExpectedIdentities expected = new ExpectedIdentities();
+        PeerTrustManager trust = new PeerTrustManager(signing, expected);
         try {
             SslContext server = SslContextBuilder.forServer(keys)
                     .sslProvider(SslProvider.JDK)
@@ -41,7 +45,7 @@ record TlsContexts(SslContext server, SslContext client, PeerKeyTrustManager tru
                     // Peers are named by key, not host name: the trust manager checks the key instead.
                     .endpointIdentificationAlgorithm(null)
                     .build();
-            return new TlsContexts(server, client, trust);
+            return new TlsContexts(server, client, expected);
         } catch (SSLException e) {
             throw new IllegalStateException("could not set up TLS 1.3 with Ed25519 on this JDK", e);
         }

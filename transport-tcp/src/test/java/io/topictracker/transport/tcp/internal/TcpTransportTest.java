@@ -16,6 +16,8 @@ import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
+import io.topictracker.tls.IdentityMismatch;
+import io.topictracker.tls.NodeCredentials;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,8 +50,8 @@ class TcpTransportTest {
 
     @Test
     void negotiatesTls13WithEd25519CertificatesOnBothSides() throws Exception {
-        Node server = start(SIGNING.generate(), NodeCertificate::create);
-        Node client = start(SIGNING.generate(), NodeCertificate::create);
+        Node server = start(SIGNING.generate(), NodeCredentials::create);
+        Node client = start(SIGNING.generate(), NodeCredentials::create);
 
         TcpConnection connection = (TcpConnection) Await.result(
                 client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
@@ -64,8 +66,8 @@ class TcpTransportTest {
 
     @Test
     void aDiallerExpectingAnotherIdentityStopsBeforeRevealingItsOwn() {
-        Node server = start(SIGNING.generate(), NodeCertificate::create);
-        Node client = start(SIGNING.generate(), NodeCertificate::create);
+        Node server = start(SIGNING.generate(), NodeCredentials::create);
+        Node client = start(SIGNING.generate(), NodeCredentials::create);
         SigningKeyPair someoneElse = SIGNING.generate();
 
         Throwable failure = Await.failure(
@@ -80,11 +82,11 @@ class TcpTransportTest {
 
     @Test
     void aDiallerWhoseCertificateIsNotSelfSignedByItsKeyIsRefusedAndNotAccepted() {
-        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        Node server = start(SIGNING.generate(), NodeCredentials::create);
         SigningKeyPair other = SIGNING.generate();
         // The dialler holds its key (so TLS CertificateVerify passes) but the certificate is signed by another key.
         Node forger = start(SIGNING.generate(), (keys, now) ->
-                NodeCertificate.create(keys.publicKey(), other::sign, keys.seed(), now));
+                NodeCredentials.create(keys.publicKey(), other::sign, keys.seed(), now));
 
         Throwable failure = Await.failure(
                 forger.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
@@ -96,11 +98,11 @@ class TcpTransportTest {
 
     @Test
     void aDiallerClaimingSomeoneElsesKeyIsRefused() {
-        Node server = start(SIGNING.generate(), NodeCertificate::create);
+        Node server = start(SIGNING.generate(), NodeCredentials::create);
         SigningKeyPair victim = SIGNING.generate();
         // The certificate names the victim's key, but the dialler cannot sign TLS CertificateVerify with it.
         Node impostor = start(SIGNING.generate(), (keys, now) ->
-                NodeCertificate.create(victim.publicKey(), victim::sign, keys.seed(), now));
+                NodeCredentials.create(victim.publicKey(), victim::sign, keys.seed(), now));
 
         Throwable failure = Await.failure(
                 impostor.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
@@ -113,8 +115,8 @@ class TcpTransportTest {
     void anAcceptorClaimingSomeoneElsesKeyIsRefusedByTheDialler() {
         SigningKeyPair victim = SIGNING.generate();
         Node impostor = start(SIGNING.generate(), (keys, now) ->
-                NodeCertificate.create(victim.publicKey(), victim::sign, keys.seed(), now));
-        Node client = start(SIGNING.generate(), NodeCertificate::create);
+                NodeCredentials.create(victim.publicKey(), victim::sign, keys.seed(), now));
+        Node client = start(SIGNING.generate(), NodeCredentials::create);
 
         Throwable failure = Await.failure(
                 client.transport.connect(victim.peerId(), impostor.address(), new Frames()), WAIT);
@@ -124,8 +126,8 @@ class TcpTransportTest {
 
     @Test
     void sendIsRefusedAsOverloadedAboveTheHighWaterMarkAndResumesWhenWritable() {
-        Node server = start(SIGNING.generate(), NodeCertificate::create);
-        Node client = start(SIGNING.generate(), NodeCertificate::create);
+        Node server = start(SIGNING.generate(), NodeCredentials::create);
+        Node client = start(SIGNING.generate(), NodeCredentials::create);
         TcpConnection outbound = (TcpConnection) Await.result(
                 client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
         TcpConnection inbound = (TcpConnection) Await.result(server.nextAccepted(), WAIT);
@@ -180,7 +182,7 @@ class TcpTransportTest {
         assertEquals(64 * 1024, defaults.maxFrameSize());
     }
 
-    private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCertificate> credentials) {
+    private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials) {
         Node node = new Node(keys);
         TransportContext context = new TransportContext(ConfigTable.empty("transport.tcp"), keys, SIGNING,
                 Clock.systemUTC(), scheduler, connection -> {

@@ -1,4 +1,4 @@
-package io.topictracker.transport.tcp.internal;
+package io.topictracker.tls;
 
 import java.net.Socket;
 import java.security.Principal;
@@ -8,16 +8,19 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Always offers the node's one key and certificate, whatever key types or issuers the peer asks for: there is no CA,
- * so the peer's certificate_authorities list (RFC 8446 §4.2.4) cannot name ours. Thread-safe (immutable).
+ * Always offers the node's one key and certificate, whatever key types or issuers the peer asks for. Netty chooses a
+ * key by type names ("RSA", "EC", ...) and never asks for "EdDSA", so a type-matching key manager would find nothing;
+ * and there is no CA, so the peer's certificate_authorities list (RFC 8446 §4.2.4) cannot name ours. Immutable and
+ * thread-safe.
  */
-final class NodeKeyManager extends X509ExtendedKeyManager {
+public final class NodeKeyManager extends X509ExtendedKeyManager {
     private static final String ALIAS = "node";
 
-    private final NodeCertificate credential;
+    private final NodeCredentials credentials;
 
-    NodeKeyManager(NodeCertificate credential) {
-        this.credential = credential;
+    /** @param credentials the node's certificate and key, not null */
+    public NodeKeyManager(NodeCredentials credentials) {
+        this.credentials = credentials;
     }
 
     @Override
@@ -52,11 +55,11 @@ final class NodeKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return ALIAS.equals(alias) ? new X509Certificate[] {credential.certificate()} : null;
+        return ALIAS.equals(alias) ? new X509Certificate[] {credentials.certificate()} : null;
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? credential.privateKey() : null;
+        return ALIAS.equals(alias) ? credentials.privateKey() : null;
     }
 }

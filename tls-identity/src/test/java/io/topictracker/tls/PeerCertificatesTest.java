@@ -1,4 +1,4 @@
-package io.topictracker.transport.tcp.internal;
+package io.topictracker.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,30 +19,30 @@ class PeerCertificatesTest {
     @Test
     void aNodeCertificateProvesItsKey() throws CertificateException {
         SigningKeyPair keys = SIGNING.generate();
-        NodeCertificate own = NodeCertificate.create(keys, Instant.now());
+        NodeCredentials own = NodeCredentials.create(keys, Instant.now());
 
-        assertEquals(keys.peerId(), PeerCertificates.verify(new Certificate[] {own.certificate()}, SIGNING));
+        assertEquals(keys.peerId(), PeerCertificates.identityOf(new Certificate[] {own.certificate()}, SIGNING));
     }
 
     @Test
     void aCertificateSignedByAnotherKeyIsRefusedNamingTheClaimedKey() {
         SigningKeyPair victim = SIGNING.generate();
         SigningKeyPair forger = SIGNING.generate();
-        NodeCertificate forged =
-                NodeCertificate.create(victim.publicKey(), forger::sign, forger.seed(), Instant.now());
+        NodeCredentials forged =
+                NodeCredentials.create(victim.publicKey(), forger::sign, forger.seed(), Instant.now());
 
         CertificateException refused = assertThrows(CertificateException.class,
-                () -> PeerCertificates.verify(new Certificate[] {forged.certificate()}, SIGNING));
+                () -> PeerCertificates.identityOf(new Certificate[] {forged.certificate()}, SIGNING));
         assertTrue(refused.getMessage().contains(victim.peerId().toString()), refused.getMessage());
     }
 
     @Test
     void chainsOfOtherLengthsAreRefused() {
-        NodeCertificate one = NodeCertificate.create(SIGNING.generate(), Instant.now());
+        NodeCredentials one = NodeCredentials.create(SIGNING.generate(), Instant.now());
 
-        assertThrows(CertificateException.class, () -> PeerCertificates.verify(new Certificate[0], SIGNING));
-        assertThrows(CertificateException.class, () -> PeerCertificates.verify(null, SIGNING));
-        assertThrows(CertificateException.class, () -> PeerCertificates.verify(
+        assertThrows(CertificateException.class, () -> PeerCertificates.identityOf(new Certificate[0], SIGNING));
+        assertThrows(CertificateException.class, () -> PeerCertificates.identityOf(null, SIGNING));
+        assertThrows(CertificateException.class, () -> PeerCertificates.identityOf(
                 new Certificate[] {one.certificate(), one.certificate()}, SIGNING));
     }
 }

@@ -1,4 +1,4 @@
-package io.topictracker.transport.quic;
+package io.topictracker.tls;
 
 import io.topictracker.api.PeerId;
 import io.topictracker.api.signing.SigningProvider;
@@ -10,21 +10,21 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts a peer certificate exactly when {@link PeerCertificates#identityOf} accepts it: there is no certificate
- * authority, the Ed25519 key is the identity. On a client it also refuses a server that proves another identity than
- * the dial expects ({@link ExpectedPeers}); the dial checks again once the handshake completes. Thread-safe; called by
- * BoringSSL's verify callback.
+ * authority, the Ed25519 key is the identity. An acceptor takes any such identity (it learns who dialled). A dialler
+ * also refuses a server that proves another identity than the dial expects ({@link ServerIdentityCheck}), before it
+ * reveals its own certificate. Host names are not checked: peers are named by key, not by DNS. Thread-safe.
  */
-final class PeerTrustManager extends X509ExtendedTrustManager {
+public final class PeerTrustManager extends X509ExtendedTrustManager {
     private static final X509Certificate[] NO_ISSUERS = new X509Certificate[0];
 
     private final SigningProvider signing;
-    private final ExpectedPeers expected;
+    private final ServerIdentityCheck expected;
 
     /**
      * @param signing verifies self-signatures, not null
-     * @param expected checks a server against the dial's expected identity; null on the server side
+     * @param expected checks a server against the dial's expected identity; null when nothing is checked (a server)
      */
-    PeerTrustManager(SigningProvider signing, ExpectedPeers expected) {
+    public PeerTrustManager(SigningProvider signing, ServerIdentityCheck expected) {
         this.signing = signing;
         this.expected = expected;
     }
@@ -66,6 +66,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
+        // Empty: no CA is trusted, so a server sends no certificate_authorities hint (RFC 8446 §4.2.4).
         return NO_ISSUERS;
     }
 }
