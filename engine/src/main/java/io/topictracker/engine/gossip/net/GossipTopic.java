@@ -92,9 +92,14 @@ public final class GossipTopic implements AutoCloseable {
         return runner.query(state -> state.stats().joinsRefused());
     }
 
-    /** Leaves the topic, telling the neighbours. Idempotent. */
+    /**
+     * Leaves the topic, telling the neighbours. Idempotent. The topic is unregistered from its node before this
+     * returns, so the same topic can be joined again at once; the old runner finishes its goodbyes on its own
+     * executor (frames that still arrive for the topic go to the new runner, which treats them as from strangers).
+     */
     @Override
     public void close() {
-        runner.close().whenComplete((ok, error) -> onClose.run());
+        onClose.run();
+        runner.close();
     }
 }

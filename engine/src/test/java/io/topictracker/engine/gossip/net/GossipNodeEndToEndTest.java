@@ -151,6 +151,22 @@ class GossipNodeEndToEndTest {
     }
 
     @Test
+    void aClosedTopicCanBeJoinedAgainAtOnce() {
+        List<Member> members = swarm(2);
+        GossipNode a = members.get(0).node();
+        members.get(0).topic().close();
+        // The old runner may still be saying goodbye; the topic id must be free as soon as close() returns.
+        Set<PeerId> upAgain = ConcurrentHashMap.newKeySet();
+        GossipTopic again = a.join(TOPIC, SECRET, List.of(members.get(1).node().self()), event -> {
+            if (event instanceof GossipEvent.NeighborUp up) {
+                upAgain.add(up.peer());
+            }
+        });
+        Await.until(WAIT, "the re-joined topic has a neighbour", () -> !upAgain.isEmpty());
+        again.close();
+    }
+
+    @Test
     void anOverSizeBroadcastFailsForTheCaller() {
         List<Member> members = swarm(2);
         Throwable failure = Await.failure(members.get(0).topic().broadcast(new byte[4097]), WAIT);
