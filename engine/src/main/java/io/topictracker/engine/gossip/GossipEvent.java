@@ -22,7 +22,9 @@ public sealed interface GossipEvent {
     }
 
     /**
-     * A broadcast arrived for the first time.
+     * A broadcast arrived for the first time. It may have been sent shortly before we joined or before our current
+     * neighbours became neighbours: a new neighbour announces the payloads it still caches
+     * ({@code message_cache_retention}), so a message can arrive up to that long after it was broadcast.
      *
      * @param payload the application bytes; the listener owns this array
      * @param author who wrote it (signature checked when signatures are on)

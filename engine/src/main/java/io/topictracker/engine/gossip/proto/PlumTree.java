@@ -75,11 +75,52 @@ final class PlumTree implements HyParView.Listener {
         return Collections.unmodifiableSet(lazy);
     }
 
-    /** §3.4: a new neighbour starts as an eager peer. */
+    /**
+     * §3.4: a new neighbour starts as an eager peer. Ours: it is also sent IHaves for the payloads still cached (newest
+     * first, at most {@code lazy_queue_capacity}), so it grafts whatever went through the overlay while it had no path
+     * to us.
+     *
+     * <p>Why: the paper's PlumTree announces a message only when it first arrives, so a node whose active view was
+     * being replaced (HyParView evicts a random neighbour on every join it accepts) or that broadcast while its active
+     * view was empty missed that message for good; that is what made the 20-node end-to-end test lose a broadcast
+     * under CPU load. iroh-gossip has the same gap and promises no delivery to a peer that was not connected when the
+     * message passed; we close it for as long as the cache keeps the payload ({@code message_cache_retention}), and no
+     * further. An announcement of something the peer already has costs one IHave entry and is ignored there.
+     */
     @Override
     public void neighborUp(PeerId peer) {
         lazy.remove(peer);
         eager.add(peer);
+        announceCacheTo(peer);
+    }
+
+    private void announceCacheTo(PeerId peer) {
+        if (cache.isEmpty()) {
+            return;
+        }
+        int room = env.config.lazyQueueCapacity();
+        ArrayDeque<Message.IHaveEntry> newestFirst = new ArrayDeque<>();
+        List<Cached> all = new ArrayList<>(cache.values());
+        for (int i = all.size() - 1; i >= 0 && newestFirst.size() < room; i--) {
+            Gossip gossip = all.get(i).gossip();
+            if (all.get(i).expiresAt() > now && !gossip.author().equals(peer)) {
+                newestFirst.addFirst(new Message.IHaveEntry(gossip.id(), gossip.round()));
+            }
+        }
+        if (newestFirst.isEmpty()) {
+            return;
+        }
+        List<Message.IHaveEntry> queue = lazyQueue.computeIfAbsent(peer, p -> new ArrayList<>());
+        for (Message.IHaveEntry entry : newestFirst) {
+            if (queue.size() >= room) {
+                break;
+            }
+            queue.add(entry);
+        }
+        if (!dispatchScheduled) {
+            dispatchScheduled = true;
+            env.schedule(env.config.dispatchTimeout().toMillis(), new Timer.DispatchLazy());
+        }
     }
 
     @Override

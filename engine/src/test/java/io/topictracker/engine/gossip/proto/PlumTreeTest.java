@@ -171,6 +171,63 @@ class PlumTreeTest {
         assertTrue(node.state.eagerPeers().contains(b.id()));
     }
 
+    /**
+     * The e2e flake (GossipNodeEndToEndTest, 20 nodes under CPU load): a node whose neighbours were all replaced while
+     * a message went through the overlay (or that broadcast with an empty active view) was never told of it, since
+     * PlumTree announces a message only when it first arrives. A new neighbour now gets IHaves for the cached
+     * payloads, so it grafts what it lacks.
+     */
+    @Test
+    void aNewNeighbourIsToldOfCachedMessagesAndGraftsWhatItLacks() {
+        node.input(new Input.Broadcast(text("sent while alone")));
+        node.connect(a);
+        node.receive(a, gossip(author, 5, "relayed", 1));
+        assertTrue(node.sendsOf(Gossip.class).isEmpty(), "nobody to push to yet");
+        node.outputs.clear();
+        node.connect(b);
+        node.fire(new Timer.DispatchLazy());
+        List<Output.Send> ihaves = node.sendsOf(Message.IHave.class);
+        assertEquals(2, ihaves.size(), "one IHave per new neighbour: " + ihaves);
+        assertEquals(a, ihaves.get(0).to());
+        assertEquals(1, ((Message.IHave) ihaves.get(0).message()).entries().size(),
+                "a hears of the broadcast we made before it was a neighbour");
+        assertEquals(b, ihaves.get(1).to());
+        List<Message.IHaveEntry> entries = ((Message.IHave) ihaves.get(1).message()).entries();
+        assertEquals(2, entries.size(), "our own broadcast and the relayed one: " + entries);
+
+        // b, which saw neither, grafts both and gets the payloads from the cache.
+        Harness late = Harness.plain(3);
+        late.connect(node.self);
+        late.receive(node.self, ihaves.get(1).message());
+        for (Message.IHaveEntry entry : entries) {
+            late.fire(new Timer.Graft(entry.id()));
+        }
+        List<Output.Send> grafts = late.sendsOf(Message.Graft.class);
+        assertEquals(2, grafts.size());
+        node.outputs.clear();
+        for (Output.Send graft : grafts) {
+            node.receive(b, graft.message());
+        }
+        for (Output.Send payload : node.sendsOf(Gossip.class)) {
+            late.receive(node.self, payload.message());
+        }
+        Set<String> got = new HashSet<>();
+        for (GossipEvent.Received r : late.received()) {
+            got.add(new String(r.payload(), StandardCharsets.UTF_8));
+        }
+        assertEquals(Set.of("sent while alone", "relayed"), got);
+    }
+
+    @Test
+    void aNewNeighbourIsNotToldOfMessagesItAuthored() {
+        node.connect(a);
+        node.receive(a, gossip(b, 5, "b's own", 1));
+        node.outputs.clear();
+        node.connect(b);
+        node.fire(new Timer.DispatchLazy());
+        assertTrue(node.sendsOf(Message.IHave.class).isEmpty());
+    }
+
     @Test
     void aMuchShorterLazyPathReplacesTheEagerOne() {
         node.connect(a);

@@ -64,4 +64,41 @@ class SimulationTest {
         SimReport b = small.randomSenders(10);
         assertEquals(a.withoutWallTime(), b.withoutWallTime());
     }
+
+    /**
+     * The shape of GossipNodeEndToEndTest's 20-node test in virtual time: every node joins through node 0, each as soon
+     * as the one before has a neighbour, and all broadcast right away while the overlay is still forming (node 0
+     * evicts a random neighbour on every join it accepts). Every broadcast must still reach every node: a node that
+     * was cut off while a message passed learns of it from the cache of a later neighbour.
+     */
+    @Test
+    void everyoneGetsEveryBroadcastSentWhileTheOverlayIsStillForming() {
+        int size = 20;
+        List<String> misses = new java.util.ArrayList<>();
+        for (long seed = 1; seed <= 200; seed++) {
+            Simulator sim = new Simulator(size, seed, GossipConfig.defaults().withVerifySignatures(false), 1, 20);
+            for (int i = 0; i < size; i++) {
+                sim.node(i).start(sim.now());
+                if (i > 0) {
+                    sim.join(i, List.of(0));
+                    for (int t = 0; t < 10_000 && sim.node(i).activeView().isEmpty(); t++) {
+                        sim.runFor(1);
+                    }
+                    assertTrue(!sim.node(i).activeView().isEmpty(), "seed " + seed + ": node " + i + " joined");
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                sim.broadcast(i, Scenarios.PAYLOAD_SIZE);
+            }
+            sim.runFor(30_000);
+            for (int m = 0; m < size; m++) {
+                for (int i = 0; i < size; i++) {
+                    if (!sim.received(m, i)) {
+                        misses.add("seed " + seed + ": node " + i + " lacks message " + m);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), misses);
+    }
 }
