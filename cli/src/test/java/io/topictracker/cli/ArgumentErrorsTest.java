@@ -51,7 +51,7 @@ class ArgumentErrorsTest {
         assertUsageError("--nodes must be 2 to 200, got 1", "demo", "--nodes", "1");
         assertUsageError("Invalid value for option '--nodes': 'many' is not an int", "demo", "--nodes", "many");
         assertUsageError("not a duration: \"soon\"", "demo", "--timeout", "soon");
-        assertUsageError("--transport must be tcp or inmemory, got 'quic'", "demo", "--transport", "quic");
+        assertUsageError("--transport must be quic, tcp or inmemory, got 'udp'", "demo", "--transport", "udp");
     }
 
     @Test

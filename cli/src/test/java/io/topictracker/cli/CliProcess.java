@@ -54,6 +54,7 @@ final class CliProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--module-path", String.join(File.pathSeparator, modulePath),
+                "--add-modules", "ALL-MODULE-PATH", // as the launcher: resolves the native QUIC jar too
                 "--module", "io.topictracker.cli/io.topictracker.cli.Main"));
         command.addAll(List.of(args));
         Path err = dir.resolve(name + ".stderr.txt");

@@ -18,7 +18,8 @@ class DemoCommandTest {
         assertEquals(ExitCode.OK, run.status(), run::toString);
         String json = run.out().strip();
         assertEquals(1, json.lines().count(), "one JSON object on standard output: " + run);
-        for (String expected : new String[] {"\"ok\":true", "\"nodes\":4", "\"joined\":4",
+        for (String expected : new String[] {"\"ok\":true", "\"transport\":\"inmemory\"",
+                "\"transport_choice\":\"chosen with --transport\"", "\"nodes\":4", "\"joined\":4",
                 "\"overlay_connected\":true", "\"messages\":4", "\"expected_deliveries\":12", "\"deliveries\":12",
                 "\"delivery_ratio\":1.0", "\"join_ms\":{\"p50\":", "\"broadcast_latency_ms\":{\"p50\":"}) {
             assertTrue(json.contains(expected), () -> "expected " + expected + " in " + run);

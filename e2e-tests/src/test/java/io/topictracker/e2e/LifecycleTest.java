@@ -16,6 +16,7 @@ import io.topictracker.engine.provider.ProviderRegistry;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.time.UnixMinute;
 import io.topictracker.tck.Await;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -25,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The rate limit on record puts, and that closing a topic or a node leaves nothing running. */
 class LifecycleTest {
@@ -58,9 +61,10 @@ class LifecycleTest {
         }
     }
 
-    @Test
-    void closingATopicMidBootstrapAndThenTheNodeLeavesNothingRunning() throws Exception {
-        try (Swarm swarm = new Swarm()) {
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"tcp", "quic"})
+    void closingATopicMidBootstrapAndThenTheNodeLeavesNothingRunning(String transport) throws Exception {
+        try (Swarm swarm = new Swarm().transport(transport)) {
             Node node = swarm.start("alone");
             String shortId = node.id().shortText();
             PeerAddress address = node.self().addresses().get(0);
@@ -77,8 +81,15 @@ class LifecycleTest {
 
             node.close();
             Await.until(WAIT, "no thread of the node left", () -> !Swarm.threadAlive(shortId));
-            try (ServerSocket again = new ServerSocket(address.port(), 50, InetAddress.getByName("127.0.0.1"))) {
-                assertEquals(address.port(), again.getLocalPort(), "the node's TCP port is free again");
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            if (transport.equals("quic")) {
+                try (DatagramSocket again = new DatagramSocket(address.port(), loopback)) {
+                    assertEquals(address.port(), again.getLocalPort(), "the node's UDP port is free again");
+                }
+            } else {
+                try (ServerSocket again = new ServerSocket(address.port(), 50, loopback)) {
+                    assertEquals(address.port(), again.getLocalPort(), "the node's TCP port is free again");
+                }
             }
         }
     }

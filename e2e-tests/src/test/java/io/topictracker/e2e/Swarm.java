@@ -22,7 +22,8 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * Nodes of one test: an in-memory DHT network of their own (a unique name), TCP on 127.0.0.1, one injected clock
+ * Nodes of one test: an in-memory DHT network of their own (a unique name), TCP on 127.0.0.1 (or QUIC, or the
+ * in-process transport), one injected clock
  * fixed inside a minute (tests move it when minutes matter). Closing the swarm closes every node.
  */
 final class Swarm implements AutoCloseable {
@@ -47,8 +48,18 @@ final class Swarm implements AutoCloseable {
 
     /** Uses the in-process transport (a hub of this swarm's own) instead of TCP. */
     Swarm inProcessTransport() {
-        this.transport = "inmemory";
+        return transport("inmemory");
+    }
+
+    /** Uses the transport with this id ({@code tcp} or {@code quic}, both on 127.0.0.1 by default). */
+    Swarm transport(String id) {
+        this.transport = id;
         return this;
+    }
+
+    /** @return the transport id the nodes use, never null */
+    String transport() {
+        return transport;
     }
 
     /** Bootstrap intervals shortened so rounds take a fraction of a second; merges stay at the crate's defaults. */

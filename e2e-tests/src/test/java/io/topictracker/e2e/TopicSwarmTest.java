@@ -21,13 +21,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Whole nodes over the in-memory DHT and TCP on 127.0.0.1 finding each other through records and gossiping. */
+/** Whole nodes over the in-memory DHT and TCP (some scenarios also QUIC) on 127.0.0.1 finding each other through records and gossiping. */
 class TopicSwarmTest {
 
-    @Test
-    void twoNodesFindEachOtherAndExchangeABroadcast() throws Exception {
-        try (Swarm swarm = new Swarm()) {
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"tcp", "quic"})
+    void twoNodesFindEachOtherAndExchangeABroadcast(String transport) throws Exception {
+        try (Swarm swarm = new Swarm().transport(transport)) {
             Node a = swarm.start("a");
             Node b = swarm.start("b");
             Topic ta = a.joinNoWait(TOPIC, SECRET);
@@ -56,14 +59,15 @@ class TopicSwarmTest {
     }
 
     /**
-     * Over TCP, broadcasts wait until every neighbour link is held by both ends: sent while links were still one-sided
+     * Over TCP (and QUIC, the same scenario), broadcasts wait until every neighbour link is held by both ends: sent while links were still one-sided
      * (receivers counted them as "stranger" drops), 2-4 of 380 deliveries were lost in runs on a loaded
      * 2-core host — PlumTree has no anti-entropy. On a loaded host the views took up to about a minute to become
      * mutual, hence the longer bound.
      */
-    @Test
-    void twentyNodesOverTcpAllGetEveryBroadcastOnceTheViewsAreMutual() {
-        twentyNodes(new Swarm());
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"tcp", "quic"})
+    void twentyNodesOverANetworkTransportAllGetEveryBroadcastOnceTheViewsAreMutual(String transport) {
+        twentyNodes(new Swarm().transport(transport));
     }
 
     private static void twentyNodes(Swarm created) {

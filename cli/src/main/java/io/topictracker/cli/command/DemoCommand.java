@@ -8,6 +8,8 @@ import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.demo.DemoConfigs;
 import io.topictracker.cli.demo.DemoRun;
 import io.topictracker.cli.demo.DemoSummary;
+import io.topictracker.engine.provider.ProviderInfo;
+import io.topictracker.engine.provider.ProviderKind;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -46,8 +48,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Messages to broadcast, sent in turn by the nodes (default: one per node).")
     private Integer messages;
 
-    @Option(names = "--transport", paramLabel = "ID", defaultValue = "tcp",
-            description = "Transport provider: tcp (127.0.0.1, any free port) or inmemory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--transport", paramLabel = "ID",
+            description = "Transport provider: quic or tcp (127.0.0.1, any free port) or inmemory "
+                    + "(default: quic when it is available here, else tcp).")
     private String transport;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.Time.class,
@@ -72,16 +75,31 @@ final class DemoCommand implements Callable<Integer> {
         ProviderRegistry registry = context.registry();
         // Fail before starting anything if a provider is missing (status 3, naming what to add).
         registry.select(DhtProvider.class, Optional.of("inmemory"));
-        registry.selectAll(TransportProvider.class, List.of(transport));
+        String chosen = transport;
+        String choice = "chosen with --transport";
+        if (chosen == null) {
+            Optional<ProviderInfo> quic = registry.providers(ProviderKind.TRANSPORT).stream()
+                    .filter(p -> p.id().equals("quic")).findFirst();
+            if (quic.isPresent() && quic.get().availability().isAvailable()) {
+                chosen = "quic";
+                choice = "default: quic is available";
+            } else {
+                chosen = "tcp";
+                choice = quic.map(p -> "default: quic is unavailable here ("
+                                + p.availability().unavailabilityCause().map(Throwable::toString).orElse("?") + ")")
+                        .orElse("default: no quic provider on the module path");
+            }
+        }
+        registry.selectAll(TransportProvider.class, List.of(chosen));
         PrintWriter progress = json ? context.err() : context.out();
         int messageCount = messages == null ? nodes : messages;
-        progress.println("demo: " + nodes + " nodes, " + messageCount + " message(s), transport " + transport
-                + ", timeout " + timeout.toSeconds() + " s");
+        progress.println("demo: " + nodes + " nodes, " + messageCount + " message(s), transport " + chosen
+                + " (" + choice + "), timeout " + timeout.toSeconds() + " s");
         progress.println("demo: fast intervals for a local demo: " + DemoConfigs.describeFastIntervals());
         progress.flush();
         DemoSummary summary;
         try {
-            summary = new DemoRun(registry, progress, nodes, messageCount, transport, topic, timeout).run();
+            summary = new DemoRun(registry, progress, nodes, messageCount, chosen, choice, topic, timeout).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted", e);
@@ -105,9 +123,9 @@ final class DemoCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
         }
-        if (!transport.equals("tcp") && !transport.equals("inmemory")) {
+        if (transport != null && !List.of("quic", "tcp", "inmemory").contains(transport)) {
             throw new ParameterException(spec.commandLine(),
-                    "--transport must be tcp or inmemory, got '" + transport + "'");
+                    "--transport must be quic, tcp or inmemory, got '" + transport + "'");
         }
     }
 }

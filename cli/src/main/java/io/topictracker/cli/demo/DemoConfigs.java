@@ -26,7 +26,7 @@ public final class DemoConfigs {
     /**
      * @param index the node's number, 0-based, for its DHT node name
      * @param network the in-process DHT network (and in-memory hub) shared by this demo's nodes only, not null
-     * @param transport {@code tcp} or {@code inmemory}, not null
+     * @param transport {@code quic}, {@code tcp} or {@code inmemory}, not null
      * @return the node's configuration, never null
      */
     public static NodeConfig node(int index, String network, String transport) {
@@ -35,8 +35,8 @@ public final class DemoConfigs {
                 .set("dht.inmemory.network", network)
                 .set("dht.inmemory.name", "demo-" + index)
                 .transports(List.of(transport));
-        if (transport.equals("tcp")) {
-            builder.set("transport.tcp.bind_address", "127.0.0.1").set("transport.tcp.port", 0);
+        if (transport.equals("tcp") || transport.equals("quic")) {
+            builder.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
         } else {
             builder.set("transport.inmemory.hub", network);
         }

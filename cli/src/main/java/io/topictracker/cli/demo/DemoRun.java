@@ -29,12 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param progress where progress lines go, not null
  * @param nodes how many nodes, at least 2
  * @param messages how many messages to broadcast, at least 1
- * @param transport {@code tcp} or {@code inmemory}, not null
+ * @param transport {@code quic}, {@code tcp} or {@code inmemory}, not null
+ * @param transportChoice why that transport (for the summary), not null
  * @param topicName the topic, not null
  * @param timeout the longest the run may take, positive
  */
 public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes, int messages, String transport,
-        String topicName, Duration timeout) {
+        String transportChoice, String topicName, Duration timeout) {
     private static final Duration SETTLE_POLL = Duration.ofMillis(50);
     private static final Duration STABLE_FOR = Duration.ofMillis(500);
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
@@ -67,7 +68,7 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
             } else {
                 say(start, "not broadcasting: only %d of %d nodes joined", joinMillis.size(), nodes);
             }
-            return new DemoSummary(nodes, joinMillis.size(), joinMillis, connected, messages, expected,
+            return new DemoSummary(transport, transportChoice, nodes, joinMillis.size(), joinMillis, connected, messages, expected,
                     deliveries.count(), deliveries.latenciesMillis(), deliveries.lagged(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         } finally {

@@ -11,6 +11,8 @@ import java.util.OptionalDouble;
 /**
  * The demo's closing summary. Immutable.
  *
+ * @param transport the transport id the nodes used, not null
+ * @param transportChoice why that transport, e.g. {@code default: quic is available}; not null
  * @param nodes nodes started
  * @param joined nodes whose topic reported a neighbour in time
  * @param joinMillis time from {@code join} to joined, per joined node; never null
@@ -22,7 +24,7 @@ import java.util.OptionalDouble;
  * @param lagged events dropped by full receiver queues
  * @param elapsedMillis the whole run
  */
-public record DemoSummary(int nodes, int joined, List<Double> joinMillis, boolean overlayConnected, int messages,
+public record DemoSummary(String transport, String transportChoice, int nodes, int joined, List<Double> joinMillis, boolean overlayConnected, int messages,
         long expected, long delivered, List<Double> latencyMillis, long lagged, long elapsedMillis) {
     public DemoSummary {
         joinMillis = List.copyOf(joinMillis);
@@ -43,6 +45,8 @@ public record DemoSummary(int nodes, int joined, List<Double> joinMillis, boolea
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("ok", ok());
+        json.put("transport", transport);
+        json.put("transport_choice", transportChoice);
         json.put("nodes", nodes);
         json.put("joined", joined);
         json.put("join_ms", percentiles(joinMillis));
@@ -63,6 +67,7 @@ public record DemoSummary(int nodes, int joined, List<Double> joinMillis, boolea
         Percentiles latency = Percentiles.of(latencyMillis);
         String nl = System.lineSeparator();
         return "summary" + nl
+                + String.format(Locale.ROOT, "  transport         %s (%s)%n", transport, transportChoice)
                 + String.format(Locale.ROOT, "  joined            %d/%d nodes%n", joined, nodes)
                 + String.format(Locale.ROOT, "  time to join      p50 %s  p99 %s%n", ms(join.at(50)), ms(join.at(99)))
                 + String.format(Locale.ROOT, "  overlay           %s%n", overlayConnected ? "connected" : "NOT connected")

@@ -101,7 +101,11 @@ public final class ProviderRegistry {
      * @param kind the SPI; not null
      * @param ids the ids named, in order of preference; empty to take every available provider of the kind
      * @return the providers in the order named, never null or empty
-     * @throws ProviderException if one is missing or unavailable, an id is named twice, or none exists
+     * An unavailable provider among several named is skipped (the registry logged it, with its cause, when it was
+     * built); if every one named is unavailable, the first one's cause is the error.
+     *
+     * @throws ProviderException if one is missing, an id is named twice, every one named is unavailable, or none
+     *     exists
      */
     public <P extends Provider> List<P> selectAll(Class<P> kind, List<String> ids) {
         ProviderKind providerKind = ProviderKind.of(kind);
@@ -120,11 +124,23 @@ public final class ProviderRegistry {
         }
         Set<String> seen = new LinkedHashSet<>();
         List<P> chosen = new ArrayList<>(ids.size());
+        ProviderException firstUnavailable = null;
         for (String id : ids) {
             if (!seen.add(id)) {
                 throw new ProviderException(providerKind.noun() + " '" + id + "' is named twice in " + ids);
             }
+            Entry entry = entries.get(id);
+            if (entry != null && !entry.info.availability().isAvailable()) {
+                // Already reported once, when the registry was built; the others named are used instead.
+                if (firstUnavailable == null) {
+                    firstUnavailable = unavailable(providerKind, entry);
+                }
+                continue;
+            }
             chosen.add(kind.cast(byId(providerKind, entries, id)));
+        }
+        if (chosen.isEmpty()) {
+            throw firstUnavailable;
         }
         return List.copyOf(chosen);
     }
@@ -154,13 +170,16 @@ public final class ProviderRegistry {
             throw new ProviderException("no " + kind.noun() + " '" + id + "'; available: " + ids(entries.values())
                     + "; " + kind.moduleHint(id) + problemHint(kind));
         }
-        Availability availability = entry.info.availability();
-        if (!availability.isAvailable()) {
-            Throwable cause = availability.unavailabilityCause().orElseThrow();
-            throw new ProviderException(kind.noun() + " '" + id + "' (module " + entry.info.module()
-                    + ") is unavailable here: " + cause, cause);
+        if (!entry.info.availability().isAvailable()) {
+            throw unavailable(kind, entry);
         }
         return entry.provider;
+    }
+
+    private static ProviderException unavailable(ProviderKind kind, Entry entry) {
+        Throwable cause = entry.info.availability().unavailabilityCause().orElseThrow();
+        return new ProviderException(kind.noun() + " '" + entry.info.id() + "' (module " + entry.info.module()
+                + ") is unavailable here: " + cause, cause);
     }
 
     private static String availableText(Map<String, Entry> entries) {
