@@ -22,12 +22,12 @@ class ArgumentErrorsTest {
 
     @Test
     void noCommand() {
-        assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers]");
+        assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers, dht]");
     }
 
     @Test
     void unknownCommandListsTheCommands() {
-        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, keygen, providers]",
+        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, keygen, providers, dht]",
                 "dmeo");
     }
 
@@ -44,6 +44,23 @@ class ArgumentErrorsTest {
                 "chat", "--topic", "t", "--secret", "s", "--peer", "abc@tcp://127.0.0.1:4000");
         assertUsageError("bad ADDRESS after '@'",
                 "chat", "--topic", "t", "--secret", "s", "--peer", "a".repeat(64) + "@127.0.0.1:4000");
+    }
+
+    @Test
+    void dhtOptionsNameTheOptionAndNeedABootstrap() {
+        assertUsageError("Invalid value for option '--seed': expected 64 hex digits (32 bytes), got 3",
+                "dht", "put", "--bootstrap", "127.0.0.1:6881", "--seed", "abc", "--value", "v");
+        assertUsageError("Invalid value for option '--pubkey': expected 64 hex digits, got '"
+                + "z".repeat(64) + "'", "dht", "get", "--bootstrap", "127.0.0.1:6881", "--pubkey", "z".repeat(64));
+        assertUsageError("Invalid value for option '--infohash': expected 40 hex digits (20 bytes)",
+                "dht", "get-peers", "--bootstrap", "127.0.0.1:6881", "--infohash", "a".repeat(64));
+        assertUsageError("Invalid value for option '--bootstrap': expected HOST:PORT",
+                "dht", "announce", "--bootstrap", "localhost", "--infohash", "a".repeat(40), "--port", "1");
+        assertUsageError("--bootstrap HOST:PORT is required", "dht", "get", "--pubkey", "a".repeat(64));
+        assertUsageError("--salt must be at most 64 bytes", "dht", "get", "--bootstrap", "127.0.0.1:6881",
+                "--pubkey", "a".repeat(64), "--salt", "s".repeat(65));
+        assertUsageError("--port must be 1 to 65535, got 0", "dht", "serve", "--port", "0");
+        assertUsageError("missing COMMAND: one of [serve, get, put, announce, get-peers]", "dht");
     }
 
     @Test
@@ -68,10 +85,10 @@ class ArgumentErrorsTest {
 
     @Test
     void chatNamingAnAbsentProviderIsStatusThree(@TempDir Path dir) throws IOException {
-        Path config = Files.writeString(dir.resolve("node.toml"), "[node]\ndht = \"mainline\"\n");
+        Path config = Files.writeString(dir.resolve("node.toml"), "[node]\ndht = \"kademlia\"\n");
         CliRun run = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", config.toString());
         assertEquals(ExitCode.PROVIDER_MISSING, run.status(), run::toString);
-        assertTrue(run.err().contains("no DHT provider 'mainline'; available: [inmemory]; add the dht-mainline module"),
+        assertTrue(run.err().contains("no DHT provider 'kademlia'; available: [inmemory, mainline]"),
                 run::toString);
     }
 

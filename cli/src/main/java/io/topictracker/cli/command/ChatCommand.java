@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
         header = "Join a topic and chat from the terminal.",
         description = {"Join a topic and chat: each line read from standard input is broadcast; each message received",
                 "is printed as '<author>: <text>'. Prints 'self: ID@ADDRESS' first, for another's --peer.",
-                "Without --config: transport tcp on 127.0.0.1 (any free port) and the single DHT provider present.",
+                "Without --config: transport tcp on 127.0.0.1 (any free port) and the in-process DHT 'inmemory'.",
                 "Ends at end of input or Ctrl-C."})
 final class ChatCommand implements Callable<Integer> {
     private final CliContext context;
@@ -129,7 +129,9 @@ final class ChatCommand implements Callable<Integer> {
 
     private NodeConfig fileConfig() throws IOException {
         if (config == null) {
-            return NodeConfig.builder().transports(List.of("tcp")).build();
+            // Named, not "the single one present": with dht-mainline on the path too, an unnamed choice would be
+            // ambiguous, and a chat must never reach the public DHT unasked (--bootstrap switches to mainline).
+            return NodeConfig.builder().dhtProvider("inmemory").transports(List.of("tcp")).build();
         }
         try {
             return ConfigLoader.load(config);
