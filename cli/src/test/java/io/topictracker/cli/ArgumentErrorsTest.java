@@ -54,7 +54,7 @@ class ArgumentErrorsTest {
                 + "z".repeat(64) + "'", "dht", "get", "--bootstrap", "127.0.0.1:6881", "--pubkey", "z".repeat(64));
         assertUsageError("Invalid value for option '--infohash': expected 40 hex digits (20 bytes)",
                 "dht", "get-peers", "--bootstrap", "127.0.0.1:6881", "--infohash", "a".repeat(64));
-        assertUsageError("Invalid value for option '--bootstrap': expected HOST:PORT",
+        assertUsageError("Invalid value for option '--bootstrap' (HOST:PORT): expected HOST:PORT",
                 "dht", "announce", "--bootstrap", "localhost", "--infohash", "a".repeat(40), "--port", "1");
         assertUsageError("--bootstrap HOST:PORT is required", "dht", "get", "--pubkey", "a".repeat(64));
         assertUsageError("--salt must be at most 64 bytes", "dht", "get", "--bootstrap", "127.0.0.1:6881",
@@ -69,6 +69,7 @@ class ArgumentErrorsTest {
         assertUsageError("Invalid value for option '--nodes': 'many' is not an int", "demo", "--nodes", "many");
         assertUsageError("not a duration: \"soon\"", "demo", "--timeout", "soon");
         assertUsageError("--transport must be tcp or inmemory, got 'quic'", "demo", "--transport", "quic");
+        assertUsageError("--dht must be inmemory or mainline, got 'kad'", "demo", "--dht", "kad");
     }
 
     @Test

@@ -113,6 +113,12 @@ final class DhtCommand implements Runnable {
          */
         static Session open(CliContext context, NetworkOptions network, int port, String nodeIdHex,
                 boolean requireBootstrap) {
+            return open(context, network, port, nodeIdHex, requireBootstrap, Map.of());
+        }
+
+        /** As above, with further {@code [dht.mainline]} keys (the demo's loopback settings). */
+        static Session open(CliContext context, NetworkOptions network, int port, String nodeIdHex,
+                boolean requireBootstrap, Map<String, Object> extra) {
             if (requireBootstrap && network.bootstrap.isEmpty()) {
                 throw CliException.usage("--bootstrap HOST:PORT is required (a running node, e.g. one started with"
                         + " 'topic-tracker dht serve'); the public routers are never used by default");
@@ -127,6 +133,7 @@ final class DhtCommand implements Runnable {
             if (nodeIdHex != null) {
                 values.put("node_id", nodeIdHex);
             }
+            values.putAll(extra);
             ConfigTable table = ConfigTable.of("dht." + PROVIDER, "command line", values, Map.of());
             ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, r -> {
                 Thread thread = new Thread(r, "tt-cli-dht-sched");
