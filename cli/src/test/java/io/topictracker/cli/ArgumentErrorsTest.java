@@ -20,6 +20,14 @@ class ArgumentErrorsTest {
         assertEquals("", run.out(), run::toString);
     }
 
+    /** Checked once the command runs (before anything starts): status 2 and the message, without the usage hint. */
+    private static void assertRejected(String expected, String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(ExitCode.USAGE, run.status(), run::toString);
+        assertTrue(run.err().contains(expected), () -> "expected '" + expected + "' in\n" + run);
+        assertEquals("", run.out(), run::toString);
+    }
+
     @Test
     void noCommand() {
         assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers, dht]");
@@ -56,10 +64,10 @@ class ArgumentErrorsTest {
                 "dht", "get-peers", "--bootstrap", "127.0.0.1:6881", "--infohash", "a".repeat(64));
         assertUsageError("Invalid value for option '--bootstrap' (HOST:PORT): expected HOST:PORT",
                 "dht", "announce", "--bootstrap", "localhost", "--infohash", "a".repeat(40), "--port", "1");
-        assertUsageError("--bootstrap HOST:PORT is required", "dht", "get", "--pubkey", "a".repeat(64));
-        assertUsageError("--salt must be at most 64 bytes", "dht", "get", "--bootstrap", "127.0.0.1:6881",
+        assertRejected("--bootstrap HOST:PORT is required", "dht", "get", "--pubkey", "a".repeat(64));
+        assertRejected("--salt must be at most 64 bytes", "dht", "get", "--bootstrap", "127.0.0.1:6881",
                 "--pubkey", "a".repeat(64), "--salt", "s".repeat(65));
-        assertUsageError("--port must be 1 to 65535, got 0", "dht", "serve", "--port", "0");
+        assertRejected("--port must be 1 to 65535, got 0", "dht", "serve", "--port", "0");
         assertUsageError("missing COMMAND: one of [serve, get, put, announce, get-peers]", "dht");
     }
 
