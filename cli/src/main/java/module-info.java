@@ -1,5 +1,5 @@
 /**
- * The {@code topic-tracker} command: {@code demo}, {@code chat}, {@code keygen} and {@code providers}.
+ * The {@code topic-tracker} command: {@code demo}, {@code chat}, {@code keygen}, {@code providers} and {@code dht}.
  *
  * <p>It compiles against the engine only; providers (DHT, transports, signing) are found at run time on the module
  * path by the engine's {@code ProviderRegistry}, so dropping a provider's jar removes it from {@code --help}. The

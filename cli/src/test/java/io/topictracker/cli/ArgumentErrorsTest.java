@@ -20,14 +20,22 @@ class ArgumentErrorsTest {
         assertEquals("", run.out(), run::toString);
     }
 
+    /** Checked once the command runs (before anything starts): status 2 and the message, without the usage hint. */
+    private static void assertRejected(String expected, String... args) {
+        CliRun run = CliRun.of(args);
+        assertEquals(ExitCode.USAGE, run.status(), run::toString);
+        assertTrue(run.err().contains(expected), () -> "expected '" + expected + "' in\n" + run);
+        assertEquals("", run.out(), run::toString);
+    }
+
     @Test
     void noCommand() {
-        assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers]");
+        assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers, dht]");
     }
 
     @Test
     void unknownCommandListsTheCommands() {
-        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, keygen, providers]",
+        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, keygen, providers, dht]",
                 "dmeo");
     }
 
@@ -47,11 +55,29 @@ class ArgumentErrorsTest {
     }
 
     @Test
+    void dhtOptionsNameTheOptionAndNeedABootstrap() {
+        assertUsageError("Invalid value for option '--seed': expected 64 hex digits (32 bytes), got 3",
+                "dht", "put", "--bootstrap", "127.0.0.1:6881", "--seed", "abc", "--value", "v");
+        assertUsageError("Invalid value for option '--pubkey': expected 64 hex digits, got '"
+                + "z".repeat(64) + "'", "dht", "get", "--bootstrap", "127.0.0.1:6881", "--pubkey", "z".repeat(64));
+        assertUsageError("Invalid value for option '--infohash': expected 40 hex digits (20 bytes)",
+                "dht", "get-peers", "--bootstrap", "127.0.0.1:6881", "--infohash", "a".repeat(64));
+        assertUsageError("Invalid value for option '--bootstrap' (HOST:PORT): expected HOST:PORT",
+                "dht", "announce", "--bootstrap", "localhost", "--infohash", "a".repeat(40), "--port", "1");
+        assertRejected("--bootstrap HOST:PORT is required", "dht", "get", "--pubkey", "a".repeat(64));
+        assertRejected("--salt must be at most 64 bytes", "dht", "get", "--bootstrap", "127.0.0.1:6881",
+                "--pubkey", "a".repeat(64), "--salt", "s".repeat(65));
+        assertRejected("--port must be 1 to 65535, got 0", "dht", "serve", "--port", "0");
+        assertUsageError("missing COMMAND: one of [serve, get, put, announce, get-peers]", "dht");
+    }
+
+    @Test
     void demoWithOutOfRangeValues() {
         assertUsageError("--nodes must be 2 to 200, got 1", "demo", "--nodes", "1");
         assertUsageError("Invalid value for option '--nodes': 'many' is not an int", "demo", "--nodes", "many");
         assertUsageError("not a duration: \"soon\"", "demo", "--timeout", "soon");
         assertUsageError("--transport must be quic, tcp or inmemory, got 'udp'", "demo", "--transport", "udp");
+        assertUsageError("--dht must be inmemory or mainline, got 'kad'", "demo", "--dht", "kad");
     }
 
     @Test
@@ -68,10 +94,10 @@ class ArgumentErrorsTest {
 
     @Test
     void chatNamingAnAbsentProviderIsStatusThree(@TempDir Path dir) throws IOException {
-        Path config = Files.writeString(dir.resolve("node.toml"), "[node]\ndht = \"mainline\"\n");
+        Path config = Files.writeString(dir.resolve("node.toml"), "[node]\ndht = \"kademlia\"\n");
         CliRun run = CliRun.of("chat", "--topic", "t", "--secret", "s", "--config", config.toString());
         assertEquals(ExitCode.PROVIDER_MISSING, run.status(), run::toString);
-        assertTrue(run.err().contains("no DHT provider 'mainline'; available: [inmemory]; add the dht-mainline module"),
+        assertTrue(run.err().contains("no DHT provider 'kademlia'; available: [inmemory, mainline]"),
                 run::toString);
     }
 

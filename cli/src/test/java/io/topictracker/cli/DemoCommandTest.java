@@ -11,6 +11,18 @@ import org.junit.jupiter.api.Test;
  * it lean on shared CI cores; the TCP path is exercised by {@link ChatProcessesTest}.
  */
 class DemoCommandTest {
+    /** The demo's nodes over a loopback mainline testnet (4 plain DHT nodes on 127.0.0.1 started through the SPI). */
+    @Test
+    void fourNodesOverALoopbackMainlineTestnet() {
+        CliRun run = CliRun.of("demo", "--dht", "mainline", "--nodes", "4", "--transport", "inmemory",
+                "--timeout", "90s", "--json");
+
+        assertEquals(ExitCode.OK, run.status(), run::toString);
+        assertTrue(run.err().contains("demo: loopback mainline testnet of 4 DHT nodes, first at 127.0.0.1:"),
+                run::toString);
+        assertTrue(run.err().contains("loopback mainline DHT"), run::toString);
+    }
+
     @Test
     void fourNodesJoinAndEveryMessageReachesEveryOtherNode() {
         CliRun run = CliRun.of("demo", "--nodes", "4", "--transport", "inmemory", "--timeout", "90s", "--json");

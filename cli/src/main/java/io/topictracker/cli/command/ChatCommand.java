@@ -1,5 +1,6 @@
 package io.topictracker.cli.command;
 
+import io.topictracker.api.ConfigTable;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
@@ -12,13 +13,18 @@ import io.topictracker.cli.support.PeerSpec;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.config.ConfigLoader;
 import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.config.ProviderChoice;
+import io.topictracker.engine.config.ProviderTables;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +37,7 @@ import picocli.CommandLine.Option;
         header = "Join a topic and chat from the terminal.",
         description = {"Join a topic and chat: each line read from standard input is broadcast; each message received",
                 "is printed as '<author>: <text>'. Prints 'self: ID@ADDRESS' first, for another's --peer.",
-                "Without --config: transport tcp on 127.0.0.1 (any free port) and the single DHT provider present.",
+                "Without --config: transport tcp on 127.0.0.1 (any free port) and the in-process DHT 'inmemory'.",
                 "Ends at end of input or Ctrl-C."})
 final class ChatCommand implements Callable<Integer> {
     private final CliContext context;
@@ -52,6 +58,12 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = {"-p", "--peer"}, paramLabel = "ID@ADDRESS", converter = Converters.Peer.class,
             description = "Join this peer directly, besides the DHT (repeatable), e.g. <64 hex>@tcp://127.0.0.1:4000.")
     private List<PeerSpec> peers = new ArrayList<>();
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
+            description = {"Use the mainline DHT, joined through this node (repeatable), e.g. one started with",
+                    "'topic-tracker dht serve'; sets [node] dht = \"mainline\" and [dht.mainline] bootstrap,",
+                    "port 0 and bind_address 127.0.0.1 over --config."})
+    private List<String> bootstrap = new ArrayList<>();
 
     @Option(names = {"-k", "--key"}, paramLabel = "FILE",
             description = "Key file from 'keygen' (overrides [node] key_file); default: a fresh identity.")
@@ -97,8 +109,29 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     private NodeConfig nodeConfig() throws IOException {
+        NodeConfig base = fileConfig();
+        if (bootstrap.isEmpty()) {
+            return base;
+        }
+        ConfigTable table = base.providerTables().dht(DhtCommand.PROVIDER)
+                .with("bootstrap", List.copyOf(bootstrap))
+                .with("port", 0L)
+                .with("bind_address", "127.0.0.1");
+        Map<String, ConfigTable> dhtTables = new HashMap<>(base.providerTables().dht());
+        dhtTables.put(DhtCommand.PROVIDER, table);
+        ProviderTables tables = new ProviderTables(base.providerTables().signing(), dhtTables,
+                base.providerTables().transport());
+        ProviderChoice choice = new ProviderChoice(base.providers().signing(), Optional.of(DhtCommand.PROVIDER),
+                base.providers().transports());
+        return new NodeConfig(base.keyFile(), choice, base.dht(), base.bootstrap(), base.maxJoinPeerCount(),
+                base.publisher(), base.merge(), base.timeouts(), base.gossip(), tables);
+    }
+
+    private NodeConfig fileConfig() throws IOException {
         if (config == null) {
-            return NodeConfig.builder().transports(List.of("tcp")).build();
+            // Named, not "the single one present": with dht-mainline on the path too, an unnamed choice would be
+            // ambiguous, and a chat must never reach the public DHT unasked (--bootstrap switches to mainline).
+            return NodeConfig.builder().dhtProvider("inmemory").transports(List.of("tcp")).build();
         }
         try {
             return ConfigLoader.load(config);

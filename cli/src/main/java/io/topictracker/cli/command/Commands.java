@@ -27,6 +27,7 @@ public final class Commands {
         line.addSubcommand(new ChatCommand(context));
         line.addSubcommand(new KeygenCommand(context));
         line.addSubcommand(new ProvidersCommand(context));
+        line.addSubcommand(DhtCommand.create(context));
         line.setOut(context.out());
         line.setErr(context.err());
         line.setCaseInsensitiveEnumValuesAllowed(true);

@@ -33,4 +33,56 @@ final class Converters {
             }
         }
     }
+
+    /** {@code HOST:PORT}, the port 1 to 65535; kept as text, which is what {@code [dht.mainline] bootstrap} holds. */
+    static final class HostPort implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                throw new TypeConversionException("expected HOST:PORT, e.g. 127.0.0.1:6881, got '" + value + "'");
+            }
+            try {
+                int port = Integer.parseInt(value.substring(colon + 1));
+                if (port < 1 || port > 65535) {
+                    throw new TypeConversionException("port must be 1 to 65535, got " + port);
+                }
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected HOST:PORT with a numeric port, got '" + value + "'");
+            }
+            return value;
+        }
+    }
+
+    /** Bytes given in hex (picocli would read a {@code byte[]} field as a list of numbers). */
+    record HexValue(byte[] bytes) {}
+
+    /** Exactly {@code length} bytes as {@code 2 * length} hex digits. */
+    private static HexValue hex(String value, int length) {
+        if (value.length() != 2 * length) {
+            throw new TypeConversionException("expected " + 2 * length + " hex digits (" + length + " bytes), got "
+                    + value.length() + " characters");
+        }
+        try {
+            return new HexValue(java.util.HexFormat.of().parseHex(value));
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException("expected " + 2 * length + " hex digits, got '" + value + "'");
+        }
+    }
+
+    /** 32 bytes as 64 hex digits (a seed or a public key). */
+    static final class Hex32 implements ITypeConverter<HexValue> {
+        @Override
+        public HexValue convert(String value) {
+            return hex(value, 32);
+        }
+    }
+
+    /** 20 bytes as 40 hex digits (an info-hash). */
+    static final class Hex20 implements ITypeConverter<HexValue> {
+        @Override
+        public HexValue convert(String value) {
+            return hex(value, 20);
+        }
+    }
 }

@@ -15,6 +15,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +37,9 @@ import picocli.CommandLine.Spec;
                 "then broadcasts; prints progress and a summary. Exit 0 only if every node joined and every",
                 "message reached every other node."})
 final class DemoCommand implements Callable<Integer> {
+    /** Plain DHT nodes of the loopback mainline testnet besides the demo's own nodes. */
+    static final int TESTNET_NODES = 4;
+
     private final CliContext context;
 
     @Spec
@@ -61,6 +69,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Topic name (default: ${DEFAULT-VALUE}).")
     private String topic;
 
+    @Option(names = "--dht", paramLabel = "ID", defaultValue = "inmemory",
+            description = {"DHT: inmemory (in-process) or mainline (a loopback mainline testnet of "
+                    + DemoCommand.TESTNET_NODES + " plain DHT nodes",
+                    "on 127.0.0.1 that the demo's nodes join; default: ${DEFAULT-VALUE})."})
+    private String dht;
+
     @Option(names = "--json", description = "Print the summary as one JSON object on standard output "
             + "(progress goes to standard error).")
     private boolean json;
@@ -74,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         validate();
         ProviderRegistry registry = context.registry();
         // Fail before starting anything if a provider is missing (status 3, naming what to add).
-        registry.select(DhtProvider.class, Optional.of("inmemory"));
+        registry.select(DhtProvider.class, Optional.of(dht));
         String chosen = transport;
         String choice = "chosen with --transport";
         if (chosen == null) {
@@ -98,11 +112,16 @@ final class DemoCommand implements Callable<Integer> {
         progress.println("demo: fast intervals for a local demo: " + DemoConfigs.describeFastIntervals());
         progress.flush();
         DemoSummary summary;
+        List<DhtCommand.Session> testnet = new ArrayList<>();
         try {
-            summary = new DemoRun(registry, progress, nodes, messageCount, chosen, choice, topic, timeout).run();
+            List<String> bootstrap = dht.equals("mainline") ? startTestnet(testnet, progress) : List.of();
+            summary = new DemoRun(registry, progress, nodes, messageCount, chosen, choice, topic, timeout, bootstrap)
+                    .run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted", e);
+        } finally {
+            testnet.forEach(DhtCommand.Session::close);
         }
         if (json) {
             context.out().println(summary.toJson());
@@ -111,6 +130,34 @@ final class DemoCommand implements Callable<Integer> {
         }
         context.out().flush();
         return summary.ok() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /**
+     * Starts the loopback testnet through the DHT SPI (the command cannot use the provider's own LocalTestnet): the
+     * first node on a free UDP port with no bootstrap, the others joining through it.
+     *
+     * @return the testnet's addresses, "127.0.0.1:port", first node first
+     */
+    private List<String> startTestnet(List<DhtCommand.Session> testnet, PrintWriter progress) {
+        int port;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = probe.getLocalPort();
+        } catch (IOException e) {
+            throw CliException.failed("no free UDP port on 127.0.0.1: " + e.getMessage(), e);
+        }
+        DhtCommand.NetworkOptions first = new DhtCommand.NetworkOptions();
+        first.timeout = timeout;
+        testnet.add(DhtCommand.Session.open(context, first, port, null, false, DemoConfigs.MAINLINE_LOOPBACK));
+        String seed = "127.0.0.1:" + port;
+        DhtCommand.NetworkOptions others = new DhtCommand.NetworkOptions();
+        others.timeout = timeout;
+        others.bootstrap = List.of(seed);
+        for (int i = 1; i < TESTNET_NODES; i++) {
+            testnet.add(DhtCommand.Session.open(context, others, 0, null, true, DemoConfigs.MAINLINE_LOOPBACK));
+        }
+        progress.println("demo: loopback mainline testnet of " + TESTNET_NODES + " DHT nodes, first at " + seed);
+        progress.flush();
+        return List.of(seed);
     }
 
     private void validate() {
@@ -122,6 +169,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
+        }
+        if (!dht.equals("inmemory") && !dht.equals("mainline")) {
+            throw new ParameterException(spec.commandLine(), "--dht must be inmemory or mainline, got '" + dht + "'");
         }
         if (transport != null && !List.of("quic", "tcp", "inmemory").contains(transport)) {
             throw new ParameterException(spec.commandLine(),

@@ -30,13 +30,36 @@ public final class DemoConfigs {
      * @return the node's configuration, never null
      */
     public static NodeConfig node(int index, String network, String transport) {
-        NodeConfig.Builder builder = NodeConfig.builder()
-                .dhtProvider("inmemory")
-                .set("dht.inmemory.network", network)
-                .set("dht.inmemory.name", "demo-" + index)
-                .transports(List.of(transport));
+        return node(index, network, transport, List.of());
+    }
+
+    /**
+     * Loopback settings for every mainline node of a demo: all nodes share 127.0.0.1, so the per-IP rate limit and
+     * item bound would throttle the demo itself.
+     */
+    public static final Map<String, Object> MAINLINE_LOOPBACK = Map.of(
+            "rate_limit_per_ip", 0L, "max_items_per_ip", 100_000L, "enforce_bep42", false);
+
+    /**
+     * @param mainlineBootstrap empty: the in-process DHT {@code inmemory} on {@code network}; otherwise the mainline
+     *     DHT on 127.0.0.1 (any free port) joined through these "127.0.0.1:port" nodes
+     */
+    public static NodeConfig node(int index, String network, String transport, List<String> mainlineBootstrap) {
+        NodeConfig.Builder builder = NodeConfig.builder().transports(List.of(transport));
+        if (mainlineBootstrap.isEmpty()) {
+            builder.dhtProvider("inmemory")
+                    .set("dht.inmemory.network", network)
+                    .set("dht.inmemory.name", "demo-" + index);
+        } else {
+            builder.dhtProvider("mainline")
+                    .set("dht.mainline.bootstrap", mainlineBootstrap)
+                    .set("dht.mainline.port", 0)
+                    .set("dht.mainline.bind_address", "127.0.0.1");
+            MAINLINE_LOOPBACK.forEach((key, value) -> builder.set("dht.mainline." + key, value));
+        }
         if (transport.equals("tcp") || transport.equals("quic")) {
-            builder.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
+            builder.set("transport." + transport + ".bind_address", "127.0.0.1")
+                    .set("transport." + transport + ".port", 0);
         } else {
             builder.set("transport.inmemory.hub", network);
         }

@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param transportChoice why that transport (for the summary), not null
  * @param topicName the topic, not null
  * @param timeout the longest the run may take, positive
+ * @param mainlineBootstrap empty for the in-process DHT; else the loopback mainline nodes to join through
  */
 public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes, int messages, String transport,
-        String transportChoice, String topicName, Duration timeout) {
+        String transportChoice, String topicName, Duration timeout, List<String> mainlineBootstrap) {
     private static final Duration SETTLE_POLL = Duration.ofMillis(50);
     private static final Duration STABLE_FOR = Duration.ofMillis(500);
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
@@ -55,8 +56,8 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
         List<DemoNode> swarm = new ArrayList<>(nodes);
         try {
             startNodes(swarm, network, deadline);
-            say(start, "started %d nodes (%s on 127.0.0.1, in-process DHT); joining topic '%s'", nodes,
-                    transport, topicName);
+            say(start, "started %d nodes (%s on 127.0.0.1, %s); joining topic '%s'", nodes,
+                    transport, mainlineBootstrap.isEmpty() ? "in-process DHT" : "loopback mainline DHT", topicName);
             List<Double> joinMillis = join(swarm, secret, deliveries, start, deadline);
             boolean connected = awaitConnected(swarm, deadline);
             say(start, "overlay %s", connected ? "connected: every node reaches every other"
@@ -79,7 +80,7 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
     private void startNodes(List<DemoNode> swarm, String network, long deadline) throws InterruptedException {
         List<CompletableFuture<Node>> started = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
-            Node node = Node.builder().config(DemoConfigs.node(i, network, transport)).registry(registry).build();
+            Node node = Node.builder().config(DemoConfigs.node(i, network, transport, mainlineBootstrap)).registry(registry).build();
             swarm.add(new DemoNode(i, node));
             started.add(node.start());
         }
