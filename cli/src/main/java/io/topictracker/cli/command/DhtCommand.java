@@ -189,6 +189,27 @@ final class DhtCommand implements Runnable {
         }
     }
 
+    /**
+     * What every {@code dht} subcommand shares: the context it prints to, the {@code --verbose} switch and the network
+     * options. Picocli reads the annotated fields of a superclass too, so each subcommand declares only its own.
+     * Instances are used on the command's thread only.
+     */
+    abstract static class NetworkSubcommand implements Callable<Integer> {
+        /** Where output goes and which providers exist; never null. */
+        final CliContext context;
+
+        @Mixin
+        private LoggingOption logging;
+
+        /** Bind address, port, bootstrap nodes and timeout; never null. */
+        @Mixin
+        NetworkOptions network = new NetworkOptions();
+
+        NetworkSubcommand(CliContext context) {
+            this.context = context;
+        }
+    }
+
     private static byte[] salt(String salt) {
         byte[] bytes = salt.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > 64) {
@@ -201,14 +222,7 @@ final class DhtCommand implements Runnable {
             header = "Run a mainline DHT node (server mode) until input closes, SIGTERM or --seconds.",
             description = {"Prints 'dht-node: ADDRESS:PORT NODE_ID' once the node is ready. Without --bootstrap it",
                     "is the first node of a network of its own (others join with --bootstrap ADDRESS:PORT)."})
-    static final class Serve implements Callable<Integer> {
-        private final CliContext context;
-
-        @Mixin
-        private LoggingOption logging;
-
-        @Mixin
-        private NetworkOptions network = new NetworkOptions();
+    static final class Serve extends NetworkSubcommand {
 
         @Option(names = "--port", required = true, paramLabel = "PORT", description = "UDP port, 1 to 65535.")
         private int port;
@@ -217,7 +231,7 @@ final class DhtCommand implements Runnable {
         private Long seconds;
 
         Serve(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
@@ -275,14 +289,7 @@ final class DhtCommand implements Runnable {
             header = "Sign and store a BEP44 mutable item.",
             description = {"Signs VALUE with the Ed25519 key from --seed and stores it under (key, salt).",
                     "Without --seq: one more than the highest seq found, or 0."})
-    static final class Put implements Callable<Integer> {
-        private final CliContext context;
-
-        @Mixin
-        private LoggingOption logging;
-
-        @Mixin
-        private NetworkOptions network = new NetworkOptions();
+    static final class Put extends NetworkSubcommand {
 
         @Option(names = "--seed", required = true, paramLabel = "HEX32", converter = Converters.Hex32.class,
                 description = "The signing key's 32-byte seed, 64 hex digits.")
@@ -298,7 +305,7 @@ final class DhtCommand implements Runnable {
         private Long seq;
 
         Put(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
@@ -340,14 +347,7 @@ final class DhtCommand implements Runnable {
     @Command(name = "get", mixinStandardHelpOptions = true,
             header = "Look up the BEP44 mutable items of a public key and salt.",
             description = {"Prints each distinct valid item found; status 1 if none was found."})
-    static final class Get implements Callable<Integer> {
-        private final CliContext context;
-
-        @Mixin
-        private LoggingOption logging;
-
-        @Mixin
-        private NetworkOptions network = new NetworkOptions();
+    static final class Get extends NetworkSubcommand {
 
         @Option(names = "--pubkey", required = true, paramLabel = "HEX32", converter = Converters.Hex32.class,
                 description = "The item's 32-byte public key, 64 hex digits.")
@@ -360,7 +360,7 @@ final class DhtCommand implements Runnable {
         private boolean json;
 
         Get(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
@@ -395,14 +395,7 @@ final class DhtCommand implements Runnable {
     }
 
     @Command(name = "announce", mixinStandardHelpOptions = true, header = "BEP5 announce_peer for an info-hash.")
-    static final class Announce implements Callable<Integer> {
-        private final CliContext context;
-
-        @Mixin
-        private LoggingOption logging;
-
-        @Mixin
-        private NetworkOptions network = new NetworkOptions();
+    static final class Announce extends NetworkSubcommand {
 
         @Option(names = "--infohash", required = true, paramLabel = "HEX20", converter = Converters.Hex20.class,
                 description = "The 20-byte info-hash, 40 hex digits.")
@@ -413,7 +406,7 @@ final class DhtCommand implements Runnable {
         private int port;
 
         Announce(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
@@ -434,21 +427,14 @@ final class DhtCommand implements Runnable {
 
     @Command(name = "get-peers", mixinStandardHelpOptions = true, header = "BEP5 get_peers for an info-hash.",
             description = "Prints 'peer: HOST:PORT' per peer found, then a count.")
-    static final class GetPeers implements Callable<Integer> {
-        private final CliContext context;
-
-        @Mixin
-        private LoggingOption logging;
-
-        @Mixin
-        private NetworkOptions network = new NetworkOptions();
+    static final class GetPeers extends NetworkSubcommand {
 
         @Option(names = "--infohash", required = true, paramLabel = "HEX20", converter = Converters.Hex20.class,
                 description = "The 20-byte info-hash, 40 hex digits.")
         private Converters.HexValue infoHash;
 
         GetPeers(CliContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
