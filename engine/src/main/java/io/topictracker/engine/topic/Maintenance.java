@@ -123,7 +123,8 @@ final class Maintenance implements AutoCloseable {
         }
         return recentRecords().thenAccept(records -> {
             List<PeerInfo> peers = Candidates.peers(records, topic.self(), topic.neighbors());
-            topic.joinPeers(peers.subList(0, Math.min(peers.size(), bubble.maxJoinPeers())));
+            topic.joinPeers(peers.subList(0, Math.min(peers.size(), bubble.maxJoinPeers())),
+                    JoinLog.Source.BUBBLE_MERGE);
         });
     }
 
@@ -133,7 +134,7 @@ final class Maintenance implements AutoCloseable {
         return recentRecords().thenAccept(records -> {
             List<Record> apart = Candidates.disjoint(records, topic.hashes().snapshot());
             List<PeerInfo> peers = Candidates.peers(apart, topic.self(), topic.neighbors());
-            topic.joinPeers(peers.subList(0, Math.min(peers.size(), max)));
+            topic.joinPeers(peers.subList(0, Math.min(peers.size(), max)), JoinLog.Source.MESSAGE_OVERLAP_MERGE);
         });
     }
 

@@ -76,6 +76,7 @@ public final class TopicRuntime implements AutoCloseable {
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
     private final MessageHashes hashes = new MessageHashes();
     private final JoinSignal signal = new JoinSignal();
+    private final JoinLog joinLog = new JoinLog();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile GossipTopic gossipTopic;
@@ -213,10 +214,19 @@ public final class TopicRuntime implements AutoCloseable {
         });
     }
 
-    void joinPeers(List<PeerInfo> peers) {
-        if (!peers.isEmpty() && !closed) {
-            gossipTopic.joinPeers(peers);
+    /**
+     * Sends a Join to each peer, noting who asked in the {@link #joinLog()}.
+     *
+     * @return completes when the Joins are handed to the topic's gossip; never null
+     */
+    public CompletableFuture<Void> joinPeers(List<PeerInfo> peers, JoinLog.Source source) {
+        if (peers.isEmpty() || closed) {
+            return CompletableFuture.completedFuture(null);
         }
+        for (PeerInfo peer : peers) {
+            joinLog.add(peer.id(), source);
+        }
+        return gossipTopic.joinPeers(peers);
     }
 
     private void track(CompletableFuture<?> future) {
@@ -263,6 +273,11 @@ public final class TopicRuntime implements AutoCloseable {
     /** @return the gossip handle, never null once started */
     public GossipTopic gossip() {
         return gossipTopic;
+    }
+
+    /** @return the newest Joins this topic sent and who asked for each; never null */
+    public JoinLog joinLog() {
+        return joinLog;
     }
 
     /** @return the record publisher's counters, for tests and metrics; never null once started */
@@ -360,7 +375,7 @@ public final class TopicRuntime implements AutoCloseable {
         @Override
         public void joinPeer(PeerInfo peer) {
             LOG.debug("topic {}: joining {}", topic, peer.id().shortText());
-            joinPeers(List.of(peer));
+            joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
         }
 
         @Override
