@@ -91,7 +91,7 @@ public final class GossipNode implements AutoCloseable {
     /**
      * Starts every transport and the idle sweep.
      *
-     * @return completes when all listen; fails with the first transport's failure (then close this node); never null
+     * @return completes when all listen; fails if any transport cannot start (then close this node); never null
      */
     public CompletableFuture<Void> start() {
         return transports.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(
