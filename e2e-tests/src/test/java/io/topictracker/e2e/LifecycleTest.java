@@ -12,7 +12,9 @@ import io.topictracker.api.TopicId;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
+import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.provider.ProviderRegistry;
+import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.time.UnixMinute;
 import io.topictracker.tck.Await;
@@ -22,9 +24,11 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,22 +36,35 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The rate limit on record puts, and that closing a topic or a node leaves nothing running. */
 class LifecycleTest {
 
+    /**
+     * Eight nodes arrive one at a time into one minute (the clock stands still), with the publisher worker
+     * refreshing every second. The first five publish; the rest find five records of others and skip; and the
+     * publisher's refreshes skip too, because the slot already holds the refreshing node's record (a re-put at the
+     * shared seq would store nothing new). Without that rule each of the first five would put again whenever it saw
+     * fewer than five records of others.
+     */
     @Test
     void whileTheSlotHoldsMaxBootstrapRecordsNoNodePutsAnother() {
         CountingDhtProvider counting = new CountingDhtProvider();
         ProviderRegistry registry = ProviderRegistry.builder().discover(getClass().getClassLoader())
                 .register(counting).build();
+        UnaryOperator<NodeConfig.Builder> publisherEverySecond = b -> b
+                .set("publisher.initial_delay", Duration.ofMillis(100))
+                .set("publisher.base_interval", Duration.ofSeconds(1))
+                .set("publisher.max_jitter", Duration.ofMillis(100));
         try (Swarm swarm = new Swarm().with(registry, CountingDhtProvider.ID)) {
             List<Topic> topics = new ArrayList<>();
-            // The publisher worker is off: its refreshes race each other by design (as in the crate); this test is
-            // about the bootstrap's startup and fallback publishes, one arrival at a time.
-            Node first = swarm.start("n0", b -> b.set("publisher.enabled", false));
+            Node first = swarm.start("n0", publisherEverySecond);
             topics.add(first.joinNoWait(TOPIC, SECRET));
             for (int i = 1; i < 8; i++) {
-                Node node = swarm.start("n" + i, b -> b.set("publisher.enabled", false));
+                Node node = swarm.start("n" + i, publisherEverySecond);
                 topics.add(Await.result(node.join(TOPIC, SECRET), WAIT));
             }
             Await.result(topics.get(0).joined(), WAIT);
+            // At most one publish of the bootstrap per minute; the rest are the publisher worker's.
+            Await.until(WAIT, "every node's publisher worker decided at least twice", () -> topics.stream()
+                    .allMatch(t -> t.recordStats().outcomes().values().stream().mapToLong(Long::longValue).sum()
+                            >= 3));
 
             SigningProvider signing = registry.select(SigningProvider.class, Optional.of("ed25519-bc"));
             TopicId topic = TopicId.fromName(TOPIC);
@@ -56,8 +73,19 @@ class LifecycleTest {
                     SlotDerivation.slotSalt(topic, minute));
             int max = swarm.nodes.get(0).config().bootstrap().maxBootstrapRecords();
             assertEquals(max, counting.putsPerSlot.getOrDefault(slot, new AtomicInteger()).get(),
-                    "eight arrivals, one at a time: the first five publish, the rest find the slot full");
+                    "eight arrivals, one at a time: the first five publish, the rest find the slot full, and no "
+                            + "refresh puts again");
             assertEquals(1, counting.putsPerSlot.size(), "the clock stayed in one minute: one slot written");
+            for (Topic t : topics) {
+                Map<RecordPublisher.Outcome, Long> outcomes = t.recordStats().outcomes();
+                if (outcomes.get(RecordPublisher.Outcome.PUBLISHED) == 1) {
+                    assertTrue(outcomes.get(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT) >= 2,
+                            "a publisher's refreshes found its record in the slot: " + outcomes);
+                } else {
+                    assertTrue(outcomes.get(RecordPublisher.Outcome.SKIPPED_SLOT_FULL) >= 3,
+                            "a late arrival always found the slot full: " + outcomes);
+                }
+            }
         }
     }
 

@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Topic Tracker node: owns its signing key, the chosen DHT and transport (found through a
+ * A Topic Tracker node: owns its signing key, the chosen DHT and transports (found through a
  * {@link ProviderRegistry}), the gossip driver and a scheduler, and joins topics.
  *
  * <pre>{@code
@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Lifecycle: {@link Builder#build()} allocates (scheduler, provider instances) but binds nothing; {@link #start()}
- * starts the DHT and the transport; {@link #close()} closes the topics, the gossip driver, the transport, the DHT and
- * the scheduler's threads (named {@code tt-node-<id>-}). The gossip overlay runs over the first transport chosen.
- * Thread-safe.
+ * starts the DHT and every transport; {@link #close()} closes the topics, the gossip driver, the transports, the DHT
+ * and the scheduler's threads (named {@code tt-node-<id>-}). With several transports ({@code [node] transports}, in
+ * order of preference) the node listens on all, advertises all their addresses, and dials a peer over the first one
+ * that handles one of the peer's addresses, falling back to the next when a dial fails. Thread-safe.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
@@ -83,12 +84,12 @@ public final class Node implements AutoCloseable {
             DhtProvider dhtProvider = registry.select(DhtProvider.class, config.providers().dht());
             this.dht = dhtProvider.create(new DhtContext(config.providerTables().dht(dhtProvider.id()), signing, clock,
                     scheduler));
-            TransportProvider transport = registry.selectAll(TransportProvider.class, config.providers().transports())
-                    .get(0);
+            List<TransportProvider> transports = registry.selectAll(TransportProvider.class,
+                    config.providers().transports());
             this.gossip = new GossipNode(GossipConfig.from(config.gossip()), identity, signing, scheduler,
-                    inbound -> transport.create(new TransportContext(
+                    inbound -> transports.stream().map(transport -> transport.create(new TransportContext(
                             config.providerTables().transport(transport.id()), identity, signing, clock, scheduler,
-                            inbound)));
+                            inbound))).toList());
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;
@@ -147,7 +148,7 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Starts the DHT and the transport (binding its sockets).
+     * Starts the DHT and the transports (binding their sockets).
      *
      * @return completes with this node when both are up; fails (and the node should be closed) if either fails
      */
@@ -171,7 +172,7 @@ public final class Node implements AutoCloseable {
         return identity.peerId();
     }
 
-    /** @return our id and the transport's local addresses (empty before start); never null */
+    /** @return our id and the transports' local addresses, most preferred first (empty before start); never null */
     public PeerInfo self() {
         return gossip.self();
     }
@@ -230,7 +231,7 @@ public final class Node implements AutoCloseable {
         return List.copyOf(topics.values());
     }
 
-    /** Closes every topic, the gossip driver and transport, the DHT and the scheduler. Idempotent. */
+    /** Closes every topic, the gossip driver and transports, the DHT and the scheduler. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -326,7 +327,7 @@ public final class Node implements AutoCloseable {
 
         /**
          * Allocates the node: selects providers, loads or creates the key, creates (does not start) DHT and
-         * transport.
+         * transports.
          *
          * @throws io.topictracker.api.ConfigException for a bad configuration
          * @throws io.topictracker.engine.provider.ProviderException if a provider is missing

@@ -7,6 +7,7 @@ import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.net.GossipTopic;
 import io.topictracker.engine.records.MessageHash;
 import io.topictracker.engine.records.RecordPublisher;
+import io.topictracker.engine.topic.JoinLog;
 import io.topictracker.engine.topic.TopicRuntime;
 import java.util.List;
 import java.util.Objects;
@@ -86,6 +87,15 @@ public final class Topic implements AutoCloseable {
         return runtime.recordStats();
     }
 
+    /**
+     * @return the newest Joins this topic sent (at most {@value JoinLog#CAPACITY}), oldest first, each with who asked
+     *     for it: the bootstrap, a merge worker or the application; for diagnostics; never null
+     */
+    public List<JoinRequest> joinRequests() {
+        return runtime.joinLog().snapshot().stream().map(entry -> new JoinRequest(entry.sequence(), entry.peer(),
+                JoinRequest.Source.valueOf(entry.source().name()))).toList();
+    }
+
     /** @return how many Join/Neighbor/ShuffleReply messages were refused for a bad admission MAC; never null */
     public CompletableFuture<Long> refusedAdmissions() {
         return runtime.gossip().refusedAdmissions();
@@ -141,7 +151,7 @@ public final class Topic implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("topic is closed"));
             }
-            return runtime.gossip().joinPeers(List.copyOf(peers));
+            return runtime.joinPeers(List.copyOf(peers), JoinLog.Source.APPLICATION);
         }
     }
 }

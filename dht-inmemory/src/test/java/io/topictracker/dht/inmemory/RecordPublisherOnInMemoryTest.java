@@ -1,6 +1,7 @@
 package io.topictracker.dht.inmemory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import io.topictracker.engine.records.RecordSealer;
 import io.topictracker.engine.records.SecretRotation;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.records.SlotKeys;
+import io.topictracker.engine.records.SlotRecords;
 import io.topictracker.engine.records.TopicKeys;
 import io.topictracker.tck.Await;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +133,30 @@ class RecordPublisherOnInMemoryTest {
         assertEquals(RecordPublisher.Outcome.PUBLISHED,
                 Await.result(publisher.publish(record(self, 4000), cached.subList(0, 4)), WAIT));
         assertEquals(1, net.network.putsReceived());
+    }
+
+    @Test
+    void aSlotThatHoldsOurRecordIsNotWrittenAgainAndOurRecordDoesNotCountAsAnothers() {
+        SigningKeyPair self = TestNetwork.SIGNING.generate();
+        RecordPublisher publisher = publisher(self, FAST);
+        RecordPublisher other = publisher(TestNetwork.SIGNING.generate(), FAST);
+        assertEquals(RecordPublisher.Outcome.PUBLISHED, Await.result(publisher.publish(record(self, 4000),
+                Await.result(publisher.slot(MINUTE), WAIT)), WAIT));
+        assertEquals(1, net.network.putsReceived());
+
+        SlotRecords seen = Await.result(publisher.slot(MINUTE), WAIT);
+        assertTrue(seen.holdsOurs(), "the lookup found our record");
+        assertEquals(List.of(), seen.others(), "and does not count it among the others");
+        assertEquals(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT,
+                Await.result(publisher.publish(record(self, 4001), seen), WAIT));
+        assertEquals(1, net.network.putsReceived(), "a refresh of a record already in the slot is no put");
+        assertFalse(Await.result(other.slot(MINUTE), WAIT).holdsOurs(),
+                "to another publisher our record is one of the others");
+
+        RecordPublisher.Stats stats = publisher.stats();
+        assertEquals(1, stats.outcomes().get(RecordPublisher.Outcome.PUBLISHED));
+        assertEquals(1, stats.outcomes().get(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT));
+        assertEquals(0, stats.outcomes().get(RecordPublisher.Outcome.SKIPPED_SLOT_FULL));
     }
 
     @Test

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Reads and writes a topic's records in its per-minute DHT slots, with the behaviour of the Rust crate's publisher:
  * {@link #records} gets the slot, opens and verifies every value, drops our own, keeps one record per publisher;
- * {@link #publish} skips when the slot already holds {@code maxBootstrapRecords}, else puts with retries (base
- * interval + random jitter) and timeouts. Values that fail to open or verify are counted ({@link #stats()}), never
+ * {@link #publish} skips when the slot already holds {@code maxBootstrapRecords} records of other publishers (our own
+ * is not counted, as in the crate) or when it already holds ours, else puts with retries (base interval + random
+ * jitter) and timeouts. Values that fail to open or verify are counted ({@link #stats()}), never
  * thrown. Every returned future can be cancelled, which stops retries and cancels the DHT call in flight.
  *
  * <p>Every writer uses seq {@link #SEQ} (0): the slot key is shared, so a higher seq would let one writer evict the
@@ -77,8 +78,14 @@ public final class RecordPublisher {
     public enum Outcome {
         /** The record was stored by at least one node. */
         PUBLISHED,
-        /** The slot already held enough records; nothing was put. */
-        SKIPPED_SLOT_FULL
+        /** The slot already held {@code maxBootstrapRecords} records of other publishers; nothing was put. */
+        SKIPPED_SLOT_FULL,
+        /**
+         * The slot already held our record; nothing was put. Every writer uses seq {@link #SEQ}, and at one seq a
+         * storing node keeps the first value it got, so a second put of ours into the same slot would change nothing
+         * that is stored: it would only be one more put.
+         */
+        SKIPPED_ALREADY_IN_SLOT
     }
 
     /**
@@ -87,8 +94,10 @@ public final class RecordPublisher {
      * @param accepted records opened, verified and returned (before de-duplication)
      * @param own our own records seen and dropped
      * @param rejected values that failed to open or verify, per reason; never null
+     * @param outcomes publishes decided, per outcome (a put that failed after its retries is in none); never null
      */
-    public record Stats(long accepted, long own, Map<RecordException.Reason, Long> rejected) {
+    public record Stats(long accepted, long own, Map<RecordException.Reason, Long> rejected,
+            Map<Outcome, Long> outcomes) {
         /** @return all rejected values */
         public long rejectedTotal() {
             return rejected.values().stream().mapToLong(Long::longValue).sum();
@@ -106,6 +115,7 @@ public final class RecordPublisher {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong own = new AtomicLong();
     private final Map<RecordException.Reason, AtomicLong> rejected = new EnumMap<>(RecordException.Reason.class);
+    private final Map<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
 
     /**
      * @param dht a started DHT, not null
@@ -129,6 +139,9 @@ public final class RecordPublisher {
         for (RecordException.Reason reason : RecordException.Reason.values()) {
             rejected.put(reason, new AtomicLong());
         }
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, new AtomicLong());
+        }
     }
 
     /**
@@ -138,18 +151,39 @@ public final class RecordPublisher {
      *     lookup ends; fails with the DHT's exception if the lookup fails; never null
      */
     public CompletableFuture<List<Record>> records(long unixMinute) {
+        CompletableFuture<SlotRecords> lookup = slot(unixMinute);
+        CompletableFuture<List<Record>> result = lookup.thenApply(SlotRecords::others);
+        result.whenComplete((v, e) -> {
+            if (result.isCancelled()) {
+                lookup.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Fetches one minute's slot: the records of other publishers, as {@link #records}, and whether ours is there.
+     *
+     * @return completes when the lookup ends; fails with the DHT's exception if the lookup fails; never null
+     */
+    public CompletableFuture<SlotRecords> slot(long unixMinute) {
         SlotKeys slot = keys.slot(unixMinute);
         MutableQuery query = MutableQuery.of(slot.slotKeyPair().publicKey(), slot.salt(), OptionalLong.empty(),
                 settings.getTimeout());
         Map<PeerId, Record> byPublisher = new LinkedHashMap<>();
-        CompletableFuture<List<Record>> result = new CompletableFuture<>();
+        boolean[] ours = new boolean[1]; // guarded by byPublisher
+        CompletableFuture<SlotRecords> result = new CompletableFuture<>();
         CompletableFuture<?> lookup;
         try {
             lookup = dht.getMutable(query, item -> {
                 Record record = open(item, slot);
                 if (record != null) {
                     synchronized (byPublisher) {
-                        byPublisher.putIfAbsent(record.publisher(), record);
+                        if (record.publisher().equals(self)) {
+                            ours[0] = true;
+                        } else {
+                            byPublisher.putIfAbsent(record.publisher(), record);
+                        }
                     }
                 }
             });
@@ -161,7 +195,7 @@ public final class RecordPublisher {
                 result.completeExceptionally(unwrap(failure));
             } else {
                 synchronized (byPublisher) {
-                    result.complete(List.copyOf(byPublisher.values()));
+                    result.complete(new SlotRecords(List.copyOf(byPublisher.values()), ours[0]));
                 }
             }
         });
@@ -173,12 +207,13 @@ public final class RecordPublisher {
         return result;
     }
 
+    /** @return the record, ours included, or null for a value that does not open or verify (counted) */
     private Record open(MutableItem item, SlotKeys slot) {
         try {
             Record record = RecordSealer.open(item.value(), slot, verifiers);
             if (record.publisher().equals(self)) {
                 own.incrementAndGet();
-                return null;
+                return record;
             }
             accepted.incrementAndGet();
             return record;
@@ -189,22 +224,40 @@ public final class RecordPublisher {
     }
 
     /**
-     * Publishes our record into its minute's slot, unless {@code cachedRecords} (the records already fetched for
-     * that minute) number {@code maxBootstrapRecords} or more.
+     * Publishes our record into its minute's slot, unless {@code cachedRecords} (the other publishers' records
+     * already fetched for that minute) number {@code maxBootstrapRecords} or more.
      *
      * @param record our signed record for this topic, not null
      * @param cachedRecords not null
+     * @return as {@link #publish(Record, SlotRecords)}; never null
+     */
+    public CompletableFuture<Outcome> publish(Record record, Collection<Record> cachedRecords) {
+        return publish(record, SlotRecords.ofOthers(List.copyOf(cachedRecords)));
+    }
+
+    /**
+     * Publishes our record into its minute's slot, unless the slot as last fetched already holds ours (a refresh
+     * would store nothing new, see {@link Outcome#SKIPPED_ALREADY_IN_SLOT}) or {@code maxBootstrapRecords} records
+     * of other publishers. So while records exist, a slot takes at most {@code maxBootstrapRecords} puts from
+     * publishers that fetch it one after another; two that fetch it at the same moment can both put, as in the crate.
+     *
+     * @param record our signed record for this topic, not null
+     * @param cached what the last lookup of the record's slot found, not null
      * @return completes with the outcome; fails with the last {@link DhtException} (reason TIMEOUT for a put that
      *     outlived its timeout) after {@code 1 + retries} failed attempts; never null
      */
-    public CompletableFuture<Outcome> publish(Record record, Collection<Record> cachedRecords) {
+    public CompletableFuture<Outcome> publish(Record record, SlotRecords cached) {
         Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(cached, "cached");
         if (!record.topic().equals(keys.topic())) {
             throw new IllegalArgumentException("record is for topic " + record.topic() + ", publisher for "
                     + keys.topic());
         }
-        if (cachedRecords.size() >= settings.maxBootstrapRecords()) {
-            return CompletableFuture.completedFuture(Outcome.SKIPPED_SLOT_FULL);
+        if (cached.holdsOurs()) {
+            return decided(Outcome.SKIPPED_ALREADY_IN_SLOT);
+        }
+        if (cached.others().size() >= settings.maxBootstrapRecords()) {
+            return decided(Outcome.SKIPPED_SLOT_FULL);
         }
         SlotKeys slot = keys.slot(record.unixMinute());
         MutableItem item = MutableItem.sign(slot.slotKeyPair(), slot.salt(), SEQ, sealer.seal(record, slot));
@@ -215,14 +268,22 @@ public final class RecordPublisher {
             }
         });
         attempts.run(0);
+        attempts.result.thenRun(() -> outcomes.get(Outcome.PUBLISHED).incrementAndGet());
         return attempts.result;
+    }
+
+    private CompletableFuture<Outcome> decided(Outcome outcome) {
+        outcomes.get(outcome).incrementAndGet();
+        return CompletableFuture.completedFuture(outcome);
     }
 
     /** @return a snapshot of the counters, never null */
     public Stats stats() {
         Map<RecordException.Reason, Long> snapshot = new EnumMap<>(RecordException.Reason.class);
         rejected.forEach((reason, count) -> snapshot.put(reason, count.get()));
-        return new Stats(accepted.get(), own.get(), Map.copyOf(snapshot));
+        Map<Outcome, Long> decided = new EnumMap<>(Outcome.class);
+        outcomes.forEach((outcome, count) -> decided.put(outcome, count.get()));
+        return new Stats(accepted.get(), own.get(), Map.copyOf(snapshot), Map.copyOf(decided));
     }
 
     private Duration retryPause() {

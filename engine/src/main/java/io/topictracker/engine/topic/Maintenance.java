@@ -102,13 +102,17 @@ final class Maintenance implements AutoCloseable {
         return base.plusNanos(extra);
     }
 
-    /** Publisher: our record with current neighbours and hashes, rate limited by the minute's records. */
+    /**
+     * Publisher: our record with current neighbours and hashes into the current minute's slot, unless that slot
+     * already holds ours or {@code max_bootstrap_records} of others (see {@link
+     * io.topictracker.engine.records.RecordPublisher#publish(Record, io.topictracker.engine.records.SlotRecords)}).
+     */
     private CompletableFuture<?> publish() {
         if (config.bootstrap().maxBootstrapRecords() == 0) {
             return CompletableFuture.completedFuture(null);
         }
         long minute = topic.minute();
-        return topic.records(minute).thenCompose(cached -> topic.publish(minute, cached));
+        return topic.slot(minute).thenCompose(cached -> topic.publish(minute, cached));
     }
 
     /** BubbleMerge: with fewer than min_neighbors, join up to max_join_peers record peers we do not hold. */
@@ -119,7 +123,8 @@ final class Maintenance implements AutoCloseable {
         }
         return recentRecords().thenAccept(records -> {
             List<PeerInfo> peers = Candidates.peers(records, topic.self(), topic.neighbors());
-            topic.joinPeers(peers.subList(0, Math.min(peers.size(), bubble.maxJoinPeers())));
+            topic.joinPeers(peers.subList(0, Math.min(peers.size(), bubble.maxJoinPeers())),
+                    JoinLog.Source.BUBBLE_MERGE);
         });
     }
 
@@ -129,7 +134,7 @@ final class Maintenance implements AutoCloseable {
         return recentRecords().thenAccept(records -> {
             List<Record> apart = Candidates.disjoint(records, topic.hashes().snapshot());
             List<PeerInfo> peers = Candidates.peers(apart, topic.self(), topic.neighbors());
-            topic.joinPeers(peers.subList(0, Math.min(peers.size(), max)));
+            topic.joinPeers(peers.subList(0, Math.min(peers.size(), max)), JoinLog.Source.MESSAGE_OVERLAP_MERGE);
         });
     }
 

@@ -16,11 +16,13 @@ import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.records.RecordSealer;
 import io.topictracker.engine.records.SecretRotation;
 import io.topictracker.engine.records.SlotDerivation;
+import io.topictracker.engine.records.SlotRecords;
 import io.topictracker.engine.records.TopicKeys;
 import io.topictracker.engine.time.UnixMinute;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,7 @@ public final class TopicRuntime implements AutoCloseable {
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
     private final MessageHashes hashes = new MessageHashes();
     private final JoinSignal signal = new JoinSignal();
+    private final JoinLog joinLog = new JoinLog();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile GossipTopic gossipTopic;
@@ -181,18 +184,26 @@ public final class TopicRuntime implements AutoCloseable {
         return parts.identity().peerId();
     }
 
-    /** Fetches one minute's records, tracking the lookup so a close cancels it. */
+    /** Fetches one minute's records of other publishers, tracking the lookup so a close cancels it. */
     CompletableFuture<List<Record>> records(long minute) {
-        CompletableFuture<List<Record>> lookup = publisher.records(minute);
+        return slot(minute).thenApply(SlotRecords::others);
+    }
+
+    /** Fetches one minute's slot (others' records, and whether ours is there), tracked so a close cancels it. */
+    CompletableFuture<SlotRecords> slot(long minute) {
+        CompletableFuture<SlotRecords> lookup = publisher.slot(minute);
         track(lookup);
         return lookup.exceptionally(failure -> {
             LOG.debug("topic {}: lookup of minute {} failed: {}", topic, minute, failure.toString());
-            return List.of();
+            return SlotRecords.ofOthers(List.of());
         });
     }
 
-    /** Builds our record for {@code minute} (addresses, up to 5 neighbours, 5 last hashes) and publishes it. */
-    CompletableFuture<RecordPublisher.Outcome> publish(long minute, List<Record> cached) {
+    /**
+     * Builds our record for {@code minute} (addresses, up to 5 neighbours, 5 last hashes) and publishes it, rate
+     * limited by {@code cached}, the last lookup of that minute's slot.
+     */
+    CompletableFuture<RecordPublisher.Outcome> publish(long minute, SlotRecords cached) {
         return gossipTopic.neighborInfos().thenCompose(peers -> {
             PeerInfo me = parts.gossip().self();
             Record record = Record.sign(topic, minute, parts.identity(),
@@ -203,10 +214,19 @@ public final class TopicRuntime implements AutoCloseable {
         });
     }
 
-    void joinPeers(List<PeerInfo> peers) {
-        if (!peers.isEmpty() && !closed) {
-            gossipTopic.joinPeers(peers);
+    /**
+     * Sends a Join to each peer, noting who asked in the {@link #joinLog()}.
+     *
+     * @return completes when the Joins are handed to the topic's gossip; never null
+     */
+    public CompletableFuture<Void> joinPeers(List<PeerInfo> peers, JoinLog.Source source) {
+        if (peers.isEmpty() || closed) {
+            return CompletableFuture.completedFuture(null);
         }
+        for (PeerInfo peer : peers) {
+            joinLog.add(peer.id(), source);
+        }
+        return gossipTopic.joinPeers(peers);
     }
 
     private void track(CompletableFuture<?> future) {
@@ -255,6 +275,11 @@ public final class TopicRuntime implements AutoCloseable {
         return gossipTopic;
     }
 
+    /** @return the newest Joins this topic sent and who asked for each; never null */
+    public JoinLog joinLog() {
+        return joinLog;
+    }
+
     /** @return the record publisher's counters, for tests and metrics; never null once started */
     public RecordPublisher.Stats recordStats() {
         return publisher.stats();
@@ -296,6 +321,13 @@ public final class TopicRuntime implements AutoCloseable {
 
     /** The bootstrap's IO, blocking on the bootstrap thread. */
     private final class Io implements Bootstrap.Env {
+        /**
+         * The minutes whose last lookup found our own record. {@link Bootstrap} caches other publishers' records
+         * only; this keeps the rest of what the lookup said, so its publishes obey the same rate limit as the
+         * publisher worker's. Used on the bootstrap thread only.
+         */
+        private final Set<Long> holdingOurs = new HashSet<>();
+
         @Override
         public boolean joined() {
             return signal.joined();
@@ -313,14 +345,21 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public Map<Long, List<Record>> records(long... minutes) throws InterruptedException {
-            List<CompletableFuture<List<Record>>> lookups = new ArrayList<>();
+            List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
             for (long m : minutes) {
-                lookups.add(TopicRuntime.this.records(m));
+                lookups.add(slot(m));
             }
             Map<Long, List<Record>> result = new LinkedHashMap<>();
             for (int i = 0; i < minutes.length; i++) {
-                result.put(minutes[i], get(lookups.get(i), List.of()));
+                SlotRecords found = get(lookups.get(i), SlotRecords.ofOthers(List.of()));
+                result.put(minutes[i], found.others());
+                if (found.holdsOurs()) {
+                    holdingOurs.add(minutes[i]);
+                } else {
+                    holdingOurs.remove(minutes[i]);
+                }
             }
+            holdingOurs.removeIf(m -> m < minutes[0] - 2); // only recent slots are ever published to
             LOG.debug("topic {}: records of minutes {}: {}", topic, java.util.Arrays.toString(minutes), result.values()
                     .stream().mapToInt(List::size).sum());
             return result;
@@ -328,14 +367,15 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public void publish(long minute, List<Record> cached) throws InterruptedException {
-            RecordPublisher.Outcome outcome = get(TopicRuntime.this.publish(minute, cached), null);
+            RecordPublisher.Outcome outcome = get(TopicRuntime.this.publish(minute,
+                    new SlotRecords(cached, holdingOurs.contains(minute))), null);
             LOG.debug("topic {}: publish for minute {}: {}", topic, minute, outcome);
         }
 
         @Override
         public void joinPeer(PeerInfo peer) {
             LOG.debug("topic {}: joining {}", topic, peer.id().shortText());
-            joinPeers(List.of(peer));
+            joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
         }
 
         @Override

@@ -32,12 +32,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gossip IO driver of one node: runs each joined topic's state machine on its own serial executor, carries its
- * messages over one {@link Transport} (one connection per peer, shared by all topics, dialled on demand from the
- * addresses in membership messages, closed when idle), and feeds timers and connection failures back in.
+ * messages over its {@link Transport}s (one connection per peer, shared by all topics, dialled on demand from the
+ * addresses in membership messages over the most preferred transport that handles one, closed when idle), and feeds
+ * timers and connection failures back in. Every transport listens and every one's addresses are advertised.
  *
  * <p>A malformed or over-size frame closes the connection it came on, with a logged reason; the node keeps running.
  *
- * <p>Lifecycle: construct (allocates nothing), {@link #start()} (starts the transport), {@link #join}, {@link #close()}.
+ * <p>Lifecycle: construct (allocates nothing), {@link #start()} (starts the transports), {@link #join}, {@link #close()}.
  * Thread-safe. The scheduler is shared and owned by the caller; it is never shut down here.
  */
 public final class GossipNode implements AutoCloseable {
@@ -49,7 +50,7 @@ public final class GossipNode implements AutoCloseable {
     private final SigningKeyPair identity;
     private final SigningProvider signing;
     private final ScheduledExecutorService scheduler;
-    private final Transport transport;
+    private final Transports transports;
     private final FrameCodec codec;
     private final PeerLinks links;
     private final Map<TopicId, TopicRunner> topics = new ConcurrentHashMap<>();
@@ -63,18 +64,20 @@ public final class GossipNode implements AutoCloseable {
      * @param identity our key pair, not null
      * @param signing verifies broadcast signatures, not null
      * @param scheduler runs timers and topic work; shared, not shut down by this node; not null
-     * @param transportFactory builds the transport given the handler for inbound connections, not null
+     * @param transportFactory builds the transports, most preferred first (at least one, distinct ids), given the
+     *     handler for inbound connections they all share; not null
+     * @throws IllegalArgumentException if the factory gives no transport or one id twice
      */
     public GossipNode(GossipConfig config, SigningKeyPair identity, SigningProvider signing,
-            ScheduledExecutorService scheduler, Function<InboundHandler, Transport> transportFactory) {
+            ScheduledExecutorService scheduler, Function<InboundHandler, List<Transport>> transportFactory) {
         this.config = Objects.requireNonNull(config, "config");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.signing = Objects.requireNonNull(signing, "signing");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.codec = new FrameCodec(config.maxMessageSize());
         InboundHandler inbound = connection -> links().accepted(connection);
-        this.transport = Objects.requireNonNull(transportFactory.apply(inbound), "transport");
-        this.links = new PeerLinks(transport, this::now, this::onFrame, this::onLost);
+        this.transports = new Transports(Objects.requireNonNull(transportFactory.apply(inbound), "transports"));
+        this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost);
     }
 
     private PeerLinks links() {
@@ -85,9 +88,13 @@ public final class GossipNode implements AutoCloseable {
         return (System.nanoTime() - origin) / 1_000_000;
     }
 
-    /** Starts the transport and the idle sweep. @return completes when listening; never null */
+    /**
+     * Starts every transport and the idle sweep.
+     *
+     * @return completes when all listen; fails if any transport cannot start (then close this node); never null
+     */
     public CompletableFuture<Void> start() {
-        return transport.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(
+        return transports.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(
                 () -> links.closeIdle(this::held, IDLE_MILLIS), 5, 5, TimeUnit.SECONDS));
     }
 
@@ -100,9 +107,12 @@ public final class GossipNode implements AutoCloseable {
         return false;
     }
 
-    /** @return our id and the addresses the transport listens on; never null */
+    /**
+     * @return our id and the addresses our transports listen on, most preferred transport first, at most
+     *     {@link PeerInfo#MAX_ADDRESSES}; never null
+     */
     public PeerInfo self() {
-        return new PeerInfo(identity.peerId(), transport.localAddresses());
+        return new PeerInfo(identity.peerId(), transports.localAddresses());
     }
 
     /**
@@ -174,7 +184,7 @@ public final class GossipNode implements AutoCloseable {
         return links.openCount();
     }
 
-    /** Leaves every topic, closes every connection and the transport. Idempotent. */
+    /** Leaves every topic, closes every connection and the transports. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -195,6 +205,6 @@ public final class GossipNode implements AutoCloseable {
             current.cancel(false);
         }
         links.closeAll(Connection::close);
-        transport.close();
+        transports.close();
     }
 }

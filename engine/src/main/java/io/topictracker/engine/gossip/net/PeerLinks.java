@@ -1,11 +1,9 @@
 package io.topictracker.engine.gossip.net;
 
-import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
-import io.topictracker.api.transport.Transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection per peer, shared by every topic: dialled on demand from the addresses in a {@link PeerInfo}, accepted
- * when the peer dials us, closed when idle and held by no topic. Frames waiting for a dial are bounded. Thread-safe
+ * One connection per peer, shared by every topic: dialled on demand from the addresses in a {@link PeerInfo} (over our
+ * most preferred transport that handles one of them, falling back to the next on failure), accepted when the peer
+ * dials us on any of our transports, closed when idle and held by no topic. Frames waiting for a dial are bounded. Thread-safe
  * (each link is guarded by its own monitor).
  */
 final class PeerLinks {
@@ -55,7 +54,7 @@ final class PeerLinks {
     }
 
     private final Map<PeerId, Link> links = new ConcurrentHashMap<>();
-    private final Transport transport;
+    private final Transports transports;
     private final LongSupplier clock;
     private final BiConsumer<Connection, ByteBuffer> onFrame;
     private final BiConsumer<PeerId, Boolean> onLost;
@@ -64,9 +63,9 @@ final class PeerLinks {
      * @param onFrame called with each received frame, on a transport thread
      * @param onLost called when a peer has no connection left or cannot be dialled; the flag is true for a failed dial
      */
-    PeerLinks(Transport transport, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
+    PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
             BiConsumer<PeerId, Boolean> onLost) {
-        this.transport = transport;
+        this.transports = transports;
         this.clock = clock;
         this.onFrame = onFrame;
         this.onLost = onLost;
@@ -105,17 +104,11 @@ final class PeerLinks {
     }
 
     private void dial(Link link, PeerInfo to) {
-        List<PeerAddress> candidates = new ArrayList<>();
-        for (PeerAddress address : to.addresses()) {
-            if (transport.handles(address)) {
-                candidates.add(address);
-            }
-        }
-        tryDial(link, to.id(), candidates.iterator(), null);
+        tryDial(link, to.id(), transports.routes(to).iterator(), null);
     }
 
-    private void tryDial(Link link, PeerId peer, Iterator<PeerAddress> addresses, Throwable last) {
-        if (!addresses.hasNext()) {
+    private void tryDial(Link link, PeerId peer, Iterator<Transports.Route> routes, Throwable last) {
+        if (!routes.hasNext()) {
             synchronized (link) {
                 link.dialing = false;
                 link.pending.clear();
@@ -124,21 +117,22 @@ final class PeerLinks {
                 }
                 links.remove(peer, link);
             }
-            LOG.debug("cannot reach {}: {}", peer.shortText(), last == null ? "no address this transport handles"
+            LOG.debug("cannot reach {}: {}", peer.shortText(), last == null ? "no address our transports handle"
                     : last.getMessage());
             onLost.accept(peer, true);
             return;
         }
-        PeerAddress address = addresses.next();
+        Transports.Route route = routes.next();
         CompletableFuture<Connection> attempt;
         try {
-            attempt = transport.connect(peer, address, listener());
+            attempt = route.transport().connect(peer, route.address(), listener());
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
         attempt.whenComplete((connection, error) -> {
             if (error != null) {
-                tryDial(link, peer, addresses, error);
+                LOG.debug("dialling {} at {} failed: {}", peer.shortText(), route.address(), error.getMessage());
+                tryDial(link, peer, routes, error);
                 return;
             }
             List<ByteBuffer> flush;

@@ -71,7 +71,8 @@ class GossipNodeEndToEndTest {
     private Member member(int index, byte[] secret, List<PeerInfo> bootstrap) {
         SigningKeyPair keys = ed25519.fromSeed(filled(32, 100 + index));
         GossipNode node = new GossipNode(GossipConfig.defaults(), keys, ed25519, scheduler,
-                inbound -> new InMemoryTransport(hub, "node-" + index, context(keys, inbound), 1 << 20, 4 << 20));
+                inbound -> List.of(new InMemoryTransport(hub, "node-" + index, context(keys, inbound), 1 << 20,
+                        4 << 20)));
         nodes.add(node);
         Await.result(node.start(), WAIT);
         Map<String, PeerId> received = new ConcurrentHashMap<>();

@@ -11,7 +11,9 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
+import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
+import io.topictracker.api.transport.TransportException;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
@@ -19,6 +21,7 @@ import io.topictracker.transport.inmemory.InMemoryTransport;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +63,8 @@ class PeerLinksTest {
     }
 
     private PeerLinks linksOn(InMemoryTransport transport) {
-        return new PeerLinks(transport, clock::get, (c, f) -> { }, (peer, dialFailed) -> lost.put(peer, dialFailed));
+        return new PeerLinks(new Transports(List.of(transport)), clock::get, (c, f) -> { },
+                (peer, dialFailed) -> lost.put(peer, dialFailed));
     }
 
     private InMemoryTransport receiver(int seed) {
@@ -122,5 +126,57 @@ class PeerLinksTest {
         Await.until(WAIT, "dial failure reported", () -> lost.containsKey(ghost));
         assertEquals(Boolean.TRUE, lost.get(ghost));
         assertEquals(0, links.openCount());
+    }
+
+    @Test
+    void aDialThatFailsOverThePreferredTransportFallsBackToTheNext() {
+        List<PeerAddress> refusedAt = new CopyOnWriteArrayList<>();
+        Transport refusing = new Transport() {
+            @Override
+            public String id() {
+                return "tcp";
+            }
+
+            @Override
+            public CompletableFuture<Void> start() {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public List<PeerAddress> localAddresses() {
+                return List.of();
+            }
+
+            @Override
+            public boolean handles(PeerAddress address) {
+                return address.transport().equals("tcp");
+            }
+
+            @Override
+            public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
+                    ConnectionListener listener) {
+                refusedAt.add(address);
+                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CONNECT_FAILED,
+                        "refused by the test"));
+            }
+
+            @Override
+            public void close() {}
+        };
+        InMemoryTransport a = transport(1, c -> null);
+        InMemoryTransport b = receiver(2);
+        byte[] bSeed = new byte[32];
+        bSeed[0] = 2;
+        List<PeerAddress> bAddresses = new ArrayList<>(b.localAddresses());
+        bAddresses.add(0, PeerAddress.parse("tcp://127.0.0.1:9"));
+        PeerInfo bInfo = new PeerInfo(PeerId.of(ed25519.fromSeed(bSeed).publicKey()), bAddresses);
+        PeerLinks links = new PeerLinks(new Transports(List.of(refusing, a)), clock::get, (c, f) -> { },
+                (peer, dialFailed) -> lost.put(peer, dialFailed));
+
+        links.send(bInfo, ByteBuffer.wrap(new byte[] {7}));
+        Await.until(WAIT, "the frame reaches b over the second transport", () -> framesAtB.size() == 1);
+        assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusedAt,
+                "the preferred transport was tried first");
+        assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
     }
 }
