@@ -299,6 +299,42 @@ class QuicTransportTest {
         assertEquals(2, calls.get());
     }
 
+    @Test
+    void framesTheAcceptorSendsWhileAcceptingReachTheDiallerAfterItsAcceptance() throws InterruptedException {
+        // The engine does this: a node that was dialling a peer when that peer dialled it flushes the frames it had
+        // queued for the peer onto the accepted connection from inside InboundHandler.accepted, on the transport's
+        // thread, or from its own threads as soon as it knows the connection. Those frames used to be queued ahead of
+        // ACCEPTED, so the dialler read a data frame before the acceptance, closed the connection and lost them.
+        QuicTestNode client = node();
+        java.util.concurrent.CountDownLatch sentFromElsewhere = new java.util.concurrent.CountDownLatch(1);
+        QuicTestNode server = new QuicTestNode(scheduler, Map.of(), NodeCredentials::create, connection -> {
+            connection.send(frame(1));
+            Thread other = new Thread(() -> {
+                connection.send(frame(2));
+                sentFromElsewhere.countDown();
+            });
+            other.start();
+            try {
+                other.join(QuicTestNode.WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new RecordingListener();
+        });
+        nodes.add(server);
+        RecordingListener clientSide = new RecordingListener();
+
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(), clientSide),
+                QuicTestNode.WAIT);
+
+        assertTrue(sentFromElsewhere.await(QuicTestNode.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        Await.until(QuicTestNode.WAIT, "both frames at the dialler", () -> clientSide.frames.size() == 2);
+        assertArrayEquals(bytes(frame(1)), bytes(clientSide.frames.get(0)));
+        assertArrayEquals(bytes(frame(2)), bytes(clientSide.frames.get(1)));
+        assertTrue(outbound.isOpen());
+        assertFalse(clientSide.closed.isDone(), "the dialler's connection stays open");
+    }
+
     static ByteBuffer frame(int i) {
         byte[] bytes = new byte[1 + (i * 37) % 3000];
         for (int k = 0; k < bytes.length; k++) {
