@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Server side of one QUIC connection. Once the handshake completes (the client's certificate is known only then, from
  * {@link SslHandshakeCompletionEvent}) it reads the client's proven identity, opens the connection's one stream, hands
  * the connection to the {@link InboundHandler} and, if that takes it, writes ACCEPTED ahead of anything sent on it,
- * which is what lets the client's {@code connect} succeed. A connection not accepted within the handshake timeout is closed. One instance per
- * connection; event loop only.
+ * which is what lets the client's {@code connect} succeed. A connection not accepted within the handshake timeout is
+ * closed. One instance per connection; event loop only.
  */
 final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundConnectionHandler.class);
