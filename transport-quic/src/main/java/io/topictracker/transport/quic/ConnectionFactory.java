@@ -37,6 +37,19 @@ record ConnectionFactory(QuicSettings settings, SigningProvider signing) {
         stream.pipeline().addLast(new RecordDecoder(settings.maxFrameSize()), handler);
     }
 
+    /**
+     * @return a server's connection over an authenticated channel and its stream, not yet started, with ACCEPTED
+     *     queued as its first record. Queued before anyone else can reach the connection, because whoever is told
+     *     of it (the inbound handler, then any thread of the engine) may send at once, and a data frame ahead of
+     *     ACCEPTED is a protocol violation to the client; the outbox writes nothing until the connection is started
+     */
+    QuicConnection createAccepted(QuicChannel channel, QuicStreamChannel stream, PeerId remote,
+            PeerAddress remoteAddress) {
+        QuicConnection connection = create(channel, stream, remote, remoteAddress);
+        connection.sendControl(Records.ACCEPTED);
+        return connection;
+    }
+
     /** @return a connection over an authenticated channel and its stream, not yet started */
     QuicConnection create(QuicChannel channel, QuicStreamChannel stream, PeerId remote, PeerAddress remoteAddress) {
         return new QuicConnection(channel, stream, remote, remoteAddress, settings.maxFrameSize(), highWaterMark(),

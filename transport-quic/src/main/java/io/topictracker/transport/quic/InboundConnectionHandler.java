@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Server side of one QUIC connection. Once the handshake completes (the client's certificate is known only then, from
  * {@link SslHandshakeCompletionEvent}) it reads the client's proven identity, opens the connection's one stream, hands
- * the connection to the {@link InboundHandler} and writes ACCEPTED, which is what lets the client's
- * {@code connect} succeed. A connection not accepted within the handshake timeout is closed. One instance per
- * connection; event loop only.
+ * the connection to the {@link InboundHandler} and, if that takes it, writes ACCEPTED ahead of anything sent on it,
+ * which is what lets the client's {@code connect} succeed. A connection not accepted within the handshake timeout is
+ * closed. One instance per connection; event loop only.
  */
 final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(InboundConnectionHandler.class);
@@ -107,7 +107,8 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
-            QuicConnection accepted = factory.create(channel, stream, remote, PeerIdentity.addressOf(channel, null));
+            QuicConnection accepted = factory.createAccepted(channel, stream, remote,
+                    PeerIdentity.addressOf(channel, null));
             ConnectionListener listener;
             try {
                 listener = inbound.accepted(accepted);
@@ -125,7 +126,6 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
             streamHandler.attach(accepted);
             registry.accept(accepted);
             accepted.start(listener, factory.settings().keepAliveInterval());
-            accepted.sendControl(Records.ACCEPTED);
         });
     }
 

@@ -184,6 +184,9 @@ final class OutboundAttempt {
         }
         channel = connect.getNow();
         handshakeDone = true;
+        if (connection != null) {
+            return; // ACCEPTED was read first (see serverAccepted)
+        }
         if (result.isDone()) {
             channel.close();
             return;
@@ -208,11 +211,18 @@ final class OutboundAttempt {
         return true;
     }
 
+    /**
+     * ACCEPTED arrived; the frames behind it in the same read are delivered right after this returns, so the
+     * connection is attached here, synchronously. The channel is taken from the stream rather than relied on from
+     * {@link #handshakeFinished}: that runs from a listener of Netty's connect promise, which Netty may defer.
+     */
     private void serverAccepted(QuicStreamChannel accepted) {
-        if (result.isDone() || channel == null || !checkIdentity()) {
-            if (channel != null) {
-                channel.close();
-            }
+        if (channel == null) {
+            channel = (QuicChannel) accepted.parent();
+            handshakeDone = true;
+        }
+        if (result.isDone() || !checkIdentity()) {
+            channel.close();
             return;
         }
         connection = factory.create(channel, accepted, expected, address);

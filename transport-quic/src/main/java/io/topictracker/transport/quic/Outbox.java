@@ -17,7 +17,9 @@ import java.util.function.LongConsumer;
  * Coalesces records sent from any thread into few large stream writes. Why: every write to a Netty QUIC stream goes
  * straight into quiche and out as packets, so 1 KiB frames written one by one leave as 1 KiB packets, one system call
  * each; joined up to {@link #BATCH} bytes they fill whole packets. Order is kept: one queue, drained on the event loop
- * only. {@link #offer} is thread-safe; the other methods run on the stream's event loop.
+ * only. Nothing is written before {@link #open()}: records offered earlier wait in order, so whatever is queued
+ * first (a server's ACCEPTED) is what the stream carries first. {@link #offer} is thread-safe; the other methods run
+ * on the stream's event loop.
  */
 final class Outbox {
     /** The most bytes joined into one stream write. */
@@ -31,6 +33,7 @@ final class Outbox {
     private final Function<Throwable, Throwable> failure;
     private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile boolean open;
 
     /**
      * @param stream where records go, not null
@@ -53,14 +56,29 @@ final class Outbox {
     CompletableFuture<Void> offer(byte[] record) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Entry(record, done));
-        if (drainScheduled.compareAndSet(false, true)) {
-            loop.execute(this::drain);
+        if (open) {
+            scheduleDrain();
         }
         return done;
     }
 
-    /** Writes everything queued, in order, joined into batches; on the event loop. */
+    /** Starts writing: what was queued so far goes out first, in order; on the event loop. */
+    void open() {
+        open = true;
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+    }
+
+    /** Writes everything queued, in order, joined into batches; nothing before {@link #open()}; on the event loop. */
     void drain() {
+        if (!open) {
+            return;
+        }
         drainScheduled.set(false);
         List<Entry> batch = new ArrayList<>();
         int batchBytes = 0;

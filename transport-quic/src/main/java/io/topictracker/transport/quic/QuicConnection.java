@@ -99,14 +99,15 @@ final class QuicConnection implements Connection {
     }
 
     /**
-     * Starts delivering frames to {@code listener} and sending keep-alives. Called once, on the event loop, before any
-     * frame can arrive.
+     * Starts delivering frames to {@code listener}, writing what was sent so far (nothing is written before) and
+     * sending keep-alives. Called once, on the event loop, before any frame can arrive.
      *
      * @param listener not null
      * @param keepAliveInterval zero for none
      */
     void start(ConnectionListener listener, Duration keepAliveInterval) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        outbox.open();
         if (!keepAliveInterval.isZero()) {
             long nanos = keepAliveInterval.toNanos();
             keepAliveTask = loop.scheduleAtFixedRate(() -> keepAlive(nanos), nanos, nanos, TimeUnit.NANOSECONDS);
@@ -298,7 +299,9 @@ final class QuicConnection implements Connection {
         }
         closing.set(true);
         if (listener == null || closedReported) {
-            // Not started yet: start() reports the close once the listener is known.
+            // Not started yet: start() reports the close once the listener is known. A connection never started
+            // (its inbound handler refused it) fails what was sent on it here.
+            outbox.failAll(closedException());
             return;
         }
         closedReported = true;

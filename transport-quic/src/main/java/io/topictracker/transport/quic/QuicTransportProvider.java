@@ -11,7 +11,8 @@ import io.topictracker.api.transport.TransportProvider;
  *
  * <p>Configuration, table {@code [transport.quic]} (unknown keys are errors):
  * <ul>
- *   <li>{@code bind_address} — IP literal to bind, default {@code "127.0.0.1"}</li>
+ *   <li>{@code bind_address} — IP literal to bind, default {@code "127.0.0.1"}; a loopback address also selects large
+ *       (65,488-byte) UDP packets and no HyStart++, see {@code QuicTransport}</li>
  *   <li>{@code port} — UDP port, default 0 (any free port)</li>
  *   <li>{@code max_frame_size} — largest frame in bytes, default 1048576, at most 16 MiB</li>
  *   <li>{@code idle_timeout} — QUIC max_idle_timeout, default {@code "30s"}</li>

@@ -38,7 +38,10 @@ final class StreamHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuffer frame) {
             if (connection == null) {
-                violation(ctx, "a data frame before the server's acceptance");
+                if (((QuicStreamChannel) ctx.channel()).parent().isActive()) {
+                    violation(ctx, "a data frame before the server's acceptance");
+                }
+                // Else we are already closing it (a dial that ended before ACCEPTED came); nothing to report.
                 return;
             }
             connection.onFrame(frame);

@@ -299,6 +299,83 @@ class QuicTransportTest {
         assertEquals(2, calls.get());
     }
 
+    @Test
+    void framesTheAcceptorSendsWhileAcceptingReachTheDiallerAfterItsAcceptance() throws InterruptedException {
+        // The engine does this: a node that was dialling a peer when that peer dialled it flushes the frames it had
+        // queued for the peer onto the accepted connection from inside InboundHandler.accepted, on the transport's
+        // thread, or from its own threads as soon as it knows the connection. Those frames used to be queued ahead of
+        // ACCEPTED, so the dialler read a data frame before the acceptance, closed the connection and lost them.
+        QuicTestNode client = node();
+        java.util.concurrent.CountDownLatch sentFromElsewhere = new java.util.concurrent.CountDownLatch(1);
+        QuicTestNode server = new QuicTestNode(scheduler, Map.of(), NodeCredentials::create, connection -> {
+            connection.send(frame(1));
+            Thread other = new Thread(() -> {
+                connection.send(frame(2));
+                sentFromElsewhere.countDown();
+            });
+            other.start();
+            try {
+                other.join(QuicTestNode.WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new RecordingListener();
+        });
+        nodes.add(server);
+        RecordingListener clientSide = new RecordingListener();
+
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(), clientSide),
+                QuicTestNode.WAIT);
+
+        assertTrue(sentFromElsewhere.await(QuicTestNode.WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        Await.until(QuicTestNode.WAIT, "both frames at the dialler", () -> clientSide.frames.size() == 2);
+        assertArrayEquals(bytes(frame(1)), bytes(clientSide.frames.get(0)));
+        assertArrayEquals(bytes(frame(2)), bytes(clientSide.frames.get(1)));
+        assertTrue(outbound.isOpen());
+        assertFalse(clientSide.closed.isDone(), "the dialler's connection stays open");
+    }
+
+    @Test
+    void simultaneousDialsBetweenTwoPeersBothSucceedAndCarryWhatEachAcceptorSendsAtOnce() {
+        // Each side dials the other at the same moment and, like the engine, flushes a frame onto the connection it
+        // accepts from inside accepted(). Both dials must succeed and every frame arrive; no connection may close.
+        List<RecordingListener> acceptedByA = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<RecordingListener> acceptedByB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        QuicTestNode a = new QuicTestNode(scheduler, Map.of(), NodeCredentials::create, connection -> {
+            connection.send(frame(10));
+            RecordingListener listener = new RecordingListener();
+            acceptedByA.add(listener);
+            return listener;
+        });
+        nodes.add(a);
+        QuicTestNode b = new QuicTestNode(scheduler, Map.of(), NodeCredentials::create, connection -> {
+            connection.send(frame(20));
+            RecordingListener listener = new RecordingListener();
+            acceptedByB.add(listener);
+            return listener;
+        });
+        nodes.add(b);
+        RecordingListener aDialled = new RecordingListener();
+        RecordingListener bDialled = new RecordingListener();
+
+        java.util.concurrent.CompletableFuture<Connection> aToB = a.transport.connect(b.id(), b.address(), aDialled);
+        java.util.concurrent.CompletableFuture<Connection> bToA = b.transport.connect(a.id(), a.address(), bDialled);
+        Connection fromA = Await.result(aToB, QuicTestNode.WAIT);
+        Connection fromB = Await.result(bToA, QuicTestNode.WAIT);
+
+        Await.until(QuicTestNode.WAIT, "B's flushed frame at A", () -> aDialled.frames.size() == 1);
+        Await.until(QuicTestNode.WAIT, "A's flushed frame at B", () -> bDialled.frames.size() == 1);
+        assertArrayEquals(bytes(frame(20)), bytes(aDialled.frames.get(0)));
+        assertArrayEquals(bytes(frame(10)), bytes(bDialled.frames.get(0)));
+        Await.result(fromA.send(frame(1)), QuicTestNode.WAIT);
+        Await.result(fromB.send(frame(2)), QuicTestNode.WAIT);
+        Await.until(QuicTestNode.WAIT, "a frame on each accepted connection",
+                () -> acceptedByB.size() == 1 && acceptedByB.get(0).frames.size() == 1
+                        && acceptedByA.size() == 1 && acceptedByA.get(0).frames.size() == 1);
+        assertTrue(fromA.isOpen() && fromB.isOpen(), "both dialled connections stay open");
+        assertFalse(aDialled.closed.isDone() || bDialled.closed.isDone());
+    }
+
     static ByteBuffer frame(int i) {
         byte[] bytes = new byte[1 + (i * 37) % 3000];
         for (int k = 0; k < bytes.length; k++) {
