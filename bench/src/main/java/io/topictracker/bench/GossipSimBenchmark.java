@@ -23,10 +23,17 @@ public final class GossipSimBenchmark {
         int nodes = Integer.parseInt(args[0]);
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         List<String> which = List.of((args.length > 2 ? args[2] : "single,random,all,crash,split").split(","));
-        Scenarios scenarios = new Scenarios(nodes, seed, GossipConfig.defaults().withVerifySignatures(false));
+        GossipConfig config = GossipConfig.defaults().withVerifySignatures(false);
+        // Defaults are iroh-gossip's; -Dgossip.sim.optimizationThreshold=N explores PlumTree's §3.8 threshold.
+        Integer threshold = Integer.getInteger("gossip.sim.optimizationThreshold");
+        if (threshold != null) {
+            config = config.withOptimizationThreshold(threshold);
+        }
+        Scenarios scenarios = new Scenarios(nodes, seed, config);
         long start = System.nanoTime();
         System.out.println("nodes=" + nodes + " seed=" + seed + " latency=" + Scenarios.MIN_LATENCY + "-"
-                + Scenarios.MAX_LATENCY + "ms settle=" + Scenarios.SETTLE_AFTER_BOOTSTRAP + "ms");
+                + Scenarios.MAX_LATENCY + "ms settle=" + Scenarios.SETTLE_AFTER_BOOTSTRAP + "ms optimization_threshold="
+                + config.optimizationThreshold());
         System.out.println(SimReport.markdownHeader());
         List<SimReport> reports = new ArrayList<>();
         for (String scenario : which) {
