@@ -46,6 +46,8 @@ public final class Simulator {
 
     /** Per-broadcast bookkeeping. */
     private static final class Tracked {
+        /** Its tracking number. */
+        final int number;
         final int author;
         final long sentAt;
         int reached = 1;
@@ -55,7 +57,8 @@ public final class Simulator {
         final int fastestLastHop;
         final boolean[] got;
 
-        Tracked(int author, long sentAt, int nodes, int fastestLastHop) {
+        Tracked(int number, int author, long sentAt, int nodes, int fastestLastHop) {
+            this.number = number;
             this.author = author;
             this.sentAt = sentAt;
             this.fastestLastHop = fastestLastHop;
@@ -79,6 +82,11 @@ public final class Simulator {
     /** Delivery latencies of tracked messages, unboxed: an all-senders run at 5,000 nodes records 25 million. */
     private long[] latencies = new long[1024];
     private int latencyCount;
+    /**
+     * Latencies are sampled for tracked messages from this number on: a message of an earlier phase that still
+     * arrives (say, one sent during a split, reaching the other half after the heal) is not the current phase's.
+     */
+    private int sampledFrom;
     private long now;
     /** Events dispatched so far: the overlay can only have changed if this moved. */
     private long dispatched;
@@ -230,6 +238,9 @@ public final class Simulator {
                 t.got[from] = true;
                 t.reached++;
                 t.lastHop = Math.max(t.lastHop, deliveringHop);
+                if (t.number < sampledFrom) {
+                    return;
+                }
                 if (latencyCount == latencies.length) {
                     latencies = Arrays.copyOf(latencies, latencies.length * 2);
                 }
@@ -262,7 +273,7 @@ public final class Simulator {
      */
     public int broadcast(int author, int size) {
         int id = tracked.size();
-        tracked.add(new Tracked(author, now, nodes.size(), fastestLastHop(author)));
+        tracked.add(new Tracked(id, author, now, nodes.size(), fastestLastHop(author)));
         byte[] payload = ByteBuffer.allocate(Math.max(4, size)).putInt(id).array();
         input(author, new Input.Broadcast(payload));
         return id;
@@ -362,7 +373,9 @@ public final class Simulator {
 
     /**
      * Summarises tracked messages {@code [first, last)}: a delivery is expected at every node alive now and on the
-     * author's side, except the author.
+     * author's side, except the author. The latency percentiles are over the deliveries since the previous report (or
+     * {@link #clearLatencies()}) of messages tracked after it, so late arrivals of an earlier phase's messages do not
+     * count in this phase.
      */
     public SimReport report(String scenario, int first, int last, long messagesBefore, int nodesAtStart,
             long wallMillis) {
@@ -395,6 +408,7 @@ public final class Simulator {
         long[] lat = Arrays.copyOf(latencies, latencyCount);
         Arrays.sort(lat);
         latencyCount = 0;
+        sampledFrom = Math.max(sampledFrom, last);
         int count = last - first;
         double rmr = reachedMinusOne == 0 ? 0 : (double) payloadMessages / reachedMinusOne - 1;
         double perNode = (double) (totalMessagesSent() - messagesBefore) / nodesAtStart;
@@ -407,6 +421,7 @@ public final class Simulator {
     /** Forgets latency samples gathered so far (e.g. during warm-up). */
     public void clearLatencies() {
         latencyCount = 0;
+        sampledFrom = tracked.size();
     }
 
     private static long percentile(long[] sorted, double q) {

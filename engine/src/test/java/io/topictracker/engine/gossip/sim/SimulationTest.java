@@ -55,6 +55,10 @@ class SimulationTest {
         System.out.println(r);
         assertEquals(0, r.get(0).missed(), r.get(0).toString());
         assertEquals(0, r.get(1).missed(), r.get(1).toString());
+        // A phase's latencies are its own messages': none can exceed the phase (messages sent over 20 gaps, then the
+        // settle time). Messages sent during the split that reach the other half after the heal are not counted.
+        long phase = 20 * Scenarios.MESSAGE_GAP_MILLIS + Scenarios.SETTLE_MILLIS;
+        assertTrue(r.get(1).latencyMax() <= phase, r.get(1).toString());
     }
 
     @Test
