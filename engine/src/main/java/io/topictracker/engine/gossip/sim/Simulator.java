@@ -366,6 +366,17 @@ public final class Simulator {
         return tracked.size();
     }
 
+    /** @return whether every node alive and on its author's side has tracked message {@code message} */
+    public boolean reachedAll(int message) {
+        Tracked t = tracked.get(message);
+        for (int i = 0; i < nodes.size(); i++) {
+            if (alive[i] && side[i] == side[t.author] && !t.got[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return whether node {@code i} received tracked message {@code message} (authors count as having it) */
     public boolean received(int message, int i) {
         return tracked.get(message).got[i];

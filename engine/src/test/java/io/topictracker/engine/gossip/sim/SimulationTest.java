@@ -32,6 +32,16 @@ class SimulationTest {
         assertTrue(r.ldhMax() < 18, r.toString());
     }
 
+    /** iroh-gossip's CI round shape: the next message goes out once the last reached everyone. */
+    @Test
+    void randomSendersOneAtATime() {
+        SimReport r = scenarios.randomSendersOneAtATime(50);
+        System.out.println(r);
+        assertEquals(0, r.missed(), r.toString());
+        assertTrue(r.rmr() < 1, r.toString());
+        assertTrue(r.ldhMax() < 18, r.toString());
+    }
+
     @Test
     void allSendersAtOnce() {
         SimReport r = scenarios.allSenders();
