@@ -60,12 +60,13 @@ final class MessageLog {
     }
 
     /**
-     * Remembers a newly delivered id (which must not be held already), with the payload to answer Grafts with, if any.
+     * Remembers a newly delivered id, with the payload to answer Grafts with, if any. Makes room by dropping the oldest
+     * id (and payload) when full.
      *
-     * @param id not null
-     * @param payload the message as to be sent on a Graft is {@code payload} at {@code round}; null for none
+     * @param id not null; must not be held already
+     * @param payload the message whose content answers Grafts for {@code id}, or null to hold the id only
      * @param round the hop count to answer a Graft with, 0–65535 (ignored without a payload)
-     * @param now the arrival time
+     * @param now the arrival time, in ms on the caller's monotonic scale
      */
     void add(MessageId id, Gossip payload, int round, long now) {
         if (size == idCapacity) {

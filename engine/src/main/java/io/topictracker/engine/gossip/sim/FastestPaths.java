@@ -12,6 +12,13 @@ import java.util.Arrays;
  * instance is reused for every query on the same snapshot.
  */
 final class FastestPaths {
+    /** A heap key packs (distance, hops, node), so comparing keys compares paths: node numbers below 2^20. */
+    private static final int NODE_BITS = 20;
+    private static final long NODE_MASK = (1L << NODE_BITS) - 1;
+    private static final int HOP_SHIFT = NODE_BITS;
+    private static final long HOP_MASK = (1L << 16) - 1;
+    private static final int DIST_SHIFT = HOP_SHIFT + 16;
+
     /** Latency of a link, in ms, at least 1. */
     interface Latency {
         int between(int a, int b);
@@ -72,12 +79,6 @@ final class FastestPaths {
         }
         return last;
     }
-
-    private static final int NODE_BITS = 20;
-    private static final long NODE_MASK = (1L << NODE_BITS) - 1;
-    private static final int HOP_SHIFT = NODE_BITS;
-    private static final long HOP_MASK = (1L << 16) - 1;
-    private static final int DIST_SHIFT = HOP_SHIFT + 16;
 
     private void push(long dist, int hop, int node) {
         long key = (dist << DIST_SHIFT) | ((long) Math.min(hop, (int) HOP_MASK) << HOP_SHIFT) | node;

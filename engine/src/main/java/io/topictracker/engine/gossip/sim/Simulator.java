@@ -88,7 +88,7 @@ public final class Simulator {
      */
     private int sampledFrom;
     private long now;
-    /** Events dispatched so far: the overlay can only have changed if this moved. */
+    /** Events dispatched so far: apart from a join, the overlay can only have changed if this moved. */
     private long dispatched;
     /** The overlay as of {@link #pathsAt} events, for {@link FastestPaths}; rebuilt when needed. */
     private FastestPaths paths;
@@ -339,6 +339,7 @@ public final class Simulator {
         for (int peer : peers) {
             list.add(infos.get(peer));
         }
+        pathsAt = -1;
         input(node, new Input.JoinPeers(list));
     }
 
