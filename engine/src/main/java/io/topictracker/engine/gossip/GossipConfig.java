@@ -164,6 +164,15 @@ public record GossipConfig(
                 verify, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
     }
 
+    /** @return a copy with another PlumTree optimisation threshold (hops, 1–1000) */
+    public GossipConfig withOptimizationThreshold(int hops) {
+        return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
+                passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
+                shuffleInterval, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout,
+                hops, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize,
+                verifySignatures, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+    }
+
     /** @return a copy with another shuffle interval */
     public GossipConfig withShuffleInterval(Duration interval) {
         return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,

@@ -18,13 +18,51 @@ import java.util.Objects;
 public final class Gossip implements Message {
     private static final byte[] ID_DOMAIN = "tt-gossip-id-v1".getBytes(StandardCharsets.US_ASCII);
 
-    private final PeerId author;
-    private final long seq;
-    private final byte[] payload;
-    private final byte[] signature;
+    /**
+     * Everything but the hop count: the same for every hop of one message, so the copies a message makes on its way
+     * (one per hop, differing in {@code round}) and the payload caches that keep it share one. Immutable.
+     */
+    static final class Content {
+        private final PeerId author;
+        private final long seq;
+        private final byte[] payload;
+        private final byte[] signature;
+        private final boolean neighborsOnly;
+        private volatile MessageId id;
+
+        private Content(PeerId author, long seq, byte[] payload, byte[] signature, boolean neighborsOnly) {
+            this.author = author;
+            this.seq = seq;
+            this.payload = payload;
+            this.signature = signature;
+            this.neighborsOnly = neighborsOnly;
+        }
+
+        PeerId author() {
+            return author;
+        }
+
+        long seq() {
+            return seq;
+        }
+
+        MessageId id() {
+            MessageId current = id;
+            if (current == null) {
+                current = computeId(author, seq, payload);
+                id = current;
+            }
+            return current;
+        }
+
+        /** @return this message at hop count {@code round} */
+        Gossip at(int round) {
+            return new Gossip(this, round);
+        }
+    }
+
+    private final Content content;
     private final int round;
-    private final boolean neighborsOnly;
-    private volatile MessageId id;
 
     /**
      * @param author not null
@@ -35,38 +73,34 @@ public final class Gossip implements Message {
      * @param neighborsOnly true if receivers must not forward it
      */
     public Gossip(PeerId author, long seq, byte[] payload, byte[] signature, int round, boolean neighborsOnly) {
-        this.author = Objects.requireNonNull(author, "author");
-        this.seq = seq;
-        this.payload = Objects.requireNonNull(payload, "payload");
-        this.signature = Objects.requireNonNull(signature, "signature");
+        this(new Content(Objects.requireNonNull(author, "author"), seq, Objects.requireNonNull(payload, "payload"),
+                Objects.requireNonNull(signature, "signature"), neighborsOnly), round);
         if (signature.length != 0 && signature.length != 64) {
             throw new IllegalArgumentException("signature must be 0 or 64 bytes, got " + signature.length);
         }
+    }
+
+    private Gossip(Content content, int round) {
         if (round < 0 || round > 0xFFFF) {
             throw new IllegalArgumentException("round must be 0-65535, got " + round);
         }
+        this.content = content;
         this.round = round;
-        this.neighborsOnly = neighborsOnly;
     }
 
-    private Gossip(Gossip base, int round) {
-        this(base.author, base.seq, base.payload, base.signature, round, base.neighborsOnly);
-        this.id = base.id();
-    }
-
-    /** @return the same message one hop further; shares the arrays and the computed id */
+    /** @return the same message one hop further; shares the content and the computed id */
     public Gossip nextHop() {
-        return new Gossip(this, Math.min(round + 1, 0xFFFF));
+        return new Gossip(content, Math.min(round + 1, 0xFFFF));
+    }
+
+    /** @return the hop-independent part, shared by every hop of this message */
+    Content content() {
+        return content;
     }
 
     /** @return the id computed from author, seq and payload; never null */
     public MessageId id() {
-        MessageId current = id;
-        if (current == null) {
-            current = computeId(author, seq, payload);
-            id = current;
-        }
-        return current;
+        return content.id();
     }
 
     /** Computes a message id; see {@link MessageId}. */
@@ -84,26 +118,26 @@ public final class Gossip implements Message {
     }
 
     public PeerId author() {
-        return author;
+        return content.author;
     }
 
     public long seq() {
-        return seq;
+        return content.seq;
     }
 
     /** @return a copy of the payload */
     public byte[] payload() {
-        return payload.clone();
+        return content.payload.clone();
     }
 
     /** @return the payload array itself; callers must not modify it */
     public byte[] payloadUnsafe() {
-        return payload;
+        return content.payload;
     }
 
     /** @return the signature array itself (0 or 64 bytes); callers must not modify it */
     public byte[] signatureUnsafe() {
-        return signature;
+        return content.signature;
     }
 
     public int round() {
@@ -111,11 +145,11 @@ public final class Gossip implements Message {
     }
 
     public boolean neighborsOnly() {
-        return neighborsOnly;
+        return content.neighborsOnly;
     }
 
     @Override
     public String toString() {
-        return "Gossip[" + id() + " by " + author.shortText() + " seq " + seq + " round " + round + "]";
+        return "Gossip[" + id() + " by " + author().shortText() + " seq " + seq() + " round " + round + "]";
     }
 }

@@ -9,6 +9,7 @@ public final class GossipStats {
     private long gossipSent;
     private long ihaveSent;
     private long graftSent;
+    private long optimizationGraftSent;
     private long pruneSent;
     private volatile long joinsRefused;
     private volatile long forgedDropped;
@@ -22,8 +23,11 @@ public final class GossipStats {
             gossipSent++;
         } else if (message instanceof Message.IHave) {
             ihaveSent++;
-        } else if (message instanceof Message.Graft) {
+        } else if (message instanceof Message.Graft graft) {
             graftSent++;
+            if (graft.id() == null) {
+                optimizationGraftSent++;
+            }
         } else if (message instanceof Message.Prune) {
             pruneSent++;
         }
@@ -67,6 +71,11 @@ public final class GossipStats {
     /** @return Graft messages sent */
     public long graftSent() {
         return graftSent;
+    }
+
+    /** @return Graft messages sent without an id: tree optimisations (PlumTree §3.8), included in {@link #graftSent} */
+    public long optimizationGraftSent() {
+        return optimizationGraftSent;
     }
 
     /** @return Prune messages sent */

@@ -7,7 +7,6 @@ import io.topictracker.engine.gossip.MessageTooLargeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,17 +31,18 @@ final class PlumTree implements HyParView.Listener {
 
     private record Announce(PeerId peer, int round) {}
 
-    private record Cached(Gossip gossip, long expiresAt) {}
+    /** Field-less messages and timers are immutable: one instance serves every send. */
+    private static final Message.Prune PRUNE = new Message.Prune();
+    private static final Timer.DispatchLazy DISPATCH_LAZY = new Timer.DispatchLazy();
+    private static final Timer.EvictCaches EVICT_CACHES = new Timer.EvictCaches();
 
     private final Env env;
     private final BroadcastAuth auth;
     private final Function<PeerId, PeerInfo> activeInfo;
     private final Set<PeerId> eager = new LinkedHashSet<>();
     private final Set<PeerId> lazy = new LinkedHashSet<>();
-    /** Delivered ids in arrival order, with their expiry (message_id_retention). */
-    private final LinkedHashMap<MessageId, Long> received = new LinkedHashMap<>();
-    /** Payloads to answer Grafts, in arrival order (message_cache_retention). */
-    private final LinkedHashMap<MessageId, Cached> cache = new LinkedHashMap<>();
+    /** Delivered ids (message_id_retention) and the payloads to answer Grafts (message_cache_retention). */
+    private final MessageLog received;
     /** Announced but not yet received (§3.6 "missing"). */
     private final Map<MessageId, ArrayDeque<Announce>> missing = new LinkedHashMap<>();
     private final Map<PeerId, List<Message.IHaveEntry>> lazyQueue = new LinkedHashMap<>();
@@ -54,13 +54,15 @@ final class PlumTree implements HyParView.Listener {
         this.env = env;
         this.auth = auth;
         this.activeInfo = activeInfo;
+        this.received = new MessageLog(env.config.messageIdCapacity(), env.config.messageCacheCapacity(),
+                env.config.messageIdRetention().toMillis(), env.config.messageCacheRetention().toMillis());
         // A random start makes a restarted author unlikely to reuse a (seq, payload) pair still remembered by others.
         this.nextSeq = env.random.nextLong() >>> 2;
     }
 
     void start(long time) {
         now = time;
-        env.schedule(env.config.cacheEvictInterval().toMillis(), new Timer.EvictCaches());
+        env.schedule(env.config.cacheEvictInterval().toMillis(), EVICT_CACHES);
     }
 
     void setNow(long time) {
@@ -95,31 +97,31 @@ final class PlumTree implements HyParView.Listener {
     }
 
     private void announceCacheTo(PeerId peer) {
-        if (cache.isEmpty()) {
+        if (received.cachedCount() == 0) {
             return;
         }
         int room = env.config.lazyQueueCapacity();
-        ArrayDeque<Message.IHaveEntry> newestFirst = new ArrayDeque<>();
-        List<Cached> all = new ArrayList<>(cache.values());
-        for (int i = all.size() - 1; i >= 0 && newestFirst.size() < room; i--) {
-            Gossip gossip = all.get(i).gossip();
-            if (all.get(i).expiresAt() > now && !gossip.author().equals(peer)) {
-                newestFirst.addFirst(new Message.IHaveEntry(gossip.id(), gossip.round()));
+        List<Message.IHaveEntry> newestFirst = new ArrayList<>();
+        received.forEachCachedNewestFirst(now, (gossip, round) -> {
+            if (!gossip.author().equals(peer)) {
+                newestFirst.add(new Message.IHaveEntry(gossip.id(), round));
             }
-        }
+            return newestFirst.size() < room;
+        });
         if (newestFirst.isEmpty()) {
             return;
         }
         List<Message.IHaveEntry> queue = lazyQueue.computeIfAbsent(peer, p -> new ArrayList<>());
-        for (Message.IHaveEntry entry : newestFirst) {
-            if (queue.size() >= room) {
-                break;
-            }
-            queue.add(entry);
+        for (int i = newestFirst.size() - 1; i >= 0 && queue.size() < room; i--) {
+            queue.add(newestFirst.get(i));
         }
+        scheduleDispatch();
+    }
+
+    private void scheduleDispatch() {
         if (!dispatchScheduled) {
             dispatchScheduled = true;
-            env.schedule(env.config.dispatchTimeout().toMillis(), new Timer.DispatchLazy());
+            env.schedule(env.config.dispatchTimeout().toMillis(), DISPATCH_LAZY);
         }
     }
 
@@ -144,14 +146,13 @@ final class PlumTree implements HyParView.Listener {
         }
         long seq = nextSeq++;
         Gossip gossip = new Gossip(env.self.id(), seq, payload, auth.sign(seq, payload), 0, neighborsOnly);
-        remember(gossip.id());
+        received.add(gossip.id(), neighborsOnly ? null : gossip, 0, now);
         if (neighborsOnly) {
             for (PeerId peer : activePeers()) {
                 send(peer, gossip);
             }
             return;
         }
-        cache(gossip);
         eagerPush(gossip, null);
         lazyPush(gossip, null);
     }
@@ -185,12 +186,12 @@ final class PlumTree implements HyParView.Listener {
             return;
         }
         MessageId id = gossip.id();
-        if (received.containsKey(id)) {
+        if (received.contains(id)) {
             env.stats.duplicate();
             if (!gossip.neighborsOnly() && eager.remove(from)) {
                 // §3.5: a duplicate means this link is redundant; make it lazy on both ends.
                 lazy.add(from);
-                send(from, new Message.Prune());
+                send(from, PRUNE);
             }
             return;
         }
@@ -199,7 +200,8 @@ final class PlumTree implements HyParView.Listener {
             env.stats.forged();
             return;
         }
-        remember(id);
+        // Cached without its hop count (shared by every hop of the message), answered one hop further.
+        received.add(id, gossip.neighborsOnly() ? null : gossip, Math.min(gossip.round() + 1, 0xFFFF), now);
         env.stats.deliver();
         env.out.accept(new Output.Emit(new GossipEvent.Received(gossip.payload(), gossip.author(), from,
                 gossip.neighborsOnly())));
@@ -208,7 +210,6 @@ final class PlumTree implements HyParView.Listener {
         }
         ArrayDeque<Announce> announcers = missing.remove(id);
         Gossip next = gossip.nextHop();
-        cache(next);
         eagerPush(next, from);
         lazyPush(next, from);
         if (lazy.remove(from)) {
@@ -239,14 +240,14 @@ final class PlumTree implements HyParView.Listener {
             if (eager.remove(sender)) {
                 lazy.add(sender);
             }
-            send(sender, new Message.Prune());
+            send(sender, PRUNE);
         }
     }
 
     /** §3.6: remember who announced a message we lack, and start the graft timer on the first announcement. */
     private void onIHave(PeerId from, Message.IHave ihave) {
         for (Message.IHaveEntry entry : ihave.entries()) {
-            if (received.containsKey(entry.id())) {
+            if (received.contains(entry.id())) {
                 continue;
             }
             ArrayDeque<Announce> announcers = missing.get(entry.id());
@@ -287,9 +288,9 @@ final class PlumTree implements HyParView.Listener {
         lazy.remove(from);
         eager.add(from);
         if (graft.id() != null) {
-            Cached cached = cache.get(graft.id());
+            Gossip cached = received.cached(graft.id());
             if (cached != null) {
-                send(from, cached.gossip());
+                send(from, cached);
             }
         }
     }
@@ -300,8 +301,8 @@ final class PlumTree implements HyParView.Listener {
         } else if (timer instanceof Timer.DispatchLazy) {
             dispatchLazy();
         } else if (timer instanceof Timer.EvictCaches) {
-            evict();
-            env.schedule(env.config.cacheEvictInterval().toMillis(), new Timer.EvictCaches());
+            received.evict(now);
+            env.schedule(env.config.cacheEvictInterval().toMillis(), EVICT_CACHES);
         }
     }
 
@@ -315,20 +316,22 @@ final class PlumTree implements HyParView.Listener {
 
     /** §3.3: announcements are queued per peer and sent in one IHave after {@code dispatch_timeout}. */
     private void lazyPush(Gossip gossip, PeerId except) {
-        boolean queued = false;
+        Message.IHaveEntry announcement = null;
         for (PeerId peer : lazy) {
             if (peer.equals(except) || peer.equals(gossip.author())) {
                 continue;
             }
             List<Message.IHaveEntry> queue = lazyQueue.computeIfAbsent(peer, p -> new ArrayList<>());
             if (queue.size() < env.config.lazyQueueCapacity()) {
-                queue.add(new Message.IHaveEntry(gossip.id(), gossip.round()));
-                queued = true;
+                if (announcement == null) {
+                    // Immutable, so one entry serves every lazy peer.
+                    announcement = new Message.IHaveEntry(gossip.id(), gossip.round());
+                }
+                queue.add(announcement);
             }
         }
-        if (queued && !dispatchScheduled) {
-            dispatchScheduled = true;
-            env.schedule(env.config.dispatchTimeout().toMillis(), new Timer.DispatchLazy());
+        if (announcement != null) {
+            scheduleDispatch();
         }
     }
 
@@ -351,41 +354,11 @@ final class PlumTree implements HyParView.Listener {
         }
     }
 
-    private void remember(MessageId id) {
-        received.put(id, now + env.config.messageIdRetention().toMillis());
-        if (received.size() > env.config.messageIdCapacity()) {
-            Iterator<MessageId> oldest = received.keySet().iterator();
-            oldest.next();
-            oldest.remove();
-        }
-    }
-
-    private void cache(Gossip gossip) {
-        cache.put(gossip.id(), new Cached(gossip, now + env.config.messageCacheRetention().toMillis()));
-        if (cache.size() > env.config.messageCacheCapacity()) {
-            Iterator<MessageId> oldest = cache.keySet().iterator();
-            oldest.next();
-            oldest.remove();
-        }
-    }
-
-    /** Entries are in arrival order with a fixed retention, so expired ones are at the front. */
-    private void evict() {
-        Iterator<Long> ids = received.values().iterator();
-        while (ids.hasNext() && ids.next() <= now) {
-            ids.remove();
-        }
-        Iterator<Cached> payloads = cache.values().iterator();
-        while (payloads.hasNext() && payloads.next().expiresAt() <= now) {
-            payloads.remove();
-        }
-    }
-
     int receivedCount() {
         return received.size();
     }
 
     int cachedCount() {
-        return cache.size();
+        return received.cachedCount();
     }
 }

@@ -90,6 +90,28 @@ public final class Scenarios {
         return sim.report("random senders", first, sim.trackedCount(), before, nodes, millisSince(start));
     }
 
+    /**
+     * The same random senders as {@link #randomSenders}, but each broadcast goes out only once the one before has
+     * reached every node (or {@link #SETTLE_MILLIS} passed): the shape of iroh-gossip's CI rounds, where messages never
+     * overlap. {@link #randomSenders} sends every {@link #MESSAGE_GAP_MILLIS}, so several trees are being reshaped at
+     * once, which costs more redundancy.
+     */
+    public SimReport randomSendersOneAtATime(int messages) {
+        long start = System.nanoTime();
+        Simulator sim = network();
+        long before = warmUp(sim);
+        int first = sim.trackedCount();
+        SplittableRandom pick = new SplittableRandom(seed + 1);
+        for (int m = 0; m < messages; m++) {
+            int id = sim.broadcast(pick.nextInt(nodes), PAYLOAD_SIZE);
+            for (long waited = 0; waited < SETTLE_MILLIS && !sim.reachedAll(id); waited++) {
+                sim.runFor(1);
+            }
+        }
+        sim.runFor(SETTLE_MILLIS);
+        return sim.report("random, one at a time", first, sim.trackedCount(), before, nodes, millisSince(start));
+    }
+
     /** Every node broadcasts once, all at the same virtual instant. */
     public SimReport allSenders() {
         long start = System.nanoTime();

@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -38,34 +37,31 @@ public final class Simulator {
     private static final TopicId TOPIC = TopicId.fromName("simulation");
     private static final byte[] SECRET_HASH = new byte[32];
 
-    private sealed interface Event {}
-
-    private record Deliver(int to, int from, Message message) implements Event {}
-
-    private record Fire(int node, Timer timer) implements Event {}
-
-    private record Lost(int node, int peer) implements Event {}
-
-    private record Scheduled(long time, long order, Event event) implements Comparable<Scheduled> {
-        @Override
-        public int compareTo(Scheduled other) {
-            int byTime = Long.compare(time, other.time);
-            return byTime != 0 ? byTime : Long.compare(order, other.order);
-        }
-    }
+    /** Event kinds: a message arrives at {@code node} from {@code peer}. */
+    private static final int DELIVER = 0;
+    /** A timer of {@code node} is due. */
+    private static final int FIRE = 1;
+    /** {@code node}'s link to {@code peer} failed. */
+    private static final int LOST = 2;
 
     /** Per-broadcast bookkeeping. */
     private static final class Tracked {
+        /** Its tracking number. */
+        final int number;
         final int author;
         final long sentAt;
         int reached = 1;
         long payloadMessages;
         int lastHop;
+        /** The last delivery hop had the message taken its author's fastest paths over the overlay at sending. */
+        final int fastestLastHop;
         final boolean[] got;
 
-        Tracked(int author, long sentAt, int nodes) {
+        Tracked(int number, int author, long sentAt, int nodes, int fastestLastHop) {
+            this.number = number;
             this.author = author;
             this.sentAt = sentAt;
+            this.fastestLastHop = fastestLastHop;
             this.got = new boolean[nodes];
             got[author] = true;
         }
@@ -81,13 +77,22 @@ public final class Simulator {
     private final Map<PeerId, Integer> index = new HashMap<>();
     private final boolean[] alive;
     private final int[] side;
-    private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
+    private final EventQueue queue = new EventQueue();
     private final List<Tracked> tracked = new ArrayList<>();
     /** Delivery latencies of tracked messages, unboxed: an all-senders run at 5,000 nodes records 25 million. */
     private long[] latencies = new long[1024];
     private int latencyCount;
+    /**
+     * Latencies are sampled for tracked messages from this number on: a message of an earlier phase that still
+     * arrives (say, one sent during a split, reaching the other half after the heal) is not the current phase's.
+     */
+    private int sampledFrom;
     private long now;
-    private long order;
+    /** Events dispatched so far: apart from a join, the overlay can only have changed if this moved. */
+    private long dispatched;
+    /** The overlay as of {@link #pathsAt} events, for {@link FastestPaths}; rebuilt when needed. */
+    private FastestPaths paths;
+    private long pathsAt = -1;
     /** Set while a Gossip is handed to a node, so a delivery can be attributed to its message and hop. */
     private int deliveringHop = -1;
 
@@ -176,37 +181,37 @@ public final class Simulator {
     /** Processes every event due within the next {@code millis}. */
     public void runFor(long millis) {
         long until = now + millis;
-        while (!queue.isEmpty() && queue.peek().time() <= until) {
-            Scheduled next = queue.poll();
-            now = next.time();
-            dispatch(next.event());
+        while (!queue.isEmpty() && queue.peekTime() <= until) {
+            queue.poll();
+            now = queue.polledTime();
+            dispatch(queue.polledKind(), queue.polledNode(), queue.polledPeer(), queue.polledItem());
         }
         now = until;
     }
 
-    private void dispatch(Event event) {
-        if (event instanceof Deliver deliver) {
-            if (!alive[deliver.to()] || side[deliver.to()] != side[deliver.from()]) {
+    private void dispatch(int kind, int node, int peer, Object item) {
+        dispatched++;
+        if (!alive[node]) {
+            return;
+        }
+        if (kind == DELIVER) {
+            if (side[node] != side[peer]) {
                 return;
             }
-            if (deliver.message() instanceof Gossip gossip && !gossip.neighborsOnly()) {
+            Message message = (Message) item;
+            if (message instanceof Gossip gossip && !gossip.neighborsOnly()) {
                 Tracked t = trackedOf(gossip.payloadUnsafe());
                 if (t != null) {
                     t.payloadMessages++;
                 }
                 deliveringHop = gossip.round() + 1;
             }
-            nodes.get(deliver.to()).handle(now, new Input.Received(infos.get(deliver.from()).id(),
-                    deliver.message()));
+            nodes.get(node).handle(now, new Input.Received(infos.get(peer).id(), message));
             deliveringHop = -1;
-        } else if (event instanceof Fire fire) {
-            if (alive[fire.node()]) {
-                nodes.get(fire.node()).handle(now, new Input.TimerFired(fire.timer()));
-            }
-        } else if (event instanceof Lost lost) {
-            if (alive[lost.node()]) {
-                nodes.get(lost.node()).handle(now, new Input.PeerDisconnected(infos.get(lost.peer()).id()));
-            }
+        } else if (kind == FIRE) {
+            nodes.get(node).handle(now, new Input.TimerFired((Timer) item));
+        } else if (kind == LOST) {
+            nodes.get(node).handle(now, new Input.PeerDisconnected(infos.get(peer).id()));
         }
     }
 
@@ -219,13 +224,13 @@ public final class Simulator {
             int to = index.get(send.to().id());
             long arrival = now + latency(from, to);
             if (alive[to] && side[to] == side[from]) {
-                enqueue(arrival, new Deliver(to, from, send.message()));
+                queue.add(arrival, DELIVER, to, from, send.message());
             } else {
                 // No answer from a crashed or cut-off peer: the dial (or the link) fails after a round trip.
-                enqueue(now + 2L * latency(from, to), new Lost(from, to));
+                queue.add(now + 2L * latency(from, to), LOST, from, to, null);
             }
         } else if (output instanceof Output.Schedule schedule) {
-            enqueue(now + schedule.delayMillis(), new Fire(from, schedule.timer()));
+            queue.add(now + schedule.delayMillis(), FIRE, from, -1, schedule.timer());
         } else if (output instanceof Output.Emit emit && emit.event() instanceof GossipEvent.Received received
                 && !received.neighborsOnly()) {
             Tracked t = trackedOf(received.payload());
@@ -233,6 +238,9 @@ public final class Simulator {
                 t.got[from] = true;
                 t.reached++;
                 t.lastHop = Math.max(t.lastHop, deliveringHop);
+                if (t.number < sampledFrom) {
+                    return;
+                }
                 if (latencyCount == latencies.length) {
                     latencies = Arrays.copyOf(latencies, latencies.length * 2);
                 }
@@ -247,10 +255,6 @@ public final class Simulator {
         }
         int id = ByteBuffer.wrap(payload).getInt();
         return id >= 0 && id < tracked.size() ? tracked.get(id) : null;
-    }
-
-    private void enqueue(long time, Event event) {
-        queue.add(new Scheduled(time, order++, event));
     }
 
     /** A fixed latency per unordered pair, from a seeded hash, so each link is FIFO. */
@@ -269,10 +273,26 @@ public final class Simulator {
      */
     public int broadcast(int author, int size) {
         int id = tracked.size();
-        tracked.add(new Tracked(author, now, nodes.size()));
+        tracked.add(new Tracked(id, author, now, nodes.size(), fastestLastHop(author)));
         byte[] payload = ByteBuffer.allocate(Math.max(4, size)).putInt(id).array();
         input(author, new Input.Broadcast(payload));
         return id;
+    }
+
+    private int fastestLastHop(int author) {
+        if (paths == null || pathsAt != dispatched) {
+            int[][] links = new int[nodes.size()][];
+            for (int i = 0; i < links.length; i++) {
+                links[i] = nodes.get(i).activeView().stream().mapToInt(index::get).toArray();
+            }
+            paths = new FastestPaths(links, this::latency);
+            pathsAt = dispatched;
+        }
+        boolean[] reachable = new boolean[nodes.size()];
+        for (int i = 0; i < reachable.length; i++) {
+            reachable[i] = alive[i] && side[i] == side[author];
+        }
+        return paths.lastHop(author, reachable);
     }
 
     /** Crashes a node: it stops, and each peer with a link to it sees the link fail one latency later. */
@@ -284,7 +304,7 @@ public final class Simulator {
         PeerId id = infos.get(node).id();
         for (int i = 0; i < nodes.size(); i++) {
             if (alive[i] && nodes.get(i).activeView().contains(id)) {
-                enqueue(now + latency(i, node), new Lost(i, node));
+                queue.add(now + latency(i, node), LOST, i, node, null);
             }
         }
     }
@@ -302,7 +322,7 @@ public final class Simulator {
             for (PeerId peer : nodes.get(i).activeView()) {
                 int j = index.get(peer);
                 if (side[j] != side[i]) {
-                    enqueue(now + latency(i, j), new Lost(i, j));
+                    queue.add(now + latency(i, j), LOST, i, j, null);
                 }
             }
         }
@@ -319,6 +339,7 @@ public final class Simulator {
         for (int peer : peers) {
             list.add(infos.get(peer));
         }
+        pathsAt = -1;
         input(node, new Input.JoinPeers(list));
     }
 
@@ -346,6 +367,17 @@ public final class Simulator {
         return tracked.size();
     }
 
+    /** @return whether every node alive and on its author's side has tracked message {@code message} */
+    public boolean reachedAll(int message) {
+        Tracked t = tracked.get(message);
+        for (int i = 0; i < nodes.size(); i++) {
+            if (alive[i] && side[i] == side[t.author] && !t.got[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** @return whether node {@code i} received tracked message {@code message} (authors count as having it) */
     public boolean received(int message, int i) {
         return tracked.get(message).got[i];
@@ -353,7 +385,9 @@ public final class Simulator {
 
     /**
      * Summarises tracked messages {@code [first, last)}: a delivery is expected at every node alive now and on the
-     * author's side, except the author.
+     * author's side, except the author. The latency percentiles are over the deliveries since the previous report (or
+     * {@link #clearLatencies()}) of messages tracked after it, so late arrivals of an earlier phase's messages do not
+     * count in this phase.
      */
     public SimReport report(String scenario, int first, int last, long messagesBefore, int nodesAtStart,
             long wallMillis) {
@@ -363,6 +397,8 @@ public final class Simulator {
         long reachedMinusOne = 0;
         int ldhMax = 0;
         long ldhSum = 0;
+        int fastestMax = 0;
+        long fastestSum = 0;
 
         for (int m = first; m < last; m++) {
             Tracked t = tracked.get(m);
@@ -378,21 +414,26 @@ public final class Simulator {
             reachedMinusOne += t.reached - 1;
             ldhMax = Math.max(ldhMax, t.lastHop);
             ldhSum += t.lastHop;
+            fastestMax = Math.max(fastestMax, t.fastestLastHop);
+            fastestSum += t.fastestLastHop;
         }
         long[] lat = Arrays.copyOf(latencies, latencyCount);
         Arrays.sort(lat);
         latencyCount = 0;
+        sampledFrom = Math.max(sampledFrom, last);
         int count = last - first;
         double rmr = reachedMinusOne == 0 ? 0 : (double) payloadMessages / reachedMinusOne - 1;
         double perNode = (double) (totalMessagesSent() - messagesBefore) / nodesAtStart;
         return new SimReport(scenario, nodesAtStart, count, expected, delivered, rmr, ldhMax,
-                count == 0 ? 0 : (double) ldhSum / count, percentile(lat, 0.50), percentile(lat, 0.95),
+                count == 0 ? 0 : (double) ldhSum / count, fastestMax, count == 0 ? 0 : (double) fastestSum / count,
+                percentile(lat, 0.50), percentile(lat, 0.95),
                 percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1], perNode, wallMillis);
     }
 
     /** Forgets latency samples gathered so far (e.g. during warm-up). */
     public void clearLatencies() {
         latencyCount = 0;
+        sampledFrom = tracked.size();
     }
 
     private static long percentile(long[] sorted, double q) {

@@ -32,6 +32,16 @@ class SimulationTest {
         assertTrue(r.ldhMax() < 18, r.toString());
     }
 
+    /** iroh-gossip's CI round shape: the next message goes out once the last reached everyone. */
+    @Test
+    void randomSendersOneAtATime() {
+        SimReport r = scenarios.randomSendersOneAtATime(50);
+        System.out.println(r);
+        assertEquals(0, r.missed(), r.toString());
+        assertTrue(r.rmr() < 1, r.toString());
+        assertTrue(r.ldhMax() < 18, r.toString());
+    }
+
     @Test
     void allSendersAtOnce() {
         SimReport r = scenarios.allSenders();
@@ -55,6 +65,10 @@ class SimulationTest {
         System.out.println(r);
         assertEquals(0, r.get(0).missed(), r.get(0).toString());
         assertEquals(0, r.get(1).missed(), r.get(1).toString());
+        // A phase's latencies are its own messages': none can exceed the phase (messages sent over 20 gaps, then the
+        // settle time). Messages sent during the split that reach the other half after the heal are not counted.
+        long phase = 20 * Scenarios.MESSAGE_GAP_MILLIS + Scenarios.SETTLE_MILLIS;
+        assertTrue(r.get(1).latencyMax() <= phase, r.get(1).toString());
     }
 
     @Test
