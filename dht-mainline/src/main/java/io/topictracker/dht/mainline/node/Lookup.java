@@ -163,28 +163,29 @@ public final class Lookup {
         }
     }
 
-    /** @return true when nothing is in flight and nothing more is worth querying */
+    /**
+     * @return true when the k closest live candidates have all answered (or, for a routing lookup, been given up as
+     *     slow), or when the query budget is spent and nothing is in flight. Queries still in flight to farther
+     *     nodes do not hold the end: their answers could only add candidates farther than k closest that answered.
+     */
     public boolean isDone() {
-        if (inFlight > 0) {
-            return false;
-        }
-        if (queries >= maxQueries) {
+        if (queries >= maxQueries && inFlight == 0) {
             return true;
         }
         int live = 0;
         for (Candidate c : candidates) {
             if (live >= k) {
-                break;
+                return true;
             }
             if (skipped(c)) {
                 continue;
             }
             live++;
-            if (c.state == State.NEW || c.state == State.SLOW) {
+            if (c.state != State.RESPONDED) {
                 return false;
             }
         }
-        return true;
+        return inFlight == 0;
     }
 
     /** @return up to {@code count} closest candidates that answered, closest first */
