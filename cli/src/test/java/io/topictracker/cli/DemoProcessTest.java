@@ -23,6 +23,8 @@ class DemoProcessTest {
             assertTrue(json.contains("\"transport\":\"quic\",\"transport_choice\":\"default: quic is available\""),
                     demo::toString);
             assertTrue(json.contains("\"nodes\":3,\"joined\":3"), demo::toString);
+            assertTrue(json.contains("\"dht\":\"mainline\",\"dht_choice\":\"default: mainline is available\""),
+                    demo::toString);
         }
     }
 }
