@@ -22,6 +22,7 @@ import io.topictracker.dht.mainline.node.LookupResult;
 import io.topictracker.dht.mainline.node.NodeConfig;
 import io.topictracker.dht.mainline.routing.NodeIds;
 import io.topictracker.dht.mainline.routing.NodeInfo;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,8 @@ public final class MainlineDht implements BitTorrentDht {
     private volatile EventLoopGroup ownGroup;
     private volatile DhtNode node;
     private volatile boolean closed;
+    /** Test hook handed to the node at start: the IP each peer counts as for BEP42; null for the real one. */
+    private volatile Function<InetSocketAddress, InetAddress> bep42ViewForTest;
 
     /** A standalone DHT that creates (and later shuts down) its own one-thread event loop group. */
     MainlineDht(NodeConfig config, DhtContext context) {
@@ -108,6 +112,9 @@ public final class MainlineDht implements BitTorrentDht {
         }
         DhtNode created = new DhtNode(config, signing, context.clock(), loop,
                 NettyTransport.channelClass(epoll));
+        if (bep42ViewForTest != null) {
+            created.viewAddressesForTest(bep42ViewForTest);
+        }
         node = created;
         return created.start(bootstrap).handle((r, e) -> {
             if (e != null) {
@@ -127,6 +134,14 @@ public final class MainlineDht implements BitTorrentDht {
     @Override
     public Optional<InetSocketAddress> udpAddress() {
         return Optional.ofNullable(localAddress());
+    }
+
+    /**
+     * Test hook (see {@link DhtNode#viewAddressesForTest}): BEP42 treats each peer's address as the IP {@code view}
+     * maps it to, so loopback peers can stand for public ones. Call before {@link #start()}.
+     */
+    void viewAddressesForTest(Function<InetSocketAddress, InetAddress> view) {
+        bep42ViewForTest = view;
     }
 
     /** Test hook: this node holds every datagram it sends for {@code delay}; no effect before start. */
