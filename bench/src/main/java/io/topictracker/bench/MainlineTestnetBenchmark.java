@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * node; and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
- * [nodes] [operations] [alpha] [shared|per-node]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
+ * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
     private MainlineTestnetBenchmark() {}
@@ -56,8 +56,10 @@ public final class MainlineTestnetBenchmark {
         if (args.length > 3 && !sharedCache && !args[3].equals("per-node")) {
             throw new IllegalArgumentException("fourth argument: shared or per-node, got " + args[3]);
         }
+        // optional fifth: the testnet's event-loop threads (default 2)
+        long threads = args.length > 4 ? Long.parseLong(args[4]) : 2;
         ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha, "shared_verify_cache",
-                sharedCache));
+                sharedCache, "threads", threads));
         SigningProvider signing = new BouncyCastleEd25519Provider();
         Random random = new Random(42);
 

@@ -59,14 +59,15 @@ public final class LocalTestnet implements AutoCloseable {
      * @param size at least 1
      * @param signing verifies BEP44 signatures, not null
      * @param overrides extra {@code [dht.mainline]} keys applied to every node (may be empty), not null; two more
-     *     keys are the testnet's own: {@code epoll} (default true) and {@code shared_verify_cache} (default true:
+     *     keys are the testnet's own: {@code epoll} (default true), {@code shared_verify_cache} (default true:
      *     the nodes share one signature verdict cache; false: each node has its own, as separate processes would)
+     *     and {@code threads} (the event-loop threads all nodes share, default 2 or the core count if lower)
      * @param timeout the longest the whole start may take
      * @throws IllegalStateException if the nodes did not start in time (every node started is closed)
      */
     public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout) {
-        LocalTestnet net = new LocalTestnet(Math.min(2, Runtime.getRuntime().availableProcessors()), signing,
-                overrides);
+        int threads = (int) overrides.integer("threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
+        LocalTestnet net = new LocalTestnet(threads, signing, overrides);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             net.addNodes(1, deadline);
@@ -130,6 +131,7 @@ public final class LocalTestnet implements AutoCloseable {
         }
         values.remove("epoll");
         values.remove("shared_verify_cache");
+        values.remove("threads");
         NodeConfig config = NodeConfig.from(ConfigTable.of("dht.mainline", values));
         DhtContext context = new DhtContext(ConfigTable.of("dht.mainline", values), signing, Clock.systemUTC(),
                 scheduler);
