@@ -90,6 +90,7 @@ public final class MainlineTestnetBenchmark {
 
             long verifiedBeforePuts = verifications(nodes, sharedCache);
             long cpuBeforePuts = processCpuNanos();
+            long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
             List<SigningKeyPair> keys = new ArrayList<>();
             List<Double> putMillis = new ArrayList<>();
             List<Integer> putQueries = new ArrayList<>();
@@ -124,6 +125,8 @@ public final class MainlineTestnetBenchmark {
             }
             long verifiedAfterGets = verifications(nodes, sharedCache);
             long cpuAfterGets = processCpuNanos();
+            System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
+                    nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
             // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
             // than wall-clock latency
             System.out.printf(Locale.ROOT, "process CPU per put %.2f ms, per get %.2f ms (all nodes together)%n",

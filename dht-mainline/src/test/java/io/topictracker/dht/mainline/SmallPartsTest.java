@@ -65,7 +65,7 @@ class SmallPartsTest {
     }
 
     @Test
-    void aLookupEndsWhenTheKClosestAnsweredEvenWithQueriesToFartherNodesInFlight() {
+    void aDataLookupEndsWhenTheKClosestAnsweredEvenWithQueriesToFartherNodesInFlight() {
         byte[] target = new byte[20];
         Lookup lookup = new Lookup(target, 2, 4, 64, 64, true);
         List<NodeInfo> all = new ArrayList<>();
@@ -85,6 +85,27 @@ class SmallPartsTest {
         lookup.responded(all.get(1), null);
         assertEquals(2, lookup.inFlight());
         assertTrue(lookup.isDone(), "answers from farther nodes cannot change the 2 closest, who answered");
+    }
+
+    @Test
+    void aRoutingLookupWaitsForItsQueriesInFlight() {
+        byte[] target = new byte[20];
+        Lookup lookup = new Lookup(target, 2, 4, 64, 64, false);
+        List<NodeInfo> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.add(randomNode(3000 + i));
+        }
+        all.sort(NodeIds.byDistanceTo(target));
+        lookup.add(all.get(2));
+        lookup.next();
+        lookup.add(all.get(0));
+        lookup.add(all.get(1));
+        lookup.next();
+        lookup.responded(all.get(0), null);
+        lookup.responded(all.get(1), null);
+        assertFalse(lookup.isDone(), "the farther node's answer still goes into the routing table first");
+        lookup.responded(all.get(2), null);
+        assertTrue(lookup.isDone());
     }
 
     @Test

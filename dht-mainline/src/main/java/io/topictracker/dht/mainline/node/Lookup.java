@@ -164,11 +164,17 @@ public final class Lookup {
     }
 
     /**
-     * @return true when the k closest live candidates have all answered (or, for a routing lookup, been given up as
-     *     slow), or when the query budget is spent and nothing is in flight. Queries still in flight to farther
-     *     nodes do not hold the end: their answers could only add candidates farther than k closest that answered.
+     * @return for a data lookup (get, get_peers: {@code waitForSlow}), true when the k closest live candidates have
+     *     all answered, even with queries to farther nodes still in flight: their answers could only add candidates
+     *     farther than k closest that answered (BEP5: the search ends "when the k closest nodes have responded").
+     *     A routing lookup (find_node, as in bootstrap and refresh) also waits for the queries in flight, whose
+     *     answers fill the routing table before the node reports itself started. Either way, true when the query
+     *     budget is spent and nothing is in flight.
      */
     public boolean isDone() {
+        if (inFlight > 0 && !waitForSlow) {
+            return false;
+        }
         if (queries >= maxQueries && inFlight == 0) {
             return true;
         }
