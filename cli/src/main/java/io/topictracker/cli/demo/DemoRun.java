@@ -72,7 +72,8 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
             say(start, "overlay %s", connected ? "connected: every node reaches every other"
                     : "NOT connected: some nodes are cut off");
             return new DemoSummary(transport, transportChoice, mainlineBootstrap.isEmpty() ? "inmemory" : "mainline",
-                    dhtChoice, nodes, joinMillis.size(), joinMillis, connected, messages, expected, deliveries.count(), deliveries.latenciesMillis(), deliveries.lagged(),
+                    dhtChoice, nodes, joinMillis.size(), joinMillis, connected, messages, expected, deliveries.count(),
+                    deliveries.latenciesMillis(), deliveries.lagged(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         } finally {
             closeAll(swarm);

@@ -27,7 +27,8 @@ import java.util.OptionalDouble;
  * @param elapsedMillis the whole run
  */
 public record DemoSummary(String transport, String transportChoice, String dht, String dhtChoice, int nodes,
-        int joined, List<Double> joinMillis, boolean overlayConnected, int messages, long expected, long delivered, List<Double> latencyMillis, long lagged, long elapsedMillis) {
+        int joined, List<Double> joinMillis, boolean overlayConnected, int messages, long expected, long delivered,
+        List<Double> latencyMillis, long lagged, long elapsedMillis) {
     public DemoSummary {
         joinMillis = List.copyOf(joinMillis);
         latencyMillis = List.copyOf(latencyMillis);

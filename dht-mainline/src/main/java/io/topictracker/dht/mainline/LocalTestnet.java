@@ -66,7 +66,7 @@ public final class LocalTestnet implements AutoCloseable {
      * @throws IllegalStateException if the nodes did not start in time (every node started is closed)
      */
     public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout) {
-        int threads = (int) overrides.integer("threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
+        int threads = overrides.integer("threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
         LocalTestnet net = new LocalTestnet(threads, signing, overrides);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {

@@ -93,7 +93,8 @@ class Bep42EnforcementTest {
         // the voters' random ids do not match their addresses: their answers were used, their ids kept out
         List<InetSocketAddress> table = Await.result(node.routingTableAddresses(), WAIT);
         for (MainlineDht voter : voters) {
-            assertFalse(Bep42.isValid(voter.nodeId(), publicView(voter.localAddress())), "a random id, by chance valid");
+            assertFalse(Bep42.isValid(voter.nodeId(), publicView(voter.localAddress())),
+                    "a random id, valid by chance");
             assertFalse(table.contains(voter.localAddress()), voter + " has a non-conforming id yet is in " + table);
         }
 
