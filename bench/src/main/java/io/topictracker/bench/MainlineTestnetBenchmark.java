@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * node; and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
- * [nodes] [operations]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
+ * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
     private MainlineTestnetBenchmark() {}
@@ -49,8 +49,17 @@ public final class MainlineTestnetBenchmark {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int operations = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         // optional third argument: the lookup parallelism α of every testnet node (default 3)
-        ConfigTable overrides = args.length > 2 ? ConfigTable.of("dht.mainline", Map.of("alpha",
-                Long.parseLong(args[2]))) : ConfigTable.empty("dht.mainline");
+        long alpha = args.length > 2 ? Long.parseLong(args[2]) : 3;
+        // optional fourth: "shared" (default) signature verdict cache for the testnet, or "per-node" caches, which
+        // cost what separate processes would: every storing node verifies a put, every getter verifies once
+        boolean sharedCache = args.length <= 3 || args[3].equals("shared");
+        if (args.length > 3 && !sharedCache && !args[3].equals("per-node")) {
+            throw new IllegalArgumentException("fourth argument: shared or per-node, got " + args[3]);
+        }
+        // optional fifth: the testnet's event-loop threads (default 2)
+        long threads = args.length > 4 ? Long.parseLong(args[4]) : 2;
+        ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha, "shared_verify_cache",
+                sharedCache, "threads", threads));
         SigningProvider signing = new BouncyCastleEd25519Provider();
         Random random = new Random(42);
 
@@ -79,6 +88,9 @@ public final class MainlineTestnetBenchmark {
                         .get(30, TimeUnit.SECONDS);
             }
 
+            long verifiedBeforePuts = verifications(nodes, sharedCache);
+            long cpuBeforePuts = processCpuNanos();
+            long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
             List<SigningKeyPair> keys = new ArrayList<>();
             List<Double> putMillis = new ArrayList<>();
             List<Integer> putQueries = new ArrayList<>();
@@ -94,6 +106,8 @@ public final class MainlineTestnetBenchmark {
                 putQueries.add(summary.queriesSent());
                 putAcks.add(summary.acknowledged());
             }
+            long verifiedBeforeGets = verifications(nodes, sharedCache);
+            long cpuBeforeGets = processCpuNanos();
             List<Double> getMillis = new ArrayList<>();
             List<Integer> getQueries = new ArrayList<>();
             int found = 0;
@@ -109,6 +123,19 @@ public final class MainlineTestnetBenchmark {
                 getQueries.add(summary.queriesSent());
                 found += items.get() > 0 ? 1 : 0;
             }
+            long verifiedAfterGets = verifications(nodes, sharedCache);
+            long cpuAfterGets = processCpuNanos();
+            System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
+                    nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
+            // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
+            // than wall-clock latency
+            System.out.printf(Locale.ROOT, "process CPU per put %.2f ms, per get %.2f ms (all nodes together)%n",
+                    (cpuBeforeGets - cpuBeforePuts) / 1e6 / operations,
+                    (cpuAfterGets - cpuBeforeGets) / 1e6 / operations);
+            System.out.printf(Locale.ROOT, "signature verdict cache: %s; Ed25519 verifications per put %.1f, per get "
+                    + "%.1f%n", sharedCache ? "shared by the testnet" : "one per node",
+                    (verifiedBeforeGets - verifiedBeforePuts) / (double) operations,
+                    (verifiedAfterGets - verifiedBeforeGets) / (double) operations);
             System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
                     + "p90 %d; acks median %d%n", pct(putMillis, 50), pct(putMillis, 90), pct(putMillis, 100),
                     pctInt(putQueries, 50), pctInt(putQueries, 90), pctInt(putAcks, 50));
@@ -118,6 +145,18 @@ public final class MainlineTestnetBenchmark {
         }
         packetsPerSecond(signing);
         verifyCost(signing);
+    }
+
+    /** @return CPU time used by this process so far (every thread), in nanoseconds */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** @return the Ed25519 verifications the testnet's nodes performed so far (cache misses) */
+    private static long verifications(List<MainlineDht> nodes, boolean sharedCache) {
+        return sharedCache ? nodes.get(0).signatureVerifications()
+                : nodes.stream().mapToLong(MainlineDht::signatureVerifications).sum();
     }
 
     /** The cost of one Ed25519 verification here and now: every BEP44 put is verified by each storing node. */

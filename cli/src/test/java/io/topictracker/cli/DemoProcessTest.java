@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code demo} started as the launcher starts it (module path only): with the QUIC provider and its native jar on the
+ * {@code demo} started as the launcher starts it (module path only): the DHT defaults to a loopback mainline testnet;
+ * with the QUIC provider and its native jar on the
  * module path, the native library loads, the default transport is {@code quic}, and every message reaches every other
  * node over it (exit status 0). Delivery over QUIC used to be left out here: frames a node sent on a connection it had
  * just accepted went out ahead of the acceptance record, the dialler closed the connection as a protocol violation,
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoProcessTest {
     @Test
-    void onTheModulePathTheDemoDefaultsToQuicAndDeliversEveryMessageOverIt(@TempDir Path dir) throws Exception {
+    void onTheModulePathTheDemoDefaultsToQuicOnMainlineAndDeliversEveryMessage(@TempDir Path dir) throws Exception {
         try (CliProcess demo = CliProcess.start(dir, "demo", CliProcess.modulePath(),
                 "demo", "--nodes", "3", "--timeout", "60s", "--json")) {
             int status = demo.awaitExit();
@@ -30,6 +31,8 @@ class DemoProcessTest {
             assertTrue(json.contains("\"ok\":true"), demo::toString);
             assertEquals(0, status, demo::toString);
             assertFalse(demo.toString().contains("protocol violation"), demo::toString);
+            assertTrue(json.contains("\"dht\":\"mainline\",\"dht_choice\":\"default: mainline is available\""),
+                    demo::toString);
         }
     }
 }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.cli.support.ExitCode;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,15 +22,9 @@ class DhtProcessesTest {
     private static final Pattern NODE_LINE = Pattern.compile("dht-node: 127\\.0\\.0\\.1:(\\d+) [0-9a-f]{40}");
     private static final String SELF = "self: ";
 
-    /** A UDP port free a moment ago (the serve node needs a known port to print and to be given to others). */
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
-        }
-    }
-
+    /** A serve node on any free port ({@code --port 0}): its ready line says which. */
     private static CliProcess serve(Path dir, List<String> modulePath) throws IOException {
-        return CliProcess.start(dir, "serve", modulePath, "dht", "serve", "--port", String.valueOf(freeUdpPort()));
+        return CliProcess.start(dir, "serve", modulePath, "dht", "serve", "--port", "0");
     }
 
     private static String bootstrapOf(CliProcess serve) {

@@ -16,6 +16,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface BitTorrentDht extends Dht {
     /**
+     * The UDP address this node is bound to, so others can bootstrap from it (its port when 0 was configured).
+     *
+     * @return the bound address once {@link #start()} bound the socket; empty before, or if unknown
+     */
+    default Optional<InetSocketAddress> udpAddress() {
+        return Optional.empty();
+    }
+
+    /**
      * BEP5 get_peers: the peers announced for {@code infoHash} on the nodes closest to it.
      *
      * @param infoHash 20 bytes, not null

@@ -8,7 +8,6 @@ import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.demo.DemoConfigs;
 import io.topictracker.cli.demo.DemoRun;
 import io.topictracker.cli.demo.DemoSummary;
-import io.topictracker.engine.provider.ProviderInfo;
 import io.topictracker.engine.provider.ProviderKind;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.PrintWriter;
@@ -16,10 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.ArrayList;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,9 +28,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         header = "Run a local swarm in this process and print a summary.",
-        description = {"Run a local swarm in this process: an in-process DHT, N nodes on loopback joining one topic,",
-                "then broadcasts; prints progress and a summary. Exit 0 only if every node joined and every",
-                "message reached every other node."})
+        description = {"Run a local swarm in this process: a loopback mainline DHT testnet (or the in-process DHT),",
+                "N nodes on loopback joining one topic, then broadcasts; prints progress and a summary. Exit 0",
+                "only if every node joined and every message reached every other node."})
 final class DemoCommand implements Callable<Integer> {
     /** Plain DHT nodes of the loopback mainline testnet besides the demo's own nodes. */
     static final int TESTNET_NODES = 4;
@@ -69,10 +64,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Topic name (default: ${DEFAULT-VALUE}).")
     private String topic;
 
-    @Option(names = "--dht", paramLabel = "ID", defaultValue = "inmemory",
-            description = {"DHT: inmemory (in-process) or mainline (a loopback mainline testnet of "
-                    + DemoCommand.TESTNET_NODES + " plain DHT nodes",
-                    "on 127.0.0.1 that the demo's nodes join; default: ${DEFAULT-VALUE})."})
+    @Option(names = "--dht", paramLabel = "ID",
+            description = {"DHT: mainline (a loopback mainline testnet of " + DemoCommand.TESTNET_NODES
+                    + " plain DHT nodes on 127.0.0.1 that the demo's",
+                    "nodes join) or inmemory (in-process) (default: mainline when it is available here, else "
+                            + "inmemory)."})
     private String dht;
 
     @Option(names = "--json", description = "Print the summary as one JSON object on standard output "
@@ -88,35 +84,26 @@ final class DemoCommand implements Callable<Integer> {
         validate();
         ProviderRegistry registry = context.registry();
         // Fail before starting anything if a provider is missing (status 3, naming what to add).
-        registry.select(DhtProvider.class, Optional.of(dht));
-        String chosen = transport;
-        String choice = "chosen with --transport";
-        if (chosen == null) {
-            Optional<ProviderInfo> quic = registry.providers(ProviderKind.TRANSPORT).stream()
-                    .filter(p -> p.id().equals("quic")).findFirst();
-            if (quic.isPresent() && quic.get().availability().isAvailable()) {
-                chosen = "quic";
-                choice = "default: quic is available";
-            } else {
-                chosen = "tcp";
-                choice = quic.map(p -> "default: quic is unavailable here ("
-                                + p.availability().unavailabilityCause().map(Throwable::toString).orElse("?") + ")")
-                        .orElse("default: no quic provider on the module path");
-            }
-        }
+        ProviderChoice dhtChoice = dht != null ? ProviderChoice.chosenWith(dht, "--dht")
+                : ProviderChoice.preferring(registry, ProviderKind.DHT, "mainline", "inmemory");
+        registry.select(DhtProvider.class, Optional.of(dhtChoice.id()));
+        ProviderChoice transportChoice = transport != null ? ProviderChoice.chosenWith(transport, "--transport")
+                : ProviderChoice.preferring(registry, ProviderKind.TRANSPORT, "quic", "tcp");
+        String chosen = transportChoice.id();
         registry.selectAll(TransportProvider.class, List.of(chosen));
         PrintWriter progress = json ? context.err() : context.out();
         int messageCount = messages == null ? nodes : messages;
         progress.println("demo: " + nodes + " nodes, " + messageCount + " message(s), transport " + chosen
-                + " (" + choice + "), timeout " + timeout.toSeconds() + " s");
+                + " (" + transportChoice.reason() + "), dht " + dhtChoice.id() + " (" + dhtChoice.reason()
+                + "), timeout " + timeout.toSeconds() + " s");
         progress.println("demo: fast intervals for a local demo: " + DemoConfigs.describeFastIntervals());
         progress.flush();
         DemoSummary summary;
         List<DhtCommand.Session> testnet = new ArrayList<>();
         try {
-            List<String> bootstrap = dht.equals("mainline") ? startTestnet(testnet, progress) : List.of();
-            summary = new DemoRun(registry, progress, nodes, messageCount, chosen, choice, topic, timeout, bootstrap)
-                    .run();
+            List<String> bootstrap = dhtChoice.id().equals("mainline") ? startTestnet(testnet, progress) : List.of();
+            summary = new DemoRun(registry, progress, nodes, messageCount, chosen, transportChoice.reason(),
+                    dhtChoice.reason(), topic, timeout, bootstrap).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted", e);
@@ -134,21 +121,17 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * Starts the loopback testnet through the DHT SPI (the command cannot use the provider's own LocalTestnet): the
-     * first node on a free UDP port with no bootstrap, the others joining through it.
+     * first node on any free UDP port with no bootstrap, the others joining through it.
      *
-     * @return the testnet's addresses, "127.0.0.1:port", first node first
+     * @return the testnet's first node, "127.0.0.1:port"
      */
     private List<String> startTestnet(List<DhtCommand.Session> testnet, PrintWriter progress) {
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            port = probe.getLocalPort();
-        } catch (IOException e) {
-            throw CliException.failed("no free UDP port on 127.0.0.1: " + e.getMessage(), e);
-        }
         DhtCommand.NetworkOptions first = new DhtCommand.NetworkOptions();
         first.timeout = timeout;
-        testnet.add(DhtCommand.Session.open(context, first, port, null, false, DemoConfigs.MAINLINE_LOOPBACK));
-        String seed = "127.0.0.1:" + port;
+        DhtCommand.Session seedNode = DhtCommand.Session.open(context, first, 0, null, false,
+                DemoConfigs.MAINLINE_LOOPBACK);
+        testnet.add(seedNode);
+        String seed = "127.0.0.1:" + seedNode.boundAddress().getPort();
         DhtCommand.NetworkOptions others = new DhtCommand.NetworkOptions();
         others.timeout = timeout;
         others.bootstrap = List.of(seed);
@@ -170,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
         }
-        if (!dht.equals("inmemory") && !dht.equals("mainline")) {
+        if (dht != null && !dht.equals("inmemory") && !dht.equals("mainline")) {
             throw new ParameterException(spec.commandLine(), "--dht must be inmemory or mainline, got '" + dht + "'");
         }
         if (transport != null && !List.of("quic", "tcp", "inmemory").contains(transport)) {

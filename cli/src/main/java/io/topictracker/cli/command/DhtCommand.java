@@ -154,6 +154,12 @@ final class DhtCommand implements Runnable {
             }
         }
 
+        /** @return the node's bound UDP address (its real port when 0 was asked for), never null */
+        InetSocketAddress boundAddress() {
+            return bitTorrent().udpAddress().orElseThrow(() -> CliException.failed(
+                    "DHT provider '" + PROVIDER + "' did not report its UDP address", null));
+        }
+
         BitTorrentDht bitTorrent() {
             if (dht instanceof BitTorrentDht bt) {
                 return bt;
@@ -223,8 +229,12 @@ final class DhtCommand implements Runnable {
             description = {"Prints 'dht-node: ADDRESS:PORT NODE_ID' once the node is ready. Without --bootstrap it",
                     "is the first node of a network of its own (others join with --bootstrap ADDRESS:PORT)."})
     static final class Serve extends NetworkSubcommand {
+        /** BEP5's customary DHT port, so a local node has an address known in advance; 0 picks any free port. */
+        static final int DEFAULT_PORT = 6881;
 
-        @Option(names = "--port", required = true, paramLabel = "PORT", description = "UDP port, 1 to 65535.")
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT,
+                description = "UDP port, 1 to 65535, or 0 for any free port (the ready line shows which; "
+                        + "default: ${DEFAULT-VALUE}, BEP5's customary port).")
         private int port;
 
         @Option(names = "--seconds", paramLabel = "N", description = "Stop after N seconds (default: run on).")
@@ -236,8 +246,8 @@ final class DhtCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            if (port < 1 || port > 65535) {
-                throw CliException.usage("--port must be 1 to 65535, got " + port);
+            if (port < 0 || port > 65535) {
+                throw CliException.usage("--port must be 0 to 65535, got " + port);
             }
             if (seconds != null && seconds < 1) {
                 throw CliException.usage("--seconds must be at least 1, got " + seconds);
@@ -249,7 +259,9 @@ final class DhtCommand implements Runnable {
             Thread hook = new Thread(session::close, "dht-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                context.out().println("dht-node: " + network.bind + ":" + port + " " + idHex);
+                InetSocketAddress bound = session.boundAddress();
+                context.out().println("dht-node: " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                        + " " + idHex);
                 context.out().flush();
                 CountDownLatch inputClosed = new CountDownLatch(1);
                 Thread reader = new Thread(() -> drain(context.in(), inputClosed), "dht-serve-stdin");

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The configuration of each demo node: the in-process DHT on a network of its own, one transport on loopback, and
- * bootstrap intervals cut from seconds to fractions of a second so a dozen nodes join in about a second instead of
- * several. Publisher and merge workers keep their defaults (first run after 10 s and 30 s): run every second, the
- * merges keep reshaping the overlay while the demo measures it. Stateless.
+ * The configuration of each demo node: the loopback mainline testnet's DHT (or the in-process DHT on a network of its
+ * own), one transport on loopback, and bootstrap intervals cut from seconds to fractions of a second so a dozen nodes
+ * join in about a second instead of several. Publisher and merge workers keep their defaults (first run after 10 s
+ * and 30 s): run every second, the merges keep reshaping the overlay while the demo measures it. Stateless.
  */
 public final class DemoConfigs {
     /** The shortened knobs (key, value), printed by the demo so nobody mistakes them for the defaults. */

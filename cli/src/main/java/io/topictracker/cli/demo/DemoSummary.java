@@ -13,6 +13,8 @@ import java.util.OptionalDouble;
  *
  * @param transport the transport id the nodes used, not null
  * @param transportChoice why that transport, e.g. {@code default: quic is available}; not null
+ * @param dht the DHT provider id the nodes used, not null
+ * @param dhtChoice why that DHT, e.g. {@code default: mainline is available}; not null
  * @param nodes nodes started
  * @param joined nodes whose topic reported a neighbour in time
  * @param joinMillis time from {@code join} to joined, per joined node; never null
@@ -24,8 +26,9 @@ import java.util.OptionalDouble;
  * @param lagged events dropped by full receiver queues
  * @param elapsedMillis the whole run
  */
-public record DemoSummary(String transport, String transportChoice, int nodes, int joined, List<Double> joinMillis, boolean overlayConnected, int messages,
-        long expected, long delivered, List<Double> latencyMillis, long lagged, long elapsedMillis) {
+public record DemoSummary(String transport, String transportChoice, String dht, String dhtChoice, int nodes,
+        int joined, List<Double> joinMillis, boolean overlayConnected, int messages, long expected, long delivered,
+        List<Double> latencyMillis, long lagged, long elapsedMillis) {
     public DemoSummary {
         joinMillis = List.copyOf(joinMillis);
         latencyMillis = List.copyOf(latencyMillis);
@@ -47,6 +50,8 @@ public record DemoSummary(String transport, String transportChoice, int nodes, i
         json.put("ok", ok());
         json.put("transport", transport);
         json.put("transport_choice", transportChoice);
+        json.put("dht", dht);
+        json.put("dht_choice", dhtChoice);
         json.put("nodes", nodes);
         json.put("joined", joined);
         json.put("join_ms", percentiles(joinMillis));
@@ -68,6 +73,7 @@ public record DemoSummary(String transport, String transportChoice, int nodes, i
         String nl = System.lineSeparator();
         return "summary" + nl
                 + String.format(Locale.ROOT, "  transport         %s (%s)%n", transport, transportChoice)
+                + String.format(Locale.ROOT, "  dht               %s (%s)%n", dht, dhtChoice)
                 + String.format(Locale.ROOT, "  joined            %d/%d nodes%n", joined, nodes)
                 + String.format(Locale.ROOT, "  time to join      p50 %s  p99 %s%n", ms(join.at(50)), ms(join.at(99)))
                 + String.format(Locale.ROOT, "  overlay           %s%n", overlayConnected ? "connected" : "NOT connected")

@@ -5,6 +5,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.node.NodeConfig;
+import io.topictracker.dht.mainline.store.CachedVerifier;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. {@link #close()} closes every node and the group.
  */
 public final class LocalTestnet implements AutoCloseable {
+    private static final int SHARED_VERDICTS = 16_384;
     private final EventLoopGroup group;
     private final boolean epoll;
     private final SigningProvider signing;
@@ -38,7 +40,10 @@ public final class LocalTestnet implements AutoCloseable {
     private LocalTestnet(int threads, SigningProvider signing, ConfigTable overrides) {
         this.epoll = NettyTransport.epoll(overrides.bool("epoll", true));
         this.group = NettyTransport.group(threads, epoll, "dht-testnet");
-        this.signing = signing;
+        // one verdict cache for the whole testnet, as the nodes share one process: an item stored on 8 nodes and read
+        // by others is verified once (shared_verify_cache = false gives each node its own, like separate processes)
+        this.signing = overrides.bool("shared_verify_cache", true)
+                ? new CachedVerifier(signing, SHARED_VERDICTS) : signing;
         this.overrides = overrides;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dht-testnet-scheduler");
@@ -53,13 +58,16 @@ public final class LocalTestnet implements AutoCloseable {
      *
      * @param size at least 1
      * @param signing verifies BEP44 signatures, not null
-     * @param overrides extra {@code [dht.mainline]} keys applied to every node (may be empty), not null
+     * @param overrides extra {@code [dht.mainline]} keys applied to every node (may be empty), not null; two more
+     *     keys are the testnet's own: {@code epoll} (default true), {@code shared_verify_cache} (default true:
+     *     the nodes share one signature verdict cache; false: each node has its own, as separate processes would)
+     *     and {@code threads} (the event-loop threads all nodes share, default 2 or the core count if lower)
      * @param timeout the longest the whole start may take
      * @throws IllegalStateException if the nodes did not start in time (every node started is closed)
      */
     public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout) {
-        LocalTestnet net = new LocalTestnet(Math.min(2, Runtime.getRuntime().availableProcessors()), signing,
-                overrides);
+        int threads = overrides.integer("threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
+        LocalTestnet net = new LocalTestnet(threads, signing, overrides);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             net.addNodes(1, deadline);
@@ -122,6 +130,8 @@ public final class LocalTestnet implements AutoCloseable {
             values.put(key, rawValue(extra, key));
         }
         values.remove("epoll");
+        values.remove("shared_verify_cache");
+        values.remove("threads");
         NodeConfig config = NodeConfig.from(ConfigTable.of("dht.mainline", values));
         DhtContext context = new DhtContext(ConfigTable.of("dht.mainline", values), signing, Clock.systemUTC(),
                 scheduler);

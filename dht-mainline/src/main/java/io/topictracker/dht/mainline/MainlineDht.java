@@ -16,11 +16,13 @@ import io.topictracker.dht.mainline.node.DhtNode;
 import io.topictracker.dht.mainline.node.Lookup;
 import io.topictracker.dht.mainline.node.ResponseListener;
 import io.topictracker.dht.mainline.node.SlotSharing;
+import io.topictracker.dht.mainline.store.CachedVerifier;
 import io.topictracker.dht.mainline.store.Keys;
 import io.topictracker.dht.mainline.node.LookupResult;
 import io.topictracker.dht.mainline.node.NodeConfig;
 import io.topictracker.dht.mainline.routing.NodeIds;
 import io.topictracker.dht.mainline.routing.NodeInfo;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +53,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class MainlineDht implements BitTorrentDht {
     private static final Logger LOG = LoggerFactory.getLogger(MainlineDht.class);
+    /** Signature verdicts one standalone node remembers: 32-byte digests, about 100 KB at most. */
+    private static final int VERDICTS_REMEMBERED = 1024;
     private final NodeConfig config;
     private final DhtContext context;
+    /** The context's provider behind a verdict cache (shared with the testnet's other nodes when it gave one). */
+    private final CachedVerifier signing;
     private final EventLoop sharedLoop;
     private final boolean sharedEpoll;
     private volatile EventLoopGroup ownGroup;
     private volatile DhtNode node;
     private volatile boolean closed;
+    /** Test hook handed to the node at start: the IP each peer counts as for BEP42; null for the real one. */
+    private volatile Function<InetSocketAddress, InetAddress> bep42ViewForTest;
 
     /** A standalone DHT that creates (and later shuts down) its own one-thread event loop group. */
     MainlineDht(NodeConfig config, DhtContext context) {
@@ -67,6 +76,7 @@ public final class MainlineDht implements BitTorrentDht {
     MainlineDht(NodeConfig config, DhtContext context, EventLoop sharedLoop, boolean sharedEpoll) {
         this.config = config;
         this.context = context;
+        this.signing = CachedVerifier.around(context.signing(), VERDICTS_REMEMBERED);
         this.sharedLoop = sharedLoop;
         this.sharedEpoll = sharedEpoll;
     }
@@ -100,8 +110,11 @@ public final class MainlineDht implements BitTorrentDht {
             ownGroup = NettyTransport.group(1, epoll, "dht-mainline");
             loop = ownGroup.next();
         }
-        DhtNode created = new DhtNode(config, context.signing(), context.clock(), loop,
+        DhtNode created = new DhtNode(config, signing, context.clock(), loop,
                 NettyTransport.channelClass(epoll));
+        if (bep42ViewForTest != null) {
+            created.viewAddressesForTest(bep42ViewForTest);
+        }
         node = created;
         return created.start(bootstrap).handle((r, e) -> {
             if (e != null) {
@@ -116,6 +129,19 @@ public final class MainlineDht implements BitTorrentDht {
     public InetSocketAddress localAddress() {
         DhtNode n = node;
         return n == null ? null : n.localAddress();
+    }
+
+    @Override
+    public Optional<InetSocketAddress> udpAddress() {
+        return Optional.ofNullable(localAddress());
+    }
+
+    /**
+     * Test hook (see {@link DhtNode#viewAddressesForTest}): BEP42 treats each peer's address as the IP {@code view}
+     * maps it to, so loopback peers can stand for public ones. Call before {@link #start()}.
+     */
+    void viewAddressesForTest(Function<InetSocketAddress, InetAddress> view) {
+        bep42ViewForTest = view;
     }
 
     /** Test hook: this node holds every datagram it sends for {@code delay}; no effect before start. */
@@ -146,6 +172,14 @@ public final class MainlineDht implements BitTorrentDht {
         DhtNode.Stats s = n.stats();
         return new NodeStats(s.queriesReceived(), s.queriesAnswered(), s.queriesSent(), s.dropped(), s.malformed(),
                 s.timeouts());
+    }
+
+    /**
+     * @return Ed25519 verifications this node's verifier actually performed (not answered from its verdict cache);
+     *     the nodes of a testnet that shares one cache all report the testnet's total
+     */
+    public long signatureVerifications() {
+        return signing.verifications();
     }
 
     /** @return our 20-byte node id, or null before start */
@@ -184,7 +218,7 @@ public final class MainlineDht implements BitTorrentDht {
             responded[0]++;
             MutableItem item = mutableItem(r, key, salt);
             if (item != null && (query.minSeq().isEmpty() || item.seq() >= query.minSeq().getAsLong())
-                    && !delivered.contains(item) && item.verify(context.signing())) {
+                    && !delivered.contains(item) && item.verify(signing)) {
                 delivered.add(item);
                 onItem.accept(item);
             }
@@ -198,10 +232,6 @@ public final class MainlineDht implements BitTorrentDht {
 
     @Override
     public CompletableFuture<PutSummary> putMutable(MutableItem item, OptionalLong cas) {
-        if (!item.verify(context.signing())) {
-            return CompletableFuture.failedFuture(new DhtException(DhtException.Reason.INVALID_SIGNATURE,
-                    "the item's signature does not verify; it would be refused with 206"));
-        }
         Map<String, Object> args = new TreeMap<>();
         args.put("k", item.publicKey());
         if (item.salt().length > 0) {
@@ -222,15 +252,18 @@ public final class MainlineDht implements BitTorrentDht {
                 found.put(from, stored);
             }
         };
-        return store(item.target(), "get", "put", args, observe, closest -> {
+        // The item is verified on the calling thread while the lookup runs on the event loop (the verification is
+        // most of a put's own work); nothing is stored before it passed.
+        CompletableFuture<Void> verified = new CompletableFuture<>();
+        CompletableFuture<PutSummary> put = store(item.target(), "get", "put", args, observe, verified, closest -> {
             // Refuse early what the storing nodes would refuse (BEP44 302 and 301), so a node that missed the
             // newer item cannot accept an older one; only items with a valid signature count.
             for (MutableItem stored : found.values()) {
-                if (stored.seq() > seq && stored.verify(context.signing())) {
+                if (stored.seq() > seq && stored.verify(signing)) {
                     throw new DhtException(DhtException.Reason.SEQ_TOO_OLD, "302 sequence number less than current ("
                             + seq + " < " + stored.seq() + ")");
                 }
-                if (cas.isPresent() && stored.seq() != cas.getAsLong() && stored.verify(context.signing())) {
+                if (cas.isPresent() && stored.seq() != cas.getAsLong() && stored.verify(signing)) {
                     throw new DhtException(DhtException.Reason.CAS_MISMATCH, "301 the stored seq is " + stored.seq()
                             + ", not " + cas.getAsLong());
                 }
@@ -242,6 +275,14 @@ public final class MainlineDht implements BitTorrentDht {
             found.forEach((node, stored) -> held.put(node, new SlotSharing.Held(stored.seq(), Keys.of(stored.value()))));
             return SlotSharing.choose(closest, held, seq, ourValue);
         });
+        if (item.verify(signing)) {
+            verified.complete(null);
+            return put;
+        }
+        DhtException invalid = new DhtException(DhtException.Reason.INVALID_SIGNATURE,
+                "the item's signature does not verify; it would be refused with 206");
+        verified.completeExceptionally(invalid); // the lookup already under way ends without storing anything
+        return CompletableFuture.failedFuture(invalid);
     }
 
     @Override
@@ -251,6 +292,7 @@ public final class MainlineDht implements BitTorrentDht {
                     "value over " + Bep44.MAX_VALUE_LENGTH + " bytes"));
         }
         return store(BitTorrentDht.immutableTarget(value), "get", "put", Map.of("v", value), (from, r) -> { },
+                CompletableFuture.completedFuture(null),
                 closest -> closest);
     }
 
@@ -312,12 +354,16 @@ public final class MainlineDht implements BitTorrentDht {
         if (port == 0) {
             args.put("implied_port", 1L);
         }
-        return store(infoHash, "get_peers", "announce_peer", args, (from, r) -> { }, closest -> closest);
+        return store(infoHash, "get_peers", "announce_peer", args, (from, r) -> { },
+                CompletableFuture.completedFuture(null), closest -> closest);
     }
 
-    /** A lookup with {@code lookupMethod} to collect tokens, then {@code storeMethod} on the closest. */
+    /**
+     * A lookup with {@code lookupMethod} to collect tokens, then {@code storeMethod} on the closest once
+     * {@code precondition} completed (its failure is the store's failure, and nothing is stored).
+     */
     private CompletableFuture<PutSummary> store(byte[] target, String lookupMethod, String storeMethod,
-            Map<String, Object> args, ResponseListener observe,
+            Map<String, Object> args, ResponseListener observe, CompletableFuture<Void> precondition,
             UnaryOperator<List<Lookup.Candidate>> selectTargets) {
         DhtNode n;
         try {
@@ -327,6 +373,7 @@ public final class MainlineDht implements BitTorrentDht {
         }
         long timeout = config.operationTimeout().toMillis();
         return n.lookup(target, lookupMethod, Map.of(), observe, timeout)
+                .thenCombine(precondition, (lookup, checked) -> lookup)
                 .thenCompose((LookupResult lookup) -> {
                     List<Lookup.Candidate> withTokens = lookup.closest().stream().filter(c -> c.token() != null)
                             .limit(DhtNode.K).toList();

@@ -65,6 +65,50 @@ class SmallPartsTest {
     }
 
     @Test
+    void aDataLookupEndsWhenTheKClosestAnsweredEvenWithQueriesToFartherNodesInFlight() {
+        byte[] target = new byte[20];
+        Lookup lookup = new Lookup(target, 2, 4, 64, 64, true);
+        List<NodeInfo> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(randomNode(2000 + i));
+        }
+        all.sort(NodeIds.byDistanceTo(target));
+        lookup.add(all.get(2));
+        lookup.add(all.get(3));
+        assertEquals(2, lookup.next().size(), "the two known nodes are asked");
+        // their answers are slow; meanwhile closer nodes are learned (from the table, or another answer)
+        lookup.add(all.get(0));
+        lookup.add(all.get(1));
+        assertEquals(List.of(all.get(0), all.get(1)), lookup.next());
+        lookup.responded(all.get(0), null);
+        assertFalse(lookup.isDone(), "the second closest has not answered");
+        lookup.responded(all.get(1), null);
+        assertEquals(2, lookup.inFlight());
+        assertTrue(lookup.isDone(), "answers from farther nodes cannot change the 2 closest, who answered");
+    }
+
+    @Test
+    void aRoutingLookupWaitsForItsQueriesInFlight() {
+        byte[] target = new byte[20];
+        Lookup lookup = new Lookup(target, 2, 4, 64, 64, false);
+        List<NodeInfo> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            all.add(randomNode(3000 + i));
+        }
+        all.sort(NodeIds.byDistanceTo(target));
+        lookup.add(all.get(2));
+        lookup.next();
+        lookup.add(all.get(0));
+        lookup.add(all.get(1));
+        lookup.next();
+        lookup.responded(all.get(0), null);
+        lookup.responded(all.get(1), null);
+        assertFalse(lookup.isDone(), "the farther node's answer still goes into the routing table first");
+        lookup.responded(all.get(2), null);
+        assertTrue(lookup.isDone());
+    }
+
+    @Test
     void slowNodesFreeTheirSlotAndHoldTheEndOnlyOfDataLookups() {
         byte[] target = new byte[20];
         for (boolean waitForSlow : new boolean[] {true, false}) {

@@ -73,6 +73,21 @@ class TestnetEndToEndTest {
         }
     }
 
+    /**
+     * The testnet's nodes share one signature verdict cache: an item stored on the 8 closest nodes and read from
+     * another node is verified once in all (by the putter), not once per storing node and again by the getter.
+     */
+    @Test
+    void aPutAndAGetVerifyTheItemOnceInTheWholeTestnet() {
+        SigningKeyPair key = SIGNING.generate();
+        MutableItem item = MutableItem.sign(key, bytes("verify once"), 1, bytes("verified by one node"));
+        long before = node(0).signatureVerifications();
+        PutSummary put = Await.result(node(5).putMutable(item), WAIT);
+        assertTrue(put.acknowledged() >= 1, put.toString());
+        assertEquals(List.of(item), getAll(node(11), key, bytes("verify once")));
+        assertEquals(1, node(0).signatureVerifications() - before);
+    }
+
     @Test
     void putOnOneNodeIsFoundFromAnother() {
         SigningKeyPair key = SIGNING.generate();

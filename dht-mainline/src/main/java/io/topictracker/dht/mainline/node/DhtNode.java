@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,11 @@ public final class DhtNode {
     private volatile InetSocketAddress localAddress;
     /** Test hook: every datagram we send is held this long first (0: none). */
     private volatile long sendDelayNanos;
+    /**
+     * The IP a peer's socket address counts as for BEP42 (id checks, the {@code ip} we report, whose vote it is):
+     * its own, except in tests that give loopback peers public addresses, loopback being exempt from BEP42.
+     */
+    private volatile Function<InetSocketAddress, InetAddress> bep42View = InetSocketAddress::getAddress;
     private final Stats stats = new Stats();
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
 
@@ -502,7 +508,7 @@ public final class DhtNode {
     }
 
     private boolean acceptableId(NodeInfo n) {
-        return !config.enforceBep42() || Bep42.isValid(n.id(), n.address().getAddress());
+        return !config.enforceBep42() || Bep42.isValid(n.id(), bep42View.apply(n.address()));
     }
 
     private CompletableFuture<Void> bootstrap(List<InetSocketAddress> bootstrap, List<NodeInfo> saved) {
@@ -597,7 +603,9 @@ public final class DhtNode {
         byte[] reply;
         try {
             Map<String, Object> r = handler.handle(query, sender, now);
-            reply = KrpcMessage.response(query.transactionId(), r, NodeInfo.encodeAddress(sender)).encode();
+            // BEP42: tell the requester the address we see it at, for its external-address vote
+            InetSocketAddress seenAt = new InetSocketAddress(bep42View.apply(sender), sender.getPort());
+            reply = KrpcMessage.response(query.transactionId(), r, NodeInfo.encodeAddress(seenAt)).encode();
             byte[] id = KrpcMessage.bytes(query.body(), "id");
             // BEP43: nodes in read-only mode must not be added to routing tables
             if (!query.readOnly() && id != null && id.length == 20) {
@@ -636,7 +644,7 @@ public final class DhtNode {
             if (reply.ip() != null && reply.ip().length == 6) {
                 InetSocketAddress reported = NodeInfo.decodeAddress(reply.ip(), 0);
                 if (reported != null) {
-                    externalAddressVote(sender.getAddress(), reported.getAddress());
+                    externalAddressVote(bep42View.apply(sender), reported.getAddress());
                 }
             }
         }
@@ -720,6 +728,17 @@ public final class DhtNode {
      */
     public void delaySendsForTest(long nanos) {
         sendDelayNanos = nanos;
+    }
+
+    /**
+     * Test hook to exercise BEP42 on 127.0.0.1, which the BEP exempts: every peer's socket address counts as the IP
+     * {@code view} gives for it, in id checks, in the {@code ip} we report and in the votes on our own address. Set
+     * it before {@link #start}. Not for production use.
+     *
+     * @param view maps a peer's socket address to the IP it counts as, not null; called on the event loop
+     */
+    public void viewAddressesForTest(Function<InetSocketAddress, InetAddress> view) {
+        bep42View = view;
     }
 
     /** Runs {@code task} on the event loop. */

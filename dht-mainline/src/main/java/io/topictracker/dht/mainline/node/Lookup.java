@@ -163,28 +163,35 @@ public final class Lookup {
         }
     }
 
-    /** @return true when nothing is in flight and nothing more is worth querying */
+    /**
+     * @return for a data lookup (get, get_peers: {@code waitForSlow}), true when the k closest live candidates have
+     *     all answered, even with queries to farther nodes still in flight: their answers could only add candidates
+     *     farther than k closest that answered (BEP5: the search ends "when the k closest nodes have responded").
+     *     A routing lookup (find_node, as in bootstrap and refresh) also waits for the queries in flight, whose
+     *     answers fill the routing table before the node reports itself started. Either way, true when the query
+     *     budget is spent and nothing is in flight.
+     */
     public boolean isDone() {
-        if (inFlight > 0) {
+        if (inFlight > 0 && !waitForSlow) {
             return false;
         }
-        if (queries >= maxQueries) {
+        if (queries >= maxQueries && inFlight == 0) {
             return true;
         }
         int live = 0;
         for (Candidate c : candidates) {
             if (live >= k) {
-                break;
+                return true;
             }
             if (skipped(c)) {
                 continue;
             }
             live++;
-            if (c.state == State.NEW || c.state == State.SLOW) {
+            if (c.state != State.RESPONDED) {
                 return false;
             }
         }
-        return true;
+        return inFlight == 0;
     }
 
     /** @return up to {@code count} closest candidates that answered, closest first */

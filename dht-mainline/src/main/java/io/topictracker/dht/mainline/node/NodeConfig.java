@@ -34,7 +34,10 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
         Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes, int maxPeersPerInfoHash,
         int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
 
-    /** The well-known public routers, the default bootstrap (never used by tests, which configure 127.0.0.1). */
+    /**
+     * The well-known public routers, the default bootstrap. Never used by tests: they name 127.0.0.1 nodes, and
+     * {@link PublicRoutersGuard} refuses anything else while the test suite runs.
+     */
     public static final List<String> PUBLIC_ROUTERS = List.of("router.bittorrent.com:6881",
             "dht.transmissionbt.com:6881", "router.utorrent.com:6881", "dht.libtorrent.org:25401");
 
@@ -64,6 +67,12 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
             }
         }
         List<String> bootstrap = t.stringList("bootstrap", PUBLIC_ROUTERS);
+        if (PublicRoutersGuard.active()) {
+            String problem = PublicRoutersGuard.problem(t.contains("bootstrap") ? bootstrap : null);
+            if (problem != null) {
+                throw t.error("bootstrap", problem);
+            }
+        }
         for (String entry : bootstrap) {
             int colon = entry.lastIndexOf(':');
             if (colon <= 0 || !entry.substring(colon + 1).matches("\\d{1,5}")) {
