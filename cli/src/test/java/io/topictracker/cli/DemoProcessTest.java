@@ -10,11 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code demo} started as the launcher starts it (module path only): the DHT defaults to a loopback mainline testnet;
- * with the QUIC provider and its native jar on the
- * module path, the native library loads, the default transport is {@code quic}, and every message reaches every other
- * node over it (exit status 0). Delivery over QUIC used to be left out here: frames a node sent on a connection it had
- * just accepted went out ahead of the acceptance record, the dialler closed the connection as a protocol violation,
- * and runs lost deliveries (4 of 6 in one); fixed in transport-quic (see its QuicTransportTest).
+ * with the QUIC provider and its native jar on the module path, the native library loads, the default transport is
+ * {@code quic}, and every message reaches every other node over it (exit status 0). Delivery over QUIC used to be left
+ * out here: frames a node sent on a connection it had just accepted went out ahead of the acceptance record, the
+ * dialler closed the connection as a protocol violation, and runs lost deliveries (4 of 6 in one); fixed in
+ * transport-quic (see its QuicTransportTest).
  */
 class DemoProcessTest {
     @Test
