@@ -74,14 +74,18 @@ final class HyParView {
         return pending.containsKey(peer);
     }
 
-    /** Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT. */
-    void joinPeers(List<PeerInfo> peers) {
+    /**
+     * Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT.
+     *
+     * @param untilJoined a bootstrap's Joins, which lapse if we have a neighbour before they are on the wire
+     */
+    void joinPeers(List<PeerInfo> peers, boolean untilJoined) {
         if (peers.size() > MAX_JOIN_PEERS) {
             throw new IllegalArgumentException("join at most " + MAX_JOIN_PEERS + " peers at once, got " + peers.size());
         }
         for (PeerInfo peer : peers) {
             if (!peer.id().equals(self) && !active.containsKey(peer.id())) {
-                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())));
+                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())), untilJoined);
             }
         }
     }
@@ -115,10 +119,21 @@ final class HyParView {
         return true;
     }
 
-    /** §4.1: the contact adds the joiner (dropping a random peer if full) and starts a random walk per neighbour. */
+    /**
+     * §4.1: the contact adds the joiner (dropping a random peer if full) and starts a random walk per neighbour.
+     *
+     * <p>A Join from a peer already in the active view is a repeat (its bootstrap sends one per round until our
+     * ACCEPT arrives, and Joins queued behind a slow dial arrive together): it gets the ACCEPT again and nothing else,
+     * as in iroh-gossip, which ignores a Join from an active peer. Forwarding it again would start fresh random walks
+     * for a peer that already has its links, each ending in a new connection and an eviction somewhere.
+     */
     private boolean onJoin(PeerId from, Message.Join join) {
         if (!admitted(from, join.from(), join.mac()) || from.equals(self)) {
             return false;
+        }
+        if (active.containsKey(from)) {
+            addActive(join.from(), Message.NeighborKind.ACCEPT); // refreshes its addresses, answers again
+            return true;
         }
         addActive(join.from(), Message.NeighborKind.ACCEPT);
         for (PeerInfo peer : new ArrayList<>(active.values())) {
