@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicRuntime.class);
+    /** Neighbour changes as they happen, for diagnosing joins. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.topic");
     /** Bound on reading the active view from the topic's executor. */
     private static final long QUERY_SECONDS = 5;
 
@@ -122,12 +124,14 @@ public final class TopicRuntime implements AutoCloseable {
 
     private void onEvent(GossipEvent event) {
         if (event instanceof GossipEvent.NeighborUp up) {
+            TIMELINE.debug("neighbour up {}", up.peer().shortText());
             neighbors.add(up.peer());
             signal.up();
             if (joined.complete(null)) {
                 LOG.debug("topic {}: joined, first neighbour {}", topic, up.peer().shortText());
             }
         } else if (event instanceof GossipEvent.NeighborDown down) {
+            TIMELINE.debug("neighbour down {}", down.peer().shortText());
             neighbors.remove(down.peer());
             signal.down();
         } else if (event instanceof GossipEvent.Received received) {
@@ -138,8 +142,8 @@ public final class TopicRuntime implements AutoCloseable {
 
     private void bootstrap() {
         try {
-            Bootstrap.Trace trace = new Bootstrap(parts.config().bootstrap(), parts.identity().peerId(), new Io())
-                    .run();
+            Bootstrap.Trace trace = new Bootstrap(parts.config().bootstrap(), parts.identity().peerId(), new Io(),
+                    parts.random()).run();
             LOG.debug("topic {} bootstrap ended after {} rounds, {} publishes, {} joins sent", topic,
                     trace.rounds(), trace.publishes(), trace.joinsSent().size());
         } catch (InterruptedException e) {
@@ -147,9 +151,9 @@ public final class TopicRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("topic {} bootstrap failed", topic, e);
             joined.completeExceptionally(e);
-        } finally {
             cancelInFlight();
         }
+        // A publish the loop started goes on after it ended, as the crate's spawned publish does; close cancels it.
     }
 
     private void startMaintenance() {
@@ -226,7 +230,11 @@ public final class TopicRuntime implements AutoCloseable {
         for (PeerInfo peer : peers) {
             joinLog.add(peer.id(), source);
         }
-        return gossipTopic.joinPeers(peers);
+        // The bootstrap stops once joined, so its Joins still waiting for a dial by then are dropped: under load a
+        // starter has dialled several candidates before the first answers, and each extra Join would start random
+        // walks, evictions and refills across the overlay for a node that already has its neighbour.
+        return source == JoinLog.Source.BOOTSTRAP ? gossipTopic.joinPeersUntilJoined(peers)
+                : gossipTopic.joinPeers(peers);
     }
 
     private void track(CompletableFuture<?> future) {
@@ -366,10 +374,18 @@ public final class TopicRuntime implements AutoCloseable {
         }
 
         @Override
-        public void publish(long minute, List<Record> cached) throws InterruptedException {
-            RecordPublisher.Outcome outcome = get(TopicRuntime.this.publish(minute,
-                    new SlotRecords(cached, holdingOurs.contains(minute))), null);
-            LOG.debug("topic {}: publish for minute {}: {}", topic, minute, outcome);
+        public void publish(long minute, List<Record> cached) {
+            logOutcome(minute, TopicRuntime.this.publish(minute, new SlotRecords(cached, holdingOurs.contains(minute))));
+        }
+
+        @Override
+        public void fetchAndPublish(long minute) {
+            logOutcome(minute, slot(minute).thenCompose(found -> TopicRuntime.this.publish(minute, found)));
+        }
+
+        private void logOutcome(long minute, CompletableFuture<RecordPublisher.Outcome> publish) {
+            publish.whenComplete((outcome, failure) -> LOG.debug("topic {}: publish for minute {}: {}", topic, minute,
+                    failure != null ? failure.toString() : outcome));
         }
 
         @Override

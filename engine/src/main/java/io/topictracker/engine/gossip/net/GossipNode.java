@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GossipNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GossipNode.class);
+    /** Membership messages as they arrive, for diagnosing joins. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.membership");
     /** Connections idle this long and held by no topic are closed. */
     static final long IDLE_MILLIS = 10_000;
 
@@ -159,6 +161,9 @@ public final class GossipNode implements AutoCloseable {
             connection.close();
             return;
         }
+        if (TIMELINE.isDebugEnabled() && !(decoded.message() instanceof io.topictracker.engine.gossip.proto.Gossip)) {
+            TIMELINE.debug("from {}: {}", connection.remote().shortText(), describe(decoded.message()));
+        }
         TopicRunner runner = topics.get(decoded.topic());
         if (runner == null) {
             LOG.debug("frame for topic {} we have not joined, from {}", decoded.topic(),
@@ -166,6 +171,16 @@ public final class GossipNode implements AutoCloseable {
             return;
         }
         runner.offer(new Input.Received(connection.remote(), decoded.message()));
+    }
+
+    private static String describe(io.topictracker.engine.gossip.proto.Message message) {
+        if (message instanceof io.topictracker.engine.gossip.proto.Message.Neighbor neighbor) {
+            return "Neighbor " + neighbor.kind();
+        }
+        if (message instanceof io.topictracker.engine.gossip.proto.Message.ForwardJoin forward) {
+            return "ForwardJoin " + forward.joiner().id().shortText() + " ttl " + forward.ttl();
+        }
+        return message.getClass().getSimpleName();
     }
 
     /** A peer's connections all ended, or it could not be dialled. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -27,14 +28,23 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerLinks {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
+    /** Per-connection timings for diagnosing joins (dial start, time to an authenticated connection, accepts). */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.links");
     /** Frames kept per peer while its connection is being dialled. */
     static final int MAX_PENDING_FRAMES = 512;
+    private static final BooleanSupplier ALWAYS = () -> true;
+
+    /**
+     * A frame waiting for its peer's connection, and whether it is still worth sending once the connection is up
+     * (asked on the thread that completes the connection).
+     */
+    private record Pending(ByteBuffer frame, BooleanSupplier stillWanted) {}
 
     /** What is known about one peer's connections. */
     private static final class Link {
         final PeerId peer;
         final List<Connection> connections = new ArrayList<>(2);
-        final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+        final ArrayDeque<Pending> pending = new ArrayDeque<>();
         boolean dialing;
         boolean closingIdle;
         volatile long lastUsed;
@@ -73,6 +83,15 @@ final class PeerLinks {
 
     /** Sends a frame to a peer, dialling it first if needed. Never blocks; a frame that cannot be queued is dropped. */
     void send(PeerInfo to, ByteBuffer frame) {
+        send(to, frame, ALWAYS);
+    }
+
+    /**
+     * As {@link #send(PeerInfo, ByteBuffer)}, but a frame that has to wait for a dial is dropped when the connection
+     * comes up and {@code stillWanted} then says false: a bootstrap Join that lapsed because the topic got its
+     * neighbour meanwhile. {@code stillWanted} must be thread-safe and must not block.
+     */
+    void send(PeerInfo to, ByteBuffer frame, BooleanSupplier stillWanted) {
         Link link = links.computeIfAbsent(to.id(), Link::new);
         Connection ready;
         synchronized (link) {
@@ -80,7 +99,7 @@ final class PeerLinks {
             ready = link.open();
             if (ready == null) {
                 if (link.pending.size() < MAX_PENDING_FRAMES) {
-                    link.pending.add(frame);
+                    link.pending.add(new Pending(frame, stillWanted));
                 } else {
                     LOG.debug("dropping a frame to {}: {} frames already wait for the dial", to.id().shortText(),
                             MAX_PENDING_FRAMES);
@@ -104,6 +123,7 @@ final class PeerLinks {
     }
 
     private void dial(Link link, PeerInfo to) {
+        TIMELINE.debug("dial {}", to.id().shortText());
         tryDial(link, to.id(), transports.routes(to).iterator(), null);
     }
 
@@ -123,6 +143,7 @@ final class PeerLinks {
             return;
         }
         Transports.Route route = routes.next();
+        long started = System.nanoTime();
         CompletableFuture<Connection> attempt;
         try {
             attempt = route.transport().connect(peer, route.address(), listener());
@@ -135,7 +156,8 @@ final class PeerLinks {
                 tryDial(link, peer, routes, error);
                 return;
             }
-            List<ByteBuffer> flush;
+            TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
+            List<Pending> flush;
             synchronized (link) {
                 link.dialing = false;
                 link.connections.add(connection);
@@ -143,26 +165,34 @@ final class PeerLinks {
                 flush = new ArrayList<>(link.pending);
                 link.pending.clear();
             }
-            for (ByteBuffer frame : flush) {
-                transmit(connection, frame);
-            }
+            flush(connection, flush);
         });
     }
 
     /** @return the listener for a connection the peer opened to us */
     ConnectionListener accepted(Connection connection) {
+        TIMELINE.debug("accepted {}", connection.remote().shortText());
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
-        List<ByteBuffer> flush;
+        List<Pending> flush;
         synchronized (link) {
             link.connections.add(connection);
             link.lastUsed = clock.getAsLong();
             flush = new ArrayList<>(link.pending);
             link.pending.clear();
         }
-        for (ByteBuffer frame : flush) {
-            transmit(connection, frame);
-        }
+        flush(connection, flush);
         return listener();
+    }
+
+    /** Sends the frames that waited for {@code connection}, in order, leaving out those no longer wanted. */
+    private void flush(Connection connection, List<Pending> waiting) {
+        for (Pending pending : waiting) {
+            if (pending.stillWanted().getAsBoolean()) {
+                transmit(connection, pending.frame());
+            } else {
+                TIMELINE.debug("dropped a lapsed frame to {}", connection.remote().shortText());
+            }
+        }
     }
 
     private ConnectionListener listener() {

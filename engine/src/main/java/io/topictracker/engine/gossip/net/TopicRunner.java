@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TopicRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicRunner.class);
+    /** Membership messages as they are sent, for diagnosing joins. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.sent");
     /** Most inputs waiting for one topic; beyond it received messages are dropped (gossip repairs the loss). */
     static final int QUEUE_CAPACITY = 16_384;
 
@@ -148,7 +150,16 @@ final class TopicRunner {
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
-                links.send(send.to(), codec.encode(topic, send.message()));
+                if (TIMELINE.isDebugEnabled() && !(send.message() instanceof io.topictracker.engine.gossip.proto.Gossip)) {
+                    TIMELINE.debug("to {}: {}", send.to().id().shortText(), send.message().getClass().getSimpleName()
+                            + (send.message() instanceof io.topictracker.engine.gossip.proto.Message.Neighbor n
+                                    ? " " + n.kind() : ""));
+                }
+                if (send.untilJoined()) {
+                    links.send(send.to(), codec.encode(topic, send.message()), neighbors::isEmpty);
+                } else {
+                    links.send(send.to(), codec.encode(topic, send.message()));
+                }
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {
                     try {
