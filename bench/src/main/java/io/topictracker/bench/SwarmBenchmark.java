@@ -39,10 +39,13 @@ import java.util.stream.IntStream;
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
- *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1]
+ *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
+ *     [warmup=0]
  * </pre>
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
- * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults.
+ * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults. {@code warmup=N} first runs a
+ * cold start of N nodes on a network of their own and closes them, so the measured cold start is not also the JVM's
+ * first TLS handshakes (off by default).
  */
 public final class SwarmBenchmark {
     private static final String TOPIC = "swarm-bench";
@@ -69,6 +72,10 @@ public final class SwarmBenchmark {
                 + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0"));
+        if (warmup > 0) {
+            warmUp(warmup, dht, transport, fast);
+        }
         List<Node> nodes = new ArrayList<>();
         try {
             nodes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> node(network, dht, transport, fast, "n" + i))
@@ -120,6 +127,28 @@ public final class SwarmBenchmark {
     }
 
     private static int ioThreads = 1;
+
+    /**
+     * Runs a cold start of {@code count} nodes on a network of its own and closes them, so the measured phases do not
+     * pay the JVM's one-time costs (class loading, JIT compilation of TLS and Ed25519 code) that separate processes
+     * would each pay on their own cores.
+     */
+    private static void warmUp(int count, String dht, String transport, boolean fast) throws Exception {
+        String network = "warmup-" + UUID.randomUUID();
+        List<Node> nodes = IntStream.range(0, count).parallel()
+                .mapToObj(i -> node(network, dht, transport, fast, "w" + i)).toList();
+        long start = System.nanoTime();
+        try {
+            List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
+            for (Topic topic : topics) {
+                topic.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            nodes.parallelStream().forEach(Node::close);
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %d nodes joined and closed in %.0f ms%n", count,
+                (System.nanoTime() - start) / 1e6);
+    }
 
     private static Node node(String network, String dht, String transport, boolean fast, String name) {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
