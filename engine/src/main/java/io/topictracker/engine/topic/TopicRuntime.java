@@ -230,11 +230,7 @@ public final class TopicRuntime implements AutoCloseable {
         for (PeerInfo peer : peers) {
             joinLog.add(peer.id(), source);
         }
-        // The bootstrap stops once joined, so its Joins still waiting for a dial by then are dropped: under load a
-        // starter has dialled several candidates before the first answers, and each extra Join would start random
-        // walks, evictions and refills across the overlay for a node that already has its neighbour.
-        return source == JoinLog.Source.BOOTSTRAP ? gossipTopic.joinPeersUntilJoined(peers)
-                : gossipTopic.joinPeers(peers);
+        return gossipTopic.joinPeers(peers);
     }
 
     private void track(CompletableFuture<?> future) {

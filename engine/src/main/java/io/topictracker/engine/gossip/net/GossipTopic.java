@@ -53,16 +53,6 @@ public final class GossipTopic implements AutoCloseable {
         return runner.submit(new Input.JoinPeers(peers));
     }
 
-    /**
-     * Sends a bootstrap's Join to each peer (at most 64): one that still waits for its connection when this topic
-     * gets a neighbour is dropped, since a bootstrap stops once joined.
-     *
-     * @return completes once handed to the protocol; never null
-     */
-    public CompletableFuture<Void> joinPeersUntilJoined(List<PeerInfo> peers) {
-        return runner.submit(new Input.JoinPeers(peers, true));
-    }
-
     /** @return a snapshot of the active view, read on the topic's executor; never null */
     public CompletableFuture<Set<PeerId>> neighbors() {
         return runner.query(state -> Set.copyOf(state.activeView()));

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -32,19 +31,12 @@ final class PeerLinks {
     private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.links");
     /** Frames kept per peer while its connection is being dialled. */
     static final int MAX_PENDING_FRAMES = 512;
-    private static final BooleanSupplier ALWAYS = () -> true;
-
-    /**
-     * A frame waiting for its peer's connection, and whether it is still worth sending once the connection is up
-     * (asked on the thread that completes the connection).
-     */
-    private record Pending(ByteBuffer frame, BooleanSupplier stillWanted) {}
 
     /** What is known about one peer's connections. */
     private static final class Link {
         final PeerId peer;
         final List<Connection> connections = new ArrayList<>(2);
-        final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
         boolean dialing;
         boolean closingIdle;
         volatile long lastUsed;
@@ -83,15 +75,6 @@ final class PeerLinks {
 
     /** Sends a frame to a peer, dialling it first if needed. Never blocks; a frame that cannot be queued is dropped. */
     void send(PeerInfo to, ByteBuffer frame) {
-        send(to, frame, ALWAYS);
-    }
-
-    /**
-     * As {@link #send(PeerInfo, ByteBuffer)}, but a frame that has to wait for a dial is dropped when the connection
-     * comes up and {@code stillWanted} then says false: a bootstrap Join that lapsed because the topic got its
-     * neighbour meanwhile. {@code stillWanted} must be thread-safe and must not block.
-     */
-    void send(PeerInfo to, ByteBuffer frame, BooleanSupplier stillWanted) {
         Link link = links.computeIfAbsent(to.id(), Link::new);
         Connection ready;
         synchronized (link) {
@@ -99,7 +82,7 @@ final class PeerLinks {
             ready = link.open();
             if (ready == null) {
                 if (link.pending.size() < MAX_PENDING_FRAMES) {
-                    link.pending.add(new Pending(frame, stillWanted));
+                    link.pending.add(frame);
                 } else {
                     LOG.debug("dropping a frame to {}: {} frames already wait for the dial", to.id().shortText(),
                             MAX_PENDING_FRAMES);
@@ -157,7 +140,7 @@ final class PeerLinks {
                 return;
             }
             TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
-            List<Pending> flush;
+            List<ByteBuffer> flush;
             synchronized (link) {
                 link.dialing = false;
                 link.connections.add(connection);
@@ -173,7 +156,7 @@ final class PeerLinks {
     ConnectionListener accepted(Connection connection) {
         TIMELINE.debug("accepted {}", connection.remote().shortText());
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
-        List<Pending> flush;
+        List<ByteBuffer> flush;
         synchronized (link) {
             link.connections.add(connection);
             link.lastUsed = clock.getAsLong();
@@ -184,14 +167,10 @@ final class PeerLinks {
         return listener();
     }
 
-    /** Sends the frames that waited for {@code connection}, in order, leaving out those no longer wanted. */
-    private void flush(Connection connection, List<Pending> waiting) {
-        for (Pending pending : waiting) {
-            if (pending.stillWanted().getAsBoolean()) {
-                transmit(connection, pending.frame());
-            } else {
-                TIMELINE.debug("dropped a lapsed frame to {}", connection.remote().shortText());
-            }
+    /** Sends the frames that waited for {@code connection}, in order. */
+    private void flush(Connection connection, List<ByteBuffer> waiting) {
+        for (ByteBuffer frame : waiting) {
+            transmit(connection, frame);
         }
     }
 

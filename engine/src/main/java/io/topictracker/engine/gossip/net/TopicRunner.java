@@ -155,11 +155,7 @@ final class TopicRunner {
                             + (send.message() instanceof io.topictracker.engine.gossip.proto.Message.Neighbor n
                                     ? " " + n.kind() : ""));
                 }
-                if (send.untilJoined()) {
-                    links.send(send.to(), codec.encode(topic, send.message()), neighbors::isEmpty);
-                } else {
-                    links.send(send.to(), codec.encode(topic, send.message()));
-                }
+                links.send(send.to(), codec.encode(topic, send.message()));
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {
                     try {

@@ -36,20 +36,10 @@ public sealed interface Input {
         }
     }
 
-    /**
-     * Application: join the overlay through these peers.
-     *
-     * @param untilJoined the Joins are a bootstrap's: one still waiting for its dial when the topic gets a neighbour
-     *     is dropped (see {@link Output.Send#untilJoined()})
-     */
-    record JoinPeers(List<PeerInfo> peers, boolean untilJoined) implements Input {
+    /** Application: join the overlay through these peers. */
+    record JoinPeers(List<PeerInfo> peers) implements Input {
         public JoinPeers {
             peers = List.copyOf(peers);
-        }
-
-        /** Joins sent whatever happens meanwhile (application, merges). */
-        public JoinPeers(List<PeerInfo> peers) {
-            this(peers, false);
         }
     }
 

@@ -7,21 +7,11 @@ import java.util.Objects;
 
 /** What a topic's state machine asks its driver to do. Immutable; no component is null. */
 public sealed interface Output {
-    /**
-     * Send {@code message} to {@code to}, dialling one of its addresses if there is no connection yet.
-     *
-     * @param untilJoined the message only matters while the topic has no neighbour (a bootstrap Join): if it has to
-     *     wait for a dial and the topic has a neighbour by the time the connection is up, the driver drops it
-     */
-    record Send(PeerInfo to, Message message, boolean untilJoined) implements Output {
+    /** Send {@code message} to {@code to}, dialling one of its addresses if there is no connection yet. */
+    record Send(PeerInfo to, Message message) implements Output {
         public Send {
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(message, "message");
-        }
-
-        /** A message sent whatever happens meanwhile. */
-        public Send(PeerInfo to, Message message) {
-            this(to, message, false);
         }
     }
 

@@ -117,60 +117,6 @@ class PeerLinksTest {
     }
 
     @Test
-    void aFrameThatLapsedWhileItsDialRanIsDroppedAndTheOthersAreSent() {
-        InMemoryTransport a = transport(1, c -> null);
-        InMemoryTransport b = receiver(2);
-        byte[] bSeed = new byte[32];
-        bSeed[0] = 2;
-        PeerInfo bInfo = info(b, ed25519.fromSeed(bSeed).publicKey());
-        CompletableFuture<Void> gate = new CompletableFuture<>();
-        Transport gated = new Transport() {
-            @Override
-            public String id() {
-                return a.id();
-            }
-
-            @Override
-            public CompletableFuture<Void> start() {
-                return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public List<PeerAddress> localAddresses() {
-                return a.localAddresses();
-            }
-
-            @Override
-            public boolean handles(PeerAddress address) {
-                return a.handles(address);
-            }
-
-            @Override
-            public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                    ConnectionListener listener) {
-                return gate.thenCompose(open -> a.connect(expected, address, listener));
-            }
-
-            @Override
-            public void close() {}
-        };
-        PeerLinks links = new PeerLinks(new Transports(List.of(gated)), clock::get, (c, f) -> { },
-                (peer, dialFailed) -> lost.put(peer, dialFailed));
-        java.util.concurrent.atomic.AtomicBoolean alone = new java.util.concurrent.atomic.AtomicBoolean(true);
-
-        links.send(bInfo, ByteBuffer.wrap(new byte[] {1}), alone::get); // a bootstrap Join
-        links.send(bInfo, ByteBuffer.wrap(new byte[] {2}));
-        alone.set(false); // the topic got a neighbour while the dial ran
-        gate.complete(null);
-
-        Await.until(WAIT, "the frame that did not lapse at b", () -> !framesAtB.isEmpty());
-        links.send(bInfo, ByteBuffer.wrap(new byte[] {3}), alone::get); // on an open link: sent at once
-        Await.until(WAIT, "the frame sent on the open link at b", () -> framesAtB.size() >= 2);
-        assertEquals(List.of(2, 3), framesAtB.stream().map(frame -> (int) frame[0]).toList(),
-                "only the lapsed frame is left out; the others keep their order");
-    }
-
-    @Test
     void aFailedDialIsReportedAsALostPeer() {
         InMemoryTransport a = transport(1, c -> null);
         PeerId ghost = PeerId.of(new byte[32]);
