@@ -1,6 +1,7 @@
 package io.topictracker.bench;
 
 import io.topictracker.api.PeerId;
+import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
@@ -98,6 +99,11 @@ public final class SwarmBenchmark {
             System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
                     + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, pct(joinMs, 50), pct(joinMs, 100),
                     (connected - t0) / 1e6);
+            // What the cold start cost: every Join is a contact's random walks, and most messages a new connection.
+            long bootstrapJoins = topics.stream().flatMap(t -> t.joinRequests().stream())
+                    .filter(r -> r.source() == JoinRequest.Source.BOOTSTRAP).count();
+            System.out.printf(Locale.ROOT, "cold start work: %d Joins sent by bootstraps, %d gossip messages sent%n",
+                    bootstrapJoins, sent(topics));
 
             // 2. newcomers into a swarm whose records exist
             double[] newcomerMs = new double[newcomers];
@@ -115,6 +121,7 @@ public final class SwarmBenchmark {
                         + " max %.1f ms%n", newcomers, pct(newcomerMs, 50), pct(newcomerMs, 90), pct(newcomerMs, 100));
             }
             waitConnected(topics, nodes);
+            System.out.println(pathLengths(topics, nodes));
 
             // 3. broadcasts
             broadcastPhase(topics, broadcasts);
@@ -241,7 +248,11 @@ public final class SwarmBenchmark {
     }
 
     private static boolean connected(List<Topic> topics, List<Node> nodes) {
-        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
+        return hops(mutualEdges(topics, nodes), nodes.get(0).id()).size() >= topics.size();
+    }
+
+    /** Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably. */
+    private static Map<PeerId, Set<PeerId>> mutualEdges(List<Topic> topics, List<Node> nodes) {
         Map<PeerId, Set<PeerId>> views = new HashMap<>();
         for (int i = 0; i < topics.size(); i++) {
             views.put(nodes.get(i).id(), topics.get(i).neighbors());
@@ -254,15 +265,43 @@ public final class SwarmBenchmark {
                 }
             }
         });
-        Set<PeerId> seen = new HashSet<>();
-        ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(nodes.get(0).id()));
+        return edges;
+    }
+
+    /** @return each node reachable from {@code from} over {@code edges}, with its distance in hops (breadth first) */
+    private static Map<PeerId, Integer> hops(Map<PeerId, Set<PeerId>> edges, PeerId from) {
+        Map<PeerId, Integer> distance = new HashMap<>();
+        distance.put(from, 0);
+        ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(from));
         while (!todo.isEmpty()) {
             PeerId next = todo.poll();
-            if (seen.add(next)) {
-                todo.addAll(edges.getOrDefault(next, Set.of()));
+            for (PeerId peer : edges.getOrDefault(next, Set.of())) {
+                if (distance.putIfAbsent(peer, distance.get(next) + 1) == null) {
+                    todo.add(peer);
+                }
             }
         }
-        return seen.size() >= topics.size();
+        return distance;
+    }
+
+    /** The overlay's shape, which broadcast latency follows: mean and largest hop distance between two members. */
+    private static String pathLengths(List<Topic> topics, List<Node> nodes) {
+        Map<PeerId, Set<PeerId>> edges = mutualEdges(topics, nodes);
+        long sum = 0;
+        long pairs = 0;
+        int diameter = 0;
+        for (Node node : nodes) {
+            for (int distance : hops(edges, node.id()).values()) {
+                if (distance > 0) {
+                    sum += distance;
+                    pairs++;
+                    diameter = Math.max(diameter, distance);
+                }
+            }
+        }
+        double degree = edges.values().stream().mapToInt(Set::size).average().orElse(0);
+        return String.format(Locale.ROOT, "overlay of %d members: mean degree %.2f, mean distance %.2f hops,"
+                + " diameter %d", nodes.size(), degree, (double) sum / Math.max(1, pairs), diameter);
     }
 
     private static double pct(double[] sorted, double p) {

@@ -141,6 +141,7 @@ public final class TopicRuntime implements AutoCloseable {
     }
 
     private void bootstrap() {
+        TIMELINE.debug("bootstrap started");
         try {
             Bootstrap.Trace trace = new Bootstrap(parts.config().bootstrap(), parts.identity().peerId(), new Io(),
                     parts.random()).run();
@@ -349,6 +350,7 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public Map<Long, List<Record>> records(long... minutes) throws InterruptedException {
+            TIMELINE.debug("lookup of minutes {}", java.util.Arrays.toString(minutes));
             List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
             for (long m : minutes) {
                 lookups.add(slot(m));
