@@ -22,6 +22,7 @@ import io.topictracker.engine.time.UnixMinute;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -350,7 +351,7 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public Map<Long, List<Record>> records(long... minutes) throws InterruptedException {
-            TIMELINE.debug("lookup of minutes {}", java.util.Arrays.toString(minutes));
+            TIMELINE.debug("lookup of minutes {}", Arrays.toString(minutes));
             List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
             for (long m : minutes) {
                 lookups.add(slot(m));
@@ -373,7 +374,8 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public void publish(long minute, List<Record> cached) {
-            logOutcome(minute, TopicRuntime.this.publish(minute, new SlotRecords(cached, holdingOurs.contains(minute))));
+            SlotRecords slot = new SlotRecords(cached, holdingOurs.contains(minute));
+            logOutcome(minute, TopicRuntime.this.publish(minute, slot));
         }
 
         @Override

@@ -11,7 +11,9 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.BroadcastAuth;
+import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.Input;
+import io.topictracker.engine.gossip.proto.Message;
 import io.topictracker.engine.gossip.proto.TopicState;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -161,7 +163,7 @@ public final class GossipNode implements AutoCloseable {
             connection.close();
             return;
         }
-        if (TIMELINE.isDebugEnabled() && !(decoded.message() instanceof io.topictracker.engine.gossip.proto.Gossip)) {
+        if (TIMELINE.isDebugEnabled() && !(decoded.message() instanceof Gossip)) {
             TIMELINE.debug("from {}: {}", connection.remote().shortText(), describe(decoded.message()));
         }
         TopicRunner runner = topics.get(decoded.topic());
@@ -173,11 +175,12 @@ public final class GossipNode implements AutoCloseable {
         runner.offer(new Input.Received(connection.remote(), decoded.message()));
     }
 
-    private static String describe(io.topictracker.engine.gossip.proto.Message message) {
-        if (message instanceof io.topictracker.engine.gossip.proto.Message.Neighbor neighbor) {
+    /** @return a membership message's kind and what identifies it, for the timeline log */
+    static String describe(Message message) {
+        if (message instanceof Message.Neighbor neighbor) {
             return "Neighbor " + neighbor.kind();
         }
-        if (message instanceof io.topictracker.engine.gossip.proto.Message.ForwardJoin forward) {
+        if (message instanceof Message.ForwardJoin forward) {
             return "ForwardJoin " + forward.joiner().id().shortText() + " ttl " + forward.ttl();
         }
         return message.getClass().getSimpleName();

@@ -3,6 +3,7 @@ package io.topictracker.engine.gossip.net;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Output;
 import io.topictracker.engine.gossip.proto.TopicState;
@@ -150,10 +151,8 @@ final class TopicRunner {
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
-                if (TIMELINE.isDebugEnabled() && !(send.message() instanceof io.topictracker.engine.gossip.proto.Gossip)) {
-                    TIMELINE.debug("to {}: {}", send.to().id().shortText(), send.message().getClass().getSimpleName()
-                            + (send.message() instanceof io.topictracker.engine.gossip.proto.Message.Neighbor n
-                                    ? " " + n.kind() : ""));
+                if (TIMELINE.isDebugEnabled() && !(send.message() instanceof Gossip)) {
+                    TIMELINE.debug("to {}: {}", send.to().id().shortText(), GossipNode.describe(send.message()));
                 }
                 links.send(send.to(), codec.encode(topic, send.message()));
             } else if (output instanceof Output.Schedule schedule) {
