@@ -1,6 +1,7 @@
 package io.topictracker.bench;
 
 import io.topictracker.api.PeerId;
+import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
@@ -39,10 +40,13 @@ import java.util.stream.IntStream;
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
- *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1]
+ *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
+ *     [warmup=0]
  * </pre>
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
- * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults.
+ * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults. {@code warmup=N} first runs a
+ * cold start of N nodes on a network of their own and closes them, so the measured cold start is not also the JVM's
+ * first TLS handshakes (off by default).
  */
 public final class SwarmBenchmark {
     private static final String TOPIC = "swarm-bench";
@@ -69,6 +73,10 @@ public final class SwarmBenchmark {
                 + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0"));
+        if (warmup > 0) {
+            warmUp(warmup, dht, transport, fast);
+        }
         List<Node> nodes = new ArrayList<>();
         try {
             nodes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> node(network, dht, transport, fast, "n" + i))
@@ -91,6 +99,11 @@ public final class SwarmBenchmark {
             System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
                     + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, pct(joinMs, 50), pct(joinMs, 100),
                     (connected - t0) / 1e6);
+            // What the cold start cost: every Join is a contact's random walks, and most messages a new connection.
+            long bootstrapJoins = topics.stream().flatMap(t -> t.joinRequests().stream())
+                    .filter(r -> r.source() == JoinRequest.Source.BOOTSTRAP).count();
+            System.out.printf(Locale.ROOT, "cold start work: %d Joins sent by bootstraps, %d gossip messages sent%n",
+                    bootstrapJoins, sent(topics));
 
             // 2. newcomers into a swarm whose records exist
             double[] newcomerMs = new double[newcomers];
@@ -108,6 +121,7 @@ public final class SwarmBenchmark {
                         + " max %.1f ms%n", newcomers, pct(newcomerMs, 50), pct(newcomerMs, 90), pct(newcomerMs, 100));
             }
             waitConnected(topics, nodes);
+            System.out.println(pathLengths(topics, nodes));
 
             // 3. broadcasts
             broadcastPhase(topics, broadcasts);
@@ -120,6 +134,28 @@ public final class SwarmBenchmark {
     }
 
     private static int ioThreads = 1;
+
+    /**
+     * Runs a cold start of {@code count} nodes on a network of its own and closes them, so the measured phases do not
+     * pay the JVM's one-time costs (class loading, JIT compilation of TLS and Ed25519 code) that separate processes
+     * would each pay on their own cores.
+     */
+    private static void warmUp(int count, String dht, String transport, boolean fast) throws Exception {
+        String network = "warmup-" + UUID.randomUUID();
+        List<Node> nodes = IntStream.range(0, count).parallel()
+                .mapToObj(i -> node(network, dht, transport, fast, "w" + i)).toList();
+        long start = System.nanoTime();
+        try {
+            List<Topic> topics = nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList();
+            for (Topic topic : topics) {
+                topic.joined().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            nodes.parallelStream().forEach(Node::close);
+        }
+        System.out.printf(Locale.ROOT, "warm-up: %d nodes joined and closed in %.0f ms%n", count,
+                (System.nanoTime() - start) / 1e6);
+    }
 
     private static Node node(String network, String dht, String transport, boolean fast, String name) {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
@@ -212,7 +248,11 @@ public final class SwarmBenchmark {
     }
 
     private static boolean connected(List<Topic> topics, List<Node> nodes) {
-        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
+        return hops(mutualEdges(topics, nodes), nodes.get(0).id()).size() >= topics.size();
+    }
+
+    /** Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably. */
+    private static Map<PeerId, Set<PeerId>> mutualEdges(List<Topic> topics, List<Node> nodes) {
         Map<PeerId, Set<PeerId>> views = new HashMap<>();
         for (int i = 0; i < topics.size(); i++) {
             views.put(nodes.get(i).id(), topics.get(i).neighbors());
@@ -225,15 +265,43 @@ public final class SwarmBenchmark {
                 }
             }
         });
-        Set<PeerId> seen = new HashSet<>();
-        ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(nodes.get(0).id()));
+        return edges;
+    }
+
+    /** @return each node reachable from {@code from} over {@code edges}, with its distance in hops (breadth first) */
+    private static Map<PeerId, Integer> hops(Map<PeerId, Set<PeerId>> edges, PeerId from) {
+        Map<PeerId, Integer> distance = new HashMap<>();
+        distance.put(from, 0);
+        ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(from));
         while (!todo.isEmpty()) {
             PeerId next = todo.poll();
-            if (seen.add(next)) {
-                todo.addAll(edges.getOrDefault(next, Set.of()));
+            for (PeerId peer : edges.getOrDefault(next, Set.of())) {
+                if (distance.putIfAbsent(peer, distance.get(next) + 1) == null) {
+                    todo.add(peer);
+                }
             }
         }
-        return seen.size() >= topics.size();
+        return distance;
+    }
+
+    /** The overlay's shape, which broadcast latency follows: mean and largest hop distance between two members. */
+    private static String pathLengths(List<Topic> topics, List<Node> nodes) {
+        Map<PeerId, Set<PeerId>> edges = mutualEdges(topics, nodes);
+        long sum = 0;
+        long pairs = 0;
+        int diameter = 0;
+        for (Node node : nodes) {
+            for (int distance : hops(edges, node.id()).values()) {
+                if (distance > 0) {
+                    sum += distance;
+                    pairs++;
+                    diameter = Math.max(diameter, distance);
+                }
+            }
+        }
+        double degree = edges.values().stream().mapToInt(Set::size).average().orElse(0);
+        return String.format(Locale.ROOT, "overlay of %d members: mean degree %.2f, mean distance %.2f hops,"
+                + " diameter %d", nodes.size(), degree, (double) sum / Math.max(1, pairs), diameter);
     }
 
     private static double pct(double[] sorted, double p) {

@@ -6,9 +6,11 @@ import io.topictracker.engine.config.BootstrapConfig;
 import io.topictracker.engine.records.Record;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -24,7 +26,11 @@ import java.util.Set;
  *       {@code join_confirmation_wait_time}; still not joined: publish once per minute (fallback) and wait
  *       {@code discovery_poll_interval}.</li>
  * </ol>
- * Every wait ends early on join or cancel ({@link Env#await}). Runs on the calling thread; not thread-safe.
+ * Every wait ends early on join or cancel ({@link Env#await}). Publishes run in the background, as the crate spawns
+ * them: the loop never waits for a put (a mainline put takes seconds) and the startup publish's rate-limit lookup
+ * runs beside the first round's. Candidates are tried in a random order of our own, as the crate's {@code HashSet}
+ * of node ids is iterated in an order that differs from process to process: in record order every starter would
+ * send its first Join to the same publisher. Runs on the calling thread; not thread-safe.
  */
 public final class Bootstrap {
     /** The IO the loop needs. Calls come from the one thread running {@link #run}. */
@@ -46,10 +52,16 @@ public final class Bootstrap {
         Map<Long, List<Record>> records(long... minutes) throws InterruptedException;
 
         /**
-         * Publishes our record for {@code minute}, skipping when {@code cached} (that minute's records) already
-         * holds {@code max_bootstrap_records}. A failure is logged, not thrown.
+         * Starts publishing our record for {@code minute}, skipping when {@code cached} (that minute's records)
+         * already holds {@code max_bootstrap_records}; returns at once. A failure is logged, not thrown.
          */
-        void publish(long minute, List<Record> cached) throws InterruptedException;
+        void publish(long minute, List<Record> cached);
+
+        /**
+         * Starts fetching {@code minute}'s records and then publishing our record for it, rate limited by what the
+         * fetch found, as {@link #publish}; returns at once. A failure is logged, not thrown.
+         */
+        void fetchAndPublish(long minute);
 
         /** Sends a Join to one peer; returns at once. */
         void joinPeer(PeerInfo peer);
@@ -83,13 +95,18 @@ public final class Bootstrap {
     private final BootstrapConfig config;
     private final PeerId self;
     private final Env env;
+    private final Random order;
     private final Trace trace = new Trace();
 
-    /** @param config not null; @param self our id, never joined; @param env not null */
-    public Bootstrap(BootstrapConfig config, PeerId self, Env env) {
+    /**
+     * @param config not null; @param self our id, never joined; @param env not null
+     * @param order shuffles each round's candidates; not null, used on the calling thread of {@link #run} only
+     */
+    public Bootstrap(BootstrapConfig config, PeerId self, Env env, Random order) {
         this.config = Objects.requireNonNull(config, "config");
         this.self = Objects.requireNonNull(self, "self");
         this.env = Objects.requireNonNull(env, "env");
+        this.order = Objects.requireNonNull(order, "order");
     }
 
     /**
@@ -102,7 +119,7 @@ public final class Bootstrap {
         long lastPublished = Long.MIN_VALUE;
         if (config.publishRecordOnStartup() && !stop()) {
             long minute = env.minute();
-            publish(minute, env.records(minute).getOrDefault(minute, List.of()));
+            publish(minute, Map.of());
             lastPublished = minute;
         }
         boolean first = true;
@@ -120,13 +137,15 @@ public final class Bootstrap {
             }
             if (records.isEmpty()) {
                 if (lastPublished != minute) {
-                    publish(minute, cache(fetched, minute));
+                    publish(minute, fetched);
                     lastPublished = minute;
                 }
                 env.await(config.noPeersRetryInterval());
                 continue;
             }
+            // The crate collects the candidates into a HashSet: one order per process, not the records' order.
             List<PeerInfo> candidates = Candidates.peers(records, self, Set.of());
+            Collections.shuffle(candidates, order);
             if (stop()) {
                 break;
             }
@@ -146,7 +165,7 @@ public final class Bootstrap {
                 break;
             }
             if (lastPublished != minute) {
-                publish(minute, cache(fetched, minute));
+                publish(minute, fetched);
                 lastPublished = minute;
             }
             env.await(config.discoveryPollInterval());
@@ -154,18 +173,21 @@ public final class Bootstrap {
         return trace;
     }
 
-    /** The current minute's records, to rate-limit a publish: reuse what was fetched, else fetch them. */
-    private List<Record> cache(Map<Long, List<Record>> fetched, long minute) throws InterruptedException {
-        List<Record> cached = fetched.get(minute);
-        return cached != null ? cached : env.records(minute).getOrDefault(minute, List.of());
-    }
-
-    private void publish(long minute, List<Record> cached) throws InterruptedException {
+    /**
+     * Starts a publish for {@code minute}, rate limited by that minute's records: those in {@code fetched} when the
+     * pass fetched that minute, else a fetch of its own (at startup, and on the first pass of older-first).
+     */
+    private void publish(long minute, Map<Long, List<Record>> fetched) {
         if (config.maxBootstrapRecords() == 0) { // 0 means never publish
             return;
         }
         trace.publishes++;
-        env.publish(minute, cached);
+        List<Record> cached = fetched.get(minute);
+        if (cached != null) {
+            env.publish(minute, cached);
+        } else {
+            env.fetchAndPublish(minute);
+        }
     }
 
     private boolean stop() {

@@ -22,6 +22,7 @@ import io.topictracker.engine.time.UnixMinute;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicRuntime.class);
+    /** Neighbour changes as they happen, for diagnosing joins. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.topic");
     /** Bound on reading the active view from the topic's executor. */
     private static final long QUERY_SECONDS = 5;
 
@@ -122,12 +125,14 @@ public final class TopicRuntime implements AutoCloseable {
 
     private void onEvent(GossipEvent event) {
         if (event instanceof GossipEvent.NeighborUp up) {
+            TIMELINE.debug("neighbour up {}", up.peer().shortText());
             neighbors.add(up.peer());
             signal.up();
             if (joined.complete(null)) {
                 LOG.debug("topic {}: joined, first neighbour {}", topic, up.peer().shortText());
             }
         } else if (event instanceof GossipEvent.NeighborDown down) {
+            TIMELINE.debug("neighbour down {}", down.peer().shortText());
             neighbors.remove(down.peer());
             signal.down();
         } else if (event instanceof GossipEvent.Received received) {
@@ -137,9 +142,10 @@ public final class TopicRuntime implements AutoCloseable {
     }
 
     private void bootstrap() {
+        TIMELINE.debug("bootstrap started");
         try {
-            Bootstrap.Trace trace = new Bootstrap(parts.config().bootstrap(), parts.identity().peerId(), new Io())
-                    .run();
+            Bootstrap.Trace trace = new Bootstrap(parts.config().bootstrap(), parts.identity().peerId(), new Io(),
+                    parts.random()).run();
             LOG.debug("topic {} bootstrap ended after {} rounds, {} publishes, {} joins sent", topic,
                     trace.rounds(), trace.publishes(), trace.joinsSent().size());
         } catch (InterruptedException e) {
@@ -147,9 +153,9 @@ public final class TopicRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("topic {} bootstrap failed", topic, e);
             joined.completeExceptionally(e);
-        } finally {
             cancelInFlight();
         }
+        // A publish the loop started goes on after it ended, as the crate's spawned publish does; close cancels it.
     }
 
     private void startMaintenance() {
@@ -345,6 +351,7 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public Map<Long, List<Record>> records(long... minutes) throws InterruptedException {
+            TIMELINE.debug("lookup of minutes {}", Arrays.toString(minutes));
             List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
             for (long m : minutes) {
                 lookups.add(slot(m));
@@ -366,10 +373,19 @@ public final class TopicRuntime implements AutoCloseable {
         }
 
         @Override
-        public void publish(long minute, List<Record> cached) throws InterruptedException {
-            RecordPublisher.Outcome outcome = get(TopicRuntime.this.publish(minute,
-                    new SlotRecords(cached, holdingOurs.contains(minute))), null);
-            LOG.debug("topic {}: publish for minute {}: {}", topic, minute, outcome);
+        public void publish(long minute, List<Record> cached) {
+            SlotRecords slot = new SlotRecords(cached, holdingOurs.contains(minute));
+            logOutcome(minute, TopicRuntime.this.publish(minute, slot));
+        }
+
+        @Override
+        public void fetchAndPublish(long minute) {
+            logOutcome(minute, slot(minute).thenCompose(found -> TopicRuntime.this.publish(minute, found)));
+        }
+
+        private void logOutcome(long minute, CompletableFuture<RecordPublisher.Outcome> publish) {
+            publish.whenComplete((outcome, failure) -> LOG.debug("topic {}: publish for minute {}: {}", topic, minute,
+                    failure != null ? failure.toString() : outcome));
         }
 
         @Override

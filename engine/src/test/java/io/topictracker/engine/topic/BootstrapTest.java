@@ -1,6 +1,7 @@
 package io.topictracker.engine.topic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The bootstrap loop's decisions, over a scripted environment with virtual time. */
@@ -77,6 +80,11 @@ class BootstrapTest {
         }
 
         @Override
+        public void fetchAndPublish(long minute) {
+            log.add("fetch and publish " + minute);
+        }
+
+        @Override
         public void joinPeer(PeerInfo peer) {
             log.add("join " + peer.id().shortText());
             if (peer.id().equals(joinOn)) {
@@ -107,13 +115,14 @@ class BootstrapTest {
     void withNoRecordsItPublishesOncePerMinuteAndRetriesAfterNoPeersInterval() throws Exception {
         Script script = new Script();
         script.awaitsLeft = 81; // 81 x 1.5 s: from minute 10 into minute 12
-        Bootstrap.Trace trace = new Bootstrap(config(true, false, 5), self.peerId(), script).run();
+        Bootstrap.Trace trace = new Bootstrap(config(true, false, 5), self.peerId(), script, new Random(1)).run();
 
-        assertEquals(List.of("get 10", "publish 10 cache 0", "get 9 10", "wait 1500", "get 9 10", "wait 1500"),
-                script.log.subList(0, 6), "startup publish, then no second publish in the same minute");
+        assertEquals(List.of("fetch and publish 10", "get 9 10", "wait 1500", "get 9 10", "wait 1500"),
+                script.log.subList(0, 5), "startup publish (its own lookup, in the background: the first round does"
+                        + " not wait for it), then no second publish in the same minute");
         assertEquals(3, trace.publishes(), "one publish in each of minutes 10, 11 and 12");
-        assertEquals(List.of("publish 10 cache 0", "publish 11 cache 0", "publish 12 cache 0"),
-                script.log.stream().filter(l -> l.startsWith("publish")).toList());
+        assertEquals(List.of("fetch and publish 10", "publish 11 cache 0", "publish 12 cache 0"),
+                script.log.stream().filter(l -> l.contains("publish")).toList());
         assertEquals(81, script.log.stream().filter(l -> l.equals("wait 1500")).count());
     }
 
@@ -122,17 +131,52 @@ class BootstrapTest {
         SigningKeyPair a = SIGNING.generate();
         SigningKeyPair b = SIGNING.generate();
         SigningKeyPair c = SIGNING.generate();
-        Script script = new Script();
         // a's record names b and ourselves; b's record names a again and c: we must join a, b, c once each, never us.
-        script.records.put(9L, List.of(record(a, 9, info(b), new PeerInfo(self.peerId(), List.of()))));
-        script.records.put(10L, List.of(record(b, 10, info(a), info(c))));
-        script.joinOn = b.peerId();
+        Map<Long, List<Record>> records = Map.of(9L, List.of(record(a, 9, info(b),
+                new PeerInfo(self.peerId(), List.of()))), 10L, List.of(record(b, 10, info(a), info(c))));
+        Script unanswered = new Script();
+        unanswered.records.putAll(records);
+        unanswered.awaitsLeft = 3;
 
-        new Bootstrap(config(false, false, 5), self.peerId(), script).run();
+        new Bootstrap(config(false, false, 5), self.peerId(), unanswered, new Random(1)).run();
 
-        assertEquals(List.of("get 9 10", "join " + a.peerId().shortText(), "wait 100",
-                "join " + b.peerId().shortText(), "wait 100"), script.log,
-                "publishers and their active peers, in record order, a settle wait after each; stop when joined");
+        List<String> round = unanswered.log;
+        assertEquals(7, round.size(), round.toString());
+        assertEquals(Set.of("join " + a.peerId().shortText(), "join " + b.peerId().shortText(),
+                "join " + c.peerId().shortText()), Set.of(round.get(1), round.get(3), round.get(5)),
+                "publishers and their active peers, each once, never ourselves");
+        assertEquals(List.of("get 9 10", "wait 100", "wait 100", "wait 100"),
+                List.of(round.get(0), round.get(2), round.get(4), round.get(6)), "a settle wait after each Join");
+
+        Script answered = new Script();
+        answered.records.putAll(records);
+        answered.joinOn = b.peerId();
+        new Bootstrap(config(false, false, 5), self.peerId(), answered, new Random(1)).run();
+        String joinB = "join " + b.peerId().shortText();
+        assertEquals(List.of(joinB, "wait 100"), answered.log.subList(answered.log.size() - 2, answered.log.size()),
+                "stops once joined: " + answered.log);
+    }
+
+    @Test
+    void startersTryTheCandidatesInDifferentOrders() throws Exception {
+        // Fifty nodes starting together read the same records. The crate iterates a HashSet of node ids, whose order
+        // differs between processes; in record order all fifty would send their first Join to the same publisher.
+        List<SigningKeyPair> publishers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            publishers.add(SIGNING.generate());
+        }
+        Map<PeerId, Integer> firstJoins = new HashMap<>();
+        for (int node = 0; node < 50; node++) {
+            Script script = new Script();
+            script.records.put(10L, publishers.stream().map(p -> record(p, 10)).toList());
+            script.awaitsLeft = 1;
+            Bootstrap.Trace trace = new Bootstrap(config(false, false, 5), SIGNING.generate().peerId(), script,
+                    new Random(node)).run();
+            firstJoins.merge(trace.joinsSent().get(0), 1, Integer::sum);
+        }
+        assertEquals(5, firstJoins.size(), "every publisher is somebody's first contact: " + firstJoins.values());
+        assertTrue(firstJoins.values().stream().allMatch(count -> count < 25),
+                "no publisher takes half of the first Joins: " + firstJoins.values());
     }
 
     @Test
@@ -142,7 +186,7 @@ class BootstrapTest {
         script.records.put(10L, List.of(record(a, 10)));
         script.awaitsLeft = 6; // two rounds of settle, confirm, poll
 
-        new Bootstrap(config(false, false, 5), self.peerId(), script).run();
+        new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(1)).run();
 
         String join = "join " + a.peerId().shortText();
         assertEquals(List.of("get 9 10", join, "wait 100", "wait 500", "publish 10 cache 1", "wait 2000",
@@ -155,9 +199,9 @@ class BootstrapTest {
         Script script = new Script();
         script.awaitsLeft = 2;
 
-        new Bootstrap(config(false, true, 5), self.peerId(), script).run();
+        new Bootstrap(config(false, true, 5), self.peerId(), script, new Random(1)).run();
 
-        assertEquals(List.of("get 8 9", "get 10", "publish 10 cache 0", "wait 1500", "get 9 10", "wait 1500"),
+        assertEquals(List.of("get 8 9", "fetch and publish 10", "wait 1500", "get 9 10", "wait 1500"),
                 script.log, "the current minute is fetched for the rate limit when the pass did not fetch it");
     }
 
@@ -166,21 +210,21 @@ class BootstrapTest {
         Script script = new Script();
         script.awaitsLeft = 100;
 
-        Bootstrap.Trace trace = new Bootstrap(config(true, false, 0), self.peerId(), script).run();
+        Bootstrap.Trace trace = new Bootstrap(config(true, false, 0), self.peerId(), script, new Random(1)).run();
 
         assertEquals(0, trace.publishes());
-        assertEquals(0, script.log.stream().filter(l -> l.startsWith("publish")).count());
+        assertEquals(0, script.log.stream().filter(l -> l.contains("publish")).count());
     }
 
     @Test
     void alreadyJoinedOrCancelledDoesNothing() throws Exception {
         Script joined = new Script();
         joined.joined = true;
-        assertEquals(0, new Bootstrap(config(true, false, 5), self.peerId(), joined).run().rounds());
+        assertEquals(0, new Bootstrap(config(true, false, 5), self.peerId(), joined, new Random(1)).run().rounds());
         assertEquals(List.of(), joined.log);
         Script cancelled = new Script();
         cancelled.cancelled = true;
-        new Bootstrap(config(true, false, 5), self.peerId(), cancelled).run();
+        new Bootstrap(config(true, false, 5), self.peerId(), cancelled, new Random(1)).run();
         assertEquals(List.of(), cancelled.log);
     }
 }

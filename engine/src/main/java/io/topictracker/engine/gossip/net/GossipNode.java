@@ -11,7 +11,9 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.BroadcastAuth;
+import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.Input;
+import io.topictracker.engine.gossip.proto.Message;
 import io.topictracker.engine.gossip.proto.TopicState;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GossipNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GossipNode.class);
+    /** Membership messages as they arrive, for diagnosing joins. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.membership");
     /** Connections idle this long and held by no topic are closed. */
     static final long IDLE_MILLIS = 10_000;
 
@@ -159,6 +163,9 @@ public final class GossipNode implements AutoCloseable {
             connection.close();
             return;
         }
+        if (TIMELINE.isDebugEnabled() && !(decoded.message() instanceof Gossip)) {
+            TIMELINE.debug("from {}: {}", connection.remote().shortText(), describe(decoded.message()));
+        }
         TopicRunner runner = topics.get(decoded.topic());
         if (runner == null) {
             LOG.debug("frame for topic {} we have not joined, from {}", decoded.topic(),
@@ -166,6 +173,17 @@ public final class GossipNode implements AutoCloseable {
             return;
         }
         runner.offer(new Input.Received(connection.remote(), decoded.message()));
+    }
+
+    /** @return a membership message's kind and what identifies it, for the timeline log */
+    static String describe(Message message) {
+        if (message instanceof Message.Neighbor neighbor) {
+            return "Neighbor " + neighbor.kind();
+        }
+        if (message instanceof Message.ForwardJoin forward) {
+            return "ForwardJoin " + forward.joiner().id().shortText() + " ttl " + forward.ttl();
+        }
+        return message.getClass().getSimpleName();
     }
 
     /** A peer's connections all ended, or it could not be dialled. */

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PeerLinks {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
+    /** Per-connection timings for diagnosing joins (dial start, time to an authenticated connection, accepts). */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.links");
     /** Frames kept per peer while its connection is being dialled. */
     static final int MAX_PENDING_FRAMES = 512;
 
@@ -104,6 +106,7 @@ final class PeerLinks {
     }
 
     private void dial(Link link, PeerInfo to) {
+        TIMELINE.debug("dial {}", to.id().shortText());
         tryDial(link, to.id(), transports.routes(to).iterator(), null);
     }
 
@@ -123,6 +126,7 @@ final class PeerLinks {
             return;
         }
         Transports.Route route = routes.next();
+        long started = System.nanoTime();
         CompletableFuture<Connection> attempt;
         try {
             attempt = route.transport().connect(peer, route.address(), listener());
@@ -135,6 +139,7 @@ final class PeerLinks {
                 tryDial(link, peer, routes, error);
                 return;
             }
+            TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
             List<ByteBuffer> flush;
             synchronized (link) {
                 link.dialing = false;
@@ -143,14 +148,13 @@ final class PeerLinks {
                 flush = new ArrayList<>(link.pending);
                 link.pending.clear();
             }
-            for (ByteBuffer frame : flush) {
-                transmit(connection, frame);
-            }
+            flush(connection, flush);
         });
     }
 
     /** @return the listener for a connection the peer opened to us */
     ConnectionListener accepted(Connection connection) {
+        TIMELINE.debug("accepted {}", connection.remote().shortText());
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
         List<ByteBuffer> flush;
         synchronized (link) {
@@ -159,10 +163,15 @@ final class PeerLinks {
             flush = new ArrayList<>(link.pending);
             link.pending.clear();
         }
-        for (ByteBuffer frame : flush) {
+        flush(connection, flush);
+        return listener();
+    }
+
+    /** Sends the frames that waited for {@code connection}, in order. */
+    private void flush(Connection connection, List<ByteBuffer> waiting) {
+        for (ByteBuffer frame : waiting) {
             transmit(connection, frame);
         }
-        return listener();
     }
 
     private ConnectionListener listener() {

@@ -3,6 +3,7 @@ package io.topictracker.engine.gossip.net;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Output;
 import io.topictracker.engine.gossip.proto.TopicState;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TopicRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TopicRunner.class);
+    /** Membership messages as they are sent, for diagnosing joins. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.sent");
     /** Most inputs waiting for one topic; beyond it received messages are dropped (gossip repairs the loss). */
     static final int QUEUE_CAPACITY = 16_384;
 
@@ -148,6 +151,9 @@ final class TopicRunner {
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
+                if (TIMELINE.isDebugEnabled() && !(send.message() instanceof Gossip)) {
+                    TIMELINE.debug("to {}: {}", send.to().id().shortText(), GossipNode.describe(send.message()));
+                }
                 links.send(send.to(), codec.encode(topic, send.message()));
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {

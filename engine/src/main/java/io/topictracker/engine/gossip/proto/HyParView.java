@@ -115,10 +115,21 @@ final class HyParView {
         return true;
     }
 
-    /** §4.1: the contact adds the joiner (dropping a random peer if full) and starts a random walk per neighbour. */
+    /**
+     * §4.1: the contact adds the joiner (dropping a random peer if full) and starts a random walk per neighbour.
+     *
+     * <p>A Join from a peer already in the active view is a repeat (its bootstrap sends one per round until our
+     * ACCEPT arrives, and Joins queued behind a slow dial arrive together): it gets the ACCEPT again and nothing else,
+     * as in iroh-gossip, which ignores a Join from an active peer. Forwarding it again would start fresh random walks
+     * for a peer that already has its links, each ending in a new connection and an eviction somewhere.
+     */
     private boolean onJoin(PeerId from, Message.Join join) {
         if (!admitted(from, join.from(), join.mac()) || from.equals(self)) {
             return false;
+        }
+        if (active.containsKey(from)) {
+            addActive(join.from(), Message.NeighborKind.ACCEPT); // refreshes its addresses, answers again
+            return true;
         }
         addActive(join.from(), Message.NeighborKind.ACCEPT);
         for (PeerInfo peer : new ArrayList<>(active.values())) {

@@ -55,6 +55,26 @@ class HyParViewTest {
     }
 
     @Test
+    void aRepeatedJoinFromAnActiveNeighbourIsAnsweredButNotForwardedAgain() {
+        node.connect(peer(3));
+        node.connect(peer(4));
+        PeerInfo joiner = peer(2);
+        node.receive(joiner, new Message.Join(joiner, mac(joiner, node.self, SECRET)));
+        assertEquals(2, node.sendsOf(Message.ForwardJoin.class).size(), "the first Join starts its random walks");
+        node.outputs.clear();
+
+        // The joiner's bootstrap sent another Join before our ACCEPT reached it.
+        node.receive(joiner, new Message.Join(joiner, mac(joiner, node.self, SECRET)));
+
+        assertEquals(List.of(), node.sendsOf(Message.ForwardJoin.class), "no second set of random walks");
+        List<Output.Send> accepts = node.sendsOf(Message.Neighbor.class);
+        assertEquals(1, accepts.size(), "the repeat is answered, in case the first ACCEPT was lost with its link");
+        assertEquals(joiner, accepts.get(0).to());
+        assertEquals(List.of(), node.events(), "still the same neighbour: no second NeighborUp");
+        assertEquals(3, node.state.activeView().size());
+    }
+
+    @Test
     void joinWithoutTheTopicSecretIsRefused() {
         PeerInfo outsider = peer(2);
         node.receive(outsider, new Message.Join(outsider, mac(outsider, node.self, Harness.filled(32, 9))));

@@ -1,0 +1,148 @@
+package io.topictracker.engine.topic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.ConfigTable;
+import io.topictracker.api.TopicId;
+import io.topictracker.api.dht.Dht;
+import io.topictracker.api.dht.LookupSummary;
+import io.topictracker.api.dht.MutableItem;
+import io.topictracker.api.dht.MutableQuery;
+import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.transport.InboundHandler;
+import io.topictracker.api.transport.TransportContext;
+import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.gossip.GossipConfig;
+import io.topictracker.engine.gossip.net.GossipNode;
+import io.topictracker.engine.records.Record;
+import io.topictracker.engine.records.RecordContent;
+import io.topictracker.engine.records.RecordPublisher;
+import io.topictracker.engine.records.RecordSealer;
+import io.topictracker.engine.records.SecretRotation;
+import io.topictracker.engine.records.SlotDerivation;
+import io.topictracker.engine.records.SlotKeys;
+import io.topictracker.engine.records.TopicKeys;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.engine.time.UnixMinute;
+import io.topictracker.tck.Await;
+import io.topictracker.transport.inmemory.InMemoryHub;
+import io.topictracker.transport.inmemory.InMemoryTransport;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bootstrap's IO in {@link TopicRuntime}: what it waits for and what it does not. */
+class TopicRuntimeBootstrapTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final TopicId TOPIC = TopicId.fromName("runtime-bootstrap");
+    private static final byte[] SECRET = "runtime-bootstrap-secret".getBytes(StandardCharsets.UTF_8);
+
+    private final BouncyCastleEd25519Provider ed25519 = new BouncyCastleEd25519Provider();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+    private final InMemoryHub hub = new InMemoryHub("runtime-bootstrap");
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+        scheduler.shutdownNow();
+    }
+
+    /**
+     * A DHT whose gets find the items given to it and whose puts never finish, like a mainline put that takes its
+     * full timeout. Thread-safe.
+     */
+    private static final class StalledPuts implements Dht {
+        final List<MutableItem> stored = new CopyOnWriteArrayList<>();
+        final List<MutableItem> putsStarted = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<Void> start() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<LookupSummary> getMutable(MutableQuery query, Consumer<MutableItem> onItem) {
+            int found = 0;
+            for (MutableItem item : stored) {
+                if (Arrays.equals(item.target(), query.target())) {
+                    onItem.accept(item);
+                    found++;
+                }
+            }
+            return CompletableFuture.completedFuture(new LookupSummary(found, 1, 1));
+        }
+
+        @Override
+        public CompletableFuture<PutSummary> putMutable(MutableItem item, OptionalLong cas) {
+            putsStarted.add(item);
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private GossipNode gossipNode(SigningKeyPair keys, String name) {
+        GossipNode node = new GossipNode(GossipConfig.defaults(), keys, ed25519, scheduler,
+                inbound -> List.of(new InMemoryTransport(hub, name, context(keys, inbound), 1 << 20, 4 << 20)));
+        closing.add(node);
+        Await.result(node.start(), WAIT);
+        return node;
+    }
+
+    private TransportContext context(SigningKeyPair keys, InboundHandler inbound) {
+        return new TransportContext(ConfigTable.empty("transport.inmemory"), keys, ed25519, Clock.systemUTC(),
+                scheduler, inbound);
+    }
+
+    @Test
+    void theFirstLookupAndJoinDoNotWaitForTheStartupPublish() {
+        byte[] secretHash = SlotDerivation.initialSecretHash(SECRET);
+        long minute = UnixMinute.now(Clock.systemUTC());
+        // A member already in the topic, whose record is in the current minute's slot.
+        SigningKeyPair memberKeys = ed25519.generate();
+        GossipNode member = gossipNode(memberKeys, "member");
+        member.join(TOPIC, secretHash, List.of(), event -> { });
+        StalledPuts dht = new StalledPuts();
+        TopicKeys keys = new TopicKeys(TOPIC, secretHash, SecretRotation.standard(), ed25519);
+        for (long m : new long[] {minute, minute + 1}) { // in case the minute turns during the test
+            SlotKeys slot = keys.slot(m);
+            Record record = Record.sign(TOPIC, m, memberKeys, new RecordContent(member.self().addresses(), List.of(),
+                    List.of()));
+            dht.stored.add(MutableItem.sign(slot.slotKeyPair(), slot.salt(), RecordPublisher.SEQ,
+                    new RecordSealer(new SecureRandom()).seal(record, slot)));
+        }
+        SigningKeyPair ourKeys = ed25519.generate();
+        TopicRuntime runtime = new TopicRuntime(new TopicRuntime.Parts(NodeConfig.defaults(), ourKeys, ed25519,
+                gossipNode(ourKeys, "newcomer"), dht, scheduler, Clock.systemUTC(), new Random(7), "tt-test-"), TOPIC,
+                SECRET, event -> { });
+        closing.add(runtime);
+
+        runtime.start(); // publish_record_on_startup is on by default: its put never finishes
+
+        Await.result(runtime.joined(), WAIT);
+        assertEquals(Set.of(memberKeys.peerId()), runtime.neighbors());
+        assertTrue(dht.putsStarted.size() >= 1, "the startup publish did start; it just was not waited for");
+        assertEquals(List.of(memberKeys.peerId()),
+                runtime.joinLog().snapshot().stream().map(JoinLog.Entry::peer).distinct().toList());
+    }
+}
