@@ -43,6 +43,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
+    /** Puts and gets before measuring, enough for the JIT to compile their paths on this machine. */
+    private static final int WARM_UP_OPERATIONS = Integer.getInteger("warmup", 300);
+
     private MainlineTestnetBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -81,15 +84,22 @@ public final class MainlineTestnetBenchmark {
                     nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum(),
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum());
 
-            // warm-up: JIT the paths before measuring (not counted)
-            for (int i = 0; i < 20; i++) {
+            // warm-up, not counted: puts and gets until the JIT has compiled their paths (with 20 puts and no gets,
+            // as before, half of the CPU measured per operation was the JIT compiling, on the same 2 cores)
+            long warmUpStart = System.nanoTime();
+            for (int i = 0; i < WARM_UP_OPERATIONS; i++) {
                 SigningKeyPair key = signing.generate();
-                nodes.get(random.nextInt(size)).putMutable(MutableItem.sign(key, new byte[0], 1, bytes("warm")))
-                        .get(30, TimeUnit.SECONDS);
+                MutableItem warm = MutableItem.sign(key, new byte[0], 1, bytes("warm"));
+                nodes.get(random.nextInt(size)).putMutable(warm).get(30, TimeUnit.SECONDS);
+                nodes.get(random.nextInt(size)).getMutable(MutableQuery.of(key.publicKey(), new byte[0],
+                        OptionalLong.empty(), Duration.ofSeconds(10)), item -> { }).get(30, TimeUnit.SECONDS);
             }
+            System.out.printf(Locale.ROOT, "warm-up: %d puts and gets in %.1f s%n", WARM_UP_OPERATIONS,
+                    (System.nanoTime() - warmUpStart) / 1e9);
 
             long verifiedBeforePuts = verifications(nodes, sharedCache);
             long cpuBeforePuts = processCpuNanos();
+            Map<String, Long> threadsBeforePuts = ThreadCpu.snapshot();
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
             List<SigningKeyPair> keys = new ArrayList<>();
             List<Double> putMillis = new ArrayList<>();
@@ -108,6 +118,7 @@ public final class MainlineTestnetBenchmark {
             }
             long verifiedBeforeGets = verifications(nodes, sharedCache);
             long cpuBeforeGets = processCpuNanos();
+            Map<String, Long> threadsBeforeGets = ThreadCpu.snapshot();
             List<Double> getMillis = new ArrayList<>();
             List<Integer> getQueries = new ArrayList<>();
             int found = 0;
@@ -125,6 +136,7 @@ public final class MainlineTestnetBenchmark {
             }
             long verifiedAfterGets = verifications(nodes, sharedCache);
             long cpuAfterGets = processCpuNanos();
+            Map<String, Long> threadsAfterGets = ThreadCpu.snapshot();
             System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
             // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
@@ -132,6 +144,10 @@ public final class MainlineTestnetBenchmark {
             System.out.printf(Locale.ROOT, "process CPU per put %.2f ms, per get %.2f ms (all nodes together)%n",
                     (cpuBeforeGets - cpuBeforePuts) / 1e6 / operations,
                     (cpuAfterGets - cpuBeforeGets) / 1e6 / operations);
+            System.out.printf(Locale.ROOT, "  by thread, per put: %s%n", ThreadCpu.perOperation(threadsBeforePuts,
+                    threadsBeforeGets, operations));
+            System.out.printf(Locale.ROOT, "  by thread, per get: %s%n", ThreadCpu.perOperation(threadsBeforeGets,
+                    threadsAfterGets, operations));
             System.out.printf(Locale.ROOT, "signature verdict cache: %s; Ed25519 verifications per put %.1f, per get "
                     + "%.1f%n", sharedCache ? "shared by the testnet" : "one per node",
                     (verifiedBeforeGets - verifiedBeforePuts) / (double) operations,
