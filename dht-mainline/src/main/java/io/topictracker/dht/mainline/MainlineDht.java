@@ -182,6 +182,14 @@ public final class MainlineDht implements BitTorrentDht {
         return signing.verifications();
     }
 
+    /**
+     * @return public keys this node's verifier validated (each distinct key once while remembered); the nodes of a
+     *     testnet that shares one cache all report the testnet's total
+     */
+    public long keysValidated() {
+        return signing.keysValidated();
+    }
+
     /** @return our 20-byte node id, or null before start */
     public byte[] nodeId() {
         DhtNode n = node;
