@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MainlineTestnetBenchmark {
     /** Puts and gets before measuring, enough for the JIT to compile their paths on this machine. */
-    private static final int WARM_UP_OPERATIONS = Integer.getInteger("warmup", 300);
+    private static final int WARM_UP_OPERATIONS = 300;
 
     private MainlineTestnetBenchmark() {}
 
