@@ -380,7 +380,9 @@ public final class MainlineDht implements BitTorrentDht {
             return CompletableFuture.failedFuture(e);
         }
         long timeout = config.operationTimeout().toMillis();
-        return n.lookup(target, lookupMethod, Map.of(), observe, timeout)
+        // the whole store's deadline runs on the node's event loop, where the operation completes (so cancelling it
+        // is a local step), not on CompletableFuture's shared delay thread, which orTimeout would wake for every put
+        return n.failAfter(timeout * 2 + 1000, n.lookup(target, lookupMethod, Map.of(), observe, timeout)
                 .thenCombine(precondition, (lookup, checked) -> lookup)
                 .thenCompose((LookupResult lookup) -> {
                     List<Lookup.Candidate> withTokens = lookup.closest().stream().filter(c -> c.token() != null)
@@ -398,8 +400,7 @@ public final class MainlineDht implements BitTorrentDht {
                         throw closedOr(e);
                     }
                     return summary;
-                })
-                .orTimeout(timeout * 2 + 1000, TimeUnit.MILLISECONDS);
+                }));
     }
 
     private static PutSummary summarize(LookupResult lookup, int attempted, List<KrpcMessage> replies) {

@@ -359,6 +359,22 @@ public final class DhtNode {
         return done;
     }
 
+    /**
+     * Fails {@code operation} with a {@link java.util.concurrent.TimeoutException} if it is not done within
+     * {@code millis}; the timer lives on the event loop and is cancelled there when the operation completes (as this
+     * node's operations do).
+     *
+     * @return {@code operation}
+     */
+    public <T> CompletableFuture<T> failAfter(long millis, CompletableFuture<T> operation) {
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            operation.completeExceptionally(new java.util.concurrent.TimeoutException("no result in " + millis
+                    + " ms"));
+        }, millis, TimeUnit.MILLISECONDS);
+        operation.whenComplete((r, e) -> timer.cancel(false));
+        return operation;
+    }
+
     /** Runs {@code action} on the event loop when the node closes (to fail user operations); returns a remover. */
     public Runnable onClose(Runnable action) {
         onClose.add(action);
