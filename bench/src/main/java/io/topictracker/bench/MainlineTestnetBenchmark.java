@@ -101,6 +101,7 @@ public final class MainlineTestnetBenchmark {
             long cpuBeforePuts = processCpuNanos();
             Map<String, Long> threadsBeforePuts = ThreadCpu.snapshot();
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
+            long[] lookupsBeforePuts = lookupRounds(nodes);
             List<SigningKeyPair> keys = new ArrayList<>();
             List<Double> putMillis = new ArrayList<>();
             List<Integer> putQueries = new ArrayList<>();
@@ -119,6 +120,7 @@ public final class MainlineTestnetBenchmark {
             long verifiedBeforeGets = verifications(nodes, sharedCache);
             long cpuBeforeGets = processCpuNanos();
             Map<String, Long> threadsBeforeGets = ThreadCpu.snapshot();
+            long[] lookupsBeforeGets = lookupRounds(nodes);
             List<Double> getMillis = new ArrayList<>();
             List<Integer> getQueries = new ArrayList<>();
             int found = 0;
@@ -137,6 +139,7 @@ public final class MainlineTestnetBenchmark {
             long verifiedAfterGets = verifications(nodes, sharedCache);
             long cpuAfterGets = processCpuNanos();
             Map<String, Long> threadsAfterGets = ThreadCpu.snapshot();
+            long[] lookupsAfterGets = lookupRounds(nodes);
             // re-puts of the same keys with the next seq, as a topic's slots are re-put: every storing node verifies
             // the new signature, but it has validated the key before
             long keysBeforeReputs = keysValidated(nodes, sharedCache);
@@ -170,6 +173,9 @@ public final class MainlineTestnetBenchmark {
                     + "%.1f%n", sharedCache ? "shared by the testnet" : "one per node",
                     (verifiedBeforeGets - verifiedBeforePuts) / (double) operations,
                     (verifiedAfterGets - verifiedBeforeGets) / (double) operations);
+            System.out.printf(Locale.ROOT, "sequential query rounds per lookup (a load-independent latency): put's "
+                    + "%.2f, get's %.2f%n", roundsPerLookup(lookupsBeforePuts, lookupsBeforeGets),
+                    roundsPerLookup(lookupsBeforeGets, lookupsAfterGets));
             System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
                     + "p90 %d; acks median %d%n", pct(putMillis, 50), pct(putMillis, 90), pct(putMillis, 100),
                     pctInt(putQueries, 50), pctInt(putQueries, 90), pctInt(putAcks, 50));
@@ -191,6 +197,22 @@ public final class MainlineTestnetBenchmark {
     private static long verifications(List<MainlineDht> nodes, boolean sharedCache) {
         return sharedCache ? nodes.get(0).signatureVerifications()
                 : nodes.stream().mapToLong(MainlineDht::signatureVerifications).sum();
+    }
+
+    /** @return lookups ended and their rounds, summed over the testnet's nodes */
+    private static long[] lookupRounds(List<MainlineDht> nodes) {
+        long lookups = 0;
+        long rounds = 0;
+        for (MainlineDht n : nodes) {
+            lookups += n.stats().lookups();
+            rounds += n.stats().lookupRounds();
+        }
+        return new long[] {lookups, rounds};
+    }
+
+    private static double roundsPerLookup(long[] before, long[] after) {
+        long lookups = after[0] - before[0];
+        return lookups == 0 ? 0 : (after[1] - before[1]) / (double) lookups;
     }
 
     /** @return the public keys the testnet's nodes validated so far */

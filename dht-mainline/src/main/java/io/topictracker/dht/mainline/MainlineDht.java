@@ -171,7 +171,7 @@ public final class MainlineDht implements BitTorrentDht {
         }
         DhtNode.Stats s = n.stats();
         return new NodeStats(s.queriesReceived(), s.queriesAnswered(), s.queriesSent(), s.dropped(), s.malformed(),
-                s.timeouts());
+                s.timeouts(), s.lookups(), s.lookupRounds());
     }
 
     /**
