@@ -36,14 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The mainline testnet benchmark of issue #7: a testnet of N of our nodes in this JVM on 127.0.0.1 (default 500);
- * start time; 50 puts and 50 gets from random nodes (median / p90 / max ms and queries per operation); heap per
- * node; and the queries per second one node answers on one event-loop thread.
+ * start time; after a warm-up, 50 puts, 50 gets and 50 re-puts (same keys, next seq) from random nodes (median /
+ * p90 / max ms, queries, query rounds, verifications and CPU per operation, split by thread kind); heap per node;
+ * and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
  * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
-    /** Puts and gets before measuring, enough for the JIT to compile their paths on this machine. */
+    /** Puts and gets before measuring, so that most of the JIT's compiling of their paths is done. */
     private static final int WARM_UP_OPERATIONS = 300;
 
     private MainlineTestnetBenchmark() {}
