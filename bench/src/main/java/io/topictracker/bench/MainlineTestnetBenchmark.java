@@ -36,13 +36,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The mainline testnet benchmark of issue #7: a testnet of N of our nodes in this JVM on 127.0.0.1 (default 500);
- * start time; 50 puts and 50 gets from random nodes (median / p90 / max ms and queries per operation); heap per
- * node; and the queries per second one node answers on one event-loop thread.
+ * start time; after a warm-up, 50 puts, 50 gets and 50 re-puts (same keys, next seq) from random nodes (median /
+ * p90 / max ms, queries, query rounds, verifications and CPU per operation, split by thread kind); heap per node;
+ * and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
  * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
+    /** Puts and gets before measuring, so that most of the JIT's compiling of their paths is done. */
+    private static final int WARM_UP_OPERATIONS = 300;
+
     private MainlineTestnetBenchmark() {}
 
     public static void main(String[] args) throws Exception {
@@ -81,16 +85,24 @@ public final class MainlineTestnetBenchmark {
                     nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum(),
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum());
 
-            // warm-up: JIT the paths before measuring (not counted)
-            for (int i = 0; i < 20; i++) {
+            // warm-up, not counted: puts and gets until the JIT has compiled their paths (with 20 puts and no gets,
+            // as before, half of the CPU measured per operation was the JIT compiling, on the same 2 cores)
+            long warmUpStart = System.nanoTime();
+            for (int i = 0; i < WARM_UP_OPERATIONS; i++) {
                 SigningKeyPair key = signing.generate();
-                nodes.get(random.nextInt(size)).putMutable(MutableItem.sign(key, new byte[0], 1, bytes("warm")))
-                        .get(30, TimeUnit.SECONDS);
+                MutableItem warm = MutableItem.sign(key, new byte[0], 1, bytes("warm"));
+                nodes.get(random.nextInt(size)).putMutable(warm).get(30, TimeUnit.SECONDS);
+                nodes.get(random.nextInt(size)).getMutable(MutableQuery.of(key.publicKey(), new byte[0],
+                        OptionalLong.empty(), Duration.ofSeconds(10)), item -> { }).get(30, TimeUnit.SECONDS);
             }
+            System.out.printf(Locale.ROOT, "warm-up: %d puts and gets in %.1f s%n", WARM_UP_OPERATIONS,
+                    (System.nanoTime() - warmUpStart) / 1e9);
 
             long verifiedBeforePuts = verifications(nodes, sharedCache);
             long cpuBeforePuts = processCpuNanos();
+            Map<String, Long> threadsBeforePuts = ThreadCpu.snapshot();
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
+            long[] lookupsBeforePuts = lookupRounds(nodes);
             List<SigningKeyPair> keys = new ArrayList<>();
             List<Double> putMillis = new ArrayList<>();
             List<Integer> putQueries = new ArrayList<>();
@@ -108,6 +120,8 @@ public final class MainlineTestnetBenchmark {
             }
             long verifiedBeforeGets = verifications(nodes, sharedCache);
             long cpuBeforeGets = processCpuNanos();
+            Map<String, Long> threadsBeforeGets = ThreadCpu.snapshot();
+            long[] lookupsBeforeGets = lookupRounds(nodes);
             List<Double> getMillis = new ArrayList<>();
             List<Integer> getQueries = new ArrayList<>();
             int found = 0;
@@ -125,6 +139,26 @@ public final class MainlineTestnetBenchmark {
             }
             long verifiedAfterGets = verifications(nodes, sharedCache);
             long cpuAfterGets = processCpuNanos();
+            Map<String, Long> threadsAfterGets = ThreadCpu.snapshot();
+            long[] lookupsAfterGets = lookupRounds(nodes);
+            // re-puts of the same keys with the next seq, as a topic's slots are re-put: every storing node verifies
+            // the new signature, but it has validated the key before
+            long keysBeforeReputs = keysValidated(nodes, sharedCache);
+            long verifiedBeforeReputs = verifications(nodes, sharedCache);
+            long cpuBeforeReputs = processCpuNanos();
+            List<Double> reputMillis = new ArrayList<>();
+            for (int i = 0; i < operations; i++) {
+                MutableItem item = MutableItem.sign(keys.get(i), bytes("salt"), 2, bytes("benchmark value " + i));
+                MainlineDht from = nodes.get(random.nextInt(size));
+                long start = System.nanoTime();
+                from.putMutable(item).get(30, TimeUnit.SECONDS);
+                reputMillis.add((System.nanoTime() - start) / 1e6);
+            }
+            System.out.printf(Locale.ROOT, "re-put (same key, next seq): median %.2f ms, p90 %.2f ms; process CPU "
+                    + "%.2f ms; Ed25519 verifications %.1f and keys validated %.1f per re-put%n",
+                    pct(reputMillis, 50), pct(reputMillis, 90), (processCpuNanos() - cpuBeforeReputs) / 1e6 / operations,
+                    (verifications(nodes, sharedCache) - verifiedBeforeReputs) / (double) operations,
+                    (keysValidated(nodes, sharedCache) - keysBeforeReputs) / (double) operations);
             System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
             // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
@@ -132,10 +166,17 @@ public final class MainlineTestnetBenchmark {
             System.out.printf(Locale.ROOT, "process CPU per put %.2f ms, per get %.2f ms (all nodes together)%n",
                     (cpuBeforeGets - cpuBeforePuts) / 1e6 / operations,
                     (cpuAfterGets - cpuBeforeGets) / 1e6 / operations);
+            System.out.printf(Locale.ROOT, "  by thread, per put: %s%n", ThreadCpu.perOperation(threadsBeforePuts,
+                    threadsBeforeGets, operations));
+            System.out.printf(Locale.ROOT, "  by thread, per get: %s%n", ThreadCpu.perOperation(threadsBeforeGets,
+                    threadsAfterGets, operations));
             System.out.printf(Locale.ROOT, "signature verdict cache: %s; Ed25519 verifications per put %.1f, per get "
                     + "%.1f%n", sharedCache ? "shared by the testnet" : "one per node",
                     (verifiedBeforeGets - verifiedBeforePuts) / (double) operations,
                     (verifiedAfterGets - verifiedBeforeGets) / (double) operations);
+            System.out.printf(Locale.ROOT, "sequential query rounds per lookup (a load-independent latency): put's "
+                    + "%.2f, get's %.2f%n", roundsPerLookup(lookupsBeforePuts, lookupsBeforeGets),
+                    roundsPerLookup(lookupsBeforeGets, lookupsAfterGets));
             System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
                     + "p90 %d; acks median %d%n", pct(putMillis, 50), pct(putMillis, 90), pct(putMillis, 100),
                     pctInt(putQueries, 50), pctInt(putQueries, 90), pctInt(putAcks, 50));
@@ -157,6 +198,27 @@ public final class MainlineTestnetBenchmark {
     private static long verifications(List<MainlineDht> nodes, boolean sharedCache) {
         return sharedCache ? nodes.get(0).signatureVerifications()
                 : nodes.stream().mapToLong(MainlineDht::signatureVerifications).sum();
+    }
+
+    /** @return lookups ended and their rounds, summed over the testnet's nodes */
+    private static long[] lookupRounds(List<MainlineDht> nodes) {
+        long lookups = 0;
+        long rounds = 0;
+        for (MainlineDht n : nodes) {
+            lookups += n.stats().lookups();
+            rounds += n.stats().lookupRounds();
+        }
+        return new long[] {lookups, rounds};
+    }
+
+    private static double roundsPerLookup(long[] before, long[] after) {
+        long lookups = after[0] - before[0];
+        return lookups == 0 ? 0 : (after[1] - before[1]) / (double) lookups;
+    }
+
+    /** @return the public keys the testnet's nodes validated so far */
+    private static long keysValidated(List<MainlineDht> nodes, boolean sharedCache) {
+        return sharedCache ? nodes.get(0).keysValidated() : nodes.stream().mapToLong(MainlineDht::keysValidated).sum();
     }
 
     /** The cost of one Ed25519 verification here and now: every BEP44 put is verified by each storing node. */

@@ -171,7 +171,7 @@ public final class MainlineDht implements BitTorrentDht {
         }
         DhtNode.Stats s = n.stats();
         return new NodeStats(s.queriesReceived(), s.queriesAnswered(), s.queriesSent(), s.dropped(), s.malformed(),
-                s.timeouts());
+                s.timeouts(), s.lookups(), s.lookupRounds());
     }
 
     /**
@@ -180,6 +180,14 @@ public final class MainlineDht implements BitTorrentDht {
      */
     public long signatureVerifications() {
         return signing.verifications();
+    }
+
+    /**
+     * @return public keys this node's verifier validated (each distinct key once while remembered); the nodes of a
+     *     testnet that shares one cache all report the testnet's total
+     */
+    public long keysValidated() {
+        return signing.keysValidated();
     }
 
     /** @return our 20-byte node id, or null before start */
@@ -372,7 +380,9 @@ public final class MainlineDht implements BitTorrentDht {
             return CompletableFuture.failedFuture(e);
         }
         long timeout = config.operationTimeout().toMillis();
-        return n.lookup(target, lookupMethod, Map.of(), observe, timeout)
+        // the whole store's deadline runs on the node's event loop, where the operation completes (so cancelling it
+        // is a local step), not on CompletableFuture's shared delay thread, which orTimeout would wake for every put
+        return n.failAfter(timeout * 2 + 1000, n.lookup(target, lookupMethod, Map.of(), observe, timeout)
                 .thenCombine(precondition, (lookup, checked) -> lookup)
                 .thenCompose((LookupResult lookup) -> {
                     List<Lookup.Candidate> withTokens = lookup.closest().stream().filter(c -> c.token() != null)
@@ -390,8 +400,7 @@ public final class MainlineDht implements BitTorrentDht {
                         throw closedOr(e);
                     }
                     return summary;
-                })
-                .orTimeout(timeout * 2 + 1000, TimeUnit.MILLISECONDS);
+                }));
     }
 
     private static PutSummary summarize(LookupResult lookup, int attempted, List<KrpcMessage> replies) {

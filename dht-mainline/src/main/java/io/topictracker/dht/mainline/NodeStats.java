@@ -9,6 +9,9 @@ package io.topictracker.dht.mainline;
  * @param dropped queries dropped by the per-IP rate limit
  * @param malformed datagrams that were not valid KRPC
  * @param timeouts queries of ours that got no reply in time
+ * @param lookups lookups that ended (user operations, bootstrap and refresh)
+ * @param lookupRounds their sequential query rounds, summed: a query sent when an answer of round r came is round
+ *     r + 1, and a lookup takes as many round trips as its last answered round
  */
 public record NodeStats(long queriesReceived, long queriesAnswered, long queriesSent, long dropped, long malformed,
-        long timeouts) {}
+        long timeouts, long lookups, long lookupRounds) {}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.topictracker.dht.mainline.node.DhtNode;
 import io.topictracker.dht.mainline.routing.NodeIds;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.routing.RoutingTable;
@@ -114,5 +115,41 @@ class RoutingTableTest {
         long later = RoutingTable.QUESTIONABLE_AFTER_MILLIS + 10;
         table.seen(nodeWithPrefix(0), true, later);
         assertEquals(old, table.questionableNear(old.id(), later));
+    }
+
+    @Test
+    void closestMatchesARankingOfTheWholeTableWithFailingNodesLast() {
+        for (int round = 0; round < 20; round++) {
+            RoutingTable table = new RoutingTable(own, 8, 2);
+            List<NodeInfo> present = new ArrayList<>();
+            List<NodeInfo> failing = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                // ids of every prefix length up to 12 shared bits, so the table has many split buckets
+                NodeInfo n = nodeWithPrefix(random.nextInt(13));
+                table.seen(n, true, 0);
+            }
+            for (NodeInfo n : table.nodes()) {
+                if (random.nextInt(4) == 0) {
+                    table.failed(n); // one failure of two allowed: still present, but not healthy
+                    failing.add(n);
+                } else {
+                    present.add(n);
+                }
+            }
+            for (int t = 0; t < 50; t++) {
+                byte[] target = t % 2 == 0 ? DhtNode.randomTarget(random)
+                        : NodeIds.randomWithPrefix(own, random.nextInt(16), random);
+                for (int count : new int[] {1, 8, 16, 200}) {
+                    List<NodeInfo> expected = new ArrayList<>(present);
+                    expected.sort(NodeIds.byDistanceTo(target));
+                    expected = new ArrayList<>(expected.subList(0, Math.min(count, expected.size())));
+                    List<NodeInfo> fillers = new ArrayList<>(failing);
+                    fillers.sort(NodeIds.byDistanceTo(target));
+                    expected.addAll(fillers.subList(0, Math.min(fillers.size(), count - expected.size())));
+                    expected.sort(NodeIds.byDistanceTo(target));
+                    assertEquals(expected, table.closest(target, count), "round " + round + ", count " + count);
+                }
+            }
+        }
     }
 }

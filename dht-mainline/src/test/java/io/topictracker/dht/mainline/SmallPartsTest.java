@@ -34,9 +34,9 @@ class SmallPartsTest {
     }
 
     @Test
-    void lookupQueriesAlphaAtATimeAndEndsWhenTheKClosestAnswered() {
+    void aRoutingLookupQueriesAlphaAtATimeAndEndsWhenTheKClosestAnswered() {
         byte[] target = new byte[20];
-        Lookup lookup = new Lookup(target, 8, 3, 64, 64, true);
+        Lookup lookup = new Lookup(target, 8, 3, 64, 64, false);
         List<NodeInfo> all = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             NodeInfo n = randomNode(1000 + i);
@@ -62,6 +62,32 @@ class SmallPartsTest {
         assertEquals(all.get(0), closest.get(0).node());
         assertEquals(all.get(2), closest.get(1).node(), "the failed node is skipped");
         assertEquals(9, lookup.queries(), "only the 8 closest live nodes plus the failed one were asked");
+    }
+
+    @Test
+    void aDataLookupQueriesTheRestOfTheKClosestAtOnceOnceTheClosestAnswered() {
+        byte[] target = new byte[20];
+        Lookup lookup = new Lookup(target, 8, 3, 64, 64, true);
+        List<NodeInfo> all = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            NodeInfo n = randomNode(1000 + i);
+            all.add(n);
+            lookup.add(n);
+        }
+        all.sort(NodeIds.byDistanceTo(target));
+        List<NodeInfo> first = lookup.next();
+        assertEquals(all.subList(0, 3), first, "α = 3 at first");
+        lookup.responded(all.get(1), new byte[] {1});
+        lookup.responded(all.get(2), new byte[] {1});
+        assertEquals(List.of(all.get(3), all.get(4)), lookup.next(),
+                "while the closest has not answered, still α in flight");
+        lookup.responded(all.get(0), new byte[] {1});
+        assertEquals(all.subList(5, 8), lookup.next(), "the closest answered: the rest of the 8 closest at once");
+        for (NodeInfo n : all.subList(3, 8)) {
+            lookup.responded(n, new byte[] {1});
+        }
+        assertTrue(lookup.isDone());
+        assertEquals(8, lookup.queries(), "no query beyond the 8 closest");
     }
 
     @Test

@@ -80,21 +80,32 @@ public final class Bencode {
             out.write('e');
         } else if (value instanceof Map<?, ?> map) {
             out.write('d');
-            TreeMap<String, Object> sorted = new TreeMap<>();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
+            // a map already sorted by String's natural order (every message we build is a TreeMap) is written as it
+            // is; any other is sorted into a copy first
+            Map<?, ?> sorted = map instanceof SortedMap<?, ?> ordered && ordered.comparator() == null
+                    ? map : sortedCopy(map);
+            for (Map.Entry<?, ?> entry : sorted.entrySet()) {
                 if (!(entry.getKey() instanceof String key)) {
                     throw new IllegalArgumentException("dictionary keys must be strings, got " + entry.getKey());
                 }
-                sorted.put(key, entry.getValue());
-            }
-            for (Map.Entry<String, Object> entry : sorted.entrySet()) {
-                encode(out, entry.getKey().getBytes(StandardCharsets.ISO_8859_1));
+                encode(out, key.getBytes(StandardCharsets.ISO_8859_1));
                 encode(out, entry.getValue());
             }
             out.write('e');
         } else {
             throw new IllegalArgumentException("cannot bencode " + (value == null ? "null" : value.getClass()));
         }
+    }
+
+    private static TreeMap<String, Object> sortedCopy(Map<?, ?> map) {
+        TreeMap<String, Object> sorted = new TreeMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (!(entry.getKey() instanceof String key)) {
+                throw new IllegalArgumentException("dictionary keys must be strings, got " + entry.getKey());
+            }
+            sorted.put(key, entry.getValue());
+        }
+        return sorted;
     }
 
     private static void writeAscii(ByteArrayOutputStream out, String text) {

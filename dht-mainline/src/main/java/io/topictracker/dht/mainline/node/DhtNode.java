@@ -103,6 +103,18 @@ public final class DhtNode {
         volatile long dropped;
         volatile long malformed;
         volatile long timeouts;
+        volatile long lookups;
+        volatile long lookupRounds;
+
+        /** @return lookups that ended (not failed by close), including bootstrap and refresh lookups */
+        public long lookups() {
+            return lookups;
+        }
+
+        /** @return the sequential query rounds of those lookups, summed (see {@code runLookup}) */
+        public long lookupRounds() {
+            return lookupRounds;
+        }
 
         /** @return our queries that got no reply in time */
         public long timeouts() {
@@ -359,6 +371,22 @@ public final class DhtNode {
         return done;
     }
 
+    /**
+     * Fails {@code operation} with a {@link java.util.concurrent.TimeoutException} if it is not done within
+     * {@code millis}; the timer lives on the event loop and is cancelled there when the operation completes (as this
+     * node's operations do).
+     *
+     * @return {@code operation}
+     */
+    public <T> CompletableFuture<T> failAfter(long millis, CompletableFuture<T> operation) {
+        ScheduledFuture<?> timer = loop.schedule(() -> {
+            operation.completeExceptionally(new java.util.concurrent.TimeoutException("no result in " + millis
+                    + " ms"));
+        }, millis, TimeUnit.MILLISECONDS);
+        operation.whenComplete((r, e) -> timer.cancel(false));
+        return operation;
+    }
+
     /** Runs {@code action} on the event loop when the node closes (to fail user operations); returns a remover. */
     public Runnable onClose(Runnable action) {
         onClose.add(action);
@@ -397,10 +425,17 @@ public final class DhtNode {
         a.put(method.equals("get_peers") ? "info_hash" : "target", target);
         int[] bootstrapLeft = {bootstrap.size()};
         Runnable[] pump = new Runnable[1];
+        // Rounds: a query sent by the first pump is round 1; one sent when an answer (or failure) of round r freed
+        // its slot is round r + 1. The highest round answered is the lookup's sequential round trips, its latency
+        // in units of one query's round trip, which (unlike wall-clock time) the load of the machine does not sway.
+        int[] roundOfReply = {0};
+        int[] lastRound = {0};
         Runnable finish = () -> {
             if (closed) {
                 result.completeExceptionally(new IllegalStateException("closed"));
             } else {
+                stats.lookups++;
+                stats.lookupRounds += lastRound[0];
                 result.complete(new LookupResult(lookup.closestResponded(K), lookup.queries() + bootstrap.size(),
                         lookup.responses()));
             }
@@ -416,10 +451,12 @@ public final class DhtNode {
             if (result.isDone()) {
                 return;
             }
+            int round = roundOfReply[0] + 1;
             for (NodeInfo node : lookup.next()) {
                 query(node.address(), method, a, new ReplyHandler() {
                     @Override
                     public void onReply(KrpcMessage reply) {
+                        replied(round);
                         if (reply.kind() == KrpcMessage.Kind.RESPONSE) {
                             addNodes(lookup, reply.body(), ownId);
                             if (!result.isDone()) {
@@ -439,14 +476,21 @@ public final class DhtNode {
 
                     @Override
                     public void onFailure(String reason) {
+                        replied(round);
                         lookup.failed(node);
                         pump[0].run();
                     }
 
                     @Override
                     public void onSlow() {
+                        roundOfReply[0] = round; // its slot is free: what it lets out is one round later
                         lookup.slow(node);
                         pump[0].run();
+                    }
+
+                    private void replied(int r) {
+                        roundOfReply[0] = r;
+                        lastRound[0] = Math.max(lastRound[0], r);
                     }
                 });
             }
@@ -482,6 +526,8 @@ public final class DhtNode {
                         counted = true;
                         bootstrapLeft[0]--;
                     }
+                    roundOfReply[0] = 1; // bootstrap queries go out with the first round
+                    lastRound[0] = Math.max(lastRound[0], 1);
                     pump[0].run();
                 }
             });

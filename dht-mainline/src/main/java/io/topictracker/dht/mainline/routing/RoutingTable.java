@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -148,43 +149,58 @@ public final class RoutingTable {
 
     /**
      * @return up to {@code count} nodes closest to {@code target}, closest first, preferring nodes without failures
-     *     (those with failures fill up only when there are too few healthy ones)
+     *     (those with failures fill up, closest first, only when there are too few healthy ones)
      */
     public List<NodeInfo> closest(byte[] target, int count) {
-        // a bounded insertion selection: O(n * count) with cheap comparisons, no full sort (this runs for every
-        // find_node, get_peers and get we answer)
-        List<NodeInfo> healthy = new ArrayList<>(count + 1);
+        // This runs for every find_node, get_peers and get we answer, so it visits buckets in order of distance and
+        // stops once it has enough, instead of ranking the whole table. Let t be the bits the target shares with our
+        // id. A node in bucket i < t differs from the target first at bit i; a node in any bucket after t (ours
+        // included) first at bit t; a node in bucket t agrees with it at bit t too. So, closest first: bucket t, then
+        // every bucket after it (one group), then buckets t-1, t-2, ... 0; when the target falls in our own (the
+        // last) bucket, that bucket, then the rest downwards.
+        Comparator<NodeInfo> byDistance = NodeIds.byDistanceTo(target);
+        List<NodeInfo> healthy = new ArrayList<>(count);
         List<NodeInfo> failing = new ArrayList<>();
-        for (Bucket b : buckets) {
-            for (Entry e : b.nodes) {
-                if (e.failures > 0) {
-                    failing.add(e.node);
-                } else {
-                    insertBounded(healthy, e.node, target, count);
-                }
-            }
+        int lastIndex = buckets.size() - 1;
+        int shared = NodeIds.commonPrefix(ownId, target);
+        int next;
+        if (shared >= lastIndex) {
+            takeClosest(List.of(last()), byDistance, count, healthy, failing);
+            next = lastIndex - 1;
+        } else {
+            takeClosest(List.of(buckets.get(shared)), byDistance, count, healthy, failing);
+            takeClosest(buckets.subList(shared + 1, lastIndex + 1), byDistance, count, healthy, failing);
+            next = shared - 1;
         }
-        for (NodeInfo n : failing) {
-            if (healthy.size() >= count) {
-                break;
-            }
-            healthy.add(n);
+        for (int i = next; i >= 0 && healthy.size() < count; i--) {
+            takeClosest(List.of(buckets.get(i)), byDistance, count, healthy, failing);
         }
-        healthy.sort(NodeIds.byDistanceTo(target));
+        if (healthy.size() < count && !failing.isEmpty()) {
+            failing.sort(byDistance);
+            healthy.addAll(failing.subList(0, Math.min(failing.size(), count - healthy.size())));
+            healthy.sort(byDistance);
+        }
         return healthy;
     }
 
-    private static void insertBounded(List<NodeInfo> sorted, NodeInfo node, byte[] target, int count) {
-        int i = sorted.size();
-        while (i > 0 && NodeIds.compareDistance(target, node.id(), sorted.get(i - 1).id()) < 0) {
-            i--;
+    /**
+     * Appends to {@code healthy}, closest first, the group's healthy nodes while it holds fewer than {@code count};
+     * collects the group's failing nodes in {@code failing}. The group's nodes are all closer to the target than any
+     * node of a later group, so appending group after group keeps {@code healthy} sorted.
+     */
+    private static void takeClosest(List<Bucket> group, Comparator<NodeInfo> byDistance, int count,
+            List<NodeInfo> healthy, List<NodeInfo> failing) {
+        if (healthy.size() >= count) {
+            return;
         }
-        if (i < count) {
-            sorted.add(i, node);
-            if (sorted.size() > count) {
-                sorted.remove(sorted.size() - 1);
+        List<NodeInfo> members = new ArrayList<>();
+        for (Bucket b : group) {
+            for (Entry e : b.nodes) {
+                (e.failures > 0 ? failing : members).add(e.node);
             }
         }
+        members.sort(byDistance);
+        healthy.addAll(members.subList(0, Math.min(members.size(), count - healthy.size())));
     }
 
     /** @return every node in the buckets (not the replacement caches) */
@@ -323,7 +339,13 @@ public final class RoutingTable {
         }
 
         void removeReplacement(byte[] id) {
-            replacements.removeIf(e -> Arrays.equals(e.node.id(), id));
+            // ids are unique in the cache (cache() removes before it adds): stop at the first match
+            for (Iterator<Entry> it = replacements.iterator(); it.hasNext();) {
+                if (Arrays.equals(it.next().node.id(), id)) {
+                    it.remove();
+                    return;
+                }
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ import java.util.Map;
  * during one get, a put's lookup sees the stored copies, periodic re-puts bring it again; nodes of a
  * {@code LocalTestnet} share one instance, so an item is verified once per process.
  *
+ * <p>A verdict not remembered is reached through the key's {@link KeyVerifiers verifier}, also remembered (for up
+ * to {@code capacity / 8} keys, at least 16), so a key seen again with a new message is not validated again.
+ *
  * <p>Verdicts are keyed by SHA-256 over the key, the signature and the message (32 bytes per entry, not the up to 1 KB
  * of the item), both valid and invalid ones, least recently used evicted first. Thread-safe: the table is guarded by
  * its own lock, held only for the lookup and the insertion, never during a verification.
@@ -21,6 +24,7 @@ import java.util.Map;
 public final class CachedVerifier implements SigningProvider {
     private final SigningProvider delegate;
     private final Map<String, Boolean> verdicts;
+    private final KeyVerifiers keyVerifiers;
     private long verifications;
 
     /**
@@ -32,6 +36,7 @@ public final class CachedVerifier implements SigningProvider {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
         this.delegate = delegate;
+        this.keyVerifiers = new KeyVerifiers(delegate, Math.max(16, capacity / 8));
         this.verdicts = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -57,7 +62,7 @@ public final class CachedVerifier implements SigningProvider {
                 return known;
             }
         }
-        boolean valid = delegate.verify(publicKey, message, signature);
+        boolean valid = keyVerifiers.forKey(publicKey).verify(message, signature);
         synchronized (verdicts) {
             verifications++;
             verdicts.put(key, valid);
@@ -70,6 +75,11 @@ public final class CachedVerifier implements SigningProvider {
         synchronized (verdicts) {
             return verifications;
         }
+    }
+
+    /** @return public keys validated so far (each distinct key once while remembered) */
+    public long keysValidated() {
+        return keyVerifiers.created();
     }
 
     @Override
