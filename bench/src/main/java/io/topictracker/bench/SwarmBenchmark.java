@@ -1,11 +1,14 @@
 package io.topictracker.bench;
 
 import io.topictracker.api.PeerId;
+import io.topictracker.api.ConfigTable;
+import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.engine.gossip.net.GossipTopic;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -46,12 +49,17 @@ import java.util.stream.IntStream;
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
  * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults. {@code warmup=N} first runs a
  * cold start of N nodes on a network of their own and closes them, so the measured cold start is not also the JVM's
- * first TLS handshakes (off by default).
+ * first TLS handshakes (off by default). {@code dht=mainline} starts a loopback mainline testnet of
+ * {@value #TESTNET_NODES} nodes in this JVM first and gives every swarm node a mainline DHT node of its own on
+ * 127.0.0.1 bootstrapped from it (never the public routers); {@code dht=inmemory} shares one in-process DHT.
  */
 public final class SwarmBenchmark {
     private static final String TOPIC = "swarm-bench";
     private static final byte[] SECRET = "swarm-bench-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final int TESTNET_NODES = 32;
+    /** Set when {@code dht=mainline}: "127.0.0.1:port" nodes of the loopback testnet to bootstrap from. */
+    private static List<String> mainlineBootstrap = List.of();
 
     private SwarmBenchmark() {}
 
@@ -68,11 +76,21 @@ public final class SwarmBenchmark {
         int broadcasts = Integer.parseInt(opts.getOrDefault("broadcasts", "100"));
         boolean fast = Boolean.parseBoolean(opts.getOrDefault("fast", "true"));
         ioThreads = Integer.parseInt(opts.getOrDefault("io_threads", "1"));
+        if (!dht.equals("inmemory") && !dht.equals("mainline")) {
+            throw new IllegalArgumentException("dht: expected inmemory or mainline, got \"" + dht + "\"");
+        }
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
                 + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
+        LocalTestnet testnet = null;
+        if (dht.equals("mainline")) {
+            testnet = LocalTestnet.start(TESTNET_NODES, new BouncyCastleEd25519Provider(),
+                    ConfigTable.empty("dht.mainline"), Duration.ofMinutes(1));
+            mainlineBootstrap = testnet.nodes().stream().limit(8)
+                    .map(node -> "127.0.0.1:" + node.localAddress().getPort()).toList();
+        }
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0"));
         if (warmup > 0) {
             warmUp(warmup, dht, transport, fast);
@@ -130,6 +148,9 @@ public final class SwarmBenchmark {
             nodes.parallelStream().forEach(Node::close);
             System.out.printf(Locale.ROOT, "closed %d nodes in %.0f ms%n", nodes.size(),
                     (System.nanoTime() - closeStart) / 1e6);
+            if (testnet != null) {
+                testnet.close();
+            }
         }
     }
 
@@ -161,6 +182,14 @@ public final class SwarmBenchmark {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
         if (dht.equals("inmemory")) {
             config.set("dht.inmemory.network", network).set("dht.inmemory.name", name);
+        } else {
+            // loopback only, from the testnet; all nodes share 127.0.0.1, so no per-IP limits and no BEP42
+            config.set("dht.mainline.bootstrap", mainlineBootstrap).set("dht.mainline.bind_address", "127.0.0.1")
+                    .set("dht.mainline.port", 0).set("dht.mainline.rate_limit_per_ip", 0L)
+                    .set("dht.mainline.max_items_per_ip", 100_000L).set("dht.mainline.enforce_bep42", false);
+        }
+        if (transport.equals("tcp") || transport.equals("quic")) {
+            config.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
         }
         if (transport.equals("tcp")) {
             // 50+ nodes in one JVM on few cores: one event loop per node instead of min(2, cores).
