@@ -8,8 +8,12 @@ import java.util.Map;
 /**
  * The configuration of each demo node: the loopback mainline testnet's DHT (or the in-process DHT on a network of its
  * own), one transport on loopback, and bootstrap intervals cut from seconds to fractions of a second so a dozen nodes
- * join in about a second instead of several. Publisher and merge workers keep their defaults (first run after 10 s
- * and 30 s): run every second, the merges keep reshaping the overlay while the demo measures it. Stateless.
+ * join in about a second instead of several. The bubble merge also runs every second or so from the first second
+ * (default: first after 30 s, then every 60 s + up to 120 s): each starter tries the records' publishers in an order
+ * of its own (as the Rust crate's hash set), so a few nodes can join as separate pairs, for example {0, 2} and
+ * {1, 3} when two publishers' records are all a tiny testnet holds; the bubble merge, which joins peers from the
+ * records while a node has fewer than {@code min_neighbors} neighbours, is what links them, and the demo should not
+ * wait half a minute for it. The publisher and the message-overlap merge keep their defaults. Stateless.
  */
 public final class DemoConfigs {
     /** The shortened knobs (key, value), printed by the demo so nobody mistakes them for the defaults. */
@@ -19,7 +23,10 @@ public final class DemoConfigs {
             Map.entry("bootstrap.per_peer_join_settle_time", Duration.ofMillis(20)),
             Map.entry("bootstrap.join_confirmation_wait_time", Duration.ofMillis(100)),
             Map.entry("dht.base_retry_interval", Duration.ofMillis(100)),
-            Map.entry("dht.max_retry_jitter", Duration.ofMillis(50)));
+            Map.entry("dht.max_retry_jitter", Duration.ofMillis(50)),
+            Map.entry("merge.bubble.initial_delay", Duration.ofSeconds(1)),
+            Map.entry("merge.bubble.base_interval", Duration.ofSeconds(1)),
+            Map.entry("merge.bubble.max_jitter", Duration.ofMillis(500)));
 
     private DemoConfigs() {}
 
@@ -69,6 +76,7 @@ public final class DemoConfigs {
 
     /** @return one line naming the shortened intervals, for the demo's header; never null */
     public static String describeFastIntervals() {
-        return "bootstrap poll/retry 100ms (default 2000/1500ms), settle 20ms (100ms), confirmation 100ms (500ms)";
+        return "bootstrap poll/retry 100ms (default 2000/1500ms), settle 20ms (100ms), confirmation 100ms (500ms);"
+                + " bubble merge from 1s every 1-1.5s (default from 30s every 60-180s)";
     }
 }
