@@ -157,29 +157,26 @@ public record GossipConfig(
 
     /** @return a copy with signature checking switched as given */
     public GossipConfig withVerifySignatures(boolean verify) {
-        return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
-                passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
-                shuffleInterval, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout,
-                optimizationThreshold, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize,
-                verify, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+        return copy(shuffleInterval, optimizationThreshold, verify);
     }
 
     /** @return a copy with another PlumTree optimisation threshold (hops, 1–1000) */
     public GossipConfig withOptimizationThreshold(int hops) {
-        return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
-                passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
-                shuffleInterval, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout,
-                hops, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize,
-                verifySignatures, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+        return copy(shuffleInterval, hops, verifySignatures);
     }
 
     /** @return a copy with another shuffle interval */
     public GossipConfig withShuffleInterval(Duration interval) {
+        return copy(interval, optimizationThreshold, verifySignatures);
+    }
+
+    /** The one place the {@code with…} copies name every component; the others are kept as they are. */
+    private GossipConfig copy(Duration shuffle, int threshold, boolean verify) {
         return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
                 passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
-                interval, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout,
-                optimizationThreshold, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize,
-                verifySignatures, messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+                shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout, threshold,
+                messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
+                messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
     }
 
     private static void requireRange(String key, int value, int min, int max) {
