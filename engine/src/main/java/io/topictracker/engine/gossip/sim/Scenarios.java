@@ -4,6 +4,8 @@ import io.topictracker.engine.gossip.GossipConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntSupplier;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The standard simulated scenarios, each on a fresh, seeded {@link Simulator}: single sender, random senders, all
@@ -63,31 +65,13 @@ public final class Scenarios {
 
     /** One node (node 0) sends {@code messages} broadcasts. */
     public SimReport singleSender(int messages) {
-        long start = System.nanoTime();
-        Simulator sim = network();
-        long before = warmUp(sim);
-        int first = sim.trackedCount();
-        for (int m = 0; m < messages; m++) {
-            sim.broadcast(0, PAYLOAD_SIZE);
-            sim.runFor(MESSAGE_GAP_MILLIS);
-        }
-        sim.runFor(SETTLE_MILLIS);
-        return sim.report("single sender", first, sim.trackedCount(), before, nodes, millisSince(start));
+        return broadcasts("single sender", messages, () -> 0, Scenarios::fixedGap);
     }
 
     /** {@code messages} broadcasts, each from a random node. */
     public SimReport randomSenders(int messages) {
-        long start = System.nanoTime();
-        Simulator sim = network();
-        long before = warmUp(sim);
-        int first = sim.trackedCount();
         SplittableRandom pick = new SplittableRandom(seed + 1);
-        for (int m = 0; m < messages; m++) {
-            sim.broadcast(pick.nextInt(nodes), PAYLOAD_SIZE);
-            sim.runFor(MESSAGE_GAP_MILLIS);
-        }
-        sim.runFor(SETTLE_MILLIS);
-        return sim.report("random senders", first, sim.trackedCount(), before, nodes, millisSince(start));
+        return broadcasts("random senders", messages, () -> pick.nextInt(nodes), Scenarios::fixedGap);
     }
 
     /**
@@ -97,19 +81,36 @@ public final class Scenarios {
      * once, which costs more redundancy.
      */
     public SimReport randomSendersOneAtATime(int messages) {
+        SplittableRandom pick = new SplittableRandom(seed + 1);
+        return broadcasts("random, one at a time", messages, () -> pick.nextInt(nodes), Scenarios::untilReachedAll);
+    }
+
+    /**
+     * A fresh network, warmed up; then {@code messages} broadcasts from {@code sender}, each followed by
+     * {@code pacing}; then a settle period.
+     */
+    private SimReport broadcasts(String name, int messages, IntSupplier sender, ObjIntConsumer<Simulator> pacing) {
         long start = System.nanoTime();
         Simulator sim = network();
         long before = warmUp(sim);
         int first = sim.trackedCount();
-        SplittableRandom pick = new SplittableRandom(seed + 1);
         for (int m = 0; m < messages; m++) {
-            int id = sim.broadcast(pick.nextInt(nodes), PAYLOAD_SIZE);
-            for (long waited = 0; waited < SETTLE_MILLIS && !sim.reachedAll(id); waited++) {
-                sim.runFor(1);
-            }
+            pacing.accept(sim, sim.broadcast(sender.getAsInt(), PAYLOAD_SIZE));
         }
         sim.runFor(SETTLE_MILLIS);
-        return sim.report("random, one at a time", first, sim.trackedCount(), before, nodes, millisSince(start));
+        return sim.report(name, first, sim.trackedCount(), before, nodes, millisSince(start));
+    }
+
+    /** Pacing: the next broadcast {@link #MESSAGE_GAP_MILLIS} later, whatever became of this one. */
+    private static void fixedGap(Simulator sim, int messageId) {
+        sim.runFor(MESSAGE_GAP_MILLIS);
+    }
+
+    /** Pacing: the next broadcast once this one reached every node, or after {@link #SETTLE_MILLIS}. */
+    private static void untilReachedAll(Simulator sim, int messageId) {
+        for (long waited = 0; waited < SETTLE_MILLIS && !sim.reachedAll(messageId); waited++) {
+            sim.runFor(1);
+        }
     }
 
     /** Every node broadcasts once, all at the same virtual instant. */
