@@ -131,19 +131,26 @@ class TcpTransportTest {
         TcpConnection outbound = (TcpConnection) Await.result(
                 client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
         TcpConnection inbound = (TcpConnection) Await.result(server.nextAccepted(), WAIT);
-        inbound.channel().config().setAutoRead(false); // the receiver stops reading: the sender's buffer fills
+        // The receiver stops reading, so the sender's buffers fill. Set on the receiver's event loop and waited for,
+        // so no read cycle is still running once sending starts.
+        Await.result(CompletableFuture.runAsync(() -> inbound.channel().config().setAutoRead(false),
+                inbound.channel().eventLoop()), WAIT);
 
         byte[] frame = new byte[16 * 1024];
         List<CompletableFuture<Void>> queued = new ArrayList<>();
         CompletableFuture<Void> refused = null;
+        // A refusal can come while the kernel's socket buffers still have room: this thread queues frames faster
+        // than the event loop writes them, and once written they may drop the queue below the low-water mark again.
+        // So a refusal counts only once the loop has run what was queued and the connection is still not writable;
+        // until then sending goes on (bounded).
         for (int i = 0; i < 100_000 && refused == null; i++) {
-            ByteBuffer payload = ByteBuffer.wrap(frame);
-            payload.putInt(0, i);
+            ByteBuffer payload = ByteBuffer.wrap(frame); // send copies it before returning
+            payload.putInt(0, queued.size());
             CompletableFuture<Void> sent = outbound.send(payload);
-            if (sent.isCompletedExceptionally()) {
-                refused = sent;
-            } else {
+            if (!sent.isCompletedExceptionally()) {
                 queued.add(sent);
+            } else if (stillNotWritableOnceTheLoopRan(outbound)) {
+                refused = sent;
             }
         }
         assertTrue(refused != null, "the sender refused before 100000 frames of 16 KiB were queued");
@@ -162,6 +169,12 @@ class TcpTransportTest {
         for (int i = 0; i < queued.size(); i++) {
             assertEquals(i, received.next().getInt(0), "frames queued before the refusal arrive in order");
         }
+    }
+
+    /** @return whether {@code connection} is not writable after its event loop ran every task queued so far */
+    private static boolean stillNotWritableOnceTheLoopRan(TcpConnection connection) {
+        Await.result(CompletableFuture.runAsync(() -> { }, connection.channel().eventLoop()), WAIT);
+        return !connection.isWritable();
     }
 
     @Test
