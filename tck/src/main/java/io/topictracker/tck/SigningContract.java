@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.PeerId;
+import io.topictracker.api.signing.KeyVerifier;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import java.math.BigInteger;
@@ -139,6 +140,39 @@ public abstract class SigningContract {
         for (byte[] message : laxAccepts) {
             assertFalse(provider.verify(ORDER_TWO, message, signature), new String(message, StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void everySmallOrderKeyAndEveryNonCanonicalEncodingOfOneIsRefusedByVerifyAndByItsKeyVerifier() {
+        // R = identity, S = 0 satisfies [S]B = R + [k]A whenever [k]A is the identity, for 1 in ord(A) messages
+        byte[] signature = concat(IDENTITY, new byte[32]);
+        List<byte[]> keys = new ArrayList<>(SmallOrderPoints.CANONICAL);
+        keys.addAll(SmallOrderPoints.NON_CANONICAL);
+        for (byte[] key : keys) {
+            KeyVerifier verifier = provider.verifier(key);
+            for (int i = 0; i < 16; i++) {
+                byte[] message = bytes("message " + i);
+                assertFalse(provider.verify(key, message, signature), HEX.formatHex(key) + ", message " + i);
+                assertFalse(verifier.verify(message, signature), "verifier of " + HEX.formatHex(key) + ", message "
+                        + i);
+            }
+        }
+    }
+
+    @Test
+    void aKeyVerifierAcceptsExactlyWhatVerifyAccepts() {
+        for (Rfc8032Vectors.Vector v : Rfc8032Vectors.ALL) {
+            KeyVerifier verifier = provider.verifier(v.publicKey());
+            assertTrue(verifier.verify(v.message(), v.signature()), v.name());
+            assertTrue(verifier.verify(v.message(), v.signature()), v.name() + ", verified again");
+            byte[] tampered = v.signature().clone();
+            tampered[5] ^= 1;
+            assertFalse(verifier.verify(v.message(), tampered), v.name() + ", tampered signature");
+            byte[] otherMessage = concat(v.message(), new byte[] {1});
+            assertFalse(verifier.verify(otherMessage, v.signature()), v.name() + ", another message");
+        }
+        assertFalse(provider.verifier(Arrays.copyOf(Rfc8032Vectors.ALL.get(0).publicKey(), 31))
+                .verify(Rfc8032Vectors.ALL.get(0).message(), Rfc8032Vectors.ALL.get(0).signature()), "a 31-byte key");
     }
 
     @Test

@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * The {@link KeyVerifier}s of the last {@code capacity} distinct public keys, so a key that signs again (a topic's
- * slot keys are re-put every few minutes with a higher seq, BEP44) is decoded and validated once: strict validation
- * (a multiplication by the group order, in the BouncyCastle provider) is about half of one verification. Exactly as
- * strict as the provider: a key verifier is the provider's own, only kept.
+ * slot keys are re-put every few minutes with a higher seq, BEP44) is decoded and checked once (a point
+ * decompression, about a tenth of a verification in the BouncyCastle provider). Exactly as strict as the provider: a
+ * key verifier is the provider's own, only kept.
  *
  * <p>Thread-safe: the table is guarded by its own lock, held for the lookup and the insertion, never while a key is
  * validated (two threads meeting a new key at once may both validate it; one verifier is kept).
