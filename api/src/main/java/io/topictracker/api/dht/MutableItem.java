@@ -18,13 +18,16 @@ public final class MutableItem {
     private final long seq;
     private final byte[] value;
     private final byte[] signature;
+    private final boolean signedHere;
 
-    private MutableItem(byte[] publicKey, byte[] salt, long seq, byte[] value, byte[] signature) {
+    private MutableItem(byte[] publicKey, byte[] salt, long seq, byte[] value, byte[] signature,
+            boolean signedHere) {
         this.publicKey = publicKey;
         this.salt = salt;
         this.seq = seq;
         this.value = value;
         this.signature = signature;
+        this.signedHere = signedHere;
     }
 
     /**
@@ -34,6 +37,11 @@ public final class MutableItem {
      *     signature 64, seq ≥ 0)
      */
     public static MutableItem of(byte[] publicKey, byte[] salt, long seq, byte[] value, byte[] signature) {
+        return checked(publicKey, salt, seq, value, signature, false);
+    }
+
+    private static MutableItem checked(byte[] publicKey, byte[] salt, long seq, byte[] value, byte[] signature,
+            boolean signedHere) {
         Bep44.checkKeyAndSalt(publicKey, salt);
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(signature, "signature");
@@ -48,19 +56,35 @@ public final class MutableItem {
             throw new IllegalArgumentException(
                     "signature must be " + Bep44.SIGNATURE_LENGTH + " bytes, got " + signature.length);
         }
-        return new MutableItem(publicKey.clone(), salt.clone(), seq, value.clone(), signature.clone());
+        return new MutableItem(publicKey.clone(), salt.clone(), seq, value.clone(), signature.clone(), signedHere);
     }
 
-    /** Signs {@code value} at {@code seq} under {@code salt} with {@code keyPair}. */
+    /**
+     * Signs {@code value} at {@code seq} under {@code salt} with {@code keyPair}.
+     *
+     * @return an item that is {@link #signedHere()}
+     */
     public static MutableItem sign(SigningKeyPair keyPair, byte[] salt, long seq, byte[] value) {
         Bep44.checkKeyAndSalt(keyPair.publicKey(), salt);
         byte[] signature = keyPair.sign(Bep44.signable(salt, seq, value));
-        return of(keyPair.publicKey(), salt, seq, value, signature);
+        return checked(keyPair.publicKey(), salt, seq, value, signature, true);
     }
 
     /** @return true if the signature is valid for the key over salt, seq and value */
     public boolean verify(SigningProvider signing) {
         return signing.verify(publicKey, Bep44.signable(salt, seq, value), signature);
+    }
+
+    /**
+     * Whether this item's signature was computed in this process by {@link #sign}, not received or assembled with
+     * {@link #of}. A DHT may then skip checking it before a put, as libtorrent and the Rust mainline crate do for the
+     * items they sign: the storing nodes still check it (BEP44), so a bad signer's item is refused with 206 all the
+     * same. Not part of {@link #equals}.
+     *
+     * @return true for an item made by {@link #sign}
+     */
+    public boolean signedHere() {
+        return signedHere;
     }
 
     /** @return a copy of the 32-byte public key */

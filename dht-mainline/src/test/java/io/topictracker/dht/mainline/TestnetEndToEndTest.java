@@ -2,6 +2,7 @@ package io.topictracker.dht.mainline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +123,42 @@ class TestnetEndToEndTest {
         MutableItem six = MutableItem.sign(key, new byte[0], 6, bytes("six"));
         Await.result(node(6).putMutable(six, OptionalLong.of(5)), WAIT);
         assertEquals(List.of(six), getAll(node(9), key, new byte[0]));
+    }
+
+    @Test
+    void anItemSignedHereIsNotCheckedBeforeThePutButTheStoringNodesRefuseABadSignersItem() {
+        SigningKeyPair key = SIGNING.generate();
+        SigningKeyPair badSigner = new SigningKeyPair() {
+            @Override
+            public byte[] publicKey() {
+                return key.publicKey();
+            }
+
+            @Override
+            public byte[] seed() {
+                return key.seed();
+            }
+
+            @Override
+            public byte[] sign(byte[] message) {
+                byte[] signature = key.sign(message);
+                signature[3] ^= 1;
+                return signature;
+            }
+        };
+        MutableItem item = MutableItem.sign(badSigner, bytes("bad signer"), 1, bytes("value"));
+        assertTrue(item.signedHere());
+        assertFalse(MutableItem.of(item.publicKey(), item.salt(), 1, item.value(), item.signature()).signedHere());
+        assertEquals(item, MutableItem.of(item.publicKey(), item.salt(), 1, item.value(), item.signature()),
+                "where an item was signed is not part of its value");
+
+        Throwable e = Await.failure(node(5).putMutable(item), WAIT);
+
+        DhtException refusal = assertInstanceOf(DhtException.class, e);
+        assertEquals(DhtException.Reason.INVALID_SIGNATURE, refusal.reason());
+        // the storing nodes' refusal, not a local check
+        assertTrue(refusal.getMessage().contains("answered): 206 invalid signature"), refusal.getMessage());
+        assertEquals(List.of(), getAll(node(9), key, bytes("bad signer")));
     }
 
     @Test
