@@ -44,8 +44,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
-    /** Puts and gets before measuring, so that most of the JIT's compiling of their paths is done. */
-    private static final int WARM_UP_OPERATIONS = 300;
+    /**
+     * Unmeasured passes before the measured one, each exactly the measured pass (puts, gets, re-puts, with the same
+     * item shapes and callbacks), so the JIT has compiled their paths and seen their phase changes. With 300 unsalted
+     * puts and gets as warm-up, the first salted put and the first get with another callback made compiled code
+     * deoptimise, and the compiler threads took a third of the 2 cores while the measured gets ran.
+     */
+    private static final int WARM_UP_PASSES = 40;
 
     private MainlineTestnetBenchmark() {}
 
@@ -85,107 +90,144 @@ public final class MainlineTestnetBenchmark {
                     nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum(),
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum());
 
-            // warm-up, not counted: puts and gets until the JIT has compiled their paths (with 20 puts and no gets,
-            // as before, half of the CPU measured per operation was the JIT compiling, on the same 2 cores)
             long warmUpStart = System.nanoTime();
-            for (int i = 0; i < WARM_UP_OPERATIONS; i++) {
-                SigningKeyPair key = signing.generate();
-                MutableItem warm = MutableItem.sign(key, new byte[0], 1, bytes("warm"));
-                nodes.get(random.nextInt(size)).putMutable(warm).get(30, TimeUnit.SECONDS);
-                nodes.get(random.nextInt(size)).getMutable(MutableQuery.of(key.publicKey(), new byte[0],
-                        OptionalLong.empty(), Duration.ofSeconds(10)), item -> { }).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < WARM_UP_PASSES; i++) {
+                Pass.run(nodes, operations, signing, random, sharedCache);
             }
-            System.out.printf(Locale.ROOT, "warm-up: %d puts and gets in %.1f s%n", WARM_UP_OPERATIONS,
-                    (System.nanoTime() - warmUpStart) / 1e9);
-
-            long verifiedBeforePuts = verifications(nodes, sharedCache);
-            long cpuBeforePuts = processCpuNanos();
-            Map<String, Long> threadsBeforePuts = ThreadCpu.snapshot();
+            System.out.printf(Locale.ROOT, "warm-up: %d passes of %d puts, gets and re-puts in %.1f s%n",
+                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9);
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
-            long[] lookupsBeforePuts = lookupRounds(nodes);
-            List<SigningKeyPair> keys = new ArrayList<>();
-            List<Double> putMillis = new ArrayList<>();
-            List<Integer> putQueries = new ArrayList<>();
-            List<Integer> putAcks = new ArrayList<>();
-            for (int i = 0; i < operations; i++) {
-                SigningKeyPair key = signing.generate();
-                keys.add(key);
-                MutableItem item = MutableItem.sign(key, bytes("salt"), 1, bytes("benchmark value " + i));
-                MainlineDht from = nodes.get(random.nextInt(size));
-                long start = System.nanoTime();
-                PutSummary summary = from.putMutable(item).get(30, TimeUnit.SECONDS);
-                putMillis.add((System.nanoTime() - start) / 1e6);
-                putQueries.add(summary.queriesSent());
-                putAcks.add(summary.acknowledged());
-            }
-            long verifiedBeforeGets = verifications(nodes, sharedCache);
-            long cpuBeforeGets = processCpuNanos();
-            Map<String, Long> threadsBeforeGets = ThreadCpu.snapshot();
-            long[] lookupsBeforeGets = lookupRounds(nodes);
-            List<Double> getMillis = new ArrayList<>();
-            List<Integer> getQueries = new ArrayList<>();
-            int found = 0;
-            for (int i = 0; i < operations; i++) {
-                SigningKeyPair key = keys.get(i);
-                MainlineDht from = nodes.get(random.nextInt(size));
-                AtomicInteger items = new AtomicInteger();
-                long start = System.nanoTime();
-                LookupSummary summary = from.getMutable(MutableQuery.of(key.publicKey(), bytes("salt"),
-                        OptionalLong.empty(), Duration.ofSeconds(10)), item -> items.incrementAndGet())
-                        .get(30, TimeUnit.SECONDS);
-                getMillis.add((System.nanoTime() - start) / 1e6);
-                getQueries.add(summary.queriesSent());
-                found += items.get() > 0 ? 1 : 0;
-            }
-            long verifiedAfterGets = verifications(nodes, sharedCache);
-            long cpuAfterGets = processCpuNanos();
-            Map<String, Long> threadsAfterGets = ThreadCpu.snapshot();
-            long[] lookupsAfterGets = lookupRounds(nodes);
-            // re-puts of the same keys with the next seq, as a topic's slots are re-put: every storing node verifies
-            // the new signature, but it has validated the key before
-            long keysBeforeReputs = keysValidated(nodes, sharedCache);
-            long verifiedBeforeReputs = verifications(nodes, sharedCache);
-            long cpuBeforeReputs = processCpuNanos();
-            List<Double> reputMillis = new ArrayList<>();
-            for (int i = 0; i < operations; i++) {
-                MutableItem item = MutableItem.sign(keys.get(i), bytes("salt"), 2, bytes("benchmark value " + i));
-                MainlineDht from = nodes.get(random.nextInt(size));
-                long start = System.nanoTime();
-                from.putMutable(item).get(30, TimeUnit.SECONDS);
-                reputMillis.add((System.nanoTime() - start) / 1e6);
-            }
+            Pass pass = Pass.run(nodes, operations, signing, random, sharedCache);
+
             System.out.printf(Locale.ROOT, "re-put (same key, next seq): median %.2f ms, p90 %.2f ms; process CPU "
                     + "%.2f ms; Ed25519 verifications %.1f and keys validated %.1f per re-put%n",
-                    pct(reputMillis, 50), pct(reputMillis, 90), (processCpuNanos() - cpuBeforeReputs) / 1e6 / operations,
-                    (verifications(nodes, sharedCache) - verifiedBeforeReputs) / (double) operations,
-                    (keysValidated(nodes, sharedCache) - keysBeforeReputs) / (double) operations);
+                    pct(pass.reputMillis, 50), pct(pass.reputMillis, 90), pass.reputs.cpuMillis(),
+                    pass.reputs.verifications(), pass.reputs.keysValidated());
             System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
             // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
             // than wall-clock latency
             System.out.printf(Locale.ROOT, "process CPU per put %.2f ms, per get %.2f ms (all nodes together)%n",
-                    (cpuBeforeGets - cpuBeforePuts) / 1e6 / operations,
-                    (cpuAfterGets - cpuBeforeGets) / 1e6 / operations);
-            System.out.printf(Locale.ROOT, "  by thread, per put: %s%n", ThreadCpu.perOperation(threadsBeforePuts,
-                    threadsBeforeGets, operations));
-            System.out.printf(Locale.ROOT, "  by thread, per get: %s%n", ThreadCpu.perOperation(threadsBeforeGets,
-                    threadsAfterGets, operations));
+                    pass.puts.cpuMillis(), pass.gets.cpuMillis());
+            System.out.printf(Locale.ROOT, "  by thread, per put: %s%n", pass.puts.byThread());
+            System.out.printf(Locale.ROOT, "  by thread, per get: %s%n", pass.gets.byThread());
             System.out.printf(Locale.ROOT, "signature verdict cache: %s; Ed25519 verifications per put %.1f, per get "
-                    + "%.1f%n", sharedCache ? "shared by the testnet" : "one per node",
-                    (verifiedBeforeGets - verifiedBeforePuts) / (double) operations,
-                    (verifiedAfterGets - verifiedBeforeGets) / (double) operations);
+                    + "%.1f%n", sharedCache ? "shared by the testnet" : "one per node", pass.puts.verifications(),
+                    pass.gets.verifications());
             System.out.printf(Locale.ROOT, "sequential query rounds per lookup (a load-independent latency): put's "
-                    + "%.2f, get's %.2f%n", roundsPerLookup(lookupsBeforePuts, lookupsBeforeGets),
-                    roundsPerLookup(lookupsBeforeGets, lookupsAfterGets));
+                    + "%.2f, get's %.2f%n", pass.puts.roundsPerLookup(), pass.gets.roundsPerLookup());
             System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; acks median %d%n", pct(putMillis, 50), pct(putMillis, 90), pct(putMillis, 100),
-                    pctInt(putQueries, 50), pctInt(putQueries, 90), pctInt(putAcks, 50));
+                    + "p90 %d; acks median %d%n", pct(pass.putMillis, 50), pct(pass.putMillis, 90),
+                    pct(pass.putMillis, 100), pctInt(pass.putQueries, 50), pctInt(pass.putQueries, 90),
+                    pctInt(pass.putAcks, 50));
             System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; found %d/%d%n", pct(getMillis, 50), pct(getMillis, 90), pct(getMillis, 100),
-                    pctInt(getQueries, 50), pctInt(getQueries, 90), found, operations);
+                    + "p90 %d; found %d/%d%n", pct(pass.getMillis, 50), pct(pass.getMillis, 90),
+                    pct(pass.getMillis, 100), pctInt(pass.getQueries, 50), pctInt(pass.getQueries, 90), pass.found,
+                    operations);
         }
         packetsPerSecond(signing);
         verifyCost(signing);
+    }
+
+    /**
+     * One pass: {@code operations} puts of fresh salted items from random nodes, gets of them from other random
+     * nodes, and re-puts of the same keys with the next seq (as a topic's slots are re-put: every storing node
+     * verifies the new signature, but has met the key before). Not thread-safe; run by the main thread.
+     */
+    private static final class Pass {
+        final List<Double> putMillis = new ArrayList<>();
+        final List<Integer> putQueries = new ArrayList<>();
+        final List<Integer> putAcks = new ArrayList<>();
+        final List<Double> getMillis = new ArrayList<>();
+        final List<Integer> getQueries = new ArrayList<>();
+        final List<Double> reputMillis = new ArrayList<>();
+        int found;
+        Phase puts;
+        Phase gets;
+        Phase reputs;
+
+        static Pass run(List<MainlineDht> nodes, int operations, SigningProvider signing, Random random,
+                boolean sharedCache) throws Exception {
+            Pass pass = new Pass();
+            List<SigningKeyPair> keys = new ArrayList<>();
+            Snapshot beforePuts = Snapshot.take(nodes, sharedCache);
+            for (int i = 0; i < operations; i++) {
+                SigningKeyPair key = signing.generate();
+                keys.add(key);
+                MutableItem item = MutableItem.sign(key, bytes("salt"), 1, bytes("benchmark value " + i));
+                MainlineDht from = nodes.get(random.nextInt(nodes.size()));
+                long start = System.nanoTime();
+                PutSummary summary = from.putMutable(item).get(30, TimeUnit.SECONDS);
+                pass.putMillis.add((System.nanoTime() - start) / 1e6);
+                pass.putQueries.add(summary.queriesSent());
+                pass.putAcks.add(summary.acknowledged());
+            }
+            Snapshot beforeGets = Snapshot.take(nodes, sharedCache);
+            for (int i = 0; i < operations; i++) {
+                MainlineDht from = nodes.get(random.nextInt(nodes.size()));
+                AtomicInteger items = new AtomicInteger();
+                long start = System.nanoTime();
+                LookupSummary summary = from.getMutable(MutableQuery.of(keys.get(i).publicKey(), bytes("salt"),
+                        OptionalLong.empty(), Duration.ofSeconds(10)), item -> items.incrementAndGet())
+                        .get(30, TimeUnit.SECONDS);
+                pass.getMillis.add((System.nanoTime() - start) / 1e6);
+                pass.getQueries.add(summary.queriesSent());
+                pass.found += items.get() > 0 ? 1 : 0;
+            }
+            Snapshot beforeReputs = Snapshot.take(nodes, sharedCache);
+            for (int i = 0; i < operations; i++) {
+                MutableItem item = MutableItem.sign(keys.get(i), bytes("salt"), 2, bytes("benchmark value " + i));
+                MainlineDht from = nodes.get(random.nextInt(nodes.size()));
+                long start = System.nanoTime();
+                from.putMutable(item).get(30, TimeUnit.SECONDS);
+                pass.reputMillis.add((System.nanoTime() - start) / 1e6);
+            }
+            Snapshot end = Snapshot.take(nodes, sharedCache);
+            pass.puts = new Phase(beforePuts, beforeGets, operations);
+            pass.gets = new Phase(beforeGets, beforeReputs, operations);
+            pass.reputs = new Phase(beforeReputs, end, operations);
+            return pass;
+        }
+    }
+
+    /** The testnet's counters at one moment. Immutable. */
+    private record Snapshot(long cpuNanos, Map<String, Long> threadCpu, long verifications, long keysValidated,
+            long lookups, long lookupRounds) {
+        static Snapshot take(List<MainlineDht> nodes, boolean sharedCache) {
+            long lookups = 0;
+            long rounds = 0;
+            for (MainlineDht n : nodes) {
+                lookups += n.stats().lookups();
+                rounds += n.stats().lookupRounds();
+            }
+            return new Snapshot(processCpuNanos(), ThreadCpu.snapshot(),
+                    MainlineTestnetBenchmark.verifications(nodes, sharedCache),
+                    MainlineTestnetBenchmark.keysValidated(nodes, sharedCache), lookups, rounds);
+        }
+    }
+
+    /** What one phase of a pass cost, per operation. Immutable. */
+    private record Phase(Snapshot before, Snapshot after, int operations) {
+        double cpuMillis() {
+            return (after.cpuNanos - before.cpuNanos) / 1e6 / operations;
+        }
+
+        String byThread() {
+            return ThreadCpu.perOperation(before.threadCpu, after.threadCpu, operations);
+        }
+
+        double verifications() {
+            return (after.verifications - before.verifications) / (double) operations;
+        }
+
+        double keysValidated() {
+            return (after.keysValidated - before.keysValidated) / (double) operations;
+        }
+
+        double roundsPerLookup() {
+            long lookups = after.lookups - before.lookups;
+            return lookups == 0 ? 0 : (after.lookupRounds - before.lookupRounds) / (double) lookups;
+        }
     }
 
     /** @return CPU time used by this process so far (every thread), in nanoseconds */
@@ -198,22 +240,6 @@ public final class MainlineTestnetBenchmark {
     private static long verifications(List<MainlineDht> nodes, boolean sharedCache) {
         return sharedCache ? nodes.get(0).signatureVerifications()
                 : nodes.stream().mapToLong(MainlineDht::signatureVerifications).sum();
-    }
-
-    /** @return lookups ended and their rounds, summed over the testnet's nodes */
-    private static long[] lookupRounds(List<MainlineDht> nodes) {
-        long lookups = 0;
-        long rounds = 0;
-        for (MainlineDht n : nodes) {
-            lookups += n.stats().lookups();
-            rounds += n.stats().lookupRounds();
-        }
-        return new long[] {lookups, rounds};
-    }
-
-    private static double roundsPerLookup(long[] before, long[] after) {
-        long lookups = after[0] - before[0];
-        return lookups == 0 ? 0 : (after[1] - before[1]) / (double) lookups;
     }
 
     /** @return the public keys the testnet's nodes validated so far */
