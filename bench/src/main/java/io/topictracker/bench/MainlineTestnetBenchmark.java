@@ -99,6 +99,14 @@ public final class MainlineTestnetBenchmark {
                     + "(a cold JVM, the JIT compiling as it runs): put median %.2f ms, get median %.2f ms%n",
                     WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9, pct(cold.putMillis, 50),
                     pct(cold.getMillis, 50));
+            // what the testnet spends with no operation running (maintenance: pings, refreshes), which every
+            // measured operation competes with
+            long idleCpuBefore = processCpuNanos();
+            long idleQueriesBefore = nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum();
+            Thread.sleep(1000);
+            System.out.printf(Locale.ROOT, "idle for 1 s: process CPU %.1f ms, %d queries sent%n",
+                    (processCpuNanos() - idleCpuBefore) / 1e6,
+                    nodes.stream().mapToLong(n -> n.stats().queriesSent()).sum() - idleQueriesBefore);
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
             Pass pass = Pass.run(nodes, operations, signing, random, sharedCache);
 
