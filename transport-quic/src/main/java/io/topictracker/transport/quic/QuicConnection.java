@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * FIN behind its last frame; the other side, on reading that FIN, ends its own half the same way; the side that
  * finished first, on reading the second FIN, closes the connection with application error 0 (RFC 9000 §10.2). The
  * connection is closed only when nothing is in flight either way, because a CONNECTION_CLOSE discards unsent stream
- * data. A close that does not finish within the grace period is forced.
+ * data. The other side counts the connection closed when that CONNECTION_CLOSE arrives, not when quiche has drained
+ * it (see {@link #onPeerClosed}). A close that does not finish within the grace period is forced.
  */
 final class QuicConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
