@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * FIN behind its last frame; the other side, on reading that FIN, ends its own half the same way; the side that
  * finished first, on reading the second FIN, closes the connection with application error 0 (RFC 9000 §10.2). The
  * connection is closed only when nothing is in flight either way, because a CONNECTION_CLOSE discards unsent stream
- * data. A close that does not finish within the grace period is forced.
+ * data. The other side counts the connection closed when that CONNECTION_CLOSE arrives, not when quiche has drained
+ * it (see {@link #onPeerClosed}). A close that does not finish within the grace period is forced.
  */
 final class QuicConnection implements Connection {
     private static final Logger LOG = LoggerFactory.getLogger(QuicConnection.class);
@@ -242,12 +243,22 @@ final class QuicConnection implements Connection {
         abort(code, String.valueOf(cause.getMessage()), cause);
     }
 
-    /** The far end closed the connection; remembers why unless we already know. */
+    /**
+     * The far end's CONNECTION_CLOSE arrived: remembers why unless we already know, and reports the connection closed
+     * now rather than when Netty closes the channel. Why: on receiving CONNECTION_CLOSE quiche enters the draining
+     * state and keeps the connection for three probe timeouts (RFC 9000 §10.2.2), during which it sends nothing and
+     * accepts nothing; Netty closes the channel only when that ends, a few hundred milliseconds on a loaded machine.
+     * Waiting for it made every close where the peer had the last word (it read our FIN second) wait that long, and
+     * our listener learn late that the peer was gone. The report is queued behind the read in progress, so frames
+     * that arrived ahead of the CONNECTION_CLOSE are delivered first. On the event loop.
+     */
     void onPeerClosed(QuicConnectionCloseEvent event) {
         if (closeCause == null && (event.isTlsError() || event.error() != NO_ERROR)) {
             closeCause = new TransportException(Reason.CLOSED, "peer closed the connection: "
                     + QuicCloseReasons.describe(event));
         }
+        closing.set(true);
+        loop.execute(this::reportClosed);
     }
 
     /**
@@ -256,6 +267,14 @@ final class QuicConnection implements Connection {
      */
     void shutdownOutput() {
         loop.execute(this::finishSending);
+    }
+
+    /**
+     * @return whether Netty has closed the QUIC channel under this connection, which after the peer's CONNECTION_CLOSE
+     *     happens only once quiche's draining period is over; for tests. Any thread.
+     */
+    boolean channelClosed() {
+        return channel.closeFuture().isDone();
     }
 
     /**
@@ -297,6 +316,14 @@ final class QuicConnection implements Connection {
             loop.execute(this::onChannelClosed);
             return;
         }
+        reportClosed();
+    }
+
+    /**
+     * Tells the listener once that the connection is closed, fails what was not sent and completes the close future;
+     * when the channel has closed or the peer's CONNECTION_CLOSE arrived, whichever is first. On the event loop.
+     */
+    private void reportClosed() {
         closing.set(true);
         if (listener == null || closedReported) {
             // Not started yet: start() reports the close once the listener is known. A connection never started

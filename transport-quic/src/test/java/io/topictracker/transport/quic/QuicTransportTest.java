@@ -12,6 +12,9 @@ import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
 import io.topictracker.tck.Await;
 import io.topictracker.tls.NodeCredentials;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -224,6 +227,70 @@ class QuicTransportTest {
         assertEquals(1, inbound.listener().closedCalls.get());
         Throwable afterClose = Await.failure(outbound.send(frame(1)), QuicTestNode.WAIT);
         assertEquals(Reason.CLOSED, assertInstanceOf(TransportException.class, afterClose).reason());
+    }
+
+    @Test
+    void theSideThatAnswersAnOrderlyCloseIsToldOnThePeersConnectionCloseWithoutWaitingForQuicheToDrainIt() {
+        QuicTestNode client = node();
+        QuicTestNode server = node();
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(),
+                new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+
+        // The server reads the client's FIN and answers with its own; the client, reading that, sends
+        // CONNECTION_CLOSE, on which quiche puts the server's connection in its draining state for 3 PTO (RFC 9000
+        // §10.2.2) and Netty closes the channel only once that is over.
+        outbound.close();
+
+        assertSame(RecordingListener.ORDERLY, Await.result(inbound.listener().closed, QuicTestNode.WAIT));
+        assertEquals(Boolean.FALSE, inbound.listener().channelClosedAtClose,
+                "told on the CONNECTION_CLOSE, while quiche still drains the connection, not when that ends");
+        Await.result(inbound.connection().closeFuture(), QuicTestNode.WAIT);
+        assertFalse(inbound.connection().isOpen());
+        assertEquals(1, inbound.listener().closedCalls.get());
+        Await.until(QuicTestNode.WAIT, "the drained channel closes", () -> ((QuicConnection) inbound.connection())
+                .channelClosed());
+        assertEquals(1, inbound.listener().closedCalls.get(), "the channel's own close is not reported again");
+    }
+
+    @Test
+    void closingATransportFreesItsPortAndEveryPeerOnEitherSideOfADialIsToldItsConnectionClosed() {
+        QuicTestNode closing = node();
+        List<RecordingListener> peerSides = new ArrayList<>();
+        List<RecordingListener> closingSides = new ArrayList<>();
+        List<Connection> peerDials = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            QuicTestNode peer = node();
+            RecordingListener dialled = new RecordingListener();
+            Await.result(closing.transport.connect(peer.id(), peer.address(), dialled), QuicTestNode.WAIT);
+            closingSides.add(dialled);
+            peerSides.add(peer.nextAccepted().listener());
+            RecordingListener dialling = new RecordingListener();
+            peerDials.add(Await.result(peer.transport.connect(closing.id(), closing.address(), dialling),
+                    QuicTestNode.WAIT));
+            peerSides.add(dialling);
+            closingSides.add(closing.nextAccepted().listener());
+        }
+        InetSocketAddress port = new InetSocketAddress(closing.address().host(), closing.address().port());
+
+        // One peer closes its own connection at the same moment: both FINs may cross.
+        peerDials.get(0).close();
+        closing.transport.close();
+
+        try (DatagramSocket again = new DatagramSocket(port)) {
+            assertEquals(port.getPort(), again.getLocalPort(), "the UDP port is free once close returns");
+        } catch (SocketException e) {
+            throw new AssertionError("UDP port " + port + " still in use after close: " + e, e);
+        }
+        for (RecordingListener peerSide : peerSides) {
+            assertSame(RecordingListener.ORDERLY, Await.result(peerSide.closed, QuicTestNode.WAIT));
+        }
+        for (RecordingListener closingSide : closingSides) {
+            assertSame(RecordingListener.ORDERLY, Await.result(closingSide.closed, QuicTestNode.WAIT));
+        }
+        Await.until(QuicTestNode.WAIT, "every listener was told once",
+                () -> peerSides.stream().allMatch(l -> l.closedCalls.get() == 1)
+                        && closingSides.stream().allMatch(l -> l.closedCalls.get() == 1));
     }
 
     @Test

@@ -16,6 +16,8 @@ final class RecordingListener implements ConnectionListener {
     final CompletableFuture<Throwable> closed = new CompletableFuture<>();
     static final Throwable ORDERLY = new Throwable("orderly");
     volatile int framesAtClose = -1;
+    /** Whether the QUIC channel had already closed when onClosed was called; null until then. */
+    volatile Boolean channelClosedAtClose;
 
     @Override
     public void onFrame(Connection connection, ByteBuffer frame) {
@@ -25,6 +27,9 @@ final class RecordingListener implements ConnectionListener {
     @Override
     public void onClosed(Connection connection, Throwable cause) {
         framesAtClose = frames.size();
+        if (connection instanceof QuicConnection quic) {
+            channelClosedAtClose = quic.channelClosed();
+        }
         closedCalls.incrementAndGet();
         closed.complete(cause == null ? ORDERLY : cause);
     }
