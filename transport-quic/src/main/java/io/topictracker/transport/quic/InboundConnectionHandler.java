@@ -15,6 +15,7 @@ import io.topictracker.api.transport.InboundHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionFactory factory;
     private final InboundHandler inbound;
     private final Consumer<QuicConnection> registry;
+    private final BooleanSupplier transportClosed;
     private QuicConnection connection;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -39,11 +41,14 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
      * @param factory builds connections with the transport's settings, not null
      * @param inbound told of the connection, not null
      * @param registry told of the connection so the transport can close it, not null
+     * @param transportClosed whether the transport has begun to close, not null; any thread
      */
-    InboundConnectionHandler(ConnectionFactory factory, InboundHandler inbound, Consumer<QuicConnection> registry) {
+    InboundConnectionHandler(ConnectionFactory factory, InboundHandler inbound, Consumer<QuicConnection> registry,
+            BooleanSupplier transportClosed) {
         this.factory = factory;
         this.inbound = inbound;
         this.registry = registry;
+        this.transportClosed = transportClosed;
     }
 
     @Override
@@ -91,6 +96,15 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void accept(QuicChannel channel) {
+        if (transportClosed.getAsBoolean()) {
+            // A dial that completes its handshake while we close: refuse it with a CONNECTION_CLOSE now, sent ahead
+            // of the socket's close on this event loop. Opening its stream instead let the dialler start a
+            // connection this transport never registered nor closed, and the dialler's own close then waited its
+            // full bound for an answer to its FIN (seen in the swarm benchmark).
+            channel.close(true, QuicConnection.NO_ERROR, Unpooled.copiedBuffer("transport closed",
+                    StandardCharsets.UTF_8));
+            return;
+        }
         PeerId remote;
         try {
             // Already checked by the trust manager; read again to learn the identity.
