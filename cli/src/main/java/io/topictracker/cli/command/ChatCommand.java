@@ -92,18 +92,9 @@ final class ChatCommand implements Callable<Integer> {
         List<PeerInfo> direct = peers.stream().map(PeerSpec::toPeerInfo).toList();
         ChatSession session = new ChatSession(builder.build(), context.out(), context.err());
         // Ctrl-C: close the node so its sockets and DHT record go away cleanly; a normal end removes the hook.
-        Thread hook = new Thread(session::close, "chat-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (CloseOnShutdown closing = CloseOnShutdown.register(session::close, "chat-shutdown")) {
             session.open(topic, secret.getBytes(StandardCharsets.UTF_8), direct);
             session.chat(context.in());
-        } finally {
-            session.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // Already shutting down: the hook is running or has run, and close() is idempotent.
-            }
         }
         return ExitCode.OK;
     }

@@ -256,9 +256,7 @@ final class DhtCommand implements Runnable {
             new SecureRandom().nextBytes(id);
             String idHex = HexFormat.of().formatHex(id);
             Session session = Session.open(context, network, port, idHex, false);
-            Thread hook = new Thread(session::close, "dht-serve-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            try (CloseOnShutdown closing = CloseOnShutdown.register(session::close, "dht-serve-shutdown")) {
                 InetSocketAddress bound = session.boundAddress();
                 context.out().println("dht-node: " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
                         + " " + idHex);
@@ -271,13 +269,6 @@ final class DhtCommand implements Runnable {
                     inputClosed.await();
                 } else {
                     inputClosed.await(seconds, TimeUnit.SECONDS);
-                }
-            } finally {
-                session.close();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // Already shutting down: the hook closes the node too, and close() is idempotent.
                 }
             }
             return ExitCode.OK;
