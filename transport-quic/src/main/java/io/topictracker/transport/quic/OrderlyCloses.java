@@ -16,7 +16,7 @@ import java.util.function.Function;
  * (and closes it at once, see {@code QuicTransport.register}); waiting only for the connections there when the close
  * began let the transport close its UDP socket in the middle of that connection's orderly close, so the peer, having
  * answered our FIN, waited for a CONNECTION_CLOSE that never came until its own bound (found in the swarm benchmark:
- * 2 of 5 runs had a node's close wait its full 2 s for such a connection).
+ * in 2 or 3 of every 8 runs a node's close waited its full 2 s for such a connection).
  *
  * <p>Stateless; the set must be safe to iterate while other threads change it (a concurrent set).
  */
