@@ -33,17 +33,23 @@ class SmallPartsTest {
         return new NodeInfo(id, new InetSocketAddress("127.0.0.1", port));
     }
 
-    @Test
-    void aRoutingLookupQueriesAlphaAtATimeAndEndsWhenTheKClosestAnswered() {
-        byte[] target = new byte[20];
-        Lookup lookup = new Lookup(target, 8, 3, 64, 64, false);
+    /** @return {@code count} random nodes, each added to the lookup, closest to {@code target} first */
+    private List<NodeInfo> addRandomNodes(Lookup lookup, byte[] target, int count) {
         List<NodeInfo> all = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < count; i++) {
             NodeInfo n = randomNode(1000 + i);
             all.add(n);
             lookup.add(n);
         }
         all.sort(NodeIds.byDistanceTo(target));
+        return all;
+    }
+
+    @Test
+    void aRoutingLookupQueriesAlphaAtATimeAndEndsWhenTheKClosestAnswered() {
+        byte[] target = new byte[20];
+        Lookup lookup = new Lookup(target, 8, 3, 64, 64, false);
+        List<NodeInfo> all = addRandomNodes(lookup, target, 30);
         int rounds = 0;
         while (!lookup.isDone() && rounds++ < 100) {
             List<NodeInfo> batch = lookup.next();
@@ -68,13 +74,7 @@ class SmallPartsTest {
     void aDataLookupQueriesTheRestOfTheKClosestAtOnceOnceTheClosestAnswered() {
         byte[] target = new byte[20];
         Lookup lookup = new Lookup(target, 8, 3, 64, 64, true);
-        List<NodeInfo> all = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            NodeInfo n = randomNode(1000 + i);
-            all.add(n);
-            lookup.add(n);
-        }
-        all.sort(NodeIds.byDistanceTo(target));
+        List<NodeInfo> all = addRandomNodes(lookup, target, 30);
         List<NodeInfo> first = lookup.next();
         assertEquals(all.subList(0, 3), first, "α = 3 at first");
         lookup.responded(all.get(1), new byte[] {1});
