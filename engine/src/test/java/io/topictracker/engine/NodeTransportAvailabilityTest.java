@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.topictracker.api.Availability;
-import io.topictracker.api.PeerAddress;
-import io.topictracker.api.PeerId;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.DhtProvider;
@@ -15,8 +13,6 @@ import io.topictracker.api.dht.LookupSummary;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.dht.PutSummary;
-import io.topictracker.api.transport.Connection;
-import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
@@ -109,37 +105,7 @@ class NodeTransportAvailabilityTest {
         @Override
         public Transport create(TransportContext context) {
             created.add(id);
-            return new Transport() {
-                @Override
-                public String id() {
-                    return id;
-                }
-
-                @Override
-                public CompletableFuture<Void> start() {
-                    return CompletableFuture.completedFuture(null);
-                }
-
-                @Override
-                public List<PeerAddress> localAddresses() {
-                    return List.of();
-                }
-
-                @Override
-                public boolean handles(PeerAddress address) {
-                    return false;
-                }
-
-                @Override
-                public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                        ConnectionListener listener) {
-                    return CompletableFuture.failedFuture(new UnsupportedOperationException("test fake"));
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return new RefusingTransport(id, false);
         }
     }
 

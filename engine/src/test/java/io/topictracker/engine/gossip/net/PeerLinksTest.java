@@ -11,9 +11,8 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
-import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
-import io.topictracker.api.transport.TransportException;
+import io.topictracker.engine.RefusingTransport;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
@@ -130,39 +129,7 @@ class PeerLinksTest {
 
     @Test
     void aDialThatFailsOverThePreferredTransportFallsBackToTheNext() {
-        List<PeerAddress> refusedAt = new CopyOnWriteArrayList<>();
-        Transport refusing = new Transport() {
-            @Override
-            public String id() {
-                return "tcp";
-            }
-
-            @Override
-            public CompletableFuture<Void> start() {
-                return CompletableFuture.completedFuture(null);
-            }
-
-            @Override
-            public List<PeerAddress> localAddresses() {
-                return List.of();
-            }
-
-            @Override
-            public boolean handles(PeerAddress address) {
-                return address.transport().equals("tcp");
-            }
-
-            @Override
-            public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                    ConnectionListener listener) {
-                refusedAt.add(address);
-                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CONNECT_FAILED,
-                        "refused by the test"));
-            }
-
-            @Override
-            public void close() {}
-        };
+        RefusingTransport refusing = new RefusingTransport("tcp", true);
         InMemoryTransport a = transport(1, c -> null);
         InMemoryTransport b = receiver(2);
         byte[] bSeed = new byte[32];
@@ -175,7 +142,7 @@ class PeerLinksTest {
 
         links.send(bInfo, ByteBuffer.wrap(new byte[] {7}));
         Await.until(WAIT, "the frame reaches b over the second transport", () -> framesAtB.size() == 1);
-        assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusedAt,
+        assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.refused(),
                 "the preferred transport was tried first");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
     }
