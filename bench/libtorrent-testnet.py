@@ -27,7 +27,7 @@ REQUESTS_OUT = ('dht.dht_get_out', 'dht.dht_put_out', 'dht.dht_find_node_out', '
 
 
 def settings(port):
-    """What libtorrent 2.0.8 needs for a DHT on 127.0.0.1 (see shared/interop/README.md for why each one)."""
+    """What libtorrent 2.0.8 needs for a DHT on 127.0.0.1 (why each one: dht-mainline/src/test/python/lt_node.py)."""
     return {
         'listen_interfaces': '127.0.0.1:%d' % port,
         'listen_system_port_fallback': False,

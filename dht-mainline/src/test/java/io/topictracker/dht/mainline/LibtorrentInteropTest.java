@@ -30,13 +30,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Interop with libtorrent 2.0.8 (Debian's python3-libtorrent, driven by shared/interop/lt_node.py) in one mixed
- * loopback testnet: 8 of our nodes and 2 libtorrent nodes, plus libtorrent one-shot clients. Fails, with what to
- * install, when libtorrent is missing: CI installs it.
+ * Interop with libtorrent 2.0.8 (Debian's python3-libtorrent, driven by this module's src/test/python/lt_node.py) in
+ * one mixed loopback testnet: 8 of our nodes and 2 libtorrent nodes, plus libtorrent one-shot clients. Tagged
+ * {@code interop}: the default build leaves it out, {@code mvn -B verify -Pinterop} runs it, and there it fails, with
+ * what to install, when libtorrent is missing (never skips). CI ({@code .ci/run}) installs it.
  */
+@Tag("interop")
 class LibtorrentInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration LOOKUP = Duration.ofSeconds(8);

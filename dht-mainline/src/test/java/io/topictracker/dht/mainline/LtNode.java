@@ -14,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs {@code shared/interop/lt_node.py} (libtorrent via Debian's python3-libtorrent) as a child process on
- * 127.0.0.1. Every process started is destroyed by its handle; every wait is bounded. Not thread-safe.
+ * Runs the project's libtorrent driver, {@code src/test/python/lt_node.py} (libtorrent 2.0.8 via Debian's
+ * python3-libtorrent), as a child process on 127.0.0.1. Every process started is destroyed by its handle; every
+ * wait is bounded. Not thread-safe.
  */
 final class LtNode implements AutoCloseable {
     static final String PYTHON = "/usr/bin/python3";
@@ -29,17 +30,21 @@ final class LtNode implements AutoCloseable {
         this.port = port;
     }
 
-    /** @return the lt_node.py script, found as ../shared beside the repository root */
+    /** The system property naming the driver script; the pom sets it to the module's src/test/python/lt_node.py. */
+    static final String SCRIPT_PROPERTY = "lt.node.script";
+
+    /** @return the lt_node.py driver, from {@link #SCRIPT_PROPERTY}; never null; fails when it is not a file */
     static Path script() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
-            Path candidate = dir.resolve("../shared/interop/lt_node.py").normalize();
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
+        String configured = System.getProperty(SCRIPT_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            throw new AssertionError("system property " + SCRIPT_PROPERTY + " is not set (the dht-mainline pom sets"
+                    + " it to src/test/python/lt_node.py; run the tests through Maven)");
         }
-        throw new AssertionError("cannot find ../shared/interop/lt_node.py beside the repository (user.dir="
-                + System.getProperty("user.dir") + ")");
+        Path script = Path.of(configured);
+        if (!Files.isRegularFile(script)) {
+            throw new AssertionError(SCRIPT_PROPERTY + " names no file: " + script.toAbsolutePath());
+        }
+        return script;
     }
 
     /** Fails (not skips) with what to install when libtorrent cannot be imported. */

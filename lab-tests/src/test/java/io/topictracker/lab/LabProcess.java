@@ -1,0 +1,114 @@
+package io.topictracker.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+/**
+ * A long-running process inside a lab namespace ({@code ip netns exec NS command...}, which execs the command, so
+ * {@link #pid()} is the command's own pid). Standard output is collected line by line by a daemon thread, standard
+ * error goes to a file. Standard input is a pipe kept open until {@link #stop()}, so a command that ends at end of
+ * input keeps running. Stopped by pid: SIGTERM, then SIGKILL if it has not exited within 10 s. Thread-safe.
+ */
+final class LabProcess {
+    private final Process process;
+    private final String label;
+    private final Path stderr;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+
+    private LabProcess(Process process, String label, Path stderr) {
+        this.process = process;
+        this.label = label;
+        this.stderr = stderr;
+        Thread reader = new Thread(this::readOutput, "lab-" + label + "-" + process.pid() + "-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static LabProcess start(String namespace, String label, List<String> command, Path logDir) throws IOException {
+        Path err = logDir.resolve(label + ".stderr.txt");
+        List<String> full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(command);
+        Process process = new ProcessBuilder(full).redirectError(err.toFile()).start();
+        return new LabProcess(process, label, err);
+    }
+
+    private void readOutput() {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("<stdout read failed: " + e + ">");
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** @return the first output line {@code match} takes, waiting at most {@code timeout}; fails with the output */
+    String awaitLine(String what, Predicate<String> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : lines) {
+                if (match.test(line)) {
+                    return line;
+                }
+            }
+            if (!process.isAlive() && lines.stream().noneMatch(match)) {
+                break; // exited without it: no use waiting out the timeout
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s\n" + this);
+    }
+
+    /** Stops the process by its pid (SIGTERM, then SIGKILL after 10 s); idempotent. */
+    void stop() {
+        try {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                process.getOutputStream().close();
+            } catch (IOException ignored) {
+                // the process is gone; its pipe with it
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String err;
+        try {
+            err = Files.exists(stderr) ? Files.readString(stderr) : "";
+        } catch (IOException e) {
+            err = "<" + e + ">";
+        }
+        return label + " pid " + process.pid() + (process.isAlive() ? " (running)" : " (exit " + process.exitValue()
+                + ")") + "\n--- stdout\n" + String.join("\n", lines) + "\n--- stderr\n" + err;
+    }
+}

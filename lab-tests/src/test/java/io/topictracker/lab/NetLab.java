@@ -1,0 +1,202 @@
+package io.topictracker.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * A network lab made of Linux network namespaces, for tests that run real processes on separate hosts. The lab owns
+ * a "switch" namespace holding a bridge ({@code br0}); each host is a namespace whose {@code eth0} is one end of a
+ * veth pair, the other end ({@code port<N>}) a port of that bridge. Every link is made inside the lab's own
+ * namespaces ({@code ip -n NS ...}): the root namespace's interfaces, routes and firewall are never touched.
+ *
+ * <p>Names are unique per run: {@code ttlab-<jvm pid>-<lab number>-<host>} and {@code ...-switch}. {@link #create}
+ * first removes what a crashed earlier run left (namespaces {@code ttlab-<pid>-...} whose pid is dead, and their
+ * processes). {@link #close()} stops every process the lab started (by pid) and deletes every namespace; a shutdown
+ * hook does the same if the JVM exits first. Needs root and iproute2's {@code ip}.
+ *
+ * <p>Addresses: 198.51.100.0/24 (RFC 5737 TEST-NET-2), never routed anywhere. Built for reuse by multi-host scenarios
+ * (more segments and routers later); today: one segment, hosts, processes. Not thread-safe: one test drives it.
+ */
+final class NetLab implements AutoCloseable {
+    static final String SEGMENT_PREFIX = "198.51.100.";
+    private static final int PREFIX_LENGTH = 24;
+    private static final String BRIDGE = "br0";
+    private static final Pattern HOST_NAME = Pattern.compile("[a-z][a-z0-9]{0,11}");
+    private static final AtomicInteger LABS = new AtomicInteger();
+
+    private final String prefix;
+    private final String switchNamespace;
+    private final Path logDir;
+    private final Map<String, LabHost> hosts = new LinkedHashMap<>();
+    private final List<LabProcess> processes = new ArrayList<>();
+    private final List<String> namespaces = new ArrayList<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private NetLab(String prefix, Path logDir) {
+        this.prefix = prefix;
+        this.switchNamespace = prefix + "switch";
+        this.logDir = logDir;
+        this.shutdownHook = new Thread(this::cleanUp, prefix + "cleanup");
+    }
+
+    /**
+     * Creates the lab's switch: a namespace with a bridge, up. Removes leftovers of dead runs first.
+     *
+     * @param logDir where processes' standard error goes, not null
+     * @throws IllegalStateException not root, no {@code ip}, or an {@code ip} command failed (with its output)
+     */
+    static NetLab create(Path logDir) {
+        requireRoot();
+        removeLeftovers();
+        NetLab lab = new NetLab(LeftoverNamespaces.PREFIX + ProcessHandle.current().pid() + "-"
+                + LABS.incrementAndGet() + "-", logDir);
+        Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+        try {
+            lab.addNamespace(lab.switchNamespace);
+            Commands.check("ip", "-n", lab.switchNamespace, "link", "add", BRIDGE, "type", "bridge");
+            Commands.check("ip", "-n", lab.switchNamespace, "link", "set", BRIDGE, "up");
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** @return the prefix of every namespace of this lab ({@code ttlab-<pid>-<n>-}) */
+    String prefix() {
+        return prefix;
+    }
+
+    /**
+     * Adds a host plugged into the switch, with {@code 198.51.100.<hostNumber>/24} on its {@code eth0}, and
+     * {@code lo} and {@code eth0} up.
+     *
+     * @param name lower-case letters and digits, at most 12, unique in this lab
+     * @param hostNumber 1..254, unique in this lab
+     */
+    LabHost addHost(String name, int hostNumber) {
+        if (!HOST_NAME.matcher(name).matches() || hosts.containsKey(name)) {
+            throw new IllegalArgumentException("host name must be [a-z][a-z0-9]{0,11} and new: " + name);
+        }
+        String address = SEGMENT_PREFIX + hostNumber;
+        if (hostNumber < 1 || hostNumber > 254 || hosts.values().stream().anyMatch(h -> h.ipv4().equals(address))) {
+            throw new IllegalArgumentException("host number must be 1..254 and new: " + hostNumber);
+        }
+        LabHost host = new LabHost(name, prefix + name, address);
+        addNamespace(host.namespace());
+        String port = "port" + hosts.size();
+        // Made inside the switch namespace, its peer moved straight into the host: nothing appears in root.
+        Commands.check("ip", "-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0",
+                "netns", host.namespace());
+        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "master", BRIDGE);
+        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "up");
+        Commands.check("ip", "-n", host.namespace(), "address", "add", address + "/" + PREFIX_LENGTH, "dev", "eth0");
+        Commands.check("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
+        hosts.put(name, host);
+        return host;
+    }
+
+    /**
+     * Starts a long-running command on a host; the lab stops it (by pid) at {@link #close()} if the test has not.
+     *
+     * @param label names its log file and appears in failures, e.g. "serve"
+     */
+    LabProcess start(LabHost host, String label, List<String> command) {
+        try {
+            LabProcess process = LabProcess.start(host.namespace(), label, command, logDir);
+            processes.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + command + " on " + host.name() + ": " + e, e);
+        }
+    }
+
+    /** Runs a command on a host to completion, at most {@code timeout}; returns its status and output. */
+    Commands.Result run(LabHost host, Duration timeout, List<String> command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace()));
+        full.addAll(command);
+        return Commands.run(timeout, full);
+    }
+
+    /** @return the lab namespaces that exist right now (any run), from {@code ip netns list} */
+    static List<String> existingNamespaces() {
+        return LeftoverNamespaces.names(Commands.check("ip", "netns", "list"));
+    }
+
+    private void addNamespace(String name) {
+        Commands.check("ip", "netns", "add", name);
+        namespaces.add(name);
+        Commands.check("ip", "-n", name, "link", "set", "lo", "up");
+    }
+
+    /** Stops every process this lab started and deletes its namespaces; idempotent. */
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or has run: it does the same
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        processes.forEach(LabProcess::stop);
+        List<String> failures = new ArrayList<>();
+        // hosts first: deleting a host namespace deletes its veth pair, so the switch is empty when it goes
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            Commands.Result result = Commands.run(Commands.DEFAULT_TIMEOUT,
+                    List.of("ip", "netns", "delete", namespaces.get(i)));
+            if (!result.ok()) {
+                failures.add(namespaces.get(i) + ": " + result.output().strip());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("could not delete lab namespaces: " + failures);
+        }
+    }
+
+    /** Removes namespaces of dead runs: kills what still runs in them (by pid, from ip netns pids), deletes them. */
+    private static void removeLeftovers() {
+        for (String name : LeftoverNamespaces.deadRuns(existingNamespaces(),
+                pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            for (String pid : Commands.check("ip", "netns", "pids", name).split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            Commands.check("ip", "netns", "delete", name);
+        }
+    }
+
+    private static void requireRoot() {
+        String status;
+        try {
+            status = Files.readString(Path.of("/proc/self/status"));
+        } catch (IOException e) {
+            throw new IllegalStateException("the network lab needs Linux (/proc/self/status unreadable: " + e + ")");
+        }
+        boolean root = status.lines().anyMatch(l -> l.startsWith("Uid:") && l.split("\\s+")[2].equals("0"));
+        if (!root) {
+            throw new IllegalStateException("the network lab (mvn -Plab) needs root: it creates network namespaces");
+        }
+        try {
+            Commands.run(Commands.DEFAULT_TIMEOUT, List.of("ip", "-V"));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the network lab needs iproute2's ip on the PATH: " + e.getMessage(), e);
+        }
+    }
+}
