@@ -9,7 +9,6 @@ import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
-import io.topictracker.engine.gossip.net.GossipTopic;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -203,7 +202,13 @@ public final class SwarmBenchmark {
                     .set("bootstrap.discovery_poll_interval", Duration.ofMillis(300))
                     .set("bootstrap.join_confirmation_wait_time", Duration.ofMillis(200));
         }
-        return Node.builder().config(config.build()).start();
+        Node node = Node.builder().config(config.build()).build();
+        try {
+            return node.start().join();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
     }
 
     private static void broadcastPhase(List<Topic> topics, int broadcasts) throws Exception {
@@ -260,8 +265,7 @@ public final class SwarmBenchmark {
     private static long sent(List<Topic> topics) throws Exception {
         long total = 0;
         for (Topic topic : topics) {
-            GossipTopic.Counters counters = topic.gossipCounters().get(10, TimeUnit.SECONDS);
-            total += counters.messagesSent();
+            total += topic.stats().get(10, TimeUnit.SECONDS).gossip().messagesSent();
         }
         return total;
     }

@@ -7,6 +7,7 @@ import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.provider.ProviderRegistry;
+import io.topictracker.tck.Await;
 import io.topictracker.tck.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,10 +90,11 @@ final class Swarm implements AutoCloseable {
     }
 
     Node start(String name, UnaryOperator<NodeConfig.Builder> tweak) {
-        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock).start();
+        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock).build();
         synchronized (nodes) {
-            nodes.add(node);
+            nodes.add(node); // closed with the swarm, also when starting fails
         }
+        Await.result(node.start(), WAIT);
         return node;
     }
 
