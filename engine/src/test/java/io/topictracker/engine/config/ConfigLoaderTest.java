@@ -120,7 +120,7 @@ class ConfigLoaderTest {
     static void assertSameSettings(NodeConfig expected, NodeConfig actual) {
         assertEquals(expected.keyFile(), actual.keyFile());
         assertEquals(expected.providers(), actual.providers());
-        assertEquals(expected.dht(), actual.dht());
+        assertEquals(expected.dhtCalls(), actual.dhtCalls());
         assertEquals(expected.bootstrap(), actual.bootstrap());
         assertEquals(expected.maxJoinPeerCount(), actual.maxJoinPeerCount());
         assertEquals(expected.publisher(), actual.publisher());
