@@ -36,6 +36,7 @@ final class LinkOutbox {
     private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
     private boolean sending;
     private boolean overflowed;
+    private boolean closeWhenSent;
 
     /**
      * @param connection where the frames go, not null
@@ -69,6 +70,7 @@ final class LinkOutbox {
                 overflow = MAX_FRAMES + " frames wait and the connection still takes none: the peer is not reading";
             } else {
                 waiting.addLast(frame);
+                closeWhenSent = false; // someone talks to the peer again: keep the connection
                 if (sending) {
                     return;
                 }
@@ -82,28 +84,48 @@ final class LinkOutbox {
         sendWaiting();
     }
 
+    /**
+     * Closes the connection once every waiting frame is out (at once if none waits), unless a frame is offered before
+     * then. Never blocks.
+     */
+    void closeWhenSent() {
+        synchronized (this) {
+            if (sending || !waiting.isEmpty()) {
+                closeWhenSent = true;
+                return;
+            }
+        }
+        connection.close();
+    }
+
     /** @return the frames waiting, for tests and diagnostics */
     synchronized int waitingCount() {
         return waiting.size();
     }
 
-    /** Sends until nothing waits or the connection pushes back; then arms {@code whenWritable} and returns. */
+    /**
+     * Sends until nothing waits (then closes the connection if {@link #closeWhenSent} asked for it) or until the
+     * connection pushes back (then arms {@code whenWritable}, whose completion calls this again).
+     */
     private void sendWaiting() {
         while (true) {
             ByteBuffer frame;
+            boolean mustWait = false;
+            boolean closeNow = false;
             synchronized (this) {
                 frame = overflowed ? null : waiting.peekFirst();
                 if (frame == null) {
                     sending = false;
-                    return;
-                }
-                if (connection.isWritable()) {
+                    closeNow = closeWhenSent;
+                    closeWhenSent = false;
+                } else if (connection.isWritable()) {
                     waiting.pollFirst();
                 } else {
                     frame = null;
+                    mustWait = true;
                 }
             }
-            if (frame == null) {
+            if (mustWait) {
                 CompletableFuture<Void> writable = connection.whenWritable();
                 if (!writable.isDone()) {
                     writable.whenComplete((ignored, error) -> sendWaiting());
@@ -114,6 +136,12 @@ final class LinkOutbox {
                     return;
                 }
                 continue;
+            }
+            if (frame == null) {
+                if (closeNow) {
+                    connection.close();
+                }
+                return;
             }
             // A duplicate, so that a refused frame can wait again with its bytes untouched.
             CompletableFuture<Void> sent = connection.send(frame.duplicate());

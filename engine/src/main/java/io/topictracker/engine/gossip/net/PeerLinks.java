@@ -156,6 +156,7 @@ final class PeerLinks {
             List<ByteBuffer> flush;
             synchronized (link) {
                 link.dialing = false;
+                link.closingIdle = false;
                 link.connections.add(outbox);
                 links.putIfAbsent(peer, link);
                 flush = new ArrayList<>(link.pending);
@@ -172,6 +173,7 @@ final class PeerLinks {
         LinkOutbox outbox = outbox(connection);
         List<ByteBuffer> flush;
         synchronized (link) {
+            link.closingIdle = false;
             link.connections.add(outbox);
             link.lastUsed = clock.getAsLong();
             flush = new ArrayList<>(link.pending);
@@ -252,6 +254,27 @@ final class PeerLinks {
             }
         }
         return count;
+    }
+
+    /**
+     * Closes the peer's connections once the frames already given to them are out, without reporting the peer lost
+     * (we chose to stop talking). A frame sent to the peer before then keeps the connection open; the idle sweep
+     * closes it later if no topic uses it.
+     */
+    void closeWhenSent(PeerId peer) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return;
+        }
+        List<LinkOutbox> outboxes;
+        synchronized (link) {
+            if (link.dialing) {
+                return;
+            }
+            link.closingIdle = true;
+            outboxes = List.copyOf(link.connections);
+        }
+        outboxes.forEach(LinkOutbox::closeWhenSent);
     }
 
     /** Closes every connection. */
