@@ -10,8 +10,8 @@ import java.util.Arrays;
  * holds null.
  */
 public final class PeerId implements Comparable<PeerId> {
-    /** Length of an Ed25519 public key in bytes. */
-    public static final int LENGTH = 32;
+    /** Length of a peer id: it is an Ed25519 public key. */
+    public static final int LENGTH = Ed25519.PUBLIC_KEY_LENGTH;
 
     private final byte[] key;
     private final int hash;

@@ -5,18 +5,16 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.Node;
+import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
-import io.topictracker.engine.gossip.net.GossipTopic;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -203,7 +201,13 @@ public final class SwarmBenchmark {
                     .set("bootstrap.discovery_poll_interval", Duration.ofMillis(300))
                     .set("bootstrap.join_confirmation_wait_time", Duration.ofMillis(200));
         }
-        return Node.builder().config(config.build()).start();
+        Node node = Node.builder().config(config.build()).build();
+        try {
+            return node.start().join();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
     }
 
     private static void broadcastPhase(List<Topic> topics, int broadcasts) throws Exception {
@@ -260,8 +264,7 @@ public final class SwarmBenchmark {
     private static long sent(List<Topic> topics) throws Exception {
         long total = 0;
         for (Topic topic : topics) {
-            GossipTopic.Counters counters = topic.gossipCounters().get(10, TimeUnit.SECONDS);
-            total += counters.messagesSent();
+            total += topic.stats().get(10, TimeUnit.SECONDS).gossip().messagesSent();
         }
         return total;
     }
@@ -277,50 +280,25 @@ public final class SwarmBenchmark {
     }
 
     private static boolean connected(List<Topic> topics, List<Node> nodes) {
-        return hops(mutualEdges(topics, nodes), nodes.get(0).id()).size() >= topics.size();
+        return graph(topics, nodes).isConnected();
     }
 
-    /** Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably. */
-    private static Map<PeerId, Set<PeerId>> mutualEdges(List<Topic> topics, List<Node> nodes) {
+    private static OverlayGraph graph(List<Topic> topics, List<Node> nodes) {
         Map<PeerId, Set<PeerId>> views = new HashMap<>();
         for (int i = 0; i < topics.size(); i++) {
             views.put(nodes.get(i).id(), topics.get(i).neighbors());
         }
-        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
-        views.forEach((id, view) -> {
-            for (PeerId peer : view) {
-                if (views.getOrDefault(peer, Set.of()).contains(id)) {
-                    edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
-                }
-            }
-        });
-        return edges;
-    }
-
-    /** @return each node reachable from {@code from} over {@code edges}, with its distance in hops (breadth first) */
-    private static Map<PeerId, Integer> hops(Map<PeerId, Set<PeerId>> edges, PeerId from) {
-        Map<PeerId, Integer> distance = new HashMap<>();
-        distance.put(from, 0);
-        ArrayDeque<PeerId> todo = new ArrayDeque<>(List.of(from));
-        while (!todo.isEmpty()) {
-            PeerId next = todo.poll();
-            for (PeerId peer : edges.getOrDefault(next, Set.of())) {
-                if (distance.putIfAbsent(peer, distance.get(next) + 1) == null) {
-                    todo.add(peer);
-                }
-            }
-        }
-        return distance;
+        return OverlayGraph.of(views);
     }
 
     /** The overlay's shape, which broadcast latency follows: mean and largest hop distance between two members. */
     private static String pathLengths(List<Topic> topics, List<Node> nodes) {
-        Map<PeerId, Set<PeerId>> edges = mutualEdges(topics, nodes);
+        OverlayGraph graph = graph(topics, nodes);
         long sum = 0;
         long pairs = 0;
         int diameter = 0;
         for (Node node : nodes) {
-            for (int distance : hops(edges, node.id()).values()) {
+            for (int distance : graph.hopsFrom(node.id()).values()) {
                 if (distance > 0) {
                     sum += distance;
                     pairs++;
@@ -328,7 +306,7 @@ public final class SwarmBenchmark {
                 }
             }
         }
-        double degree = edges.values().stream().mapToInt(Set::size).average().orElse(0);
+        double degree = nodes.stream().mapToInt(n -> graph.mutualNeighbours(n.id()).size()).average().orElse(0);
         return String.format(Locale.ROOT, "overlay of %d members: mean degree %.2f, mean distance %.2f hops,"
                 + " diameter %d", nodes.size(), degree, (double) sum / Math.max(1, pairs), diameter);
     }

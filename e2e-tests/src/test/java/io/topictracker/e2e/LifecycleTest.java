@@ -14,7 +14,7 @@ import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.provider.ProviderRegistry;
-import io.topictracker.engine.records.RecordPublisher;
+import io.topictracker.engine.TopicStats;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.time.UnixMinute;
 import io.topictracker.tck.Await;
@@ -24,7 +24,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,8 +62,7 @@ class LifecycleTest {
             Await.result(topics.get(0).joined(), WAIT);
             // At most one publish of the bootstrap per minute; the rest are the publisher worker's.
             Await.until(WAIT, "every node's publisher worker decided at least twice", () -> topics.stream()
-                    .allMatch(t -> t.recordStats().outcomes().values().stream().mapToLong(Long::longValue).sum()
-                            >= 3));
+                    .allMatch(t -> Await.result(t.stats(), WAIT).records().publishesDecided() >= 3));
 
             SigningProvider signing = registry.select(SigningProvider.class, Optional.of("ed25519-bc"));
             TopicId topic = TopicId.fromName(TOPIC);
@@ -77,13 +75,12 @@ class LifecycleTest {
                             + "refresh puts again");
             assertEquals(1, counting.putsPerSlot.size(), "the clock stayed in one minute: one slot written");
             for (Topic t : topics) {
-                Map<RecordPublisher.Outcome, Long> outcomes = t.recordStats().outcomes();
-                if (outcomes.get(RecordPublisher.Outcome.PUBLISHED) == 1) {
-                    assertTrue(outcomes.get(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT) >= 2,
-                            "a publisher's refreshes found its record in the slot: " + outcomes);
+                TopicStats.Records records = Await.result(t.stats(), WAIT).records();
+                if (records.published() == 1) {
+                    assertTrue(records.skippedAlreadyInSlot() >= 2,
+                            "a publisher's refreshes found its record in the slot: " + records);
                 } else {
-                    assertTrue(outcomes.get(RecordPublisher.Outcome.SKIPPED_SLOT_FULL) >= 3,
-                            "a late arrival always found the slot full: " + outcomes);
+                    assertTrue(records.skippedSlotFull() >= 3, "a late arrival always found the slot full: " + records);
                 }
             }
         }

@@ -12,7 +12,6 @@ import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.config.NodeConfig;
-import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.tck.Await;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,7 +131,7 @@ class PartitionHealingTest {
     }
 
     private static long published(Topic topic) {
-        return topic.recordStats().outcomes().get(RecordPublisher.Outcome.PUBLISHED);
+        return Await.result(topic.stats(), WAIT).records().published();
     }
 
     private static long lastJoinSequence(Topic topic) {

@@ -3,18 +3,18 @@ package io.topictracker.e2e;
 import io.topictracker.api.PeerId;
 import io.topictracker.dht.inmemory.InMemoryNetwork;
 import io.topictracker.engine.Node;
+import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.provider.ProviderRegistry;
+import io.topictracker.tck.Await;
 import io.topictracker.tck.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,10 +89,11 @@ final class Swarm implements AutoCloseable {
     }
 
     Node start(String name, UnaryOperator<NodeConfig.Builder> tweak) {
-        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock).start();
+        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock).build();
         synchronized (nodes) {
-            nodes.add(node);
+            nodes.add(node); // closed with the swarm, also when starting fails
         }
+        Await.result(node.start(), WAIT);
         return node;
     }
 
@@ -102,45 +103,21 @@ final class Swarm implements AutoCloseable {
 
     /** @return whether the mutual neighbour links connect all the topics */
     static boolean connected(List<Topic> topics, List<Node> nodes) {
-        // Only mutual edges count: a link one side still holds but the other dropped carries nothing reliably.
-        Map<PeerId, Set<PeerId>> views = new HashMap<>();
-        for (int i = 0; i < topics.size(); i++) {
-            views.put(nodes.get(i).id(), topics.get(i).neighbors());
-        }
-        Map<PeerId, Set<PeerId>> edges = new HashMap<>();
-        views.forEach((id, view) -> {
-            for (PeerId peer : view) {
-                if (views.getOrDefault(peer, Set.of()).contains(id)) {
-                    edges.computeIfAbsent(id, k -> new HashSet<>()).add(peer);
-                }
-            }
-        });
-        Set<PeerId> seen = new HashSet<>();
-        ArrayDeque<PeerId> todo = new ArrayDeque<>();
-        todo.add(nodes.get(0).id());
-        while (!todo.isEmpty()) {
-            PeerId next = todo.poll();
-            if (seen.add(next)) {
-                todo.addAll(edges.getOrDefault(next, Set.of()));
-            }
-        }
-        return nodes.stream().allMatch(n -> seen.contains(n.id()));
+        return graph(topics, nodes).isConnected();
     }
 
     /** @return whether every neighbour link is held by both ends (no view still settling) and they connect all */
     static boolean settled(List<Topic> topics, List<Node> nodes) {
+        OverlayGraph graph = graph(topics, nodes);
+        return graph.allLinksMutual() && graph.isConnected();
+    }
+
+    private static OverlayGraph graph(List<Topic> topics, List<Node> nodes) {
         Map<PeerId, Set<PeerId>> views = new HashMap<>();
         for (int i = 0; i < topics.size(); i++) {
             views.put(nodes.get(i).id(), topics.get(i).neighbors());
         }
-        for (Map.Entry<PeerId, Set<PeerId>> view : views.entrySet()) {
-            for (PeerId peer : view.getValue()) {
-                if (!views.getOrDefault(peer, Set.of()).contains(view.getKey())) {
-                    return false;
-                }
-            }
-        }
-        return connected(topics, nodes);
+        return OverlayGraph.of(views);
     }
 
     /** Drains a topic's queued events into {@code payloads} (the text of each Received). */

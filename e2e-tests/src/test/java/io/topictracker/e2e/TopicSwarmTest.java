@@ -12,6 +12,7 @@ import io.topictracker.api.PeerId;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
+import io.topictracker.engine.TopicStats;
 import io.topictracker.tck.Await;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +47,7 @@ class TopicSwarmTest {
             TopicEvent.Received received = (TopicEvent.Received) event;
             assertEquals("hello", new String(received.payload(), UTF_8));
             assertEquals(a.id(), received.author());
-            assertEquals(a.id(), received.deliveredBy());
+            assertEquals(a.id(), received.deliveredFrom());
             assertEquals(1, tb.lastMessageHashes().size(), "the received message's hash is kept for records");
             assertEquals(1, ta.lastMessageHashes().size(), "so is the hash of our own broadcast");
         }
@@ -106,7 +107,7 @@ class TopicSwarmTest {
                         lack.remove("m" + k);
                         lack.removeAll(got.get(k));
                         all.append("\n node ").append(k).append(" lacks ").append(lack).append(' ')
-                                .append(Await.result(topics.get(k).gossipCounters(), WAIT)).append(" view ")
+                                .append(Await.result(topics.get(k).stats(), WAIT).gossip()).append(" view ")
                                 .append(topics.get(k).neighbors().size());
                     }
                     throw new AssertionError(e.getMessage() + "; missing " + missing + all, e);
@@ -158,8 +159,8 @@ class TopicSwarmTest {
             // A newcomer with the first secret reads the slot holding both groups' records.
             Node e = swarm.start("e");
             Topic te = Await.result(e.join(TOPIC, SECRET), WAIT);
-            assertTrue(te.recordStats().rejectedTotal() >= 1,
-                    "records sealed under the other secret do not open: " + te.recordStats());
+            TopicStats.Records records = Await.result(te.stats(), WAIT).records();
+            assertTrue(records.rejected() >= 1, "records sealed under the other secret do not open: " + records);
             Set<PeerId> firstGroup = Set.of(a.id(), b.id(), e.id());
             Set<PeerId> secondGroup = Set.of(c.id(), d.id());
             for (Topic t : List.of(ta, tb, te)) {
@@ -170,9 +171,9 @@ class TopicSwarmTest {
             }
 
             // Even told a's address, c cannot enter a's overlay: a refuses the Join's admission MAC.
-            long before = Await.result(ta.refusedAdmissions(), WAIT);
+            long before = Await.result(ta.stats(), WAIT).refusedAdmissions();
             Await.result(tc.sender().joinPeers(List.of(a.self())), WAIT);
-            Await.until(WAIT, "a refuses c's Join", () -> Await.result(ta.refusedAdmissions(), WAIT) > before);
+            Await.until(WAIT, "a refuses c's Join", () -> Await.result(ta.stats(), WAIT).refusedAdmissions() > before);
             assertFalse(ta.neighbors().contains(c.id()));
             assertFalse(tc.neighbors().contains(a.id()));
         }

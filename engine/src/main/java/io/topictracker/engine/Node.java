@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -42,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@link ProviderRegistry}), the gossip driver and a scheduler, and joins topics.
  *
  * <pre>{@code
- * try (Node node = Node.builder().configFile(Path.of("node.toml")).start()) {
- *     Topic topic = node.join("chat", secret).get(30, SECONDS);
+ * try (Node node = Node.builder().configFile(Path.of("node.toml")).build()) {
+ *     node.start().get(30, SECONDS);
+ *     Topic topic = node.joinNoWait("chat", secret);       // join(...) would wait for a first neighbour
  *     topic.sender().broadcast("hello".getBytes(UTF_8));
  * }
  * }</pre>
@@ -183,16 +183,25 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Joins a topic: starts its bootstrap and completes once the topic has a neighbour.
+     * Joins a topic by name: starts its bootstrap and completes once the topic has a neighbour. The first node of a
+     * topic has none until another joins, so this future waits that long: use {@link #joinNoWait} to start a topic
+     * and read or send at once.
      *
-     * @param topicName not null; the topic id is SHA-512(name)[0..32]
+     * @param topicName not null; the topic id is SHA-512(name)[0..32] ({@link TopicId#fromName})
      * @param secret the topic secret, not null; only its hash is kept
-     * @return completes with the topic when joined; fails if the topic is closed first; never null
+     * @return completes with the topic when joined; fails if the node cannot join it (closed, already joined) or
+     *     the topic is closed first; never null
      */
     public CompletableFuture<Topic> join(String topicName, byte[] secret) {
+        Objects.requireNonNull(topicName, "topicName");
+        return join(TopicId.fromName(topicName), secret);
+    }
+
+    /** As {@link #join(String, byte[])}, for a topic known by its id. */
+    public CompletableFuture<Topic> join(TopicId topicId, byte[] secret) {
         Topic topic;
         try {
-            topic = joinNoWait(topicName, secret);
+            topic = joinNoWait(topicId, secret);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -200,22 +209,30 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Joins a topic and returns at once; the bootstrap runs in the background ({@link Topic#joined()}).
+     * Joins a topic by name and returns at once; the bootstrap runs in the background ({@link Topic#joined()}).
      *
+     * @param topicName not null; the topic id is SHA-512(name)[0..32]
+     * @param secret the topic secret, not null; only its hash is kept
+     * @return the topic, never null
      * @throws IllegalStateException if the node is closed or already has the topic
      */
     public Topic joinNoWait(String topicName, byte[] secret) {
         Objects.requireNonNull(topicName, "topicName");
+        return joinNoWait(TopicId.fromName(topicName), secret);
+    }
+
+    /** As {@link #joinNoWait(String, byte[])}, for a topic known by its id. */
+    public Topic joinNoWait(TopicId id, byte[] secret) {
+        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(secret, "secret");
         if (closed) {
             throw new IllegalStateException("node is closed");
         }
-        TopicId id = TopicId.fromName(topicName);
         Topic[] holder = new Topic[1];
         Topic topic = new Topic(parts, id, secret, queueCapacity, () -> topics.remove(id, holder[0]));
         holder[0] = topic;
         if (topics.putIfAbsent(id, topic) != null) {
-            throw new IllegalStateException("topic '" + topicName + "' is already joined on this node");
+            throw new IllegalStateException("topic " + id + " is already joined on this node");
         }
         try {
             topic.start();
@@ -269,17 +286,23 @@ public final class Node implements AutoCloseable {
         private SigningKeyPair keyPair;
         private Clock clock;
         private Random random;
-        private int eventQueueCapacity = EventQueue.DEFAULT_CAPACITY;
+        private int eventQueueCapacity = TopicEventQueue.DEFAULT_CAPACITY;
 
         private Builder() {}
 
-        /** @return this; the configuration (default {@link NodeConfig#defaults()}) */
+        /**
+         * @return this; the configuration (default {@link NodeConfig#defaults()}); give this or {@link #configFile},
+         *     not both
+         */
         public Builder config(NodeConfig value) {
             this.config = Objects.requireNonNull(value, "config");
             return this;
         }
 
-        /** @return this; a TOML file read by {@link ConfigLoader#load} at {@link #build()}, instead of config */
+        /**
+         * @return this; a TOML file read by {@link ConfigLoader#load} at {@link #build()}; give this or
+         *     {@link #config}, not both
+         */
         public Builder configFile(Path value) {
             this.configFile = Objects.requireNonNull(value, "configFile");
             return this;
@@ -332,8 +355,13 @@ public final class Node implements AutoCloseable {
          * @throws io.topictracker.api.ConfigException for a bad configuration
          * @throws io.topictracker.engine.provider.ProviderException if a provider is missing
          * @throws UncheckedIOException if the config or key file cannot be read
+         * @throws IllegalStateException if both {@link #config} and {@link #configFile} were given
          */
         public Node build() {
+            if (config != null && configFile != null) {
+                throw new IllegalStateException("give the node a configuration or a configuration file, not both"
+                        + " (configFile " + configFile + " would silently replace the configuration given)");
+            }
             NodeConfig effective = config;
             if (configFile != null) {
                 try {
@@ -343,21 +371,6 @@ public final class Node implements AutoCloseable {
                 }
             }
             return new Node(this, effective != null ? effective : NodeConfig.defaults());
-        }
-
-        /**
-         * Builds and starts the node, waiting for it.
-         *
-         * @throws CompletionException if starting fails (the node is closed then)
-         */
-        public Node start() {
-            Node node = build();
-            try {
-                return node.start().join();
-            } catch (RuntimeException e) {
-                node.close();
-                throw e;
-            }
         }
     }
 }

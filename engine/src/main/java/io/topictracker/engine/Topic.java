@@ -4,12 +4,12 @@ import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
-import io.topictracker.engine.gossip.net.GossipTopic;
 import io.topictracker.engine.records.MessageHash;
 import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.topic.JoinLog;
 import io.topictracker.engine.topic.TopicRuntime;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,13 +21,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Topic implements AutoCloseable {
     private final TopicRuntime runtime;
-    private final EventQueue events;
+    private final TopicEventQueue events;
     private final Runnable onClose;
     private final TopicSender sender = new Sender();
     private volatile boolean closed;
 
     Topic(TopicRuntime.Parts parts, TopicId id, byte[] secret, int queueCapacity, Runnable onClose) {
-        this.events = new EventQueue(queueCapacity);
+        this.events = new TopicEventQueue(queueCapacity);
         this.runtime = new TopicRuntime(parts, id, secret, this::onEvent);
         this.onClose = onClose;
     }
@@ -42,7 +42,8 @@ public final class Topic implements AutoCloseable {
         } else if (event instanceof GossipEvent.NeighborDown down) {
             events.offer(new TopicEvent.NeighborDown(down.peer()));
         } else if (event instanceof GossipEvent.Received received) {
-            events.offer(new TopicEvent.Received(received.author(), received.deliveredFrom(), received.payload()));
+            events.offer(new TopicEvent.Received(received.author(), received.deliveredFrom(), received.neighborsOnly(),
+                    received.payload()));
         }
     }
 
@@ -64,7 +65,10 @@ public final class Topic implements AutoCloseable {
         return sender;
     }
 
-    /** @return the receiver (one bounded queue per topic), never null */
+    /**
+     * @return the receiver (one bounded queue per topic); after {@link #close()} it hands out what was queued, then
+     *     {@link TopicEvent.Closed}; never null
+     */
     public TopicReceiver receiver() {
         return events;
     }
@@ -80,14 +84,6 @@ public final class Topic implements AutoCloseable {
     }
 
     /**
-     * @return counters of the records this topic read: accepted, our own, and values that failed to open or verify
-     *     (e.g. sealed with another secret); for diagnostics; never null
-     */
-    public RecordPublisher.Stats recordStats() {
-        return runtime.recordStats();
-    }
-
-    /**
      * @return the newest Joins this topic sent (at most {@value JoinLog#CAPACITY}), oldest first, each with who asked
      *     for it: the bootstrap, a merge worker or the application; for diagnostics; never null
      */
@@ -96,14 +92,25 @@ public final class Topic implements AutoCloseable {
                 JoinRequest.Source.valueOf(entry.source().name()))).toList();
     }
 
-    /** @return how many Join/Neighbor/ShuffleReply messages were refused for a bad admission MAC; never null */
-    public CompletableFuture<Long> refusedAdmissions() {
-        return runtime.gossip().refusedAdmissions();
-    }
-
-    /** @return the topic's gossip counters (messages sent by kind, duplicates, deliveries); never null */
-    public CompletableFuture<GossipTopic.Counters> gossipCounters() {
-        return runtime.gossip().counters();
+    /**
+     * Reads the topic's diagnostics: neighbours, records, refused admissions and gossip counters, in one snapshot.
+     *
+     * @return completes with the snapshot (the gossip part is read on the topic's executor); fails with an
+     *     {@link IllegalStateException} once the topic is closed; never null
+     */
+    public CompletableFuture<TopicStats> stats() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("topic is closed"));
+        }
+        RecordPublisher.Stats records = runtime.recordStats();
+        Map<RecordPublisher.Outcome, Long> outcomes = records.outcomes();
+        TopicStats.Records recordStats = new TopicStats.Records(records.accepted(), records.own(),
+                records.rejectedTotal(), outcomes.getOrDefault(RecordPublisher.Outcome.PUBLISHED, 0L),
+                outcomes.getOrDefault(RecordPublisher.Outcome.SKIPPED_SLOT_FULL, 0L),
+                outcomes.getOrDefault(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT, 0L));
+        return runtime.gossip().snapshot().thenApply(g -> new TopicStats(g.neighbors(), recordStats,
+                g.refusedAdmissions(), new TopicStats.Gossip(g.messagesSent(), g.gossipSent(), g.ihaveSent(),
+                        g.graftSent(), g.pruneSent(), g.duplicatesDropped(), g.strangerDropped(), g.delivered())));
     }
 
     /** @return the internals, for the node's tests and metrics */
@@ -121,6 +128,7 @@ public final class Topic implements AutoCloseable {
         try {
             runtime.close();
         } finally {
+            events.close();
             onClose.run();
         }
     }
@@ -141,9 +149,11 @@ public final class Topic implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("topic is closed"));
             }
-            CompletableFuture<Void> sent = neighborsOnly ? runtime.gossip().broadcastNeighbors(payload)
-                    : runtime.gossip().broadcast(payload);
-            return sent.thenRun(() -> runtime.hashes().add(payload));
+            // The caller may reuse its array as soon as we return: everything after this line sees only the copy.
+            byte[] copy = payload.clone();
+            CompletableFuture<Void> sent = neighborsOnly ? runtime.gossip().broadcastNeighbors(copy)
+                    : runtime.gossip().broadcast(copy);
+            return sent.thenRun(() -> runtime.hashes().add(copy));
         }
 
         @Override

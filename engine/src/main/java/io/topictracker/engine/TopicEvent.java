@@ -23,16 +23,18 @@ public sealed interface TopicEvent {
     }
 
     /**
-     * A broadcast arrived for the first time.
+     * A broadcast arrived for the first time. The names are the gossip layer's: a new neighbour announces the
+     * payloads it still caches, so a message can arrive a little after it was broadcast.
      *
      * @param author who wrote it (its signature was checked when signatures are on)
-     * @param deliveredBy the neighbour it came from
-     * @param payload the application bytes
+     * @param deliveredFrom the neighbour it came from (the author itself when it is a neighbour)
+     * @param neighborsOnly true if the author sent it to its direct neighbours only, who do not forward it
+     * @param payload the application bytes; the array belongs to whoever took the event
      */
-    record Received(PeerId author, PeerId deliveredBy, byte[] payload) implements TopicEvent {
+    record Received(PeerId author, PeerId deliveredFrom, boolean neighborsOnly, byte[] payload) implements TopicEvent {
         public Received {
             Objects.requireNonNull(author, "author");
-            Objects.requireNonNull(deliveredBy, "deliveredBy");
+            Objects.requireNonNull(deliveredFrom, "deliveredFrom");
             Objects.requireNonNull(payload, "payload");
         }
     }
@@ -48,4 +50,10 @@ public sealed interface TopicEvent {
             }
         }
     }
+
+    /**
+     * The topic is closed and every event before this one was delivered: the last event of a receiver, answered
+     * again, at once, to every later call.
+     */
+    record Closed() implements TopicEvent {}
 }

@@ -11,7 +11,7 @@ public interface TopicSender {
      *
      * @param payload not null; copied
      * @return completes once the protocol took the message; fails with
-     *     {@link io.topictracker.engine.gossip.MessageTooLargeException} when over the gossip
+     *     {@link io.topictracker.api.MessageTooLargeException} when over the gossip
      *     {@code max_message_size}, or with an {@link IllegalStateException} once the topic is closed; never null
      */
     CompletableFuture<Void> broadcast(byte[] payload);

@@ -1,5 +1,6 @@
 package io.topictracker.api.dht;
 
+import io.topictracker.api.Ed25519;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,10 +12,10 @@ import java.util.HexFormat;
  * Stateless and thread-safe.
  */
 public final class Bep44 {
-    /** Public key length (Ed25519). */
-    public static final int KEY_LENGTH = 32;
-    /** Signature length (Ed25519). */
-    public static final int SIGNATURE_LENGTH = 64;
+    /** Public key length: BEP44 keys are Ed25519 keys ({@link Ed25519#PUBLIC_KEY_LENGTH}). */
+    public static final int KEY_LENGTH = Ed25519.PUBLIC_KEY_LENGTH;
+    /** Signature length: BEP44 signs with Ed25519 ({@link Ed25519#SIGNATURE_LENGTH}). */
+    public static final int SIGNATURE_LENGTH = Ed25519.SIGNATURE_LENGTH;
     /** BEP44: "the salt ... must not exceed 64 bytes". */
     public static final int MAX_SALT_LENGTH = 64;
     /** BEP44: the bencoded {@code v} must not exceed 1000 bytes. */

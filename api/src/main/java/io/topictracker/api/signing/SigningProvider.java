@@ -1,5 +1,6 @@
 package io.topictracker.api.signing;
 
+import io.topictracker.api.Ed25519;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.Provider;
 
@@ -11,12 +12,12 @@ import io.topictracker.api.Provider;
  * small-order or non-canonical public keys, so one message has one valid signature per key.
  */
 public interface SigningProvider extends Provider {
-    /** Length of a seed (the private key of RFC 8032). */
-    int SEED_LENGTH = 32;
-    /** Length of a public key. */
-    int PUBLIC_KEY_LENGTH = 32;
-    /** Length of a signature. */
-    int SIGNATURE_LENGTH = 64;
+    /** Length of a seed (the private key of RFC 8032): {@link Ed25519#SEED_LENGTH}. */
+    int SEED_LENGTH = Ed25519.SEED_LENGTH;
+    /** Length of a public key: {@link Ed25519#PUBLIC_KEY_LENGTH}. */
+    int PUBLIC_KEY_LENGTH = Ed25519.PUBLIC_KEY_LENGTH;
+    /** Length of a signature: {@link Ed25519#SIGNATURE_LENGTH}. */
+    int SIGNATURE_LENGTH = Ed25519.SIGNATURE_LENGTH;
 
     /** @return a new key pair from a secure random seed, never null */
     SigningKeyPair generate();

@@ -8,15 +8,15 @@ import java.time.Duration;
 
 /**
  * Prints a topic's events as they arrive: {@code <author short id>: <text>} for a message, {@code * ...} lines for
- * neighbours coming and going. Runs on its own daemon thread until {@link #stop()}.
+ * neighbours coming and going. Runs on its own daemon thread until the topic is closed and its receiver drained.
  */
 final class ChatPrinter implements Runnable {
-    private static final Duration POLL = Duration.ofMillis(200);
+    /** How long closing waits for the events still queued to be printed. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
 
     private final TopicReceiver receiver;
     private final PrintWriter out;
     private final Thread thread;
-    private volatile boolean stopping;
 
     ChatPrinter(TopicReceiver receiver, PrintWriter out) {
         this.receiver = receiver;
@@ -31,17 +31,10 @@ final class ChatPrinter implements Runnable {
 
     @Override
     public void run() {
-        try {
-            while (!stopping) {
-                TopicEvent event = receiver.next(POLL);
-                if (event != null) {
-                    out.println(describe(event));
-                    out.flush();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        receiver.stream().forEach(event -> {
+            out.println(describe(event));
+            out.flush();
+        });
     }
 
     /** @return the line printed for an event, never null */
@@ -60,13 +53,17 @@ final class ChatPrinter implements Runnable {
         return "* " + event;
     }
 
-    /** Stops printing; waits a bounded time for the thread to notice. */
-    void stop() {
-        stopping = true;
+    /**
+     * Waits, at most {@link #DRAIN_WAIT}, for the printer to end: call it after closing the topic, whose receiver
+     * then ends once the events still queued are printed. A printer still running then is interrupted.
+     */
+    void awaitEnd() {
         try {
-            thread.join(POLL.toMillis() * 10);
+            thread.join(DRAIN_WAIT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            thread.interrupt();
         }
     }
 }

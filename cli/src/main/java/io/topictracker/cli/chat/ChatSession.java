@@ -119,11 +119,11 @@ public final class ChatSession implements AutoCloseable {
         }
         closed = true;
         try {
-            if (printer != null) {
-                printer.stop();
-            }
             if (topic != null) {
                 topic.close();
+            }
+            if (printer != null) {
+                printer.awaitEnd();
             }
         } finally {
             node.close();

@@ -13,7 +13,7 @@ import io.topictracker.cli.support.PeerSpec;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.config.ConfigLoader;
 import io.topictracker.engine.config.NodeConfig;
-import io.topictracker.engine.config.ProviderChoice;
+import io.topictracker.engine.config.ProviderSelection;
 import io.topictracker.engine.config.ProviderTables;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.IOException;
@@ -112,9 +112,9 @@ final class ChatCommand implements Callable<Integer> {
         dhtTables.put(DhtCommand.PROVIDER, table);
         ProviderTables tables = new ProviderTables(base.providerTables().signing(), dhtTables,
                 base.providerTables().transport());
-        ProviderChoice choice = new ProviderChoice(base.providers().signing(), Optional.of(DhtCommand.PROVIDER),
+        ProviderSelection choice = new ProviderSelection(base.providers().signing(), Optional.of(DhtCommand.PROVIDER),
                 base.providers().transports());
-        return new NodeConfig(base.keyFile(), choice, base.dht(), base.bootstrap(), base.maxJoinPeerCount(),
+        return new NodeConfig(base.keyFile(), choice, base.dhtCalls(), base.bootstrap(), base.maxJoinPeerCount(),
                 base.publisher(), base.merge(), base.timeouts(), base.gossip(), tables);
     }
 

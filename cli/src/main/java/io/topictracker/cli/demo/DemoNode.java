@@ -11,13 +11,13 @@ import java.util.Objects;
  * Started and closed by {@link DemoRun} on its thread; the drain thread only reads the receiver.
  */
 final class DemoNode implements AutoCloseable {
-    private static final Duration POLL = Duration.ofMillis(100);
+    /** How long closing waits for the drain thread to take the events still queued. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
 
     final int index;
     final Node node;
     private Topic topic;
     private Thread drain;
-    private volatile boolean stopping;
     private volatile long joinStartNanos;
 
     DemoNode(int index, Node node) {
@@ -46,35 +46,28 @@ final class DemoNode implements AutoCloseable {
     }
 
     private void drain(Deliveries deliveries) {
-        try {
-            while (!stopping) {
-                TopicEvent event = topic.receiver().next(POLL);
-                if (event instanceof TopicEvent.Received received) {
-                    deliveries.received(index, received.author(), node.id(), received.payload());
-                } else if (event instanceof TopicEvent.Lagged lagged) {
-                    deliveries.lagged(lagged.missed());
-                }
+        topic.receiver().stream().forEach(event -> {
+            if (event instanceof TopicEvent.Received received) {
+                deliveries.received(index, received.author(), node.id(), received.payload());
+            } else if (event instanceof TopicEvent.Lagged lagged) {
+                deliveries.lagged(lagged.missed());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        });
     }
 
-    /** Stops the drain thread (bounded wait), then closes the topic and the node. */
+    /** Closes the topic, which ends the drain thread's stream (bounded wait), then the node. */
     @Override
     public void close() {
-        stopping = true;
-        if (drain != null) {
-            try {
-                drain.join(POLL.toMillis() * 20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         try {
             if (topic != null) {
                 topic.close();
             }
+            if (drain != null) {
+                drain.join(DRAIN_WAIT.toMillis());
+                drain.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             node.close();
         }

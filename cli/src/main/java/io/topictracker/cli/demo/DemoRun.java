@@ -3,13 +3,14 @@ package io.topictracker.cli.demo;
 import io.topictracker.api.PeerId;
 import io.topictracker.cli.support.CliException;
 import io.topictracker.engine.Node;
+import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -134,7 +135,7 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
     private static boolean awaitConnected(List<DemoNode> swarm, long deadline) throws InterruptedException {
         long limit = Math.min(deadline, System.nanoTime() + CONNECTED_LIMIT.toNanos());
         while (true) {
-            boolean connected = Overlay.connected(neighbourGraph(swarm));
+            boolean connected = neighbourGraph(swarm).isConnected();
             if (connected || remaining(limit) <= 0) {
                 return connected;
             }
@@ -142,12 +143,12 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
         }
     }
 
-    private static List<Map.Entry<PeerId, Set<PeerId>>> neighbourGraph(List<DemoNode> swarm) {
-        List<Map.Entry<PeerId, Set<PeerId>>> graph = new ArrayList<>(swarm.size());
+    private static OverlayGraph neighbourGraph(List<DemoNode> swarm) {
+        Map<PeerId, Set<PeerId>> views = new HashMap<>(swarm.size());
         for (DemoNode member : swarm) {
-            graph.add(new AbstractMap.SimpleImmutableEntry<>(member.node.id(), Set.copyOf(member.topic().neighbors())));
+            views.put(member.node.id(), member.topic().neighbors());
         }
-        return graph;
+        return OverlayGraph.of(views);
     }
 
     private void broadcast(List<DemoNode> swarm, long start) {

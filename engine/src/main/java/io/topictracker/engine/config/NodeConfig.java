@@ -19,7 +19,7 @@ import java.util.Optional;
  *
  * @param keyFile {@code [node] key_file}: where the node's Ed25519 seed lives; empty for a fresh key each run
  * @param providers {@code [node] signing / dht / transports}, never null
- * @param dht {@code [dht]}, never null
+ * @param dhtCalls {@code [dht]}: how the engine calls the DHT (retries, timeouts); never null
  * @param bootstrap {@code [bootstrap]}, never null
  * @param maxJoinPeerCount {@code max_join_peer_count} (top level): peers joined at once, 1–64; default 4
  * @param publisher {@code [publisher]}, never null
@@ -28,13 +28,13 @@ import java.util.Optional;
  * @param gossip {@code [gossip]}, handed unread to the gossip layer, which owns its keys; never null
  * @param providerTables {@code [signing.<id>]}, {@code [dht.<id>]}, {@code [transport.<id>]}; never null
  */
-public record NodeConfig(Optional<Path> keyFile, ProviderChoice providers, DhtConfig dht, BootstrapConfig bootstrap,
+public record NodeConfig(Optional<Path> keyFile, ProviderSelection providers, DhtCallConfig dhtCalls, BootstrapConfig bootstrap,
         int maxJoinPeerCount, PublisherConfig publisher, MergeConfig merge, TimeoutConfig timeouts, ConfigTable gossip,
         ProviderTables providerTables) {
     public NodeConfig {
         Objects.requireNonNull(keyFile, "keyFile");
         Objects.requireNonNull(providers, "providers");
-        Objects.requireNonNull(dht, "dht");
+        Objects.requireNonNull(dhtCalls, "dhtCalls");
         Objects.requireNonNull(bootstrap, "bootstrap");
         Bounds.check("max_join_peer_count", maxJoinPeerCount, 1, Bounds.MAX_PEERS);
         Objects.requireNonNull(publisher, "publisher");
@@ -46,7 +46,7 @@ public record NodeConfig(Optional<Path> keyFile, ProviderChoice providers, DhtCo
 
     /** @return every default, nothing named; never null */
     public static NodeConfig defaults() {
-        return new NodeConfig(Optional.empty(), ProviderChoice.defaults(), DhtConfig.defaults(),
+        return new NodeConfig(Optional.empty(), ProviderSelection.defaults(), DhtCallConfig.defaults(),
                 BootstrapConfig.defaults(), 4, PublisherConfig.defaults(), MergeConfig.defaults(),
                 TimeoutConfig.defaults(), ConfigTable.empty("gossip"), ProviderTables.none());
     }
@@ -63,7 +63,7 @@ public record NodeConfig(Optional<Path> keyFile, ProviderChoice providers, DhtCo
      */
     public static final class Builder {
         private final Map<String, Object> root = new LinkedHashMap<>();
-        private DhtConfig dht;
+        private DhtCallConfig dhtCalls;
         private BootstrapConfig bootstrap;
         private PublisherConfig publisher;
         private MergeConfig merge;
@@ -114,9 +114,12 @@ public record NodeConfig(Optional<Path> keyFile, ProviderChoice providers, DhtCo
             return set("node.transports", List.copyOf(ids));
         }
 
-        /** Replaces the whole {@code [dht]} section (provider tables under it are kept). */
-        public Builder dht(DhtConfig value) {
-            this.dht = Objects.requireNonNull(value);
+        /**
+         * Replaces the whole {@code [dht]} section: retries and timeouts of the engine's DHT calls (provider tables
+         * under it are kept; the provider itself is chosen by {@link #dhtProvider}).
+         */
+        public Builder dhtCalls(DhtCallConfig value) {
+            this.dhtCalls = Objects.requireNonNull(value);
             return this;
         }
 
@@ -150,7 +153,7 @@ public record NodeConfig(Optional<Path> keyFile, ProviderChoice providers, DhtCo
          */
         public NodeConfig build() {
             NodeConfig read = NodeConfigReader.read(toTable("", root));
-            return new NodeConfig(read.keyFile(), read.providers(), dht != null ? dht : read.dht(),
+            return new NodeConfig(read.keyFile(), read.providers(), dhtCalls != null ? dhtCalls : read.dhtCalls(),
                     bootstrap != null ? bootstrap : read.bootstrap(), read.maxJoinPeerCount(),
                     publisher != null ? publisher : read.publisher(), merge != null ? merge : read.merge(),
                     timeouts != null ? timeouts : read.timeouts(), read.gossip(), read.providerTables());

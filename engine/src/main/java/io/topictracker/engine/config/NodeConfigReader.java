@@ -37,7 +37,7 @@ final class NodeConfigReader {
         return new NodeConfig(
                 Optional.ofNullable(node.string("key_file", null)).map(Path::of),
                 providers(node),
-                dht(dhtTable),
+                dhtCalls(dhtTable),
                 bootstrap(root.table("bootstrap")),
                 maxJoin,
                 publisher(root.table("publisher")),
@@ -48,7 +48,7 @@ final class NodeConfigReader {
                         subTables(root.table("transport"), Set.of())));
     }
 
-    private static ProviderChoice providers(ConfigTable node) {
+    private static ProviderSelection providers(ConfigTable node) {
         Optional<String> signing = Optional.ofNullable(providerId(node, "signing"));
         Optional<String> dht = Optional.ofNullable(providerId(node, "dht"));
         List<String> transports = node.stringList("transports", List.of());
@@ -57,7 +57,7 @@ final class NodeConfigReader {
                 throw node.error("transports", "'" + id + "' is not a provider id (expected " + PROVIDER_ID + ")");
             }
         }
-        return new ProviderChoice(signing, dht, transports);
+        return new ProviderSelection(signing, dht, transports);
     }
 
     private static String providerId(ConfigTable table, String key) {
@@ -90,9 +90,9 @@ final class NodeConfigReader {
         return tables;
     }
 
-    private static DhtConfig dht(ConfigTable t) {
-        DhtConfig d = DhtConfig.defaults();
-        return new DhtConfig(
+    private static DhtCallConfig dhtCalls(ConfigTable t) {
+        DhtCallConfig d = DhtCallConfig.defaults();
+        return new DhtCallConfig(
                 t.integer("retries", d.retries(), 0, Bounds.MAX_RETRIES),
                 t.duration("base_retry_interval", d.baseRetryInterval(), Bounds.ONE_MS, Bounds.ONE_HOUR),
                 t.duration("max_retry_jitter", d.maxRetryJitter(), Bounds.NONE, Bounds.ONE_HOUR),

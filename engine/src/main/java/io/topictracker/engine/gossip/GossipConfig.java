@@ -101,6 +101,11 @@ public record GossipConfig(
         requireRange("lazy_queue_capacity", lazyQueueCapacity, 1, 1 << 20);
     }
 
+    /** @return every key of the {@code [gossip]} table, an immutable set; never null */
+    public static Set<String> keys() {
+        return KEYS;
+    }
+
     /** @return iroh-gossip's defaults plus our bounds, never null */
     public static GossipConfig defaults() {
         return DEFAULTS;

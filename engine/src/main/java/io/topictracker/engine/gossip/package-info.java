@@ -16,7 +16,7 @@
  *       active view is dropped. A node without the secret cannot enter the overlay nor seed passive views.</li>
  *   <li>Neighbor has three kinds (high, low, accept) instead of a request plus a separate reply: the contact of a
  *       Join and the end of a ForwardJoin walk both simply send an accept, which the other side takes as "add me".</li>
- *   <li>An over-size broadcast is a {@link io.topictracker.engine.gossip.MessageTooLargeException} for the caller,
+ *   <li>An over-size broadcast is a {@link io.topictracker.api.MessageTooLargeException} for the caller,
  *       and every view, cache and queue has a configured bound.</li>
  * </ul>
  */

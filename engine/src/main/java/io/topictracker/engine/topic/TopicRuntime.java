@@ -109,9 +109,9 @@ public final class TopicRuntime implements AutoCloseable {
     public void start() {
         NodeConfig config = parts.config();
         TopicKeys keys = new TopicKeys(topic, secretHash, SecretRotation.standard(), parts.signing());
-        RecordPublisher.Settings settings = new RecordPublisher.Settings(config.dht().retries(),
-                config.dht().baseRetryInterval(), config.dht().maxRetryJitter(), config.dht().getTimeout(),
-                config.dht().putTimeout(), Math.max(1, config.bootstrap().maxBootstrapRecords()));
+        RecordPublisher.Settings settings = new RecordPublisher.Settings(config.dhtCalls().retries(),
+                config.dhtCalls().baseRetryInterval(), config.dhtCalls().maxRetryJitter(), config.dhtCalls().getTimeout(),
+                config.dhtCalls().putTimeout(), Math.max(1, config.bootstrap().maxBootstrapRecords()));
         publisher = new RecordPublisher(parts.dht(), keys, parts.identity().peerId(), settings, parts.scheduler(),
                 parts.random(), new RecordSealer(new SecureRandom()));
         gossipTopic = parts.gossip().join(topic, secretHash, List.of(), this::onEvent);

@@ -89,7 +89,7 @@ class ConfigLoaderTest {
         assertSameSettings(NodeConfig.defaults(), config);
         assertTrue(config.gossip().keys().isEmpty());
         assertEquals(ProviderTables.none(), config.providerTables());
-        DhtConfig dht = config.dht();
+        DhtCallConfig dht = config.dhtCalls();
         assertEquals(3, dht.retries());
         assertEquals(Duration.ofSeconds(5), dht.baseRetryInterval());
         assertEquals(Duration.ofSeconds(10), dht.maxRetryJitter());
@@ -112,7 +112,7 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(120), 2, true), config.merge().messageOverlap());
         Duration five = Duration.ofSeconds(5);
         assertEquals(new TimeoutConfig(five, five, five), config.timeouts());
-        assertEquals(ProviderChoice.defaults(), config.providers());
+        assertEquals(ProviderSelection.defaults(), config.providers());
         assertEquals(Optional.empty(), config.keyFile());
     }
 
@@ -120,7 +120,7 @@ class ConfigLoaderTest {
     static void assertSameSettings(NodeConfig expected, NodeConfig actual) {
         assertEquals(expected.keyFile(), actual.keyFile());
         assertEquals(expected.providers(), actual.providers());
-        assertEquals(expected.dht(), actual.dht());
+        assertEquals(expected.dhtCalls(), actual.dhtCalls());
         assertEquals(expected.bootstrap(), actual.bootstrap());
         assertEquals(expected.maxJoinPeerCount(), actual.maxJoinPeerCount());
         assertEquals(expected.publisher(), actual.publisher());
@@ -133,10 +133,10 @@ class ConfigLoaderTest {
         NodeConfig config = ConfigLoader.parse(FULL, "node.toml");
 
         assertEquals(Optional.of(Path.of("node.key")), config.keyFile());
-        assertEquals(new ProviderChoice(Optional.of("ed25519-bc"), Optional.of("mainline"), List.of("quic", "tcp")),
+        assertEquals(new ProviderSelection(Optional.of("ed25519-bc"), Optional.of("mainline"), List.of("quic", "tcp")),
                 config.providers());
-        assertEquals(new DhtConfig(1, Duration.ofMillis(250), Duration.ZERO, Duration.ofSeconds(3),
-                Duration.ofSeconds(4)), config.dht());
+        assertEquals(new DhtCallConfig(1, Duration.ofMillis(250), Duration.ZERO, Duration.ofSeconds(3),
+                Duration.ofSeconds(4)), config.dhtCalls());
         assertEquals(new BootstrapConfig(7, false, true, Duration.ofMillis(1500), Duration.ofSeconds(2),
                 Duration.ofMillis(50), Duration.ofSeconds(1)), config.bootstrap());
         assertEquals(6, config.maxJoinPeerCount());

@@ -57,10 +57,10 @@ class NodeConfigBuilderTest {
 
     @Test
     void sectionsGivenAsRecordsReplaceTheDefaultsAndAreRangeChecked() {
-        DhtConfig fast = new DhtConfig(0, Duration.ofMillis(10), Duration.ZERO, Duration.ofSeconds(1),
+        DhtCallConfig fast = new DhtCallConfig(0, Duration.ofMillis(10), Duration.ZERO, Duration.ofSeconds(1),
                 Duration.ofSeconds(1));
 
-        assertEquals(fast, NodeConfig.builder().dht(fast).build().dht());
+        assertEquals(fast, NodeConfig.builder().dhtCalls(fast).build().dhtCalls());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TimeoutConfig(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)));
         assertEquals("timeouts.join_peer_timeout: expected 1ms to 10m, got 0s", e.getMessage());

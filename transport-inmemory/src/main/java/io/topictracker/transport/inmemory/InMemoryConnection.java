@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One end of an in-process connection. A frame sent here is copied and delivered, on the far transport's delivery
- * thread, to the far end's listener. Undelivered bytes are bounded; beyond the bound a send fails with OVERLOADED.
+ * thread, to the far end's listener. Undelivered bytes are bounded: once they reach the bound a send fails with
+ * OVERLOADED, so at most the bound plus one frame waits.
  * Thread-safe.
  */
 final class InMemoryConnection implements Connection {
@@ -65,9 +66,11 @@ final class InMemoryConnection implements Connection {
             return CompletableFuture.failedFuture(new TransportException(Reason.FRAME_TOO_LARGE,
                     "frame of " + size + " bytes is over the maximum of " + owner.maxFrameSize));
         }
-        if (queuedBytes.get() + size > owner.maxQueuedBytes) {
+        // Refused exactly when isWritable() says so (the Connection contract), so the bound is the limit plus one
+        // frame: a frame that starts below the limit is taken whole, as a channel's high water mark does.
+        if (!isWritable()) {
             return CompletableFuture.failedFuture(new TransportException(Reason.OVERLOADED,
-                    "more than " + owner.maxQueuedBytes + " bytes queued to " + remote.shortText()));
+                    owner.maxQueuedBytes + " bytes or more queued to " + remote.shortText()));
         }
         byte[] copy = new byte[size];
         frame.get(copy);
@@ -76,7 +79,7 @@ final class InMemoryConnection implements Connection {
         boolean queued = far.owner.run(() -> {
             long left = queuedBytes.addAndGet(-size);
             if (left <= owner.maxQueuedBytes / 2) {
-                writable.complete(null);
+                signalWritable();
             }
             ConnectionListener target = far.listener;
             // Frames sent before a close are still delivered: the close notice queues behind them.
@@ -104,7 +107,16 @@ final class InMemoryConnection implements Connection {
         if (writable.isDone()) {
             writable = new CompletableFuture<>();
         }
+        // Checked again once armed: the far end may have drained everything between the first check and now, and
+        // then nothing would ever complete the new future.
+        if (isWritable()) {
+            writable.complete(null);
+        }
         return writable;
+    }
+
+    private synchronized void signalWritable() {
+        writable.complete(null);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.BroadcastAuth;
+import io.topictracker.engine.gossip.proto.ConnectionUsers;
 import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Message;
@@ -58,6 +59,8 @@ public final class GossipNode implements AutoCloseable {
     private final FrameCodec codec;
     private final PeerLinks links;
     private final Map<TopicId, TopicRunner> topics = new ConcurrentHashMap<>();
+    /** Which topics use each peer's connection; guarded by itself. */
+    private final ConnectionUsers connectionUsers = new ConnectionUsers();
     private final long origin = System.nanoTime();
     private final SecureRandom seeds = new SecureRandom();
     private volatile ScheduledFuture<?> sweep;
@@ -103,13 +106,40 @@ public final class GossipNode implements AutoCloseable {
     }
 
     private boolean held(PeerId peer) {
-        for (TopicRunner runner : topics.values()) {
-            if (runner.neighbors().contains(peer)) {
-                return true;
+        synchronized (connectionUsers) {
+            return connectionUsers.inUse(peer);
+        }
+    }
+
+    /** Keeps {@link #connectionUsers} and closes a connection (once its frames are out) when no topic uses it. */
+    private final TopicRunner.PeerUse peerUse = new TopicRunner.PeerUse() {
+        @Override
+        public void used(TopicId topic, PeerId peer) {
+            synchronized (connectionUsers) {
+                connectionUsers.use(peer, topic);
             }
         }
-        return false;
-    }
+
+        @Override
+        public void released(TopicId topic, PeerId peer) {
+            boolean unused;
+            synchronized (connectionUsers) {
+                unused = connectionUsers.release(peer, topic);
+            }
+            if (unused) {
+                links.closeWhenSent(peer);
+            }
+        }
+
+        @Override
+        public void releasedAll(TopicId topic) {
+            List<PeerId> unused;
+            synchronized (connectionUsers) {
+                unused = connectionUsers.releaseAll(topic);
+            }
+            unused.forEach(links::closeWhenSent);
+        }
+    };
 
     /**
      * @return our id and the addresses our transports listen on, most preferred transport first, at most
@@ -141,7 +171,7 @@ public final class GossipNode implements AutoCloseable {
         byte[] secret = secretHash.clone();
         TopicRunner runner = new TopicRunner(topic, sink -> new TopicState(topic, self, config, secret, auth,
                 new SplittableRandom(seeds.nextLong()), sink), new SerialExecutor(scheduler,
-                TopicRunner.QUEUE_CAPACITY), scheduler, links, codec, listener, this::now);
+                TopicRunner.QUEUE_CAPACITY), scheduler, links, codec, listener, this::now, peerUse);
         if (topics.putIfAbsent(topic, runner) != null) {
             throw new IllegalStateException("topic " + topic + " is already joined on this node");
         }

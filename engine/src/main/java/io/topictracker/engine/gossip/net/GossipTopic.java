@@ -2,7 +2,7 @@ package io.topictracker.engine.gossip.net;
 
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.engine.gossip.MessageTooLargeException;
+import io.topictracker.api.MessageTooLargeException;
 import io.topictracker.engine.gossip.proto.Input;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +26,8 @@ public final class GossipTopic implements AutoCloseable {
     /**
      * Broadcasts to the whole overlay.
      *
-     * @param payload not null; copied
+     * @param payload not null; from now on owned by the gossip: the caller must not change it (the public
+     *     {@code Topic} hands over a copy)
      * @return completes once handed to the protocol; fails with {@link MessageTooLargeException} when over
      *     {@code max_message_size} (nothing is sent); never null
      */
@@ -44,8 +45,7 @@ public final class GossipTopic implements AutoCloseable {
         if (payload.length > maxMessageSize) {
             return CompletableFuture.failedFuture(new MessageTooLargeException(payload.length, maxMessageSize));
         }
-        byte[] copy = payload.clone();
-        return runner.submit(neighborsOnly ? new Input.BroadcastNeighbors(copy) : new Input.Broadcast(copy));
+        return runner.submit(neighborsOnly ? new Input.BroadcastNeighbors(payload) : new Input.Broadcast(payload));
     }
 
     /** Sends a Join to each peer (at most 64). @return completes once handed to the protocol; never null */
@@ -64,8 +64,10 @@ public final class GossipTopic implements AutoCloseable {
     }
 
     /**
-     * Counters of one topic's gossip since it was joined, read on the topic's executor.
+     * What one topic's gossip knows, read on the topic's executor in one step; counts run from the join.
      *
+     * @param neighbors the active view; never null
+     * @param refusedAdmissions Join, Neighbor or ShuffleReply messages refused for a bad admission MAC
      * @param messagesSent every message sent, of any kind
      * @param gossipSent broadcast payload messages (eager push)
      * @param ihaveSent IHave (lazy push) messages
@@ -75,21 +77,18 @@ public final class GossipTopic implements AutoCloseable {
      * @param strangerDropped messages dropped for coming from a peer outside the active view
      * @param delivered broadcasts delivered to the application
      */
-    public record Counters(long messagesSent, long gossipSent, long ihaveSent, long graftSent, long pruneSent,
-            long duplicatesDropped, long strangerDropped, long delivered) {}
+    public record Snapshot(Set<PeerId> neighbors, long refusedAdmissions, long messagesSent, long gossipSent,
+            long ihaveSent, long graftSent, long pruneSent, long duplicatesDropped, long strangerDropped,
+            long delivered) {}
 
-    /** @return a snapshot of the counters; never null */
-    public CompletableFuture<Counters> counters() {
+    /** @return a snapshot of the view and counters; never null */
+    public CompletableFuture<Snapshot> snapshot() {
         return runner.query(state -> {
             var s = state.stats();
-            return new Counters(s.messagesSent(), s.gossipSent(), s.ihaveSent(), s.graftSent(), s.pruneSent(),
-                    s.duplicatesDropped(), s.strangerDropped(), s.delivered());
+            return new Snapshot(Set.copyOf(state.activeView()), s.joinsRefused(), s.messagesSent(), s.gossipSent(),
+                    s.ihaveSent(), s.graftSent(), s.pruneSent(), s.duplicatesDropped(), s.strangerDropped(),
+                    s.delivered());
         });
-    }
-
-    /** @return how many Join, Neighbor or ShuffleReply messages this topic refused for a bad admission MAC */
-    public CompletableFuture<Long> refusedAdmissions() {
-        return runner.query(state -> state.stats().joinsRefused());
     }
 
     /**

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection per peer, shared by every topic: dialled on demand from the addresses in a {@link PeerInfo} (over our
  * most preferred transport that handles one of them, falling back to the next on failure), accepted when the peer
- * dials us on any of our transports, closed when idle and held by no topic. Frames waiting for a dial are bounded. Thread-safe
- * (each link is guarded by its own monitor).
+ * dials us on any of our transports, closed when idle and held by no topic. Frames waiting for a dial are bounded;
+ * frames for an open connection go through its {@link LinkOutbox}, which honours the transport's backpressure and
+ * resets a link whose peer stops reading. Thread-safe (each link is guarded by its own monitor).
  */
 final class PeerLinks {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
@@ -35,7 +36,7 @@ final class PeerLinks {
     /** What is known about one peer's connections. */
     private static final class Link {
         final PeerId peer;
-        final List<Connection> connections = new ArrayList<>(2);
+        final List<LinkOutbox> connections = new ArrayList<>(2);
         final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
         boolean dialing;
         boolean closingIdle;
@@ -45,13 +46,21 @@ final class PeerLinks {
             this.peer = peer;
         }
 
-        Connection open() {
-            for (Connection connection : connections) {
-                if (connection.isOpen()) {
-                    return connection;
+        LinkOutbox open() {
+            for (LinkOutbox outbox : connections) {
+                if (outbox.connection().isOpen()) {
+                    return outbox;
                 }
             }
             return null;
+        }
+
+        void remove(Connection connection) {
+            connections.removeIf(outbox -> outbox.connection() == connection);
+        }
+
+        List<Connection> connectionList() {
+            return connections.stream().map(LinkOutbox::connection).toList();
         }
     }
 
@@ -73,10 +82,13 @@ final class PeerLinks {
         this.onLost = onLost;
     }
 
-    /** Sends a frame to a peer, dialling it first if needed. Never blocks; a frame that cannot be queued is dropped. */
+    /**
+     * Sends a frame to a peer, dialling it first if needed. Never blocks. Frames wait, bounded, for the dial and for
+     * the connection to be writable; past the bound a dial drops the frame and an open link is reset.
+     */
     void send(PeerInfo to, ByteBuffer frame) {
         Link link = links.computeIfAbsent(to.id(), Link::new);
-        Connection ready;
+        LinkOutbox ready;
         synchronized (link) {
             link.lastUsed = clock.getAsLong();
             ready = link.open();
@@ -94,14 +106,14 @@ final class PeerLinks {
                 return;
             }
         }
-        transmit(ready, frame);
+        ready.offer(frame);
     }
 
-    private void transmit(Connection connection, ByteBuffer frame) {
-        connection.send(frame).exceptionally(error -> {
-            // Overload or a closing connection: gossip recovers lost messages through IHave and Graft.
-            LOG.debug("frame to {} not sent: {}", connection.remote().shortText(), error.getMessage());
-            return null;
+    /** @return the outbox of a new connection: one that overflows resets the connection, with the reason logged */
+    private static LinkOutbox outbox(Connection connection) {
+        return new LinkOutbox(connection, reason -> {
+            LOG.warn("resetting the connection to {}: {}", connection.remote().shortText(), reason);
+            connection.close();
         });
     }
 
@@ -140,15 +152,17 @@ final class PeerLinks {
                 return;
             }
             TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
+            LinkOutbox outbox = outbox(connection);
             List<ByteBuffer> flush;
             synchronized (link) {
                 link.dialing = false;
-                link.connections.add(connection);
+                link.closingIdle = false;
+                link.connections.add(outbox);
                 links.putIfAbsent(peer, link);
                 flush = new ArrayList<>(link.pending);
                 link.pending.clear();
             }
-            flush(connection, flush);
+            flush.forEach(outbox::offer);
         });
     }
 
@@ -156,22 +170,17 @@ final class PeerLinks {
     ConnectionListener accepted(Connection connection) {
         TIMELINE.debug("accepted {}", connection.remote().shortText());
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
+        LinkOutbox outbox = outbox(connection);
         List<ByteBuffer> flush;
         synchronized (link) {
-            link.connections.add(connection);
+            link.closingIdle = false;
+            link.connections.add(outbox);
             link.lastUsed = clock.getAsLong();
             flush = new ArrayList<>(link.pending);
             link.pending.clear();
         }
-        flush(connection, flush);
+        flush.forEach(outbox::offer);
         return listener();
-    }
-
-    /** Sends the frames that waited for {@code connection}, in order. */
-    private void flush(Connection connection, List<ByteBuffer> waiting) {
-        for (ByteBuffer frame : waiting) {
-            transmit(connection, frame);
-        }
     }
 
     private ConnectionListener listener() {
@@ -200,7 +209,7 @@ final class PeerLinks {
         }
         boolean lost;
         synchronized (link) {
-            link.connections.remove(connection);
+            link.remove(connection);
             lost = link.open() == null && !link.dialing;
             if (lost) {
                 links.remove(peer, link);
@@ -228,7 +237,7 @@ final class PeerLinks {
                     continue;
                 }
                 link.closingIdle = true;
-                toClose = new ArrayList<>(link.connections);
+                toClose = link.connectionList();
             }
             toClose.forEach(Connection::close);
         }
@@ -247,13 +256,34 @@ final class PeerLinks {
         return count;
     }
 
+    /**
+     * Closes the peer's connections once the frames already given to them are out, without reporting the peer lost
+     * (we chose to stop talking). A frame sent to the peer before then keeps the connection open; the idle sweep
+     * closes it later if no topic uses it.
+     */
+    void closeWhenSent(PeerId peer) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return;
+        }
+        List<LinkOutbox> outboxes;
+        synchronized (link) {
+            if (link.dialing) {
+                return;
+            }
+            link.closingIdle = true;
+            outboxes = List.copyOf(link.connections);
+        }
+        outboxes.forEach(LinkOutbox::closeWhenSent);
+    }
+
     /** Closes every connection. */
     void closeAll(Consumer<Connection> closer) {
         for (Link link : links.values()) {
             List<Connection> all;
             synchronized (link) {
                 link.closingIdle = true;
-                all = new ArrayList<>(link.connections);
+                all = link.connectionList();
             }
             all.forEach(closer);
         }

@@ -39,13 +39,14 @@ final class TopicRunner {
     private final FrameCodec codec;
     private final Consumer<GossipEvent> listener;
     private final java.util.function.LongSupplier clock;
+    private final PeerUse peerUse;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     TopicRunner(TopicId topic, Function<Consumer<Output>, TopicState> factory, SerialExecutor executor,
             ScheduledExecutorService scheduler, PeerLinks links, FrameCodec codec, Consumer<GossipEvent> listener,
-            java.util.function.LongSupplier clock) {
+            java.util.function.LongSupplier clock, PeerUse peerUse) {
         this.topic = topic;
         this.state = factory.apply(outputs::add);
         this.executor = executor;
@@ -54,6 +55,22 @@ final class TopicRunner {
         this.codec = codec;
         this.listener = listener;
         this.clock = clock;
+        this.peerUse = peerUse;
+    }
+
+    /**
+     * Told which peers' connections this topic uses, so the node can close a connection once no topic uses it. Called
+     * on the topic's executor; must not block.
+     */
+    interface PeerUse {
+        /** The topic uses the connection to {@code peer} (it entered the active view). */
+        void used(TopicId topic, PeerId peer);
+
+        /** The topic is done with the connection to {@code peer} (HyParView disconnected it). */
+        void released(TopicId topic, PeerId peer);
+
+        /** The topic ended: it uses no connection any more. */
+        void releasedAll(TopicId topic);
     }
 
     TopicId topic() {
@@ -142,6 +159,7 @@ final class TopicRunner {
         CompletableFuture<Void> done = submit(new Input.Quit());
         return done.handle((ok, error) -> {
             closed = true;
+            peerUse.releasedAll(topic);
             return null;
         });
     }
@@ -169,6 +187,7 @@ final class TopicRunner {
                 GossipEvent event = emit.event();
                 if (event instanceof GossipEvent.NeighborUp up) {
                     neighbors.add(up.peer());
+                    peerUse.used(topic, up.peer());
                 } else if (event instanceof GossipEvent.NeighborDown down) {
                     neighbors.remove(down.peer());
                 }
@@ -177,8 +196,9 @@ final class TopicRunner {
                 } catch (RuntimeException e) {
                     LOG.warn("topic {}: event listener failed on {}", topic, event.getClass().getSimpleName(), e);
                 }
+            } else if (output instanceof Output.DisconnectPeer disconnect) {
+                peerUse.released(topic, disconnect.peer());
             }
-            // DisconnectPeer: links to peers no topic holds are closed by PeerLinks' idle sweep.
         }
         outputs.clear();
     }

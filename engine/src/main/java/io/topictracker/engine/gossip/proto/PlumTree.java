@@ -3,7 +3,7 @@ package io.topictracker.engine.gossip.proto;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.engine.gossip.GossipEvent;
-import io.topictracker.engine.gossip.MessageTooLargeException;
+import io.topictracker.api.MessageTooLargeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -74,7 +74,7 @@ public final class TopicState {
     /**
      * Processes one input at time {@code now} (milliseconds on any monotonic scale).
      *
-     * @throws io.topictracker.engine.gossip.MessageTooLargeException for an over-size broadcast (nothing is sent)
+     * @throws io.topictracker.api.MessageTooLargeException for an over-size broadcast (nothing is sent)
      * @throws IllegalArgumentException for a JoinPeers naming too many peers
      * @throws IllegalStateException if not started
      */

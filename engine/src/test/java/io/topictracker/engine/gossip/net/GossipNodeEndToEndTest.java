@@ -15,7 +15,7 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
-import io.topictracker.engine.gossip.MessageTooLargeException;
+import io.topictracker.api.MessageTooLargeException;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
@@ -184,7 +184,7 @@ class GossipNodeEndToEndTest {
         List<Member> members = swarm(3);
         Member outsider = member(50, filled(32, 9), List.of(members.get(0).node().self()));
         Await.until(WAIT, "the contact refused the outsider's Join",
-                () -> Await.result(members.get(0).topic().refusedAdmissions(), WAIT) >= 1);
+                () -> Await.result(members.get(0).topic().snapshot(), WAIT).refusedAdmissions() >= 1);
         assertTrue(outsider.neighbors().isEmpty());
         assertTrue(!Await.result(members.get(0).topic().neighbors(), WAIT).contains(outsider.node().self().id()));
     }

@@ -1,6 +1,7 @@
 package io.topictracker.engine.gossip.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigTable;
@@ -26,8 +27,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,11 +54,15 @@ class PeerLinksTest {
     }
 
     private InMemoryTransport transport(int seed, InboundHandler inbound) {
+        return transport(seed, inbound, 1 << 20);
+    }
+
+    private InMemoryTransport transport(int seed, InboundHandler inbound, long maxQueuedBytes) {
         byte[] bytes = new byte[32];
         bytes[0] = (byte) seed;
         SigningKeyPair keys = ed25519.fromSeed(bytes);
         InMemoryTransport transport = new InMemoryTransport(hub, "t" + seed, new TransportContext(
-                ConfigTable.empty("t"), keys, ed25519, Clock.systemUTC(), scheduler, inbound), 1 << 20, 1 << 20);
+                ConfigTable.empty("t"), keys, ed25519, Clock.systemUTC(), scheduler, inbound), 1 << 20, maxQueuedBytes);
         Await.result(transport.start(), WAIT);
         transports.add(transport);
         return transport;
@@ -113,6 +120,86 @@ class PeerLinksTest {
         Await.result(closedAtB, WAIT);
         Await.until(WAIT, "link gone", () -> links.openCount() == 0);
         assertTrue(lost.isEmpty(), "closing an idle link is not a failure of the peer");
+    }
+
+    /** A peer whose listener does not return until {@code reading} opens: its transport stops taking our frames. */
+    private InMemoryTransport slowReceiver(int seed, CountDownLatch reading) {
+        return transport(seed, connection -> new ConnectionListener() {
+            @Override
+            public void onFrame(Connection c, ByteBuffer frame) {
+                try {
+                    if (!reading.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                byte[] bytes = new byte[frame.remaining()];
+                frame.get(bytes);
+                framesAtB.add(bytes);
+            }
+
+            @Override
+            public void onClosed(Connection c, Throwable cause) {
+                closedAtB.complete(null);
+            }
+        }, 1 << 20);
+    }
+
+    private static ByteBuffer numbered(int i, int size) {
+        ByteBuffer frame = ByteBuffer.allocate(size);
+        frame.putInt(0, i);
+        return frame;
+    }
+
+    @Test
+    void framesForAPeerThatStopsReadingWaitForTheConnectionAndArriveInOrder() {
+        InMemoryTransport a = transport(1, c -> null, 2048); // two frames of 1000 bytes fill the connection
+        CountDownLatch reading = new CountDownLatch(1);
+        InMemoryTransport b = slowReceiver(2, reading);
+        byte[] bSeed = new byte[32];
+        bSeed[0] = 2;
+        PeerInfo bInfo = info(b, ed25519.fromSeed(bSeed).publicKey());
+        PeerLinks links = linksOn(a);
+        links.send(bInfo, numbered(0, 1000));
+        Await.until(WAIT, "connected", () -> links.openCount() == 1);
+        int frames = 200; // a membership burst: none may be lost, although the connection takes two at a time
+        for (int i = 1; i < frames; i++) {
+            links.send(bInfo, numbered(i, 1000));
+        }
+        reading.countDown();
+        Await.until(WAIT, frames + " frames at b", () -> framesAtB.size() == frames);
+        for (int i = 0; i < frames; i++) {
+            assertEquals(i, ByteBuffer.wrap(framesAtB.get(i)).getInt(), "frame " + i + " in order");
+        }
+        assertTrue(lost.isEmpty(), "a slow peer is not a lost peer: " + lost);
+        assertFalse(closedAtB.isDone());
+    }
+
+    @Test
+    void aPeerThatReadsNothingForLongerThanTheOutboxHoldsIsResetAndReportedLost() {
+        InMemoryTransport a = transport(1, c -> null, 2048);
+        CountDownLatch reading = new CountDownLatch(1);
+        InMemoryTransport b = slowReceiver(2, reading);
+        byte[] bSeed = new byte[32];
+        bSeed[0] = 2;
+        PeerId bId = PeerId.of(ed25519.fromSeed(bSeed).publicKey());
+        PeerInfo bInfo = info(b, bId.toBytes());
+        PeerLinks links = linksOn(a);
+        links.send(bInfo, numbered(0, 1000));
+        Await.until(WAIT, "connected", () -> links.openCount() == 1);
+        for (int i = 1; i <= LinkOutbox.MAX_FRAMES + 10; i++) {
+            links.send(bInfo, numbered(i, 1000));
+        }
+        // The in-process transports deliver on one thread, which b's listener holds: the close reaches both ends
+        // once b reads again.
+        reading.countDown();
+        Await.until(WAIT, "b reported lost once the outbox overflowed", () -> lost.containsKey(bId));
+        assertEquals(Boolean.FALSE, lost.get(bId), "lost as a closed connection, not as a failed dial");
+        Await.result(closedAtB, WAIT);
+        assertTrue(framesAtB.size() < LinkOutbox.MAX_FRAMES, "what waited was dropped with the link, "
+                + framesAtB.size() + " frames arrived");
     }
 
     @Test

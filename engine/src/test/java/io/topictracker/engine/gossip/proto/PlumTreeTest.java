@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.engine.gossip.GossipEvent;
-import io.topictracker.engine.gossip.MessageTooLargeException;
+import io.topictracker.api.MessageTooLargeException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,9 @@
-package io.topictracker.engine.gossip;
+package io.topictracker.api;
 
-/** A broadcast payload is over the configured {@code max_message_size}; nothing was sent. */
+/**
+ * A broadcast payload is over the node's configured {@code [gossip] max_message_size}; nothing was sent. Thrown (or
+ * failed with) by the engine's topic sender, so that callers can tell this refusal from a closed topic.
+ */
 public final class MessageTooLargeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

@@ -13,15 +13,15 @@ import java.util.Optional;
  * @param dht the DHT provider id, never null
  * @param transports transport ids in order of preference, never null; copied
  */
-public record ProviderChoice(Optional<String> signing, Optional<String> dht, List<String> transports) {
-    public ProviderChoice {
+public record ProviderSelection(Optional<String> signing, Optional<String> dht, List<String> transports) {
+    public ProviderSelection {
         Objects.requireNonNull(signing, "signing");
         Objects.requireNonNull(dht, "dht");
         transports = List.copyOf(transports);
     }
 
     /** @return nothing named: each kind takes the single provider present; never null */
-    public static ProviderChoice defaults() {
-        return new ProviderChoice(Optional.empty(), Optional.empty(), List.of());
+    public static ProviderSelection defaults() {
+        return new ProviderSelection(Optional.empty(), Optional.empty(), List.of());
     }
 }

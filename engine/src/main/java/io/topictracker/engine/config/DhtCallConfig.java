@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How the engine drives DHT operations: retries with jittered back-off and per-operation timeouts. Keys of the
- * {@code [dht]} table; names and defaults are those of the Rust crate's {@code DhtConfig}.
+ * {@code [dht]} table; names and defaults are those of the Rust crate's {@code DhtCallConfig}.
  *
  * @param retries {@code retries}: attempts after the first, 0–100; default 3
  * @param baseRetryInterval {@code base_retry_interval}: delay before a retry, 1ms–1h; default 5s
@@ -14,9 +14,9 @@ import java.time.Duration;
  * @param getTimeout {@code get_timeout}: bound on one get, 1ms–10m; default 10s
  * @param putTimeout {@code put_timeout}: bound on one put, 1ms–10m; default 10s
  */
-public record DhtConfig(int retries, Duration baseRetryInterval, Duration maxRetryJitter, Duration getTimeout,
+public record DhtCallConfig(int retries, Duration baseRetryInterval, Duration maxRetryJitter, Duration getTimeout,
         Duration putTimeout) {
-    public DhtConfig {
+    public DhtCallConfig {
         check("dht.retries", retries, 0, Bounds.MAX_RETRIES);
         check("dht.base_retry_interval", baseRetryInterval, Bounds.ONE_MS, Bounds.ONE_HOUR);
         check("dht.max_retry_jitter", maxRetryJitter, Bounds.NONE, Bounds.ONE_HOUR);
@@ -25,8 +25,8 @@ public record DhtConfig(int retries, Duration baseRetryInterval, Duration maxRet
     }
 
     /** @return the Rust crate's defaults, never null */
-    public static DhtConfig defaults() {
-        return new DhtConfig(3, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+    public static DhtCallConfig defaults() {
+        return new DhtCallConfig(3, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
                 Duration.ofSeconds(10));
     }
 }
