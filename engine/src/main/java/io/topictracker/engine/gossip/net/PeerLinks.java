@@ -109,11 +109,16 @@ final class PeerLinks {
         ready.offer(frame);
     }
 
-    /** @return the outbox of a new connection: one that overflows resets the connection, with the reason logged */
-    private static LinkOutbox outbox(Connection connection) {
+    /**
+     * @return the outbox of a new connection: one that overflows resets the connection, with the reason logged, and
+     *     reports the peer lost at once, even if new frames redial it (the topics must stop counting on a peer that
+     *     does not read)
+     */
+    private LinkOutbox outbox(Connection connection) {
         return new LinkOutbox(connection, reason -> {
             LOG.warn("resetting the connection to {}: {}", connection.remote().shortText(), reason);
             connection.close();
+            onLost.accept(connection.remote(), false);
         });
     }
 
