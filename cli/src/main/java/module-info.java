@@ -8,6 +8,9 @@
 module io.topictracker.cli {
     requires io.topictracker.engine;
     requires info.picocli;
+    // sun.misc.Signal: 'dht serve' answers SIGTERM/SIGINT itself, to close in order and exit 0 rather than the JVM's
+    // 143/130 (see io.topictracker.cli.command.StopSignals). Only this module uses it.
+    requires jdk.unsupported;
 
     opens io.topictracker.cli.command to info.picocli;
 }

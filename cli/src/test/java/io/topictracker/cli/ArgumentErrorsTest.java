@@ -71,6 +71,16 @@ class ArgumentErrorsTest {
         assertUsageError("missing COMMAND: one of [serve, get, put, announce, get-peers]", "dht");
     }
 
+    /** Checked before the node starts, so a typo does not surface as a warning at the first stop. */
+    @Test
+    void dhtServeRoutingTableNeedsAWritableDirectory(@TempDir Path dir) {
+        Path missing = dir.resolve("no-such-dir").resolve("table");
+        assertRejected("--routing-table " + missing + ": directory " + missing.getParent() + " does not exist",
+                "dht", "serve", "--port", "0", "--routing-table", missing.toString());
+        assertRejected("--routing-table " + dir + " is a directory; name a file in it",
+                "dht", "serve", "--port", "0", "--routing-table", dir.toString());
+    }
+
     @Test
     void demoWithOutOfRangeValues() {
         assertUsageError("--nodes must be 2 to 200, got 1", "demo", "--nodes", "1");

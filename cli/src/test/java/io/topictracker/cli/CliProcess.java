@@ -51,6 +51,17 @@ final class CliProcess implements AutoCloseable {
     }
 
     static CliProcess start(Path dir, String name, List<String> modulePath, String... args) throws IOException {
+        return start(dir, name, modulePath, ProcessBuilder.Redirect.PIPE, args);
+    }
+
+    /** As {@link #start}, with standard input read from /dev/null: at its end from the first read, as a service's. */
+    static CliProcess startWithoutInput(Path dir, String name, List<String> modulePath, String... args)
+            throws IOException {
+        return start(dir, name, modulePath, ProcessBuilder.Redirect.from(new File("/dev/null")), args);
+    }
+
+    private static CliProcess start(Path dir, String name, List<String> modulePath, ProcessBuilder.Redirect input,
+            String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--module-path", String.join(File.pathSeparator, modulePath),
@@ -58,7 +69,7 @@ final class CliProcess implements AutoCloseable {
                 "--module", "io.topictracker.cli/io.topictracker.cli.Main"));
         command.addAll(List.of(args));
         Path err = dir.resolve(name + ".stderr.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile()).redirectInput(input);
         builder.environment().remove("CLASSPATH");
         builder.environment().remove("JDK_JAVA_OPTIONS");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
@@ -94,6 +105,20 @@ final class CliProcess implements AutoCloseable {
 
     void closeInput() throws IOException {
         stdin.close();
+    }
+
+    /** Sends SIGTERM to the process by its handle ({@link Process#destroy()} is SIGTERM on Linux); does not wait. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** @return what the process wrote to standard error so far, never null */
+    String stderr() throws IOException {
+        return Files.exists(stderr) ? Files.readString(stderr) : "";
     }
 
     /** @return the exit status, waiting at most {@link #WAIT} */

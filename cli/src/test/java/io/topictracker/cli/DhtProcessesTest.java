@@ -16,15 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code topic-tracker dht ...} as processes on the module path, on 127.0.0.1 only: a {@code dht serve} node, then
  * put/get/announce/get-peers through it; and two {@code chat} processes that find each other through the serve node
- * ({@code --bootstrap}) with no {@code --peer}, via the topic's DHT records under the real clock.
+ * ({@code --bootstrap}) with no {@code --peer}, via the topic's DHT records under the real clock. The first serve
+ * node is stopped by SIGTERM, the second with {@code --stop-on-eof} by closing its input: both exit 0.
  */
 class DhtProcessesTest {
     private static final Pattern NODE_LINE = Pattern.compile("dht-node: 127\\.0\\.0\\.1:(\\d+) [0-9a-f]{40}");
     private static final String SELF = "self: ";
 
     /** A serve node on any free port ({@code --port 0}): its ready line says which. */
-    private static CliProcess serve(Path dir, List<String> modulePath) throws IOException {
-        return CliProcess.start(dir, "serve", modulePath, "dht", "serve", "--port", "0");
+    private static CliProcess serve(Path dir, List<String> modulePath, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("dht", "serve", "--port", "0"));
+        args.addAll(List.of(more));
+        return CliProcess.start(dir, "serve", modulePath, args.toArray(String[]::new));
     }
 
     private static String bootstrapOf(CliProcess serve) {
@@ -80,7 +83,7 @@ class DhtProcessesTest {
             assertEquals(ExitCode.OK, peers.awaitExit(), peers::toString);
             assertTrue(peers.lines().contains("peer: 127.0.0.1:4321"), peers::toString);
 
-            serve.closeInput();
+            serve.terminate();
             assertEquals(ExitCode.OK, serve.awaitExit(), serve::toString);
         } finally {
             for (CliProcess process : started) {
@@ -108,7 +111,7 @@ class DhtProcessesTest {
                 no_peers_retry_interval = "500ms"
                 """);
         List<String> modulePath = CliProcess.modulePath();
-        try (CliProcess serve = serve(dir, modulePath)) {
+        try (CliProcess serve = serve(dir, modulePath, "--stop-on-eof")) {
             String bootstrap = bootstrapOf(serve);
             try (CliProcess a = chat(dir, modulePath, "a", config, bootstrap);
                     CliProcess b = chat(dir, modulePath, "b", config, bootstrap)) {
