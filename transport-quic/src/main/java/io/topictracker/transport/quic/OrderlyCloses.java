@@ -14,9 +14,8 @@ import java.util.function.Function;
  * Closes every connection of a live set and waits, up to a bound, until the set is empty: including connections that
  * join it while the closes run. A handshake that finishes while the transport closes registers its connection late
  * (and closes it at once, see {@code QuicTransport.register}); waiting only for the connections there when the close
- * began let the transport close its UDP socket in the middle of that connection's orderly close, so the peer, having
- * answered our FIN, waited for a CONNECTION_CLOSE that never came until its own bound (found in the swarm benchmark:
- * in 2 or 3 of every 8 runs a node's close waited its full 2 s for such a connection).
+ * began would let the transport close its UDP socket in the middle of that connection's orderly close, and the peer,
+ * having answered our FIN, would wait for a CONNECTION_CLOSE that never comes, until its own bound.
  *
  * <p>Stateless; the set must be safe to iterate while other threads change it (a concurrent set).
  */
