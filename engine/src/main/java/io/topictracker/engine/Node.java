@@ -15,7 +15,7 @@ import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.net.GossipNode;
 import io.topictracker.engine.provider.ProviderRegistry;
-import io.topictracker.engine.topic.TopicRuntime;
+import io.topictracker.engine.topic.TopicMembership;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ public final class Node implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Dht dht;
     private final GossipNode gossip;
-    private final TopicRuntime.Parts parts;
+    private final TopicMembership.Parts parts;
     private final int queueCapacity;
     private final Map<TopicId, Topic> topics = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -94,7 +94,7 @@ public final class Node implements AutoCloseable {
             scheduler.shutdownNow();
             throw e;
         }
-        this.parts = new TopicRuntime.Parts(config, identity, signing, gossip, dht, scheduler, clock, random, prefix);
+        this.parts = new TopicMembership.Parts(config, identity, signing, gossip, dht, scheduler, clock, random, prefix);
         this.queueCapacity = b.eventQueueCapacity;
     }
 

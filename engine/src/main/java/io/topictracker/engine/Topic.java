@@ -7,7 +7,7 @@ import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.records.MessageHash;
 import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.topic.JoinLog;
-import io.topictracker.engine.topic.TopicRuntime;
+import io.topictracker.engine.topic.TopicMembership;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,20 +20,20 @@ import java.util.concurrent.CompletableFuture;
  * workers. {@link #close()} stops all of them and leaves the overlay. Thread-safe.
  */
 public final class Topic implements AutoCloseable {
-    private final TopicRuntime runtime;
+    private final TopicMembership membership;
     private final TopicEventQueue events;
     private final Runnable onClose;
     private final TopicSender sender = new Sender();
     private volatile boolean closed;
 
-    Topic(TopicRuntime.Parts parts, TopicId id, byte[] secret, int queueCapacity, Runnable onClose) {
+    Topic(TopicMembership.Parts parts, TopicId id, byte[] secret, int queueCapacity, Runnable onClose) {
         this.events = new TopicEventQueue(queueCapacity);
-        this.runtime = new TopicRuntime(parts, id, secret, this::onEvent);
+        this.membership = new TopicMembership(parts, id, secret, this::onEvent);
         this.onClose = onClose;
     }
 
     void start() {
-        runtime.start();
+        membership.start();
     }
 
     private void onEvent(GossipEvent event) {
@@ -49,7 +49,7 @@ public final class Topic implements AutoCloseable {
 
     /** @return the topic id, SHA-512(name)[0..32]; never null */
     public TopicId id() {
-        return runtime.topic();
+        return membership.topic();
     }
 
     /**
@@ -57,7 +57,7 @@ public final class Topic implements AutoCloseable {
      *     {@link java.util.concurrent.CancellationException} if the topic is closed first; never null
      */
     public CompletableFuture<Void> joined() {
-        return runtime.joined();
+        return membership.joined();
     }
 
     /** @return the sender, never null */
@@ -75,12 +75,12 @@ public final class Topic implements AutoCloseable {
 
     /** @return the current neighbours (active view), a snapshot; never null */
     public Set<PeerId> neighbors() {
-        return runtime.neighbors();
+        return membership.neighbors();
     }
 
     /** @return the hashes (32 bytes each) of the last 5 messages received or broadcast, newest first; never null */
     public List<byte[]> lastMessageHashes() {
-        return runtime.hashes().snapshot().stream().map(MessageHash::toBytes).toList();
+        return membership.hashes().snapshot().stream().map(MessageHash::toBytes).toList();
     }
 
     /**
@@ -88,7 +88,7 @@ public final class Topic implements AutoCloseable {
      *     for it: the bootstrap, a merge worker or the application; for diagnostics; never null
      */
     public List<JoinRequest> joinRequests() {
-        return runtime.joinLog().snapshot().stream().map(entry -> new JoinRequest(entry.sequence(), entry.peer(),
+        return membership.joinLog().snapshot().stream().map(entry -> new JoinRequest(entry.sequence(), entry.peer(),
                 JoinRequest.Source.valueOf(entry.source().name()))).toList();
     }
 
@@ -102,20 +102,20 @@ public final class Topic implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("topic is closed"));
         }
-        RecordPublisher.Stats records = runtime.recordStats();
+        RecordPublisher.Stats records = membership.recordStats();
         Map<RecordPublisher.Outcome, Long> outcomes = records.outcomes();
         TopicStats.Records recordStats = new TopicStats.Records(records.accepted(), records.own(),
                 records.rejectedTotal(), outcomes.getOrDefault(RecordPublisher.Outcome.PUBLISHED, 0L),
                 outcomes.getOrDefault(RecordPublisher.Outcome.SKIPPED_SLOT_FULL, 0L),
                 outcomes.getOrDefault(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT, 0L));
-        return runtime.gossip().snapshot().thenApply(g -> new TopicStats(g.neighbors(), recordStats,
+        return membership.gossip().snapshot().thenApply(g -> new TopicStats(g.neighbors(), recordStats,
                 g.refusedAdmissions(), new TopicStats.Gossip(g.messagesSent(), g.gossipSent(), g.ihaveSent(),
                         g.graftSent(), g.pruneSent(), g.duplicatesDropped(), g.strangerDropped(), g.delivered())));
     }
 
     /** @return the internals, for the node's tests and metrics */
-    TopicRuntime runtime() {
-        return runtime;
+    TopicMembership membership() {
+        return membership;
     }
 
     /** Stops the bootstrap and workers, cancels DHT calls in flight and leaves the overlay. Idempotent. */
@@ -126,7 +126,7 @@ public final class Topic implements AutoCloseable {
         }
         closed = true;
         try {
-            runtime.close();
+            membership.close();
         } finally {
             events.close();
             onClose.run();
@@ -151,9 +151,9 @@ public final class Topic implements AutoCloseable {
             }
             // The caller may reuse its array as soon as we return: everything after this line sees only the copy.
             byte[] copy = payload.clone();
-            CompletableFuture<Void> sent = neighborsOnly ? runtime.gossip().broadcastNeighbors(copy)
-                    : runtime.gossip().broadcast(copy);
-            return sent.thenRun(() -> runtime.hashes().add(copy));
+            CompletableFuture<Void> sent = neighborsOnly ? membership.gossip().broadcastNeighbors(copy)
+                    : membership.gossip().broadcast(copy);
+            return sent.thenRun(() -> membership.hashes().add(copy));
         }
 
         @Override
@@ -161,7 +161,7 @@ public final class Topic implements AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("topic is closed"));
             }
-            return runtime.joinPeers(List.copyOf(peers), JoinLog.Source.APPLICATION);
+            return membership.joinPeers(List.copyOf(peers), JoinLog.Source.APPLICATION);
         }
     }
 }

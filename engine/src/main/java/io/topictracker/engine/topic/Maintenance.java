@@ -31,11 +31,11 @@ final class Maintenance implements AutoCloseable {
     private final NodeConfig config;
     private final ScheduledExecutorService scheduler;
     private final Random random;
-    private final TopicRuntime topic;
+    private final TopicMembership topic;
     private final List<ScheduledFuture<?>> pending = new ArrayList<>();
     private boolean closed; // guarded by pending
 
-    Maintenance(NodeConfig config, ScheduledExecutorService scheduler, Random random, TopicRuntime topic) {
+    Maintenance(NodeConfig config, ScheduledExecutorService scheduler, Random random, TopicMembership topic) {
         this.config = config;
         this.scheduler = scheduler;
         this.random = random;

@@ -36,7 +36,6 @@ final class LinkOutbox {
     private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
     private boolean sending;
     private boolean overflowed;
-    private boolean closeWhenSent;
 
     /**
      * @param connection where the frames go, not null
@@ -70,7 +69,6 @@ final class LinkOutbox {
                 overflow = MAX_FRAMES + " frames wait and the connection still takes none: the peer is not reading";
             } else {
                 waiting.addLast(frame);
-                closeWhenSent = false; // someone talks to the peer again: keep the connection
                 if (sending) {
                     return;
                 }
@@ -84,40 +82,23 @@ final class LinkOutbox {
         sendWaiting();
     }
 
-    /**
-     * Closes the connection once every waiting frame is out (at once if none waits), unless a frame is offered before
-     * then. Never blocks.
-     */
-    void closeWhenSent() {
-        synchronized (this) {
-            if (sending || !waiting.isEmpty()) {
-                closeWhenSent = true;
-                return;
-            }
-        }
-        connection.close();
-    }
-
     /** @return the frames waiting, for tests and diagnostics */
     synchronized int waitingCount() {
         return waiting.size();
     }
 
     /**
-     * Sends until nothing waits (then closes the connection if {@link #closeWhenSent} asked for it) or until the
-     * connection pushes back (then arms {@code whenWritable}, whose completion calls this again).
+     * Sends until nothing waits or until the connection pushes back (then arms {@code whenWritable}, whose completion
+     * calls this again).
      */
     private void sendWaiting() {
         while (true) {
             ByteBuffer frame;
             boolean mustWait = false;
-            boolean closeNow = false;
             synchronized (this) {
                 frame = overflowed ? null : waiting.peekFirst();
                 if (frame == null) {
                     sending = false;
-                    closeNow = closeWhenSent;
-                    closeWhenSent = false;
                 } else if (connection.isWritable()) {
                     waiting.pollFirst();
                 } else {
@@ -138,9 +119,6 @@ final class LinkOutbox {
                 continue;
             }
             if (frame == null) {
-                if (closeNow) {
-                    connection.close();
-                }
                 return;
             }
             // A duplicate, so that a refused frame can wait again with its bytes untouched.

@@ -261,27 +261,6 @@ final class PeerLinks {
         return count;
     }
 
-    /**
-     * Closes the peer's connections once the frames already given to them are out, without reporting the peer lost
-     * (we chose to stop talking). A frame sent to the peer before then keeps the connection open; the idle sweep
-     * closes it later if no topic uses it.
-     */
-    void closeWhenSent(PeerId peer) {
-        Link link = links.get(peer);
-        if (link == null) {
-            return;
-        }
-        List<LinkOutbox> outboxes;
-        synchronized (link) {
-            if (link.dialing) {
-                return;
-            }
-            link.closingIdle = true;
-            outboxes = List.copyOf(link.connections);
-        }
-        outboxes.forEach(LinkOutbox::closeWhenSent);
-    }
-
     /** Closes every connection. */
     void closeAll(Consumer<Connection> closer) {
         for (Link link : links.values()) {

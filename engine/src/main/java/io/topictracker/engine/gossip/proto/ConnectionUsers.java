@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * Which topics use the connection to each peer, as iroh-gossip's {@code ConnsMap}: one connection per peer serves
- * every topic, so a topic that drops a peer ({@link Output.DisconnectPeer}) may close the connection only when no
- * other topic still uses it. A topic uses a peer from its {@code NeighborUp} until it disconnects the peer or the topic
- * ends.
+ * every topic, so a topic that drops a peer ({@link Output.DisconnectPeer}) lets the connection go only when no
+ * other topic still uses it; the driver then closes it once it has carried nothing for a while. A topic uses a peer
+ * from its {@code NeighborUp} until it disconnects the peer or the topic ends.
  *
  * <p>Pure bookkeeping, no IO; not thread-safe (the driver guards it). Bounded by the peers in the topics' active views.
  */

@@ -8,11 +8,11 @@ import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.BroadcastAuth;
 import io.topictracker.engine.gossip.proto.Gossip;
+import io.topictracker.engine.gossip.proto.GossipStateMachine;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Message;
 import io.topictracker.engine.gossip.proto.Output;
 import io.topictracker.engine.gossip.proto.Timer;
-import io.topictracker.engine.gossip.proto.TopicState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic, in-process network of gossip nodes: each node is a {@link TopicState} driven directly, time is
+ * A deterministic, in-process network of gossip nodes: each node is a {@link GossipStateMachine} driven directly, time is
  * virtual, every link has a fixed latency drawn from a seeded hash (so messages on one link stay in order), and all
  * randomness comes from one seed. The same seed and the same calls give the same result, bit for bit.
  *
@@ -72,7 +72,7 @@ public final class Simulator {
     private final int minLatency;
     private final int maxLatency;
     private final SplittableRandom random;
-    private final List<TopicState> nodes = new ArrayList<>();
+    private final List<GossipStateMachine> nodes = new ArrayList<>();
     private final List<PeerInfo> infos = new ArrayList<>();
     private final Map<PeerId, Integer> index = new HashMap<>();
     private final boolean[] alive;
@@ -124,7 +124,7 @@ public final class Simulator {
             infos.add(info);
             index.put(info.id(), i);
             int self = i;
-            TopicState state = new TopicState(TOPIC, info, config, SECRET_HASH, BroadcastAuth.none(),
+            GossipStateMachine state = new GossipStateMachine(TOPIC, info, config, SECRET_HASH, BroadcastAuth.none(),
                     random.split(), output -> onOutput(self, output));
             nodes.add(state);
             alive[i] = true;
@@ -142,7 +142,7 @@ public final class Simulator {
     }
 
     /** @return node {@code i}'s state machine, for inspection */
-    public TopicState node(int i) {
+    public GossipStateMachine node(int i) {
         return nodes.get(i);
     }
 
@@ -356,7 +356,7 @@ public final class Simulator {
     /** @return the sum over nodes of messages sent so far */
     public long totalMessagesSent() {
         long total = 0;
-        for (TopicState node : nodes) {
+        for (GossipStateMachine node : nodes) {
             total += node.stats().messagesSent();
         }
         return total;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.MessageTooLargeException;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
@@ -15,7 +16,6 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
-import io.topictracker.api.MessageTooLargeException;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
@@ -48,7 +48,7 @@ class GossipNodeEndToEndTest {
     private final List<Transport> extraTransports = new ArrayList<>();
 
     /** One node's view of the test: its node, topic handle and what it received. */
-    private record Member(GossipNode node, GossipTopic topic, Map<String, PeerId> received, Set<PeerId> neighbors) {}
+    private record Member(GossipNode node, GossipDriver topic, Map<String, PeerId> received, Set<PeerId> neighbors) {}
 
     private static byte[] filled(int n, int v) {
         byte[] b = new byte[n];
@@ -77,7 +77,7 @@ class GossipNodeEndToEndTest {
         Await.result(node.start(), WAIT);
         Map<String, PeerId> received = new ConcurrentHashMap<>();
         Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
-        GossipTopic topic = node.join(TOPIC, secret, bootstrap, event -> {
+        GossipDriver topic = node.join(TOPIC, secret, bootstrap, event -> {
             if (event instanceof GossipEvent.Received r) {
                 received.put(new String(r.payload(), StandardCharsets.UTF_8), r.author());
             } else if (event instanceof GossipEvent.NeighborUp up) {
@@ -137,12 +137,12 @@ class GossipNodeEndToEndTest {
         Set<PeerId> upB = ConcurrentHashMap.newKeySet();
         GossipNode a = members.get(0).node();
         GossipNode b = members.get(1).node();
-        GossipTopic topicA = a.join(second, SECRET, List.of(), event -> {
+        GossipDriver topicA = a.join(second, SECRET, List.of(), event -> {
             if (event instanceof GossipEvent.Received r) {
                 gotA.put(new String(r.payload(), StandardCharsets.UTF_8), r.author());
             }
         });
-        GossipTopic topicB = b.join(second, SECRET, List.of(a.self()), event -> {
+        GossipDriver topicB = b.join(second, SECRET, List.of(a.self()), event -> {
             if (event instanceof GossipEvent.NeighborUp up) {
                 upB.add(up.peer());
             }
@@ -163,7 +163,7 @@ class GossipNodeEndToEndTest {
         members.get(0).topic().close();
         // The old runner may still be saying goodbye; the topic id must be free as soon as close() returns.
         Set<PeerId> upAgain = ConcurrentHashMap.newKeySet();
-        GossipTopic again = a.join(TOPIC, SECRET, List.of(members.get(1).node().self()), event -> {
+        GossipDriver again = a.join(TOPIC, SECRET, List.of(members.get(1).node().self()), event -> {
             if (event instanceof GossipEvent.NeighborUp up) {
                 upAgain.add(up.peer());
             }

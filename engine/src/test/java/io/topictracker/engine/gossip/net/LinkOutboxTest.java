@@ -164,28 +164,4 @@ class LinkOutboxTest {
         assertEquals(0, outbox.waitingCount());
         assertTrue(connection.sendCalls <= 1, "no busy loop against a closed connection: " + connection.sendCalls);
     }
-
-    @Test
-    void closeWhenSentClosesAfterTheLastWaitingFrameUnlessTheLinkIsUsedAgain() {
-        FakeConnection connection = new FakeConnection();
-        LinkOutbox outbox = new LinkOutbox(connection, reason -> { });
-        connection.writable = false;
-        outbox.offer(frame(0));
-        outbox.offer(frame(1)); // e.g. the Disconnect that goes before the close
-        outbox.closeWhenSent();
-        assertTrue(connection.open, "frames still wait: not closed yet");
-        connection.becomeWritable();
-        assertEquals(List.of(0, 1), connection.sent);
-        assertTrue(!connection.open, "closed once they were out");
-
-        FakeConnection reused = new FakeConnection();
-        LinkOutbox second = new LinkOutbox(reused, reason -> { });
-        reused.writable = false;
-        second.offer(frame(0));
-        second.closeWhenSent();
-        second.offer(frame(1)); // a topic talks to the peer again
-        reused.becomeWritable();
-        assertEquals(List.of(0, 1), reused.sent);
-        assertTrue(reused.open, "a frame after the request keeps the connection");
-    }
 }

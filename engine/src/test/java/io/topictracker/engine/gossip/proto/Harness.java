@@ -11,12 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Drives one TopicState by hand and records its outputs. */
+/** Drives one GossipStateMachine by hand and records its outputs. */
 final class Harness {
     static final TopicId TOPIC = TopicId.fromName("harness-topic");
     static final byte[] SECRET = filled(32, 7);
 
-    final TopicState state;
+    final GossipStateMachine state;
     final PeerInfo self;
     final List<Output> outputs = new ArrayList<>();
     long now;
@@ -27,7 +27,7 @@ final class Harness {
 
     Harness(PeerInfo self, GossipConfig config, BroadcastAuth auth) {
         this.self = self;
-        this.state = new TopicState(TOPIC, self, config, SECRET, auth, new SplittableRandom(42), outputs::add);
+        this.state = new GossipStateMachine(TOPIC, self, config, SECRET, auth, new SplittableRandom(42), outputs::add);
         state.start(0);
         outputs.clear();
     }

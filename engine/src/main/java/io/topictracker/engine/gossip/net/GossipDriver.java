@@ -1,14 +1,17 @@
 package io.topictracker.engine.gossip.net;
 
+import io.topictracker.api.MessageTooLargeException;
 import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.Gossip;
+import io.topictracker.engine.gossip.proto.GossipStateMachine;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Output;
-import io.topictracker.engine.gossip.proto.TopicState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,18 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives one topic's {@link TopicState} on its own serial executor and turns its outputs into sends, timers and
- * events. Thread-safe: every entry point only enqueues.
+ * One topic's gossip on a {@link GossipNode}: drives the topic's {@link GossipStateMachine} on its own serial executor, turns
+ * its outputs into sends, timers and events, and is the handle the rest of the engine uses (broadcast, join peers,
+ * read the view, leave). Thread-safe: every entry point only enqueues and returns at once.
  */
-final class TopicRunner {
-    private static final Logger LOG = LoggerFactory.getLogger(TopicRunner.class);
+public final class GossipDriver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GossipDriver.class);
     /** Membership messages as they are sent, for diagnosing joins. */
     private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.sent");
     /** Most inputs waiting for one topic; beyond it received messages are dropped (gossip repairs the loss). */
     static final int QUEUE_CAPACITY = 16_384;
 
     private final TopicId topic;
-    private final TopicState state;
+    private final GossipStateMachine state;
     private final SerialExecutor executor;
     private final ScheduledExecutorService scheduler;
     private final PeerLinks links;
@@ -40,13 +44,15 @@ final class TopicRunner {
     private final Consumer<GossipEvent> listener;
     private final java.util.function.LongSupplier clock;
     private final PeerUse peerUse;
+    private final int maxMessageSize;
+    private final Runnable unregister;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    TopicRunner(TopicId topic, Function<Consumer<Output>, TopicState> factory, SerialExecutor executor,
+    GossipDriver(TopicId topic, Function<Consumer<Output>, GossipStateMachine> factory, SerialExecutor executor,
             ScheduledExecutorService scheduler, PeerLinks links, FrameCodec codec, Consumer<GossipEvent> listener,
-            java.util.function.LongSupplier clock, PeerUse peerUse) {
+            java.util.function.LongSupplier clock, PeerUse peerUse, int maxMessageSize, Runnable unregister) {
         this.topic = topic;
         this.state = factory.apply(outputs::add);
         this.executor = executor;
@@ -56,6 +62,8 @@ final class TopicRunner {
         this.listener = listener;
         this.clock = clock;
         this.peerUse = peerUse;
+        this.maxMessageSize = maxMessageSize;
+        this.unregister = unregister;
     }
 
     /**
@@ -78,7 +86,7 @@ final class TopicRunner {
     }
 
     /** @return the peers currently in the active view (a live, thread-safe set) */
-    Set<PeerId> neighbors() {
+    Set<PeerId> liveNeighbors() {
         return neighbors;
     }
 
@@ -117,7 +125,7 @@ final class TopicRunner {
         }
     }
 
-    <T> CompletableFuture<T> query(Function<TopicState, T> question) {
+    <T> CompletableFuture<T> query(Function<GossipStateMachine, T> question) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             executor.execute(() -> {
@@ -154,14 +162,93 @@ final class TopicRunner {
         return result;
     }
 
-    /** Quits the overlay (telling the neighbours) and stops. */
-    CompletableFuture<Void> close() {
+    /**
+     * Broadcasts to the whole overlay.
+     *
+     * @param payload not null; from now on owned by the gossip: the caller must not change it (the public
+     *     {@code Topic} hands over a copy)
+     * @return completes once handed to the protocol; fails with {@link MessageTooLargeException} when over
+     *     {@code max_message_size} (nothing is sent); never null
+     */
+    public CompletableFuture<Void> broadcast(byte[] payload) {
+        return send(payload, false);
+    }
+
+    /** Like {@link #broadcast} but only to our direct neighbours, who do not forward it. */
+    public CompletableFuture<Void> broadcastNeighbors(byte[] payload) {
+        return send(payload, true);
+    }
+
+    private CompletableFuture<Void> send(byte[] payload, boolean neighborsOnly) {
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length > maxMessageSize) {
+            return CompletableFuture.failedFuture(new MessageTooLargeException(payload.length, maxMessageSize));
+        }
+        return submit(neighborsOnly ? new Input.BroadcastNeighbors(payload) : new Input.Broadcast(payload));
+    }
+
+    /** Sends a Join to each peer (at most 64). @return completes once handed to the protocol; never null */
+    public CompletableFuture<Void> joinPeers(List<PeerInfo> peers) {
+        return submit(new Input.JoinPeers(peers));
+    }
+
+    /** @return a snapshot of the active view, read on the topic's executor; never null */
+    public CompletableFuture<Set<PeerId>> neighbors() {
+        return query(state -> Set.copyOf(state.activeView()));
+    }
+
+    /** @return a snapshot of the active view with each peer's addresses, read on the topic's executor; never null */
+    public CompletableFuture<List<PeerInfo>> neighborInfos() {
+        return query(state -> List.copyOf(state.activePeers()));
+    }
+
+    /**
+     * What one topic's gossip knows, read on the topic's executor in one step; counts run from the join.
+     *
+     * @param neighbors the active view; never null
+     * @param refusedAdmissions Join, Neighbor or ShuffleReply messages refused for a bad admission MAC
+     * @param messagesSent every message sent, of any kind
+     * @param gossipSent broadcast payload messages (eager push)
+     * @param ihaveSent IHave (lazy push) messages
+     * @param graftSent Graft messages
+     * @param pruneSent Prune messages
+     * @param duplicatesDropped broadcasts received again
+     * @param strangerDropped messages dropped for coming from a peer outside the active view
+     * @param delivered broadcasts delivered to the application
+     */
+    public record Snapshot(Set<PeerId> neighbors, long refusedAdmissions, long messagesSent, long gossipSent,
+            long ihaveSent, long graftSent, long pruneSent, long duplicatesDropped, long strangerDropped,
+            long delivered) {}
+
+    /** @return a snapshot of the view and counters; never null */
+    public CompletableFuture<Snapshot> snapshot() {
+        return query(state -> {
+            var s = state.stats();
+            return new Snapshot(Set.copyOf(state.activeView()), s.joinsRefused(), s.messagesSent(), s.gossipSent(),
+                    s.ihaveSent(), s.graftSent(), s.pruneSent(), s.duplicatesDropped(), s.strangerDropped(),
+                    s.delivered());
+        });
+    }
+
+    /** Quits the overlay (telling the neighbours) and stops; the node calls it when it closes. */
+    CompletableFuture<Void> quit() {
         CompletableFuture<Void> done = submit(new Input.Quit());
         return done.handle((ok, error) -> {
             closed = true;
             peerUse.releasedAll(topic);
             return null;
         });
+    }
+
+    /**
+     * Leaves the topic, telling the neighbours. Idempotent. The topic is unregistered from its node before this
+     * returns, so the same topic can be joined again at once; this driver finishes its goodbyes on its own executor
+     * (frames that still arrive for the topic go to the new driver, which treats them as from strangers).
+     */
+    @Override
+    public void close() {
+        unregister.run();
+        quit();
     }
 
     /** Carries out what the state machine asked for; runs on the topic's executor. */

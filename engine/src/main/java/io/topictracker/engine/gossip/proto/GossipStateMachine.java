@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * {@link Admission} MAC) and Disconnect (which can only shrink our state), a message from a peer outside our active
  * view is dropped, so a node that never proved the secret cannot take part in membership or broadcast.
  */
-public final class TopicState {
+public final class GossipStateMachine {
     private final TopicId topic;
     private final Env env;
     private final HyParView membership;
@@ -37,7 +37,7 @@ public final class TopicState {
      * @param random the only source of randomness (seed it for reproducible runs), not null
      * @param out receives every output, synchronously, on the calling thread; not null
      */
-    public TopicState(TopicId topic, PeerInfo self, GossipConfig config, byte[] secretHash, BroadcastAuth auth,
+    public GossipStateMachine(TopicId topic, PeerInfo self, GossipConfig config, byte[] secretHash, BroadcastAuth auth,
             RandomGenerator random, Consumer<Output> out) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.env = new Env(Objects.requireNonNull(self, "self"), Objects.requireNonNull(config, "config"),

@@ -47,8 +47,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The bootstrap's IO in {@link TopicRuntime}: what it waits for and what it does not. */
-class TopicRuntimeBootstrapTest {
+/** The bootstrap's IO in {@link TopicMembership}: what it waits for and what it does not. */
+class TopicMembershipBootstrapTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final TopicId TOPIC = TopicId.fromName("runtime-bootstrap");
     private static final byte[] SECRET = "runtime-bootstrap-secret".getBytes(StandardCharsets.UTF_8);
@@ -132,7 +132,7 @@ class TopicRuntimeBootstrapTest {
                     new RecordSealer(new SecureRandom()).seal(record, slot)));
         }
         SigningKeyPair ourKeys = ed25519.generate();
-        TopicRuntime runtime = new TopicRuntime(new TopicRuntime.Parts(NodeConfig.defaults(), ourKeys, ed25519,
+        TopicMembership runtime = new TopicMembership(new TopicMembership.Parts(NodeConfig.defaults(), ourKeys, ed25519,
                 gossipNode(ourKeys, "newcomer"), dht, scheduler, Clock.systemUTC(), new Random(7), "tt-test-"), TOPIC,
                 SECRET, event -> { });
         closing.add(runtime);

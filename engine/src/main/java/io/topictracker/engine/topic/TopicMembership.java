@@ -8,8 +8,8 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.net.GossipDriver;
 import io.topictracker.engine.gossip.net.GossipNode;
-import io.topictracker.engine.gossip.net.GossipTopic;
 import io.topictracker.engine.records.Record;
 import io.topictracker.engine.records.RecordContent;
 import io.topictracker.engine.records.RecordPublisher;
@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * (named {@code tt-node-...-bootstrap}) because it blocks between steps; workers run on the node's scheduler and
  * never block it. Thread-safe.
  */
-public final class TopicRuntime implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TopicRuntime.class);
+public final class TopicMembership implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicMembership.class);
     /** Neighbour changes as they happen, for diagnosing joins. */
     private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.topic");
     /** Bound on reading the active view from the topic's executor. */
@@ -82,7 +82,7 @@ public final class TopicRuntime implements AutoCloseable {
     private final JoinLog joinLog = new JoinLog();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
-    private volatile GossipTopic gossipTopic;
+    private volatile GossipDriver gossip;
     private volatile RecordPublisher publisher;
     private volatile Thread bootstrapThread;
     private volatile Maintenance maintenance;
@@ -94,7 +94,7 @@ public final class TopicRuntime implements AutoCloseable {
      * @param secret the topic secret, not null; only its hash is kept (SHA-512 prefix, {@code initial_secret_hash})
      * @param sink gets every gossip event, on the topic's executor; must not block; not null
      */
-    public TopicRuntime(Parts parts, TopicId topic, byte[] secret, Consumer<GossipEvent> sink) {
+    public TopicMembership(Parts parts, TopicId topic, byte[] secret, Consumer<GossipEvent> sink) {
         this.parts = Objects.requireNonNull(parts, "parts");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.secretHash = SlotDerivation.initialSecretHash(Objects.requireNonNull(secret, "secret"));
@@ -114,7 +114,7 @@ public final class TopicRuntime implements AutoCloseable {
                 config.dhtCalls().putTimeout(), Math.max(1, config.bootstrap().maxBootstrapRecords()));
         publisher = new RecordPublisher(parts.dht(), keys, parts.identity().peerId(), settings, parts.scheduler(),
                 parts.random(), new RecordSealer(new SecureRandom()));
-        gossipTopic = parts.gossip().join(topic, secretHash, List.of(), this::onEvent);
+        gossip = parts.gossip().join(topic, secretHash, List.of(), this::onEvent);
         joined.thenRun(this::startMaintenance);
         Thread thread = new Thread(this::bootstrap, parts.threadPrefix() + "bootstrap-" + topic.toString()
                 .substring(0, 8));
@@ -210,7 +210,7 @@ public final class TopicRuntime implements AutoCloseable {
      * limited by {@code cached}, the last lookup of that minute's slot.
      */
     CompletableFuture<RecordPublisher.Outcome> publish(long minute, SlotRecords cached) {
-        return gossipTopic.neighborInfos().thenCompose(peers -> {
+        return gossip.neighborInfos().thenCompose(peers -> {
             PeerInfo me = parts.gossip().self();
             Record record = Record.sign(topic, minute, parts.identity(),
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
@@ -232,7 +232,7 @@ public final class TopicRuntime implements AutoCloseable {
         for (PeerInfo peer : peers) {
             joinLog.add(peer.id(), source);
         }
-        return gossipTopic.joinPeers(peers);
+        return gossip.joinPeers(peers);
     }
 
     private void track(CompletableFuture<?> future) {
@@ -277,8 +277,8 @@ public final class TopicRuntime implements AutoCloseable {
     }
 
     /** @return the gossip handle, never null once started */
-    public GossipTopic gossip() {
-        return gossipTopic;
+    public GossipDriver gossip() {
+        return gossip;
     }
 
     /** @return the newest Joins this topic sent and who asked for each; never null */
@@ -312,7 +312,7 @@ public final class TopicRuntime implements AutoCloseable {
         }
         cancelInFlight();
         joined.completeExceptionally(new CancellationException("topic closed before it had a neighbour"));
-        GossipTopic handle = gossipTopic;
+        GossipDriver handle = gossip;
         if (handle != null) {
             handle.close();
         }
@@ -346,7 +346,7 @@ public final class TopicRuntime implements AutoCloseable {
 
         @Override
         public long minute() {
-            return TopicRuntime.this.minute();
+            return TopicMembership.this.minute();
         }
 
         @Override
@@ -375,12 +375,12 @@ public final class TopicRuntime implements AutoCloseable {
         @Override
         public void publish(long minute, List<Record> cached) {
             SlotRecords slot = new SlotRecords(cached, holdingOurs.contains(minute));
-            logOutcome(minute, TopicRuntime.this.publish(minute, slot));
+            logOutcome(minute, TopicMembership.this.publish(minute, slot));
         }
 
         @Override
         public void fetchAndPublish(long minute) {
-            logOutcome(minute, slot(minute).thenCompose(found -> TopicRuntime.this.publish(minute, found)));
+            logOutcome(minute, slot(minute).thenCompose(found -> TopicMembership.this.publish(minute, found)));
         }
 
         private void logOutcome(long minute, CompletableFuture<RecordPublisher.Outcome> publish) {
