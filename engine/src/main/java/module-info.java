@@ -3,11 +3,12 @@
  *
  * <p>Providers are found with {@link java.util.ServiceLoader}; the engine never names a provider class. It ships the
  * default signing provider (Ed25519 on BouncyCastle, id {@code ed25519-bc}), reachable only through its
- * {@code provides} clause: {@code io.topictracker.engine.signing} is not exported.
+ * {@code provides} clause.
  *
- * <p>Exported: {@code engine.provider} (discovery and selection: {@code ProviderRegistry}), {@code engine.config}
- * (TOML and typed configuration: {@code ConfigLoader}, {@code NodeConfig}) and {@code engine.time}
- * ({@code UnixMinute} over an injected {@link java.time.Clock}).
+ * <p>Exported, and all a user needs: {@code io.topictracker.engine} ({@code Node}, {@code Topic}, its sender,
+ * receiver, events and {@code TopicStats}), {@code engine.config} (TOML and typed configuration:
+ * {@code ConfigLoader}, {@code NodeConfig}) and {@code engine.provider} (discovery and selection:
+ * {@code ProviderRegistry}). Records, gossip, time and the bootstrap workers are internal.
  */
 module io.topictracker.engine {
     requires transitive io.topictracker.api;
@@ -18,15 +19,10 @@ module io.topictracker.engine {
     exports io.topictracker.engine;
     exports io.topictracker.engine.config;
     exports io.topictracker.engine.provider;
-    exports io.topictracker.engine.time;
-    exports io.topictracker.engine.gossip;
-    exports io.topictracker.engine.gossip.net;
 
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;
     uses io.topictracker.api.transport.TransportProvider;
-
-    exports io.topictracker.engine.records;
 
     provides io.topictracker.api.signing.SigningProvider with io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 }

@@ -92,11 +92,21 @@ class ArchitectureTest {
     @Test
     void nonExportedPackagesAreUsedOnlyInsideTheirModule() {
         Map<String, ModulePackages> packages = ProjectModules.packages(modules);
-        // The engine keeps its signing implementation (reached through ServiceLoader only), the topic workers, the
-        // gossip state machines and the simulator to itself; bench reaches the simulator on the class path.
+        // The engine keeps its signing implementation (reached through ServiceLoader only), records, gossip, time,
+        // the topic workers and the simulator to itself; bench reaches the simulator on the class path.
         assertEquals(Set.of("io.topictracker.engine.signing", "io.topictracker.engine.topic",
-                "io.topictracker.engine.gossip.proto",
+                "io.topictracker.engine.records", "io.topictracker.engine.time", "io.topictracker.engine.gossip",
+                "io.topictracker.engine.gossip.net", "io.topictracker.engine.gossip.proto",
                 "io.topictracker.engine.gossip.sim"), Set.copyOf(packages.get("io.topictracker.engine").nonExported()));
         rules.nonExportedPackagesStayInternal(packages).forEach(rule -> rule.check(classes));
+    }
+
+    @Test
+    void theEngineExportsWhatUsersNeedAndNothingElse() {
+        Set<String> exported = new java.util.TreeSet<>();
+        modules.get("io.topictracker.engine").exports().stream().filter(e -> !e.isQualified())
+                .forEach(e -> exported.add(e.source()));
+        assertEquals(Set.of("io.topictracker.engine", "io.topictracker.engine.config",
+                "io.topictracker.engine.provider"), exported);
     }
 }

@@ -1,5 +1,16 @@
 /**
- * Abstract contract tests for providers ({@code SigningContract}; the DHT and transport contracts follow) and test
- * helpers: {@code Await} for bounded waits, {@code MutableClock} for virtual time.
+ * Abstract contract tests for providers and the helpers they use.
+ *
+ * <ul>
+ *   <li>Signing: {@link io.topictracker.tck.SigningContract} (RFC 8032 vectors, strict verification).</li>
+ *   <li>DHT: {@link io.topictracker.tck.DhtContract} (BEP44 items, seq and cas, lookups, lifecycle).</li>
+ *   <li>Transport: one contract per behaviour, each extended by a provider's test with the same
+ *       {@link io.topictracker.tck.TransportUnderTest}: {@link io.topictracker.tck.TransportIdentityContract},
+ *       {@link io.topictracker.tck.TransportFramingContract}, {@link io.topictracker.tck.TransportLimitsContract},
+ *       {@link io.topictracker.tck.TransportConcurrencyContract}, {@link io.topictracker.tck.TransportCloseContract}
+ *       and {@link io.topictracker.tck.TransportWritabilityContract}.</li>
+ *   <li>Helpers: {@link io.topictracker.tck.Await} for bounded waits, {@link io.topictracker.tck.MutableClock} for
+ *       virtual time.</li>
+ * </ul>
  */
 package io.topictracker.tck;

@@ -6,61 +6,121 @@ import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
-import io.topictracker.tck.TransportContract;
+import io.topictracker.tck.TransportCloseContract;
+import io.topictracker.tck.TransportConcurrencyContract;
+import io.topictracker.tck.TransportFramingContract;
+import io.topictracker.tck.TransportIdentityContract;
+import io.topictracker.tck.TransportLimitsContract;
+import io.topictracker.tck.TransportUnderTest;
+import io.topictracker.tck.TransportWritabilityContract;
+import org.junit.jupiter.api.Nested;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
-/** Runs the shared transport contract against the QUIC provider over 127.0.0.1. */
-class QuicTransportContractTest extends TransportContract {
-    private static final int MAX_FRAME = 64 * 1024;
+/** Runs every transport contract, behaviour by behaviour, against the QUIC provider over 127.0.0.1. */
+class QuicTransportContractTest {
+    private static final TransportUnderTest TRANSPORT = new UnderTest();
 
-    @Override
-    protected TransportProvider provider() {
-        return new QuicTransportProvider();
+    @Nested
+    class Identity extends TransportIdentityContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected SigningProvider signing() {
-        return new BouncyCastleEd25519Provider();
+    @Nested
+    class Framing extends TransportFramingContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected int maxFrameSize() {
-        return MAX_FRAME;
+    @Nested
+    class Limits extends TransportLimitsContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected ConfigTable settings() {
-        // handshake_timeout bounds the "nobody listens" case: over UDP silence is the only answer.
-        return ConfigTable.of("transport.quic", Map.of("bind_address", "127.0.0.1", "port", 0L,
-                "max_frame_size", (long) MAX_FRAME, "handshake_timeout", "5s"));
+    @Nested
+    class Concurrency extends TransportConcurrencyContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected void shutdownOutput(Connection connection) {
-        // A FIN on the connection's stream without closing the connection.
-        ((QuicConnection) connection).shutdownOutput();
+    @Nested
+    class Close extends TransportCloseContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected void abort(Connection connection) {
-        // A CONNECTION_CLOSE with an error code at once, without ending the stream first (RFC 9000 §10.2).
-        ((QuicConnection) connection).abort(0x7e57, "aborted by the test", null);
+    @Nested
+    class Writability extends TransportWritabilityContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected void sendOverLimitLength(Connection connection, int length) {
-        ((QuicConnection) connection).sendHeader(length);
-    }
+    /** The provider, its settings and the hooks that misbehave on purpose. */
+    private static final class UnderTest implements TransportUnderTest {
+        private static final int MAX_FRAME = 64 * 1024;
 
-    @Override
-    protected void assertAddressReleased(PeerAddress address) {
-        try (DatagramSocket socket = new DatagramSocket(null)) {
-            socket.bind(new InetSocketAddress(address.host(), address.port()));
-        } catch (IOException e) {
-            throw new AssertionError("UDP address " + address + " still in use after close: " + e, e);
+        @Override
+        public TransportProvider provider() {
+            return new QuicTransportProvider();
+        }
+
+        @Override
+        public SigningProvider signing() {
+            return new BouncyCastleEd25519Provider();
+        }
+
+        @Override
+        public int maxFrameSize() {
+            return MAX_FRAME;
+        }
+
+        @Override
+        public ConfigTable settings() {
+            // handshake_timeout bounds the "nobody listens" case: over UDP silence is the only answer.
+            return ConfigTable.of("transport.quic", Map.of("bind_address", "127.0.0.1", "port", 0L,
+                    "max_frame_size", (long) MAX_FRAME, "handshake_timeout", "5s"));
+        }
+
+        @Override
+        public void shutdownOutput(Connection connection) {
+            // A FIN on the connection's stream without closing the connection.
+            ((QuicConnection) connection).shutdownOutput();
+        }
+
+        @Override
+        public void abort(Connection connection) {
+            // A CONNECTION_CLOSE with an error code at once, without ending the stream first (RFC 9000 §10.2).
+            ((QuicConnection) connection).abort(0x7e57, "aborted by the test", null);
+        }
+
+        @Override
+        public void sendOverLimitLength(Connection connection, int length) {
+            ((QuicConnection) connection).sendHeader(length);
+        }
+
+        @Override
+        public void assertAddressReleased(PeerAddress address) {
+            try (DatagramSocket socket = new DatagramSocket(null)) {
+                socket.bind(new InetSocketAddress(address.host(), address.port()));
+            } catch (IOException e) {
+                throw new AssertionError("UDP address " + address + " still in use after close: " + e, e);
+            }
         }
     }
 }

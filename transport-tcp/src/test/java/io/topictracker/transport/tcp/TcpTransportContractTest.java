@@ -9,67 +9,129 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
-import io.topictracker.tck.TransportContract;
+import io.topictracker.tck.TransportCloseContract;
+import io.topictracker.tck.TransportConcurrencyContract;
+import io.topictracker.tck.TransportFramingContract;
+import io.topictracker.tck.TransportIdentityContract;
+import io.topictracker.tck.TransportLimitsContract;
+import io.topictracker.tck.TransportUnderTest;
+import io.topictracker.tck.TransportWritabilityContract;
+import org.junit.jupiter.api.Nested;
 import io.topictracker.transport.tcp.internal.TcpConnection;
+import java.time.Duration;
 import java.util.Map;
 
-/** Runs the transport contract against the TCP provider, with TLS, over 127.0.0.1. */
-class TcpTransportContractTest extends TransportContract {
-    private static final int MAX_FRAME = 64 * 1024;
+/** Runs every transport contract, behaviour by behaviour, against the TCP provider, with TLS, over 127.0.0.1. */
+class TcpTransportContractTest {
+    private static final TransportUnderTest TRANSPORT = new UnderTest();
 
-    @Override
-    protected TransportProvider provider() {
-        return new TcpTransportProvider();
+    @Nested
+    class Identity extends TransportIdentityContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected SigningProvider signing() {
-        return new BouncyCastleEd25519Provider();
+    @Nested
+    class Framing extends TransportFramingContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected int maxFrameSize() {
-        return MAX_FRAME;
+    @Nested
+    class Limits extends TransportLimitsContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected ConfigTable settings() {
-        return ConfigTable.of("transport.tcp", Map.of("bind_address", "127.0.0.1", "port", 0L,
-                "max_frame_size", (long) MAX_FRAME, "handshake_timeout", "15s", "io_threads", 1L));
+    @Nested
+    class Concurrency extends TransportConcurrencyContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected void shutdownOutput(Connection connection) {
-        // A TCP FIN with no TLS close_notify first: the peer sees its input end while we could still read.
-        Await.result(toCompletable(((DuplexChannel) channel(connection)).shutdownOutput()), WAIT);
+    @Nested
+    class Close extends TransportCloseContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected void abort(Connection connection) {
-        // SO_LINGER 0 makes close() send a reset instead of a FIN.
-        channel(connection).config().setOption(ChannelOption.SO_LINGER, 0);
-        channel(connection).close();
+    @Nested
+    class Writability extends TransportWritabilityContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return TRANSPORT;
+        }
     }
 
-    @Override
-    protected void sendOverLimitLength(Connection connection, int length) {
-        // Written inside the TLS stream below the frame layer, so the receiver's decoder sees the forged length.
-        channel(connection).writeAndFlush(Unpooled.buffer(4).writeInt(length));
-    }
+    /** The provider, its settings and the hooks that misbehave on purpose. */
+    private static final class UnderTest implements TransportUnderTest {
+        private static final int MAX_FRAME = 64 * 1024;
+        private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
 
-    private static io.netty.channel.Channel channel(Connection connection) {
-        return ((TcpConnection) connection).channel();
-    }
+        @Override
+        public TransportProvider provider() {
+            return new TcpTransportProvider();
+        }
 
-    private static java.util.concurrent.CompletableFuture<Void> toCompletable(io.netty.channel.ChannelFuture future) {
-        java.util.concurrent.CompletableFuture<Void> result = new java.util.concurrent.CompletableFuture<>();
-        future.addListener(done -> {
-            if (done.isSuccess()) {
-                result.complete(null);
-            } else {
-                result.completeExceptionally(done.cause());
-            }
-        });
-        return result;
+        @Override
+        public SigningProvider signing() {
+            return new BouncyCastleEd25519Provider();
+        }
+
+        @Override
+        public int maxFrameSize() {
+            return MAX_FRAME;
+        }
+
+        @Override
+        public ConfigTable settings() {
+            return ConfigTable.of("transport.tcp", Map.of("bind_address", "127.0.0.1", "port", 0L,
+                    "max_frame_size", (long) MAX_FRAME, "handshake_timeout", "15s", "io_threads", 1L));
+        }
+
+        @Override
+        public void shutdownOutput(Connection connection) {
+            // A TCP FIN with no TLS close_notify first: the peer sees its input end while we could still read.
+            Await.result(toCompletable(((DuplexChannel) channel(connection)).shutdownOutput()), SHUTDOWN_WAIT);
+        }
+
+        @Override
+        public void abort(Connection connection) {
+            // SO_LINGER 0 makes close() send a reset instead of a FIN.
+            channel(connection).config().setOption(ChannelOption.SO_LINGER, 0);
+            channel(connection).close();
+        }
+
+        @Override
+        public void sendOverLimitLength(Connection connection, int length) {
+            // Written inside the TLS stream below the frame layer, so the receiver's decoder sees the forged length.
+            channel(connection).writeAndFlush(Unpooled.buffer(4).writeInt(length));
+        }
+
+        private static io.netty.channel.Channel channel(Connection connection) {
+            return ((TcpConnection) connection).channel();
+        }
+
+        private static java.util.concurrent.CompletableFuture<Void> toCompletable(io.netty.channel.ChannelFuture future) {
+            java.util.concurrent.CompletableFuture<Void> result = new java.util.concurrent.CompletableFuture<>();
+            future.addListener(done -> {
+                if (done.isSuccess()) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(done.cause());
+                }
+            });
+            return result;
+        }
     }
 }
