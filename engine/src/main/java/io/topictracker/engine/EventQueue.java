@@ -22,12 +22,19 @@ final class EventQueue implements TopicReceiver {
     // guarded by lock
     private final ArrayDeque<TopicEvent> events = new ArrayDeque<>();
     private long missed;
+    private final io.topictracker.api.metrics.Metrics.Counter dropped;
 
     EventQueue(int capacity) {
+        this(capacity, io.topictracker.api.metrics.Metrics.none().counter("topictracker.gossip.lagged"));
+    }
+
+    /** @param dropped counts each event dropped for a full queue (the sum of the {@code Lagged} counts) */
+    EventQueue(int capacity, io.topictracker.api.metrics.Metrics.Counter dropped) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
+        this.dropped = Objects.requireNonNull(dropped, "dropped");
     }
 
     /** Adds an event, dropping the oldest when full. Never blocks. */
@@ -38,6 +45,7 @@ final class EventQueue implements TopicReceiver {
             if (events.size() >= capacity) {
                 events.pollFirst();
                 missed++;
+                dropped.increment();
             }
             events.addLast(event);
             ready.signal();

@@ -27,7 +27,7 @@ public final class Topic implements AutoCloseable {
     private volatile boolean closed;
 
     Topic(TopicRuntime.Parts parts, TopicId id, byte[] secret, int queueCapacity, Runnable onClose) {
-        this.events = new EventQueue(queueCapacity);
+        this.events = new EventQueue(queueCapacity, parts.meters().lagged);
         this.runtime = new TopicRuntime(parts, id, secret, this::onEvent);
         this.onClose = onClose;
     }

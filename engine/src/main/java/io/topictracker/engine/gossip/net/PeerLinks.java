@@ -60,17 +60,27 @@ final class PeerLinks {
     private final LongSupplier clock;
     private final BiConsumer<Connection, ByteBuffer> onFrame;
     private final BiConsumer<PeerId, Boolean> onLost;
+    private final TransportMeters meters;
+
+    /** As below, counting nothing. */
+    PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
+            BiConsumer<PeerId, Boolean> onLost) {
+        this(transports, clock, onFrame, onLost, new TransportMeters(io.topictracker.api.metrics.Metrics.none(),
+                List.of()));
+    }
 
     /**
      * @param onFrame called with each received frame, on a transport thread
      * @param onLost called when a peer has no connection left or cannot be dialled; the flag is true for a failed dial
+     * @param meters counts connections opened, closed and failed, and the bytes of frames, per transport
      */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
-            BiConsumer<PeerId, Boolean> onLost) {
+            BiConsumer<PeerId, Boolean> onLost, TransportMeters meters) {
         this.transports = transports;
         this.clock = clock;
         this.onFrame = onFrame;
         this.onLost = onLost;
+        this.meters = meters;
     }
 
     /** Sends a frame to a peer, dialling it first if needed. Never blocks; a frame that cannot be queued is dropped. */
@@ -98,6 +108,9 @@ final class PeerLinks {
     }
 
     private void transmit(Connection connection, ByteBuffer frame) {
+        if (meters.enabled) {
+            meters.of(connection).bytesOut.increment(frame.remaining()); // before send, which consumes the buffer
+        }
         connection.send(frame).exceptionally(error -> {
             // Overload or a closing connection: gossip recovers lost messages through IHave and Graft.
             LOG.debug("frame to {} not sent: {}", connection.remote().shortText(), error.getMessage());
@@ -127,18 +140,21 @@ final class PeerLinks {
         }
         Transports.Route route = routes.next();
         long started = System.nanoTime();
+        TransportMeters.PerTransport counted = meters.of(route.transport().id());
         CompletableFuture<Connection> attempt;
         try {
-            attempt = route.transport().connect(peer, route.address(), listener());
+            attempt = route.transport().connect(peer, route.address(), listener(counted));
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
         attempt.whenComplete((connection, error) -> {
             if (error != null) {
+                counted.failed(error);
                 LOG.debug("dialling {} at {} failed: {}", peer.shortText(), route.address(), error.getMessage());
                 tryDial(link, peer, routes, error);
                 return;
             }
+            counted.openedOut.increment();
             TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
             List<ByteBuffer> flush;
             synchronized (link) {
@@ -155,6 +171,8 @@ final class PeerLinks {
     /** @return the listener for a connection the peer opened to us */
     ConnectionListener accepted(Connection connection) {
         TIMELINE.debug("accepted {}", connection.remote().shortText());
+        TransportMeters.PerTransport counted = meters.of(connection);
+        counted.openedIn.increment();
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
         List<ByteBuffer> flush;
         synchronized (link) {
@@ -164,7 +182,7 @@ final class PeerLinks {
             link.pending.clear();
         }
         flush(connection, flush);
-        return listener();
+        return listener(counted);
     }
 
     /** Sends the frames that waited for {@code connection}, in order. */
@@ -174,10 +192,11 @@ final class PeerLinks {
         }
     }
 
-    private ConnectionListener listener() {
+    private ConnectionListener listener(TransportMeters.PerTransport counted) {
         return new ConnectionListener() {
             @Override
             public void onFrame(Connection connection, ByteBuffer frame) {
+                counted.bytesIn.increment(frame.remaining());
                 Link link = links.get(connection.remote());
                 if (link != null) {
                     link.lastUsed = clock.getAsLong();
@@ -187,6 +206,7 @@ final class PeerLinks {
 
             @Override
             public void onClosed(Connection connection, Throwable cause) {
+                counted.closed.increment();
                 closed(connection, cause);
             }
         };

@@ -4,6 +4,7 @@ import io.topictracker.api.PeerId;
 import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.Gossip;
+import io.topictracker.engine.gossip.proto.GossipStats;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Output;
 import io.topictracker.engine.gossip.proto.TopicState;
@@ -41,11 +42,15 @@ final class TopicRunner {
     private final java.util.function.LongSupplier clock;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
+    private final GossipMeters meters;
+    /** The state machine's counters as last turned into meter increments; on the executor only. */
+    private long duplicatesCounted;
+    private long refusalsCounted;
     private volatile boolean closed;
 
     TopicRunner(TopicId topic, Function<Consumer<Output>, TopicState> factory, SerialExecutor executor,
             ScheduledExecutorService scheduler, PeerLinks links, FrameCodec codec, Consumer<GossipEvent> listener,
-            java.util.function.LongSupplier clock) {
+            java.util.function.LongSupplier clock, GossipMeters meters) {
         this.topic = topic;
         this.state = factory.apply(outputs::add);
         this.executor = executor;
@@ -54,6 +59,7 @@ final class TopicRunner {
         this.codec = codec;
         this.listener = listener;
         this.clock = clock;
+        this.meters = meters;
     }
 
     TopicId topic() {
@@ -148,9 +154,15 @@ final class TopicRunner {
 
     /** Carries out what the state machine asked for; runs on the topic's executor. */
     private void drain() {
+        if (meters.enabled) {
+            countStats();
+        }
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
+                if (meters.enabled) {
+                    meters.sent(send.message());
+                }
                 if (TIMELINE.isDebugEnabled() && !(send.message() instanceof Gossip)) {
                     TIMELINE.debug("to {}: {}", send.to().id().shortText(), GossipNode.describe(send.message()));
                 }
@@ -171,6 +183,8 @@ final class TopicRunner {
                     neighbors.add(up.peer());
                 } else if (event instanceof GossipEvent.NeighborDown down) {
                     neighbors.remove(down.peer());
+                } else if (event instanceof GossipEvent.Received) {
+                    meters.deliveries.increment();
                 }
                 try {
                     listener.accept(event);
@@ -181,5 +195,20 @@ final class TopicRunner {
             // DisconnectPeer: links to peers no topic holds are closed by PeerLinks' idle sweep.
         }
         outputs.clear();
+    }
+
+    /** Turns the state machine's drop counters into meter increments (they are counted inside the pure protocol). */
+    private void countStats() {
+        GossipStats stats = state.stats();
+        long duplicates = stats.duplicatesDropped();
+        if (duplicates != duplicatesCounted) {
+            meters.duplicates.increment(duplicates - duplicatesCounted);
+            duplicatesCounted = duplicates;
+        }
+        long refusals = stats.joinsRefused();
+        if (refusals != refusalsCounted) {
+            meters.admissionsRefused.increment(refusals - refusalsCounted);
+            refusalsCounted = refusals;
+        }
     }
 }
