@@ -9,6 +9,7 @@ import io.topictracker.api.dht.LookupSummary;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.cli.support.CliContext;
@@ -119,6 +120,12 @@ final class DhtCommand implements Runnable {
         /** As above, with further {@code [dht.mainline]} keys (the demo's loopback settings). */
         static Session open(CliContext context, NetworkOptions network, int port, String nodeIdHex,
                 boolean requireBootstrap, Map<String, Object> extra) {
+            return open(context, network, port, nodeIdHex, requireBootstrap, extra, Metrics.none());
+        }
+
+        /** As above, the DHT counting its meters (docs/metrics.md) into {@code metrics}. */
+        static Session open(CliContext context, NetworkOptions network, int port, String nodeIdHex,
+                boolean requireBootstrap, Map<String, Object> extra, Metrics metrics) {
             if (requireBootstrap && network.bootstrap.isEmpty()) {
                 throw CliException.usage("--bootstrap HOST:PORT is required (a running node, e.g. one started with"
                         + " 'topic-tracker dht serve'); the public routers are never used by default");
@@ -142,7 +149,7 @@ final class DhtCommand implements Runnable {
             });
             Dht dht = null;
             try {
-                dht = provider.create(new DhtContext(table, signing, Clock.systemUTC(), scheduler));
+                dht = provider.create(new DhtContext(table, signing, Clock.systemUTC(), scheduler, metrics));
                 await(dht.start(), network.timeout, "starting the DHT node");
                 return new Session(dht, signing, scheduler);
             } catch (RuntimeException e) {
@@ -240,6 +247,15 @@ final class DhtCommand implements Runnable {
         @Option(names = "--seconds", paramLabel = "N", description = "Stop after N seconds (default: run on).")
         private Long seconds;
 
+        @Mixin
+        private MetricsOption metrics = new MetricsOption();
+
+        @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "1m",
+                converter = Converters.TimeOrZero.class,
+                description = "Print a status line on standard error this often: routing table, queries per second "
+                        + "by type, stored items and peers, external address (default: ${DEFAULT-VALUE}; 0: never).")
+        private Duration statusInterval;
+
         Serve(CliContext context) {
             super(context);
         }
@@ -255,12 +271,20 @@ final class DhtCommand implements Runnable {
             byte[] id = new byte[20];
             new SecureRandom().nextBytes(id);
             String idHex = HexFormat.of().formatHex(id);
-            Session session = Session.open(context, network, port, idHex, false);
-            try (CloseOnShutdown closing = CloseOnShutdown.register(session::close, "dht-serve-shutdown")) {
+            ServeMonitoring monitoring = ServeMonitoring.start(metrics, statusInterval, context);
+            Session session;
+            try {
+                session = Session.open(context, network, port, idHex, false, Map.of(), monitoring.metrics());
+            } catch (RuntimeException e) {
+                monitoring.close();
+                throw e;
+            }
+            try (monitoring; CloseOnShutdown closing = CloseOnShutdown.register(session::close, "dht-serve-shutdown")) {
                 InetSocketAddress bound = session.boundAddress();
                 context.out().println("dht-node: " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
                         + " " + idHex);
                 context.out().flush();
+                monitoring.running(session.bitTorrent());
                 CountDownLatch inputClosed = new CountDownLatch(1);
                 Thread reader = new Thread(() -> drain(context.in(), inputClosed), "dht-serve-stdin");
                 reader.setDaemon(true);
