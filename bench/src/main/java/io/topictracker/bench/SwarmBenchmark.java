@@ -73,12 +73,12 @@ public final class SwarmBenchmark {
             opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
-        // command's --metrics does); both: a run without, then a run with, in this JVM, to compare their cost
+        // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.getOrDefault("metrics", "false");
         if (!List.of("true", "false", "both").contains(metricsMode)) {
             throw new IllegalArgumentException("metrics: expected true, false or both, got \"" + metricsMode + "\"");
         }
-        for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true}
+        for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
                 : new boolean[] {metricsMode.equals("true")}) {
             metrics = metered ? MeterRegistryMetrics.of(new SimpleMeterRegistry()) : Metrics.none();
             System.out.printf(Locale.ROOT, "=== metrics %s%n", metered ? "on (Micrometer SimpleMeterRegistry)"
