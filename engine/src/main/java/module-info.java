@@ -9,12 +9,19 @@
  * receiver, events and {@code TopicStats}), {@code engine.config} (TOML and typed configuration:
  * {@code ConfigLoader}, {@code NodeConfig}) and {@code engine.provider} (discovery and selection:
  * {@code ProviderRegistry}). Records, gossip, time and the bootstrap workers are internal.
+ *
+ * <p>Metrics: a Micrometer {@code MeterRegistry} given to {@code Node.builder().meterRegistry(...)} (or turned into the
+ * api's {@code Metrics} with {@code MeterRegistryMetrics.of}) receives the meters of {@code docs/metrics.md};
+ * Micrometer is optional ({@code requires static}).
  */
 module io.topictracker.engine {
     requires transitive io.topictracker.api;
     requires org.bouncycastle.provider;
     requires org.tomlj;
     requires org.slf4j;
+    // Optional: only the Micrometer bridge (engine.metrics, not exported) names it, and it is loaded only when a
+    // MeterRegistry is given; without Micrometer on the path the engine runs with Metrics.none().
+    requires static micrometer.core;
 
     exports io.topictracker.engine;
     exports io.topictracker.engine.config;

@@ -19,7 +19,7 @@ import java.util.Map;
  * JUnit's own architecture tests do: {@code accessClassesThat} would pass if any single access matched. Immutable.
  */
 final class ArchitectureRules {
-    /** Libraries the engine may use (DESIGN.md: api, bouncycastle, tomlj, slf4j-api). */
+    /** Libraries the engine may use (DESIGN.md: api, bouncycastle, tomlj, slf4j-api), besides the metrics library. */
     private static final String[] ENGINE_LIBRARIES = {"org.bouncycastle..", "org.tomlj..", "org.slf4j.."};
     /** Libraries a provider may use (DESIGN.md: netty, bouncycastle, slf4j-api). */
     private static final String[] PROVIDER_LIBRARIES = {"io.netty..", "org.bouncycastle..", "org.slf4j.."};
@@ -27,20 +27,24 @@ final class ArchitectureRules {
 
     private final String root;
     private final String netty;
+    private final String meters;
 
     /**
      * @param root the project's root package, e.g. {@code io.topictracker}
      * @param netty the package pattern of the networking library that only providers may use, e.g.
      *     {@code io.netty..}
+     * @param meters the package pattern of the metrics library that only the engine (its optional bridge) and the
+     *     command may use, e.g. {@code io.micrometer..}
      */
-    ArchitectureRules(String root, String netty) {
+    ArchitectureRules(String root, String netty, String meters) {
         this.root = root;
         this.netty = netty;
+        this.meters = meters;
     }
 
     /** The real project. */
     static ArchitectureRules project() {
-        return new ArchitectureRules("io.topictracker", "io.netty..");
+        return new ArchitectureRules("io.topictracker", "io.netty..", "io.micrometer..");
     }
 
     /** {@code api} imports only the JDK. */
@@ -54,7 +58,7 @@ final class ArchitectureRules {
     ArchRule engineImportsNoProvider() {
         return classes().that().resideInAPackage(root + ".engine..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(
-                        concat(concat(JDK, ENGINE_LIBRARIES), root + ".api..", root + ".engine.."))
+                        concat(concat(JDK, ENGINE_LIBRARIES), meters, root + ".api..", root + ".engine.."))
                 .because("providers are found at run time with ServiceLoader; the engine never names one");
     }
 
@@ -100,6 +104,18 @@ final class ArchitectureRules {
                 .because("the engine and api stay free of any networking library");
     }
 
+    /**
+     * The metrics library (Micrometer) appears only in the engine, which bridges the api's {@code Metrics} facade to
+     * it (an optional dependency), and in the command, which serves it: providers count through the facade and never
+     * see the library, and the api stays JDK-only.
+     */
+    ArchRule metricsLibraryOnlyInEngineAndCli() {
+        return noClasses().that().resideOutsideOfPackages(root + ".engine..", root + ".cli..")
+                .and().resideInAPackage(root + "..")
+                .should().dependOnClassesThat().resideInAPackage(meters)
+                .because("providers count through io.topictracker.api.metrics.Metrics; only the engine bridges it");
+    }
+
     /** The TCK uses the api, JUnit and the JDK only, so third parties can run it against their own providers. */
     ArchRule tckDependsOnApiAndJUnitOnly() {
         return classes().that().resideInAPackage(root + ".tck..")
@@ -116,7 +132,8 @@ final class ArchitectureRules {
     ArchRule cliImportsNoProvider() {
         return classes().that().resideInAPackage(root + ".cli..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(
-                        concat(JDK, root + ".api..", root + ".engine..", root + ".cli..", "picocli..", "sun.misc.."))
+                        concat(JDK, root + ".api..", root + ".engine..", root + ".cli..", "picocli..", meters,
+                                "com.sun.net.httpserver..", "sun.misc.."))
                 .because("providers are found at run time on the module path; the command never names one")
                 .allowEmptyShould(true);
     }

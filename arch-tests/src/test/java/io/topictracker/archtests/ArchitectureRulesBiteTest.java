@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureRulesBiteTest {
     private static final String ROOT = "io.topictracker.archfixture";
     private static JavaClasses fixture;
-    private final ArchitectureRules rules = new ArchitectureRules(ROOT, ROOT + ".net..");
+    private final ArchitectureRules rules = new ArchitectureRules(ROOT, ROOT + ".net..", ROOT + ".meters..");
 
     @BeforeAll
     static void importFixture() {
@@ -50,6 +50,16 @@ class ArchitectureRulesBiteTest {
     @Test
     void theNetworkingLibraryOutsideProvidersIsCaught() {
         assertViolation(rules.nettyOnlyInProviders(), "engine.Engine", "net.Channel");
+    }
+
+    @Test
+    void theMetricsLibraryInAProviderIsCaught() {
+        assertViolation(rules.metricsLibraryOnlyInEngineAndCli(), "dht.bad.MeteredDht", "meters.Registry");
+    }
+
+    @Test
+    void aProviderNamingTheMetricsLibraryBreaksItsAllowList() {
+        assertViolation(rules.providersImportOnlyTheApi(), "dht.bad.MeteredDht", "meters.Registry");
     }
 
     @Test

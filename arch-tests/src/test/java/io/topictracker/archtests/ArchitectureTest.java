@@ -77,6 +77,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void theMetricsLibraryOnlyInEngineAndCli() {
+        rules.metricsLibraryOnlyInEngineAndCli().check(classes);
+    }
+
+    @Test
     void noPackageCycles() {
         rules.noPackageCycles().check(classes);
     }

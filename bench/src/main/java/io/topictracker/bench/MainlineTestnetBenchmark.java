@@ -1,6 +1,9 @@
 package io.topictracker.bench;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.metrics.Metrics;
+import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.LookupSummary;
@@ -41,7 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
- * [nodes] [operations] [alpha] [shared|per-node] [threads]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
+ * [nodes] [operations] [alpha] [shared|per-node] [threads] [metrics=false|true|both]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
     /**
@@ -70,12 +73,31 @@ public final class MainlineTestnetBenchmark {
         ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha, "shared_verify_cache",
                 sharedCache, "threads", threads));
         SigningProvider signing = new BouncyCastleEd25519Provider();
+        // optional sixth: metrics=false (default), true (every node counts into one Micrometer registry) or both (a
+        // testnet without, one with, and both again, in this JVM: the first also warms the JIT)
+        String metricsMode = args.length > 5 ? args[5].replace("metrics=", "") : "false";
+        if (!List.of("true", "false", "both").contains(metricsMode)) {
+            throw new IllegalArgumentException("sixth argument: metrics=true|false|both, got " + args[5]);
+        }
+        for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
+                : new boolean[] {metricsMode.equals("true")}) {
+            System.out.printf(Locale.ROOT, "=== metrics %s%n", metered ? "on (Micrometer SimpleMeterRegistry)"
+                    : "off (Metrics.none())");
+            runTestnet(size, operations, overrides, signing, sharedCache,
+                    metered ? MeterRegistryMetrics.of(new SimpleMeterRegistry()) : Metrics.none());
+        }
+        packetsPerSecond(signing);
+        verifyCost(signing);
+    }
+
+    private static void runTestnet(int size, int operations, ConfigTable overrides, SigningProvider signing,
+            boolean sharedCache, Metrics metrics) throws Exception {
         Random random = new Random(42);
 
         long heapBefore = usedHeapAfterGc();
         long rssBefore = rssBytes();
         long t0 = System.nanoTime();
-        try (LocalTestnet net = LocalTestnet.start(size, signing, overrides, Duration.ofMinutes(2))) {
+        try (LocalTestnet net = LocalTestnet.start(size, signing, overrides, Duration.ofMinutes(2), metrics)) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             long heapAfter = usedHeapAfterGc();
             long rssAfter = rssBytes();
@@ -136,8 +158,6 @@ public final class MainlineTestnetBenchmark {
                     pct(pass.getMillis, 100), pctInt(pass.getQueries, 50), pctInt(pass.getQueries, 90), pass.found,
                     operations);
         }
-        packetsPerSecond(signing);
-        verifyCost(signing);
     }
 
     /**

@@ -4,6 +4,9 @@ import io.topictracker.api.PeerId;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.topictracker.api.metrics.Metrics;
+import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
@@ -67,6 +70,25 @@ public final class SwarmBenchmark {
             String[] kv = arg.split("=", 2);
             opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
+        // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
+        // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
+        String metricsMode = opts.getOrDefault("metrics", "false");
+        if (!List.of("true", "false", "both").contains(metricsMode)) {
+            throw new IllegalArgumentException("metrics: expected true, false or both, got \"" + metricsMode + "\"");
+        }
+        for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
+                : new boolean[] {metricsMode.equals("true")}) {
+            metrics = metered ? MeterRegistryMetrics.of(new SimpleMeterRegistry()) : Metrics.none();
+            System.out.printf(Locale.ROOT, "=== metrics %s%n", metered ? "on (Micrometer SimpleMeterRegistry)"
+                    : "off (Metrics.none())");
+            run(opts);
+        }
+    }
+
+    /** Metrics of the nodes of the current run. */
+    private static Metrics metrics = Metrics.none();
+
+    private static void run(Map<String, String> opts) throws Exception {
         int n = Integer.parseInt(opts.getOrDefault("nodes", "50"));
         String dht = opts.getOrDefault("dht", "inmemory");
         String transport = opts.getOrDefault("transport", "tcp");
@@ -139,8 +161,11 @@ public final class SwarmBenchmark {
             waitConnected(topics, nodes);
             System.out.println(pathLengths(topics, nodes));
 
-            // 3. broadcasts
+            // 3. broadcasts, with the process CPU they cost (every node's threads: the metrics' cost shows here)
+            long cpuBefore = processCpuNanos();
             broadcastPhase(topics, broadcasts);
+            System.out.printf(Locale.ROOT, "broadcast phase: process CPU %.2f ms per broadcast%n",
+                    (processCpuNanos() - cpuBefore) / 1e6 / Math.max(1, broadcasts));
         } finally {
             long closeStart = System.nanoTime();
             nodes.parallelStream().forEach(Node::close);
@@ -153,6 +178,12 @@ public final class SwarmBenchmark {
     }
 
     private static int ioThreads = 1;
+
+    /** @return the CPU time of this JVM so far, every thread */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     /**
      * Runs a cold start of {@code count} nodes on a network of its own and closes them, so the measured phases do not
@@ -201,7 +232,7 @@ public final class SwarmBenchmark {
                     .set("bootstrap.discovery_poll_interval", Duration.ofMillis(300))
                     .set("bootstrap.join_confirmation_wait_time", Duration.ofMillis(200));
         }
-        Node node = Node.builder().config(config.build()).build();
+        Node node = Node.builder().config(config.build()).metrics(metrics).build();
         try {
             return node.start().join();
         } catch (RuntimeException e) {

@@ -131,6 +131,15 @@ final class CliProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** @return what the process wrote to standard error so far, never null */
+    String stderrText() {
+        try {
+            return Files.exists(stderr) ? Files.readString(stderr) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     List<String> lines() {
         return List.copyOf(lines);
     }

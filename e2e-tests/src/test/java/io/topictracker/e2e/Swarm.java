@@ -38,11 +38,18 @@ final class Swarm implements AutoCloseable {
     private ProviderRegistry registry = ProviderRegistry.discover();
     private String dhtId = "inmemory";
     private String transport = "tcp";
+    private io.topictracker.api.metrics.Metrics metrics = io.topictracker.api.metrics.Metrics.none();
 
     /** Uses another registry and DHT provider id (the counting wrapper). */
     Swarm with(ProviderRegistry registry, String dhtId) {
         this.registry = registry;
         this.dhtId = dhtId;
+        return this;
+    }
+
+    /** Every node started after this counts into {@code value}. */
+    Swarm metrics(io.topictracker.api.metrics.Metrics value) {
+        this.metrics = value;
         return this;
     }
 
@@ -89,7 +96,8 @@ final class Swarm implements AutoCloseable {
     }
 
     Node start(String name, UnaryOperator<NodeConfig.Builder> tweak) {
-        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock).build();
+        Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock)
+                .metrics(metrics).build();
         synchronized (nodes) {
             nodes.add(node); // closed with the swarm, also when starting fails
         }

@@ -3,6 +3,8 @@ package io.topictracker.engine;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
+import io.topictracker.api.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.DhtProvider;
@@ -16,6 +18,7 @@ import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.net.GossipNode;
 import io.topictracker.engine.provider.ProviderRegistry;
 import io.topictracker.engine.topic.TopicMembership;
+import io.topictracker.engine.topic.TopicMeters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,6 +79,7 @@ public final class Node implements AutoCloseable {
         this.identity = b.keyPair != null ? b.keyPair : loadKey(signing, config);
         Clock clock = b.clock != null ? b.clock : Clock.systemUTC();
         Random random = b.random != null ? b.random : new Random();
+        Metrics metrics = b.metrics;
         String prefix = "tt-node-" + identity.peerId().shortText() + "-";
         this.scheduler = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, threads(prefix));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -83,18 +87,19 @@ public final class Node implements AutoCloseable {
         try {
             DhtProvider dhtProvider = registry.select(DhtProvider.class, config.providers().dht());
             this.dht = dhtProvider.create(new DhtContext(config.providerTables().dht(dhtProvider.id()), signing, clock,
-                    scheduler));
+                    scheduler, metrics));
             List<TransportProvider> transports = registry.selectAll(TransportProvider.class,
                     config.providers().transports());
             this.gossip = new GossipNode(GossipConfig.from(config.gossip()), identity, signing, scheduler,
                     inbound -> transports.stream().map(transport -> transport.create(new TransportContext(
                             config.providerTables().transport(transport.id()), identity, signing, clock, scheduler,
-                            inbound))).toList());
+                            inbound, metrics))).toList(), metrics);
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;
         }
-        this.parts = new TopicMembership.Parts(config, identity, signing, gossip, dht, scheduler, clock, random, prefix);
+        this.parts = new TopicMembership.Parts(config, identity, signing, gossip, dht, scheduler, clock, random,
+                prefix, new TopicMeters(metrics));
         this.queueCapacity = b.eventQueueCapacity;
     }
 
@@ -287,10 +292,30 @@ public final class Node implements AutoCloseable {
         private Clock clock;
         private Random random;
         private int eventQueueCapacity = TopicEventQueue.DEFAULT_CAPACITY;
+        private Metrics metrics = Metrics.none();
 
         private Builder() {}
 
         /**
+         * Counts the node's meters (docs/metrics.md: DHT, gossip, transports, bootstrap) into a Micrometer registry.
+         * Without this (or {@link #metrics}) nothing is counted and Micrometer need not be on the path; calling this
+         * needs {@code micrometer-core}. Several nodes may share one registry: their counters add up, and of gauges
+         * with the same name the first registered is the one read.
+         *
+         * @param registry not null; the node never closes it
+         * @return this
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.metrics = MeterRegistryMetrics.of(Objects.requireNonNull(registry, "registry"));
+            return this;
+        }
+
+        /** @return this; where the node and its providers count (default {@link Metrics#none()}); not null */
+        public Builder metrics(Metrics value) {
+            this.metrics = Objects.requireNonNull(value, "metrics");
+            return this;
+        }
+
          * @return this; the configuration (default {@link NodeConfig#defaults()}); give this or {@link #configFile},
          *     not both
          */

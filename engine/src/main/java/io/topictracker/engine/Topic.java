@@ -27,7 +27,7 @@ public final class Topic implements AutoCloseable {
     private volatile boolean closed;
 
     Topic(TopicMembership.Parts parts, TopicId id, byte[] secret, int queueCapacity, Runnable onClose) {
-        this.events = new TopicEventQueue(queueCapacity);
+        this.events = new TopicEventQueue(queueCapacity, parts.meters().lagged);
         this.membership = new TopicMembership(parts, id, secret, this::onEvent);
         this.onClose = onClose;
     }

@@ -1,5 +1,6 @@
 package io.topictracker.engine;
 
+import io.topictracker.api.metrics.Metrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -32,12 +33,19 @@ final class TopicEventQueue implements TopicReceiver {
     private final ArrayDeque<TopicEvent> events = new ArrayDeque<>();
     private long missed;
     private boolean closed;
+    private final Metrics.Counter dropped;
 
     TopicEventQueue(int capacity) {
+        this(capacity, Metrics.none().counter("topictracker.gossip.lagged"));
+    }
+
+    /** @param dropped counts each event dropped for a full queue (the sum of the {@code Lagged} counts) */
+    TopicEventQueue(int capacity, Metrics.Counter dropped) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
+        this.dropped = Objects.requireNonNull(dropped, "dropped");
     }
 
     /** Adds an event, dropping the oldest when full; ignored once closed. Never blocks. */
@@ -51,6 +59,7 @@ final class TopicEventQueue implements TopicReceiver {
             if (events.size() >= capacity) {
                 events.pollFirst();
                 missed++;
+                dropped.increment();
             }
             events.addLast(event);
             ready.signal();

@@ -1,5 +1,6 @@
 package io.topictracker.api.dht;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +22,17 @@ public interface BitTorrentDht extends Dht {
      * @return the bound address once {@link #start()} bound the socket; empty before, or if unknown
      */
     default Optional<InetSocketAddress> udpAddress() {
+        return Optional.empty();
+    }
+
+    /**
+     * Our external IP as the nodes we talk to report it (BEP42: the {@code ip} field of their responses), once enough
+     * of them agree. Loopback and private networks are usually never decided (all reports come from too few
+     * addresses).
+     *
+     * @return the address the votes agree on; empty before start, while they do not agree, or if unknown; never null
+     */
+    default Optional<InetAddress> externalAddress() {
         return Optional.empty();
     }
 

@@ -69,6 +69,9 @@ final class ChatCommand implements Callable<Integer> {
             description = "Key file from 'keygen' (overrides [node] key_file); default: a fresh identity.")
     private Path key;
 
+    @Mixin
+    private MetricsOption metrics = new MetricsOption();
+
     ChatCommand(CliContext context) {
         this.context = context;
     }
@@ -90,9 +93,25 @@ final class ChatCommand implements Callable<Integer> {
             builder.keyPair(keyPair(key, registry, nodeConfig));
         }
         List<PeerInfo> direct = peers.stream().map(PeerSpec::toPeerInfo).toList();
-        ChatSession session = new ChatSession(builder.build(), context.out(), context.err());
+        MetricsOption.Serving serving = metrics.enabled() ? metrics.start() : null;
+        ChatSession session;
+        try {
+            if (serving != null) {
+                builder.metrics(serving.metrics());
+            }
+            session = new ChatSession(builder.build(), context.out(), context.err());
+        } catch (RuntimeException e) {
+            if (serving != null) {
+                serving.close();
+            }
+            throw e;
+        }
         // Ctrl-C: close the node so its sockets and DHT record go away cleanly; a normal end removes the hook.
-        try (CloseOnShutdown closing = CloseOnShutdown.register(session::close, "chat-shutdown")) {
+        try (MetricsOption.Serving endpoint = serving; // null (no --metrics) is skipped
+                CloseOnShutdown closing = CloseOnShutdown.register(session::close, "chat-shutdown")) {
+            if (serving != null) {
+                serving.announce(context.out());
+            }
             session.open(topic, secret.getBytes(StandardCharsets.UTF_8), direct);
             session.chat(context.in());
         }

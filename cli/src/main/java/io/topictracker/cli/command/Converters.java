@@ -34,6 +34,14 @@ final class Converters {
         }
     }
 
+    /** As {@link Time}, or {@code 0} for "never". */
+    static final class TimeOrZero implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return value.equals("0") ? Duration.ZERO : new Time().convert(value);
+        }
+    }
+
     /** {@code HOST:PORT}, the port 1 to 65535; kept as text, which is what {@code [dht.mainline] bootstrap} holds. */
     static final class HostPort implements ITypeConverter<String> {
         @Override

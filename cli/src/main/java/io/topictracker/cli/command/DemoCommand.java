@@ -1,6 +1,7 @@
 package io.topictracker.cli.command;
 
 import io.topictracker.api.dht.DhtProvider;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.cli.support.CliContext;
 import io.topictracker.cli.support.CliException;
@@ -71,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
                             + "inmemory)."})
     private String dht;
 
+    @Mixin
+    private MetricsOption metrics = new MetricsOption();
+
     @Option(names = "--json", description = "Print the summary as one JSON object on standard output "
             + "(progress goes to standard error).")
     private boolean json;
@@ -100,15 +104,24 @@ final class DemoCommand implements Callable<Integer> {
         progress.flush();
         DemoSummary summary;
         List<DhtCommand.Session> testnet = new ArrayList<>();
+        MetricsOption.Serving serving = null;
         try {
             List<String> bootstrap = dhtChoice.id().equals("mainline") ? startTestnet(testnet, progress) : List.of();
+            serving = metrics.enabled() ? metrics.start() : null;
+            if (serving != null) {
+                serving.announce(progress);
+            }
             summary = new DemoRun(registry, progress, nodes, messageCount, chosen, transportChoice.reason(),
-                    dhtChoice.reason(), topic, timeout, bootstrap).run();
+                    dhtChoice.reason(), topic, timeout, bootstrap,
+                    serving != null ? serving.metrics() : Metrics.none()).run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted", e);
         } finally {
             testnet.forEach(DhtCommand.Session::close);
+            if (serving != null) {
+                serving.close();
+            }
         }
         if (json) {
             context.out().println(summary.toJson());

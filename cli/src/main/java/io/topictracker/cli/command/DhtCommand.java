@@ -9,6 +9,7 @@ import io.topictracker.api.dht.LookupSummary;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.cli.support.CliContext;
@@ -120,6 +121,12 @@ final class DhtCommand implements Runnable {
         /** As above, with further {@code [dht.mainline]} keys (the demo's loopback settings). */
         static Session open(CliContext context, NetworkOptions network, int port, String nodeIdHex,
                 boolean requireBootstrap, Map<String, Object> extra) {
+            return open(context, network, port, nodeIdHex, requireBootstrap, extra, Metrics.none());
+        }
+
+        /** As above, the DHT counting its meters (docs/metrics.md) into {@code metrics}. */
+        static Session open(CliContext context, NetworkOptions network, int port, String nodeIdHex,
+                boolean requireBootstrap, Map<String, Object> extra, Metrics metrics) {
             if (requireBootstrap && network.bootstrap.isEmpty()) {
                 throw CliException.usage("--bootstrap HOST:PORT is required (a running node, e.g. one started with"
                         + " 'topic-tracker dht serve'); the public routers are never used by default");
@@ -143,7 +150,7 @@ final class DhtCommand implements Runnable {
             });
             Dht dht = null;
             try {
-                dht = provider.create(new DhtContext(table, signing, Clock.systemUTC(), scheduler));
+                dht = provider.create(new DhtContext(table, signing, Clock.systemUTC(), scheduler, metrics));
                 await(dht.start(), network.timeout, "starting the DHT node");
                 return new Session(dht, signing, scheduler);
             } catch (RuntimeException e) {
@@ -261,6 +268,15 @@ final class DhtCommand implements Runnable {
                 + "at start if it exists, and save it there when the node stops (its directory must exist).")
         private Path routingTable;
 
+        @Mixin
+        private MetricsOption metrics = new MetricsOption();
+
+        @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "1m",
+                converter = Converters.TimeOrZero.class,
+                description = "Print a status line on standard error this often: routing table, queries per second "
+                        + "by type, stored items and peers, external address (default: ${DEFAULT-VALUE}; 0: never).")
+        private Duration statusInterval;
+
         Serve(CliContext context) {
             super(context);
         }
@@ -280,14 +296,23 @@ final class DhtCommand implements Runnable {
             String idHex = HexFormat.of().formatHex(id);
             // Handlers first: a SIGTERM while the node starts is kept and answered once it is up.
             try (StopSignals stop = StopSignals.install()) {
-                Session session = Session.open(context, network, port, idHex, false, extra);
+                ServeMonitoring monitoring = ServeMonitoring.start(metrics, statusInterval, context);
+                Session session;
+                try {
+                    session = Session.open(context, network, port, idHex, false, extra, monitoring.metrics());
+                } catch (RuntimeException e) {
+                    monitoring.close();
+                    throw e;
+                }
                 BoundedClose closing = new BoundedClose(session::close, SHUTDOWN_BOUND, "dht-serve-close");
                 // The hook covers what the handlers do not: SIGHUP, and signals this JVM cannot handle (-Xrs).
-                try (CloseOnShutdown hook = CloseOnShutdown.register(closing::close, "dht-serve-shutdown")) {
+                try (monitoring; CloseOnShutdown hook = CloseOnShutdown.register(closing::close,
+                        "dht-serve-shutdown")) {
                     InetSocketAddress bound = session.boundAddress();
                     context.out().println("dht-node: " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
                             + " " + idHex);
                     context.out().flush();
+                    monitoring.running(session.bitTorrent());
                     if (stopOnEof) {
                         Thread reader = new Thread(() -> drain(context.in(), stop), "dht-serve-stdin");
                         reader.setDaemon(true);

@@ -2,6 +2,7 @@ package io.topictracker.cli.demo;
 
 import io.topictracker.api.PeerId;
 import io.topictracker.cli.support.CliException;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
@@ -36,9 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param topicName the topic, not null
  * @param timeout the longest the run may take, positive
  * @param mainlineBootstrap empty for the in-process DHT; else the loopback mainline nodes to join through
+ * @param metrics where every node counts (one registry for the swarm: counters add up), not null
  */
 public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes, int messages, String transport,
-        String transportChoice, String dhtChoice, String topicName, Duration timeout, List<String> mainlineBootstrap) {
+        String transportChoice, String dhtChoice, String topicName, Duration timeout, List<String> mainlineBootstrap,
+        Metrics metrics) {
     /** PlumTree repairs a missed eager push within a few lazy-push rounds; longer than this, it is lost. */
     private static final Duration CONNECTED_POLL = Duration.ofMillis(50);
     private static final Duration CONNECTED_LIMIT = Duration.ofSeconds(3);
@@ -84,7 +87,8 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
     private void startNodes(List<DemoNode> swarm, String network, long deadline) throws InterruptedException {
         List<CompletableFuture<Node>> started = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
-            Node node = Node.builder().config(DemoConfigs.node(i, network, transport, mainlineBootstrap)).registry(registry).build();
+            Node node = Node.builder().config(DemoConfigs.node(i, network, transport, mainlineBootstrap)).registry(registry)
+                    .metrics(metrics).build();
             swarm.add(new DemoNode(i, node));
             started.add(node.start());
         }

@@ -3,6 +3,7 @@ package io.topictracker.dht.mainline;
 import io.netty.channel.EventLoopGroup;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.DhtContext;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.node.NodeConfig;
 import io.topictracker.dht.mainline.store.CachedVerifier;
@@ -36,8 +37,10 @@ public final class LocalTestnet implements AutoCloseable {
     private final ConfigTable overrides;
     private final List<MainlineDht> nodes = Collections.synchronizedList(new ArrayList<>());
     private final Random random = new Random();
+    private final Metrics metrics;
 
-    private LocalTestnet(int threads, SigningProvider signing, ConfigTable overrides) {
+    private LocalTestnet(int threads, SigningProvider signing, ConfigTable overrides, Metrics metrics) {
+        this.metrics = metrics;
         this.epoll = NettyTransport.epoll(overrides.bool("epoll", true));
         this.group = NettyTransport.group(threads, epoll, "dht-testnet");
         // one verdict cache for the whole testnet, as the nodes share one process: an item stored on 8 nodes and read
@@ -66,8 +69,20 @@ public final class LocalTestnet implements AutoCloseable {
      * @throws IllegalStateException if the nodes did not start in time (every node started is closed)
      */
     public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout) {
+        return start(size, signing, overrides, timeout, Metrics.none());
+    }
+
+    /**
+     * As {@link #start(int, SigningProvider, ConfigTable, Duration)}, every node counting into {@code metrics}
+     * (their counters add up; of the gauges, the first node's is the one read).
+     *
+     * @param metrics not null
+     */
+    public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout,
+            Metrics metrics) {
+        java.util.Objects.requireNonNull(metrics, "metrics");
         int threads = overrides.integer("threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
-        LocalTestnet net = new LocalTestnet(threads, signing, overrides);
+        LocalTestnet net = new LocalTestnet(threads, signing, overrides, metrics);
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             net.addNodes(1, deadline);
@@ -134,7 +149,7 @@ public final class LocalTestnet implements AutoCloseable {
         values.remove("threads");
         NodeConfig config = NodeConfig.from(ConfigTable.of("dht.mainline", values));
         DhtContext context = new DhtContext(ConfigTable.of("dht.mainline", values), signing, Clock.systemUTC(),
-                scheduler);
+                scheduler, metrics);
         return new MainlineDht(config, context, group.next(), epoll);
     }
 

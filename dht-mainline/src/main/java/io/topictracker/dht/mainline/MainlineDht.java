@@ -111,7 +111,7 @@ public final class MainlineDht implements BitTorrentDht {
             loop = ownGroup.next();
         }
         DhtNode created = new DhtNode(config, signing, context.clock(), loop,
-                NettyTransport.channelClass(epoll));
+                NettyTransport.channelClass(epoll), context.metrics());
         if (bep42ViewForTest != null) {
             created.viewAddressesForTest(bep42ViewForTest);
         }
@@ -134,6 +134,12 @@ public final class MainlineDht implements BitTorrentDht {
     @Override
     public Optional<InetSocketAddress> udpAddress() {
         return Optional.ofNullable(localAddress());
+    }
+
+    @Override
+    public Optional<InetAddress> externalAddress() {
+        DhtNode n = node;
+        return n == null ? Optional.empty() : Optional.ofNullable(n.externalAddress());
     }
 
     /**

@@ -277,6 +277,15 @@ public final class RecordPublisher {
         return CompletableFuture.completedFuture(outcome);
     }
 
+    /** @return values that failed to open or verify, all reasons together; cheaper than {@link #stats()} */
+    public long rejectedCount() {
+        long total = 0;
+        for (AtomicLong count : rejected.values()) {
+            total += count.get();
+        }
+        return total;
+    }
+
     /** @return a snapshot of the counters, never null */
     public Stats stats() {
         Map<RecordException.Reason, Long> snapshot = new EnumMap<>(RecordException.Reason.class);

@@ -58,7 +58,14 @@ public final class TopicMembership implements AutoCloseable {
 
     /** The node's parts a topic uses; none null. */
     public record Parts(NodeConfig config, SigningKeyPair identity, SigningProvider signing, GossipNode gossip,
-            Dht dht, ScheduledExecutorService scheduler, Clock clock, Random random, String threadPrefix) {
+            Dht dht, ScheduledExecutorService scheduler, Clock clock, Random random, String threadPrefix,
+            TopicMeters meters) {
+        /** Parts that count nothing ({@link TopicMeters#NONE}). */
+        public Parts(NodeConfig config, SigningKeyPair identity, SigningProvider signing, GossipNode gossip,
+                Dht dht, ScheduledExecutorService scheduler, Clock clock, Random random, String threadPrefix) {
+            this(config, identity, signing, gossip, dht, scheduler, clock, random, threadPrefix, TopicMeters.NONE);
+        }
+
         public Parts {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(identity, "identity");
@@ -69,6 +76,7 @@ public final class TopicMembership implements AutoCloseable {
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(random, "random");
             Objects.requireNonNull(threadPrefix, "threadPrefix");
+            Objects.requireNonNull(meters, "meters");
         }
     }
 
@@ -82,6 +90,10 @@ public final class TopicMembership implements AutoCloseable {
     private final JoinLog joinLog = new JoinLog();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final TopicMeters meters;
+    /** The publisher's refused-record count as already added to the meter. */
+    private final java.util.concurrent.atomic.AtomicLong refusedCounted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long startedNanos;
     private volatile GossipDriver gossip;
     private volatile RecordPublisher publisher;
     private volatile Thread bootstrapThread;
@@ -99,6 +111,7 @@ public final class TopicMembership implements AutoCloseable {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.secretHash = SlotDerivation.initialSecretHash(Objects.requireNonNull(secret, "secret"));
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.meters = parts.meters();
     }
 
     /**
@@ -115,6 +128,7 @@ public final class TopicMembership implements AutoCloseable {
         publisher = new RecordPublisher(parts.dht(), keys, parts.identity().peerId(), settings, parts.scheduler(),
                 parts.random(), new RecordSealer(new SecureRandom()));
         gossip = parts.gossip().join(topic, secretHash, List.of(), this::onEvent);
+        startedNanos = System.nanoTime();
         joined.thenRun(this::startMaintenance);
         Thread thread = new Thread(this::bootstrap, parts.threadPrefix() + "bootstrap-" + topic.toString()
                 .substring(0, 8));
@@ -126,10 +140,15 @@ public final class TopicMembership implements AutoCloseable {
     private void onEvent(GossipEvent event) {
         if (event instanceof GossipEvent.NeighborUp up) {
             TIMELINE.debug("neighbour up {}", up.peer().shortText());
+            boolean first = neighbors.isEmpty();
             neighbors.add(up.peer());
             signal.up();
             if (joined.complete(null)) {
                 LOG.debug("topic {}: joined, first neighbour {}", topic, up.peer().shortText());
+                meters.joined.increment();
+                meters.timeToJoin.record(System.nanoTime() - startedNanos);
+            } else if (first) {
+                meters.rejoins.increment(); // had lost every neighbour, and has one again
             }
         } else if (event instanceof GossipEvent.NeighborDown down) {
             TIMELINE.debug("neighbour down {}", down.peer().shortText());
@@ -199,6 +218,15 @@ public final class TopicMembership implements AutoCloseable {
     CompletableFuture<SlotRecords> slot(long minute) {
         CompletableFuture<SlotRecords> lookup = publisher.slot(minute);
         track(lookup);
+        meters.lookups.increment();
+        lookup.thenAccept(found -> {
+            meters.recordsFound.increment(found.others().size());
+            long refused = publisher.rejectedCount();
+            long counted = refusedCounted.getAndAccumulate(refused, Math::max);
+            if (refused > counted) {
+                meters.recordsRefused.increment(refused - counted);
+            }
+        });
         return lookup.exceptionally(failure -> {
             LOG.debug("topic {}: lookup of minute {} failed: {}", topic, minute, failure.toString());
             return SlotRecords.ofOthers(List.of());
@@ -216,6 +244,13 @@ public final class TopicMembership implements AutoCloseable {
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
             track(put);
+            put.whenComplete((outcome, failure) -> {
+                if (outcome != null) {
+                    meters.published(outcome).increment();
+                } else if (!(failure instanceof CancellationException)) {
+                    meters.publishFailed.increment();
+                }
+            });
             return put;
         });
     }
@@ -232,6 +267,7 @@ public final class TopicMembership implements AutoCloseable {
         for (PeerInfo peer : peers) {
             joinLog.add(peer.id(), source);
         }
+        meters.joinSent(source).increment(peers.size());
         return gossip.joinPeers(peers);
     }
 

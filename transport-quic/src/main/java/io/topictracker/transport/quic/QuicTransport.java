@@ -26,6 +26,7 @@ import io.topictracker.api.PeerId;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
@@ -81,6 +82,8 @@ final class QuicTransport implements Transport {
     private enum State { NEW, STARTED, CLOSED }
 
     private final TransportContext context;
+    /** From a dial to an authenticated, accepted connection (QUIC and TLS 1.3 handshake, acceptance). */
+    private final Metrics.Timer handshakeDuration;
     private final QuicSettings settings;
     private final Availability availability;
     private final ConnectionFactory factory;
@@ -114,6 +117,8 @@ final class QuicTransport implements Transport {
         this.settings = settings;
         this.availability = availability;
         this.factory = new ConnectionFactory(settings, context.signing());
+        this.handshakeDuration = context.metrics().timer("topictracker.transport.handshake.duration",
+                "transport", "quic");
     }
 
     @Override
@@ -290,6 +295,10 @@ final class QuicTransport implements Transport {
         attempts.add(attempt);
         CompletableFuture<Connection> result = attempt.result();
         result.whenComplete((c, e) -> attempts.remove(attempt));
+        if (context.metrics().isEnabled()) {
+            long started = System.nanoTime();
+            result.thenRun(() -> handshakeDuration.record(System.nanoTime() - started));
+        }
         EventLoop loop = dialler.eventLoop();
         try {
             loop.execute(() -> {

@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.bencode.Bencode;
 import io.topictracker.dht.mainline.bencode.BencodeLimits;
@@ -63,6 +64,11 @@ public final class DhtNode {
     private static final int MAX_DATAGRAM = BencodeLimits.KRPC.maxInputLength();
     /** Below this a slow answer is more likely a busy event loop than a lost datagram. */
     private static final long SOFT_TIMEOUT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * How often the routing table and stores are sized for the gauges. They live on the event loop and are not
+     * thread-safe, so a gauge read on a scrape thread reads this sample instead (at most this old).
+     */
+    private static final long GAUGE_SAMPLE_MILLIS = 1000;
 
     private final NodeConfig config;
     private final Clock clock;
@@ -94,6 +100,15 @@ public final class DhtNode {
     private volatile Function<InetSocketAddress, InetAddress> bep42View = InetSocketAddress::getAddress;
     private final Stats stats = new Stats();
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
+    private final DhtMeters meters;
+    private final List<Metrics.Registration> gauges = new ArrayList<>();
+    private ScheduledFuture<?> sampleTask;
+    /** Sizes sampled on the event loop for the gauges, which are read on other threads. */
+    private volatile int routingNodesSampled;
+    private volatile int storedItemsSampled;
+    private volatile int storedPeersSampled;
+    /** The external IP the BEP42 votes last agreed on, or null. */
+    private volatile InetAddress externalAddress;
 
     /** Counters, written on the event loop and readable from any thread. */
     public static final class Stats {
@@ -147,8 +162,9 @@ public final class DhtNode {
         }
     }
 
-    /** One query awaiting its reply. */
-    private record Pending(InetSocketAddress to, ReplyHandler handler, long sentNanos, ScheduledFuture<?> timeout) {}
+    /** One query awaiting its reply; {@code type} is its method's index in {@link DhtMeters}. */
+    private record Pending(InetSocketAddress to, ReplyHandler handler, long sentNanos, ScheduledFuture<?> timeout,
+            int type) {}
 
     /**
      * @param config not null
@@ -159,6 +175,22 @@ public final class DhtNode {
      */
     public DhtNode(NodeConfig config, SigningProvider signing, Clock clock, EventLoop loop,
             Class<? extends DatagramChannel> channelClass) {
+        this(config, signing, clock, loop, channelClass, Metrics.none());
+    }
+
+    /**
+     * As above, counting the meters of docs/metrics.md ("DHT") into {@code metrics}.
+     *
+     * @param metrics not null; {@link Metrics#none()} costs nothing
+     */
+    public DhtNode(NodeConfig config, SigningProvider signing, Clock clock, EventLoop loop,
+            Class<? extends DatagramChannel> channelClass, Metrics metrics) {
+        this.meters = new DhtMeters(metrics);
+        if (meters.enabled) {
+            gauges.add(metrics.gauge("topictracker.dht.routing.nodes", () -> routingNodesSampled));
+            gauges.add(metrics.gauge("topictracker.dht.stored.items", () -> storedItemsSampled));
+            gauges.add(metrics.gauge("topictracker.dht.stored.peers", () -> storedPeersSampled));
+        }
         this.config = config;
         this.clock = clock;
         this.loop = loop;
@@ -186,6 +218,18 @@ public final class DhtNode {
     /** @return completes once the socket is bound (or binding failed), before bootstrapping ends */
     public CompletableFuture<Void> bound() {
         return bound;
+    }
+
+    /** @return the external IP our BEP42 voters agree on, or null while they do not (or before start) */
+    public InetAddress externalAddress() {
+        return externalAddress;
+    }
+
+    /** Sizes the table and stores for the gauges; on the event loop. */
+    private void sampleGauges() {
+        routingNodesSampled = table.size();
+        storedItemsSampled = items.size();
+        storedPeersSampled = peers.peerCount();
     }
 
     /** @return counters, never null */
@@ -232,6 +276,11 @@ public final class DhtNode {
             bound.complete(null);
             refreshTask = loop.scheduleAtFixedRate(this::refresh, REFRESH_PERIOD_MILLIS, REFRESH_PERIOD_MILLIS,
                     TimeUnit.MILLISECONDS);
+            if (meters.enabled) {
+                sampleGauges();
+                sampleTask = loop.scheduleAtFixedRate(this::sampleGauges, GAUGE_SAMPLE_MILLIS, GAUGE_SAMPLE_MILLIS,
+                        TimeUnit.MILLISECONDS);
+            }
             bootstrap(bootstrap, saved).whenComplete((r, e) -> started.complete(null));
         });
         return started;
@@ -254,6 +303,10 @@ public final class DhtNode {
             if (refreshTask != null) {
                 refreshTask.cancel(false);
             }
+            if (sampleTask != null) {
+                sampleTask.cancel(false);
+            }
+            gauges.forEach(Metrics.Registration::close);
             // operations first, so they fail as closed rather than finish on their queries' failures
             for (Runnable r : new ArrayList<>(onClose)) {
                 r.run();
@@ -281,7 +334,9 @@ public final class DhtNode {
             replyHandler.onFailure("closed");
             return;
         }
+        int type = DhtMeters.type(method);
         if (pending.size() >= config.maxPendingQueries()) {
+            meters.sent(type, DhtMeters.ERROR);
             replyHandler.onFailure("too many queries in flight");
             return;
         }
@@ -297,12 +352,13 @@ public final class DhtNode {
             Pending p = pending.remove(key);
             if (p != null) {
                 stats.timeouts++;
+                meters.sent(p.type, DhtMeters.TIMEOUT);
                 LOG.debug("{} timed out after {} ms: {} to {}", localAddress, rtt.timeoutNanos() / 1_000_000,
                         method, to);
                 p.handler.onFailure("timeout");
             }
         }, rtt.timeoutNanos(), TimeUnit.NANOSECONDS);
-        Pending entry = new Pending(to, replyHandler, System.nanoTime(), timeout);
+        Pending entry = new Pending(to, replyHandler, System.nanoTime(), timeout, type);
         pending.put(key, entry);
         long soft = rtt.softTimeoutNanos(SOFT_TIMEOUT_FLOOR_NANOS);
         if (soft < rtt.timeoutNanos()) {
@@ -407,6 +463,8 @@ public final class DhtNode {
         }
         Lookup lookup = new Lookup(target, K, config.alpha(), LOOKUP_CANDIDATES, LOOKUP_MAX_QUERIES,
                 !method.equals("find_node"));
+        long startedNanos = System.nanoTime();
+        int type = DhtMeters.type(method);
         byte[] ownId = table.ownId();
         for (NodeInfo n : table.closest(target, K * 2)) {
             lookup.add(n);
@@ -436,6 +494,7 @@ public final class DhtNode {
             } else {
                 stats.lookups++;
                 stats.lookupRounds += lastRound[0];
+                meters.lookup(type, System.nanoTime() - startedNanos);
                 result.complete(new LookupResult(lookup.closestResponded(K), lookup.queries() + bootstrap.size(),
                         lookup.responses()));
             }
@@ -643,8 +702,10 @@ public final class DhtNode {
         }
         if (!limiter.allow(sender.getAddress(), System.nanoTime())) {
             stats.dropped++;
+            meters.rateLimited.increment();
             return;
         }
+        int type = DhtMeters.type(query.method());
         long now = clock.millis();
         byte[] reply;
         try {
@@ -660,8 +721,10 @@ public final class DhtNode {
                     noteSeen(node, false, now);
                 }
             }
+            meters.received(type, DhtMeters.OK);
         } catch (KrpcException e) {
             reply = KrpcMessage.error(query.transactionId(), e.code(), e.getMessage()).encode();
+            meters.received(type, DhtMeters.ERROR);
         }
         stats.queriesAnswered++;
         send(reply, sender);
@@ -677,6 +740,7 @@ public final class DhtNode {
         pending.remove(key);
         p.timeout.cancel(false);
         rtt.sample(System.nanoTime() - p.sentNanos);
+        meters.sent(p.type, reply.kind() == KrpcMessage.Kind.RESPONSE ? DhtMeters.OK : DhtMeters.ERROR);
         if (reply.kind() == KrpcMessage.Kind.RESPONSE) {
             byte[] id = KrpcMessage.bytes(reply.body(), "id");
             if (id == null || id.length != 20) {
@@ -725,6 +789,9 @@ public final class DhtNode {
     /** BEP42: once the voters agree on our external IP, take an id valid for it if ours is not. */
     private void externalAddressVote(InetAddress voterAddress, InetAddress reported) {
         InetAddress decided = voter.vote(voterAddress, reported);
+        if (decided != null) {
+            externalAddress = decided;
+        }
         if (decided == null || !config.enforceBep42() || config.nodeId() != null || Bep42.isExempt(decided)
                 || Bep42.isValid(table.ownId(), decided)) {
             return;

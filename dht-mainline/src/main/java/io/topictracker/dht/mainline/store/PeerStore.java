@@ -77,6 +77,15 @@ public final class PeerStore {
     }
 
     /** @return the number of info-hashes tracked */
+    /** @return the peers stored, over every info-hash */
+    public int peerCount() {
+        int count = 0;
+        for (LinkedHashMap<InetSocketAddress, Long> peers : swarms.values()) {
+            count += peers.size();
+        }
+        return count;
+    }
+
     public int size() {
         return swarms.size();
     }

@@ -7,6 +7,7 @@ import io.topictracker.api.TopicId;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.GossipStateMachine;
+import io.topictracker.engine.gossip.proto.GossipStats;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Output;
 import java.util.ArrayList;
@@ -48,11 +49,16 @@ public final class GossipDriver implements AutoCloseable {
     private final Runnable unregister;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
+    private final GossipMeters meters;
+    /** The state machine's counters as last turned into meter increments; on the executor only. */
+    private long duplicatesCounted;
+    private long refusalsCounted;
     private volatile boolean closed;
 
     GossipDriver(TopicId topic, Function<Consumer<Output>, GossipStateMachine> factory, SerialExecutor executor,
             ScheduledExecutorService scheduler, PeerLinks links, FrameCodec codec, Consumer<GossipEvent> listener,
-            java.util.function.LongSupplier clock, PeerUse peerUse, int maxMessageSize, Runnable unregister) {
+            java.util.function.LongSupplier clock, PeerUse peerUse, int maxMessageSize, Runnable unregister,
+            GossipMeters meters) {
         this.topic = topic;
         this.state = factory.apply(outputs::add);
         this.executor = executor;
@@ -64,6 +70,7 @@ public final class GossipDriver implements AutoCloseable {
         this.peerUse = peerUse;
         this.maxMessageSize = maxMessageSize;
         this.unregister = unregister;
+        this.meters = meters;
     }
 
     /**
@@ -253,9 +260,15 @@ public final class GossipDriver implements AutoCloseable {
 
     /** Carries out what the state machine asked for; runs on the topic's executor. */
     private void drain() {
+        if (meters.enabled) {
+            countStats();
+        }
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
+                if (meters.enabled) {
+                    meters.sent(send.message());
+                }
                 if (TIMELINE.isDebugEnabled() && !(send.message() instanceof Gossip)) {
                     TIMELINE.debug("to {}: {}", send.to().id().shortText(), GossipNode.describe(send.message()));
                 }
@@ -277,6 +290,8 @@ public final class GossipDriver implements AutoCloseable {
                     peerUse.used(topic, up.peer());
                 } else if (event instanceof GossipEvent.NeighborDown down) {
                     neighbors.remove(down.peer());
+                } else if (event instanceof GossipEvent.Received) {
+                    meters.deliveries.increment();
                 }
                 try {
                     listener.accept(event);
@@ -288,5 +303,20 @@ public final class GossipDriver implements AutoCloseable {
             }
         }
         outputs.clear();
+    }
+
+    /** Turns the state machine's drop counters into meter increments (they are counted inside the pure protocol). */
+    private void countStats() {
+        GossipStats stats = state.stats();
+        long duplicates = stats.duplicatesDropped();
+        if (duplicates != duplicatesCounted) {
+            meters.duplicates.increment(duplicates - duplicatesCounted);
+            duplicatesCounted = duplicates;
+        }
+        long refusals = stats.joinsRefused();
+        if (refusals != refusalsCounted) {
+            meters.admissionsRefused.increment(refusals - refusalsCounted);
+            refusalsCounted = refusals;
+        }
     }
 }

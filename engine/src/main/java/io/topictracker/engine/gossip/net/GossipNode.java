@@ -2,6 +2,7 @@ package io.topictracker.engine.gossip.net;
 
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.TopicId;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
@@ -63,8 +64,16 @@ public final class GossipNode implements AutoCloseable {
     private final ConnectionUsers connectionUsers = new ConnectionUsers();
     private final long origin = System.nanoTime();
     private final SecureRandom seeds = new SecureRandom();
+    private final GossipMeters meters;
+    private final List<Metrics.Registration> gauges = new ArrayList<>();
     private volatile ScheduledFuture<?> sweep;
     private volatile boolean closed;
+
+    /** As below, with {@link Metrics#none()}. */
+    public GossipNode(GossipConfig config, SigningKeyPair identity, SigningProvider signing,
+            ScheduledExecutorService scheduler, Function<InboundHandler, List<Transport>> transportFactory) {
+        this(config, identity, signing, scheduler, transportFactory, Metrics.none());
+    }
 
     /**
      * @param config gossip settings, not null
@@ -73,10 +82,12 @@ public final class GossipNode implements AutoCloseable {
      * @param scheduler runs timers and topic work; shared, not shut down by this node; not null
      * @param transportFactory builds the transports, most preferred first (at least one, distinct ids), given the
      *     handler for inbound connections they all share; not null
+     * @param metrics where the gossip and transport meters of docs/metrics.md are counted; not null
      * @throws IllegalArgumentException if the factory gives no transport or one id twice
      */
     public GossipNode(GossipConfig config, SigningKeyPair identity, SigningProvider signing,
-            ScheduledExecutorService scheduler, Function<InboundHandler, List<Transport>> transportFactory) {
+            ScheduledExecutorService scheduler, Function<InboundHandler, List<Transport>> transportFactory,
+            Metrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.signing = Objects.requireNonNull(signing, "signing");
@@ -84,7 +95,22 @@ public final class GossipNode implements AutoCloseable {
         this.codec = new FrameCodec(config.maxMessageSize());
         InboundHandler inbound = connection -> links().accepted(connection);
         this.transports = new Transports(Objects.requireNonNull(transportFactory.apply(inbound), "transports"));
-        this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost);
+        this.meters = new GossipMeters(Objects.requireNonNull(metrics, "metrics"));
+        this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
+                new TransportMeters(metrics, transports.all().stream().map(Transport::id).toList()));
+        if (metrics.isEnabled()) {
+            gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
+            gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
+        }
+    }
+
+    /** @return the neighbours summed over the joined topics (a peer in two topics counts twice) */
+    private double neighborCount() {
+        int count = 0;
+        for (GossipDriver runner : topics.values()) {
+            count += runner.liveNeighbors().size();
+        }
+        return count;
     }
 
     private PeerLinks links() {
@@ -172,7 +198,7 @@ public final class GossipNode implements AutoCloseable {
         GossipDriver runner = new GossipDriver(topic, sink -> new GossipStateMachine(topic, self, config, secret, auth,
                 new SplittableRandom(seeds.nextLong()), sink), new SerialExecutor(scheduler,
                 GossipDriver.QUEUE_CAPACITY), scheduler, links, codec, listener, this::now, peerUse,
-                config.maxMessageSize(), () -> topics.remove(topic, holder[0]));
+                config.maxMessageSize(), () -> topics.remove(topic, holder[0]), meters);
         holder[0] = runner;
         if (topics.putIfAbsent(topic, runner) != null) {
             throw new IllegalStateException("topic " + topic + " is already joined on this node");
@@ -196,6 +222,9 @@ public final class GossipNode implements AutoCloseable {
         }
         if (TIMELINE.isDebugEnabled() && !(decoded.message() instanceof Gossip)) {
             TIMELINE.debug("from {}: {}", connection.remote().shortText(), describe(decoded.message()));
+        }
+        if (meters.enabled) {
+            meters.received(decoded.message());
         }
         GossipDriver runner = topics.get(decoded.topic());
         if (runner == null) {
@@ -255,5 +284,6 @@ public final class GossipNode implements AutoCloseable {
         }
         links.closeAll(Connection::close);
         transports.close();
+        gauges.forEach(Metrics.Registration::close);
     }
 }

@@ -31,19 +31,33 @@ final class LinkOutbox {
     static final int MAX_FRAMES = 1024;
 
     private final Connection connection;
+    private final SentBytes sentBytes;
     private final Consumer<String> onOverflow;
     // guarded by this
     private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>();
     private boolean sending;
     private boolean overflowed;
 
+    /** Told the size of each frame handed to the connection (for the bytes-out meter); must not block. */
+    @FunctionalInterface
+    interface SentBytes {
+        void add(long bytes);
+    }
+
+    /** As below, counting nothing. */
+    LinkOutbox(Connection connection, Consumer<String> onOverflow) {
+        this(connection, bytes -> { }, onOverflow);
+    }
+
     /**
      * @param connection where the frames go, not null
+     * @param sentBytes told each frame's size as it goes to the connection; not null
      * @param onOverflow told once, with the reason, when more than {@link #MAX_FRAMES} frames would wait; not null;
      *     called on the offering thread, with no lock held
      */
-    LinkOutbox(Connection connection, Consumer<String> onOverflow) {
+    LinkOutbox(Connection connection, SentBytes sentBytes, Consumer<String> onOverflow) {
         this.connection = Objects.requireNonNull(connection, "connection");
+        this.sentBytes = Objects.requireNonNull(sentBytes, "sentBytes");
         this.onOverflow = Objects.requireNonNull(onOverflow, "onOverflow");
     }
 
@@ -122,7 +136,11 @@ final class LinkOutbox {
                 return;
             }
             // A duplicate, so that a refused frame can wait again with its bytes untouched.
+            int size = frame.remaining();
             CompletableFuture<Void> sent = connection.send(frame.duplicate());
+            if (!sent.isCompletedExceptionally()) {
+                sentBytes.add(size);
+            }
             if (sent.isCompletedExceptionally() && refusedAsOverloaded(sent)) {
                 synchronized (this) {
                     waiting.addFirst(frame); // another thread's send filled the connection in between

@@ -69,17 +69,27 @@ final class PeerLinks {
     private final LongSupplier clock;
     private final BiConsumer<Connection, ByteBuffer> onFrame;
     private final BiConsumer<PeerId, Boolean> onLost;
+    private final TransportMeters meters;
+
+    /** As below, counting nothing. */
+    PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
+            BiConsumer<PeerId, Boolean> onLost) {
+        this(transports, clock, onFrame, onLost, new TransportMeters(io.topictracker.api.metrics.Metrics.none(),
+                List.of()));
+    }
 
     /**
      * @param onFrame called with each received frame, on a transport thread
      * @param onLost called when a peer has no connection left or cannot be dialled; the flag is true for a failed dial
+     * @param meters counts connections opened, closed and failed, and the bytes of frames, per transport
      */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
-            BiConsumer<PeerId, Boolean> onLost) {
+            BiConsumer<PeerId, Boolean> onLost, TransportMeters meters) {
         this.transports = transports;
         this.clock = clock;
         this.onFrame = onFrame;
         this.onLost = onLost;
+        this.meters = meters;
     }
 
     /**
@@ -115,7 +125,8 @@ final class PeerLinks {
      *     does not read)
      */
     private LinkOutbox outbox(Connection connection) {
-        return new LinkOutbox(connection, reason -> {
+        LinkOutbox.SentBytes sent = meters.enabled ? meters.of(connection).bytesOut::increment : bytes -> { };
+        return new LinkOutbox(connection, sent, reason -> {
             LOG.warn("resetting the connection to {}: {}", connection.remote().shortText(), reason);
             connection.close();
             onLost.accept(connection.remote(), false);
@@ -144,18 +155,21 @@ final class PeerLinks {
         }
         Transports.Route route = routes.next();
         long started = System.nanoTime();
+        TransportMeters.PerTransport counted = meters.of(route.transport().id());
         CompletableFuture<Connection> attempt;
         try {
-            attempt = route.transport().connect(peer, route.address(), listener());
+            attempt = route.transport().connect(peer, route.address(), listener(counted));
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
         attempt.whenComplete((connection, error) -> {
             if (error != null) {
+                counted.failed(error);
                 LOG.debug("dialling {} at {} failed: {}", peer.shortText(), route.address(), error.getMessage());
                 tryDial(link, peer, routes, error);
                 return;
             }
+            counted.openedOut.increment();
             TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
             LinkOutbox outbox = outbox(connection);
             List<ByteBuffer> flush;
@@ -174,6 +188,8 @@ final class PeerLinks {
     /** @return the listener for a connection the peer opened to us */
     ConnectionListener accepted(Connection connection) {
         TIMELINE.debug("accepted {}", connection.remote().shortText());
+        TransportMeters.PerTransport counted = meters.of(connection);
+        counted.openedIn.increment();
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
         LinkOutbox outbox = outbox(connection);
         List<ByteBuffer> flush;
@@ -185,13 +201,14 @@ final class PeerLinks {
             link.pending.clear();
         }
         flush.forEach(outbox::offer);
-        return listener();
+        return listener(counted);
     }
 
-    private ConnectionListener listener() {
+    private ConnectionListener listener(TransportMeters.PerTransport counted) {
         return new ConnectionListener() {
             @Override
             public void onFrame(Connection connection, ByteBuffer frame) {
+                counted.bytesIn.increment(frame.remaining());
                 Link link = links.get(connection.remote());
                 if (link != null) {
                     link.lastUsed = clock.getAsLong();
@@ -201,6 +218,7 @@ final class PeerLinks {
 
             @Override
             public void onClosed(Connection connection, Throwable cause) {
+                counted.closed.increment();
                 closed(connection, cause);
             }
         };

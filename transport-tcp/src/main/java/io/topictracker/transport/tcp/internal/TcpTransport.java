@@ -22,6 +22,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
@@ -58,6 +59,8 @@ public final class TcpTransport implements Transport {
     private enum State { NEW, STARTING, RUNNING, CLOSED }
 
     private final TransportContext context;
+    /** From a dial to an authenticated, accepted connection (TCP connect, TLS 1.3 handshake, acceptance). */
+    private final Metrics.Timer handshakeDuration;
     private final TcpSettings settings;
     private final BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -84,6 +87,8 @@ public final class TcpTransport implements Transport {
         this.context = Objects.requireNonNull(context, "context");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
+        this.handshakeDuration = context.metrics().timer("topictracker.transport.handshake.duration",
+                "transport", "tcp");
     }
 
     @Override
@@ -190,6 +195,10 @@ public final class TcpTransport implements Transport {
                     "cannot resolve host of " + address));
         }
         CompletableFuture<Connection> connected = new CompletableFuture<>();
+        if (context.metrics().isEnabled()) {
+            long started = System.nanoTime();
+            connected.thenRun(() -> handshakeDuration.record(System.nanoTime() - started));
+        }
         connecting.add(connected);
         connected.whenComplete((connection, failure) -> connecting.remove(connected));
         if (state == State.CLOSED) {
