@@ -316,6 +316,7 @@ public final class Node implements AutoCloseable {
             return this;
         }
 
+        /**
          * @return this; the configuration (default {@link NodeConfig#defaults()}); give this or {@link #configFile},
          *     not both
          */

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Writability and backpressure ({@link Connection#isWritable()}, {@link Connection#whenWritable()}): a transport keeps
- * a bounded amount of unsent data per connection. Writing to a peer that stops reading, the sender sees
- * {@code isWritable()} turn false within {@link #UNSENT_BOUND} bytes; a {@code send} then fails with OVERLOADED
- * (the frame is not queued); {@code whenWritable()} stays pending while the peer reads nothing and completes once it
- * reads again; and every frame the transport took arrives, whole and in order.
+ * a bounded amount of unsent data per connection. Writing to a peer that stops reading, within {@link #UNSENT_BOUND}
+ * bytes the sender's {@code send} is refused with OVERLOADED (the frame is not queued, and {@code isWritable()} says
+ * false) while {@code whenWritable()} is pending; {@code whenWritable()} completes once the peer reads again; and
+ * every frame the transport took arrives, whole and in order.
  *
  * <p>The far peer "stops reading" by holding its listener's thread in {@code onFrame}, the only way the SPI gives.
  */
@@ -45,26 +45,31 @@ public abstract class TransportWritabilityContract extends TransportContractSupp
 
         int taken = 0;
         long bytes = 0;
+        CompletableFuture<Void> writable = null;
         try {
-            while (outbound.isWritable() && bytes <= UNSENT_BOUND) {
+            // Send until the transport refuses and whenWritable() is pending. A refusal can be brief while unsent
+            // data still drains into the transport's own buffers (a QUIC stream takes up to its flow-control
+            // window); once the peer's window is full, nothing drains and the refusal holds.
+            while (writable == null && bytes <= UNSENT_BOUND) {
                 CompletableFuture<Void> sent = outbound.send(numbered(taken, frameSize));
-                if (sent.isCompletedExceptionally()) {
-                    Throwable failure = Await.failure(sent, WAIT);
-                    throw new AssertionError("send while isWritable() said true must be taken, it failed with "
-                            + failure, failure);
+                if (!sent.isCompletedExceptionally()) {
+                    taken++;
+                    bytes += frameSize;
+                    continue;
                 }
-                taken++;
-                bytes += frameSize;
+                Throwable refused = Await.failure(sent, WAIT);
+                assertEquals(Reason.OVERLOADED, assertInstanceOf(TransportException.class, refused,
+                        "a refused send must fail with TransportException OVERLOADED, failed with " + refused)
+                        .reason(), "a refused send: " + refused);
+                assertFalse(outbound.isWritable(), "a send was refused as OVERLOADED while isWritable() said true");
+                CompletableFuture<Void> pending = outbound.whenWritable();
+                if (!pending.isDone()) {
+                    writable = pending;
+                }
             }
-            assertFalse(outbound.isWritable(), "isWritable() still true after " + bytes + " bytes (" + taken
-                    + " frames of " + frameSize + ") sent to a peer that reads nothing: unsent data must be bounded");
-
-            Throwable refused = Await.failure(outbound.send(numbered(-1, frameSize)), WAIT);
-            assertEquals(Reason.OVERLOADED, assertInstanceOf(TransportException.class, refused,
-                    "a send while not writable must fail with TransportException OVERLOADED, failed with " + refused)
-                    .reason(), "a send while not writable: " + refused);
-            CompletableFuture<Void> writable = outbound.whenWritable();
-            assertFalse(writable.isDone(), "whenWritable() completed while the peer read nothing");
+            assertTrue(writable != null, "after " + bytes + " bytes (" + taken + " frames of " + frameSize
+                    + ") sent to a peer that reads nothing the transport still takes frames: unsent data must be "
+                    + "bounded, with sends refused as OVERLOADED and whenWritable() pending beyond the bound");
             reading.countDown();
             Await.result(writable, WAIT);
         } finally {

@@ -1,7 +1,7 @@
 package io.topictracker.cli.demo;
 
 import io.topictracker.cli.support.Json;
-import io.topictracker.cli.support.Percentiles;
+import io.topictracker.engine.measure.Percentiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -36,7 +36,7 @@ import java.util.List;
  * type or flag, a count over its bound, an invalid address and trailing bytes are all errors. Stateless and
  * thread-safe.
  */
-final class FrameCodec {
+public final class FrameCodec {
     /** The wire format version this codec speaks. */
     public static final int VERSION = 1;
     /** Bytes of a frame that are not payload, at most, for a Gossip message. */
@@ -147,7 +147,7 @@ final class FrameCodec {
     }
 
     /** A decoded frame: which topic, which message. */
-    record Decoded(TopicId topic, Message message) {}
+    public record Decoded(TopicId topic, Message message) {}
 
     /**
      * @param frame the bytes from position to limit, not null; consumed

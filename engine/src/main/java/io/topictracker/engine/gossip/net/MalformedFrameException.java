@@ -1,7 +1,7 @@
 package io.topictracker.engine.gossip.net;
 
 /** A received frame does not follow the gossip wire format; the message says what is wrong. */
-final class MalformedFrameException extends Exception {
+public final class MalformedFrameException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** @param message what is wrong, not null */

@@ -19,6 +19,10 @@ import java.util.Set;
  * requests are bounded by the configured capacities.
  *
  * <p>Pure: no threads, no clock, no IO; not thread-safe (driven on the topic's executor).
+ *
+ * <p>Size: a little over 400 lines on purpose: it is one protocol (HyParView §4, Join to Shuffle), kept in one class
+ * so that each rule can be read next to the paper's; the parts that are not the protocol (admission MACs, the
+ * message log, the views' bounds) already live elsewhere.
  */
 final class HyParView {
     /** Told when the active view changes, so PlumTree can follow (PlumTree §3.4: eager ∪ lazy = active view). */
