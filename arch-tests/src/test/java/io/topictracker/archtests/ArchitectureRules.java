@@ -144,26 +144,37 @@ final class ArchitectureRules {
     }
 
     /**
-     * No class outside a module uses that module's non-exported packages.
+     * No class outside a module uses that module's non-exported packages, except that a package the module exports
+     * only to named modules ({@code exports P to M}) may be used by the classes of those modules.
      *
-     * @param internalByModule module name to (that module's packages, its non-exported packages)
+     * @param internalByModule module name to its packages, its non-exported packages and the qualified targets
      */
     List<ArchRule> nonExportedPackagesStayInternal(Map<String, ModulePackages> internalByModule) {
         List<ArchRule> rules = new ArrayList<>();
         internalByModule.forEach((module, packages) -> {
-            if (packages.nonExported().isEmpty()) {
-                return;
+            for (String internal : packages.nonExported()) {
+                List<String> allowed = new ArrayList<>(packages.all());
+                List<String> targets = packages.qualifiedTo().getOrDefault(internal, List.of());
+                allowed.addAll(targets);
+                rules.add(noClasses().that().resideOutsideOfPackages(allowed.toArray(String[]::new))
+                        .should().dependOnClassesThat().resideInAPackage(internal)
+                        .because(module + " does not export " + internal
+                                + (targets.isEmpty() ? "" : " except to the modules of " + targets))
+                        .allowEmptyShould(true));
             }
-            rules.add(noClasses().that().resideOutsideOfPackages(packages.all().toArray(String[]::new))
-                    .should().dependOnClassesThat().resideInAnyPackage(packages.nonExported().toArray(String[]::new))
-                    .because(module + " does not export " + packages.nonExported())
-                    .allowEmptyShould(true));
         });
         return rules;
     }
 
-    /** A module's packages and the subset it does not export. */
-    record ModulePackages(List<String> all, List<String> nonExported) {}
+    /**
+     * A module's packages, the subset it does not export to everyone, and for each package exported only to named
+     * modules the packages of those modules.
+     */
+    record ModulePackages(List<String> all, List<String> nonExported, Map<String, List<String>> qualifiedTo) {
+        ModulePackages(List<String> all, List<String> nonExported) {
+            this(all, nonExported, Map.of());
+        }
+    }
 
     private static String[] concat(String[] first, String... more) {
         String[] result = java.util.Arrays.copyOf(first, first.length + more.length);

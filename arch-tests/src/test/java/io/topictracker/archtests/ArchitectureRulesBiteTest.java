@@ -87,6 +87,20 @@ class ArchitectureRulesBiteTest {
         assertViolation(internal.get(0), "dht.bad.BadDht", "engine.internal.Secret");
     }
 
+    @Test
+    void aQualifiedExportAllowsItsTargetModulesOnly() {
+        List<String> engine = List.of(ROOT + ".engine", ROOT + ".engine.internal");
+        List<String> internalOnly = List.of(ROOT + ".engine.internal");
+        ArchRule toAnother = rules.nonExportedPackagesStayInternal(Map.of("fixture.engine", new ModulePackages(
+                engine, internalOnly, Map.of(ROOT + ".engine.internal", List.of(ROOT + ".cycle.a"))))).get(0);
+        assertViolation(toAnother, "dht.bad.BadDht", "engine.internal.Secret");
+
+        ArchRule toTheUser = rules.nonExportedPackagesStayInternal(Map.of("fixture.engine", new ModulePackages(
+                engine, internalOnly, Map.of(ROOT + ".engine.internal", List.of(ROOT + ".dht.bad"))))).get(0);
+        assertTrue(!toTheUser.evaluate(fixture).hasViolation(), "the target module's use is allowed: "
+                + toTheUser.evaluate(fixture).getFailureReport());
+    }
+
     private static void assertViolation(ArchRule rule, String offender, String target) {
         EvaluationResult result = rule.evaluate(fixture);
         assertTrue(result.hasViolation(), "the rule should have failed: " + rule.getDescription());

@@ -42,19 +42,37 @@ final class ProjectModules {
         return modules;
     }
 
-    /** @return for each module, its packages and the ones it does not export (qualified exports count as not) */
+    /**
+     * @return for each module, its packages, the ones it does not export to everyone, and for each package it exports
+     *     only to named modules the packages of those of them on the class path
+     */
     static Map<String, ModulePackages> packages(Map<String, ModuleDescriptor> modules) {
         Map<String, ModulePackages> result = new TreeMap<>();
         modules.forEach((name, descriptor) -> {
             Set<String> exported = new java.util.HashSet<>();
-            descriptor.exports().stream().filter(e -> !e.isQualified()).forEach(e -> exported.add(e.source()));
+            Map<String, List<String>> qualifiedTo = new TreeMap<>();
+            for (ModuleDescriptor.Exports export : descriptor.exports()) {
+                if (!export.isQualified()) {
+                    exported.add(export.source());
+                    continue;
+                }
+                List<String> targetPackages = new ArrayList<>();
+                for (String target : export.targets()) {
+                    ModuleDescriptor targetModule = modules.get(target);
+                    if (targetModule != null) {
+                        targetPackages.addAll(targetModule.packages());
+                    }
+                }
+                qualifiedTo.put(export.source(), List.copyOf(targetPackages));
+            }
             List<String> nonExported = new ArrayList<>();
             for (String pkg : descriptor.packages()) {
                 if (!exported.contains(pkg)) {
                     nonExported.add(pkg);
                 }
             }
-            result.put(name, new ModulePackages(List.copyOf(descriptor.packages()), List.copyOf(nonExported)));
+            result.put(name, new ModulePackages(List.copyOf(descriptor.packages()), List.copyOf(nonExported),
+                    Map.copyOf(qualifiedTo)));
         });
         return result;
     }
