@@ -2,19 +2,20 @@ package io.topictracker.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.ConfigTable;
-import io.topictracker.api.metrics.Metrics;
-import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.LookupSummary;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.dht.mainline.MainlineDht;
 import io.topictracker.dht.mainline.MainlineDhtProvider;
+import io.topictracker.engine.MeterRegistryMetrics;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,8 +119,8 @@ public final class MainlineTestnetBenchmark {
             }
             System.out.printf(Locale.ROOT, "warm-up: %d passes of %d puts, gets and re-puts in %.1f s; the first "
                     + "(a cold JVM, the JIT compiling as it runs): put median %.2f ms, get median %.2f ms%n",
-                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9, pct(cold.putMillis, 50),
-                    pct(cold.getMillis, 50));
+                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9, Percentiles.of(cold.putMillis).atOrNaN(50),
+                    Percentiles.of(cold.getMillis).atOrNaN(50));
             // what the testnet spends with no operation running (maintenance: pings, refreshes), which every
             // measured operation competes with
             long idleCpuBefore = processCpuNanos();
@@ -134,7 +134,7 @@ public final class MainlineTestnetBenchmark {
 
             System.out.printf(Locale.ROOT, "re-put (same key, next seq): median %.2f ms, p90 %.2f ms; process CPU "
                     + "%.2f ms; Ed25519 verifications %.1f and keys validated %.1f per re-put%n",
-                    pct(pass.reputMillis, 50), pct(pass.reputMillis, 90), pass.reputs.cpuMillis(),
+                    Percentiles.of(pass.reputMillis).atOrNaN(50), Percentiles.of(pass.reputMillis).atOrNaN(90), pass.reputs.cpuMillis(),
                     pass.reputs.verifications(), pass.reputs.keysValidated());
             System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
@@ -150,12 +150,12 @@ public final class MainlineTestnetBenchmark {
             System.out.printf(Locale.ROOT, "sequential query rounds per lookup (a load-independent latency): put's "
                     + "%.2f, get's %.2f%n", pass.puts.roundsPerLookup(), pass.gets.roundsPerLookup());
             System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; acks median %d%n", pct(pass.putMillis, 50), pct(pass.putMillis, 90),
-                    pct(pass.putMillis, 100), pctInt(pass.putQueries, 50), pctInt(pass.putQueries, 90),
-                    pctInt(pass.putAcks, 50));
+                    + "p90 %d; acks median %d%n", Percentiles.of(pass.putMillis).atOrNaN(50), Percentiles.of(pass.putMillis).atOrNaN(90),
+                    Percentiles.of(pass.putMillis).atOrNaN(100), Math.round(Percentiles.of(pass.putQueries).atOrNaN(50)), Math.round(Percentiles.of(pass.putQueries).atOrNaN(90)),
+                    Math.round(Percentiles.of(pass.putAcks).atOrNaN(50)));
             System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; found %d/%d%n", pct(pass.getMillis, 50), pct(pass.getMillis, 90),
-                    pct(pass.getMillis, 100), pctInt(pass.getQueries, 50), pctInt(pass.getQueries, 90), pass.found,
+                    + "p90 %d; found %d/%d%n", Percentiles.of(pass.getMillis).atOrNaN(50), Percentiles.of(pass.getMillis).atOrNaN(90),
+                    Percentiles.of(pass.getMillis).atOrNaN(100), Math.round(Percentiles.of(pass.getQueries).atOrNaN(50)), Math.round(Percentiles.of(pass.getQueries).atOrNaN(90)), pass.found,
                     operations);
         }
     }
@@ -395,20 +395,6 @@ public final class MainlineTestnetBenchmark {
         }
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    private static double pct(List<Double> values, int percentile) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
-        return sorted.get(Math.max(0, index));
-    }
-
-    private static int pctInt(List<Integer> values, int percentile) {
-        List<Integer> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
-        return sorted.get(Math.max(0, index));
     }
 
     private static byte[] bytes(String s) {

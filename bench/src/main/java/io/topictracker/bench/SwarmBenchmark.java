@@ -1,17 +1,18 @@
 package io.topictracker.bench;
 
-import io.topictracker.api.PeerId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.topictracker.api.metrics.Metrics;
 import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -135,7 +136,7 @@ public final class SwarmBenchmark {
             long connected = System.nanoTime();
             double[] joinMs = Arrays.stream(joinedAt).mapToDouble(t -> (t - t0) / 1e6).sorted().toArray();
             System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
-                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, pct(joinMs, 50), pct(joinMs, 100),
+                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, Percentiles.of(joinMs).atOrNaN(50), Percentiles.of(joinMs).atOrNaN(100),
                     (connected - t0) / 1e6);
             // What the cold start cost: every Join is a contact's random walks, and most messages a new connection.
             long bootstrapJoins = topics.stream().flatMap(t -> t.joinRequests().stream())
@@ -156,7 +157,7 @@ public final class SwarmBenchmark {
             Arrays.sort(newcomerMs);
             if (newcomers > 0) {
                 System.out.printf(Locale.ROOT, "newcomer join (%d, one after another): p50 %.1f ms, p90 %.1f ms,"
-                        + " max %.1f ms%n", newcomers, pct(newcomerMs, 50), pct(newcomerMs, 90), pct(newcomerMs, 100));
+                        + " max %.1f ms%n", newcomers, Percentiles.of(newcomerMs).atOrNaN(50), Percentiles.of(newcomerMs).atOrNaN(90), Percentiles.of(newcomerMs).atOrNaN(100));
             }
             waitConnected(topics, nodes);
             System.out.println(pathLengths(topics, nodes));
@@ -288,7 +289,7 @@ public final class SwarmBenchmark {
         double[] ms = latencies.stream().mapToDouble(l -> l / 1e6).sorted().toArray();
         System.out.printf(Locale.ROOT, "broadcasts %d over %d members: latency p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
                 + " delivery ratio %.4f (%d of %d); gossip messages per broadcast %.1f%n", broadcasts, members,
-                pct(ms, 50), pct(ms, 99), pct(ms, 100), (double) deliveries.get() / expected, deliveries.get(),
+                Percentiles.of(ms).atOrNaN(50), Percentiles.of(ms).atOrNaN(99), Percentiles.of(ms).atOrNaN(100), (double) deliveries.get() / expected, deliveries.get(),
                 expected, (double) (sentAfter - sentBefore) / broadcasts);
     }
 
@@ -340,13 +341,5 @@ public final class SwarmBenchmark {
         double degree = nodes.stream().mapToInt(n -> graph.mutualNeighbours(n.id()).size()).average().orElse(0);
         return String.format(Locale.ROOT, "overlay of %d members: mean degree %.2f, mean distance %.2f hops,"
                 + " diameter %d", nodes.size(), degree, (double) sum / Math.max(1, pairs), diameter);
-    }
-
-    private static double pct(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 }

@@ -10,6 +10,7 @@ import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -148,13 +149,9 @@ public final class QuicTransportBenchmark {
             double[] rates = megabytes.get(id).clone();
             Arrays.sort(rates);
             System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %.0f MB/s (runs %s) |%n", id,
-                    percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.99) / 1e6, rates[rates.length / 2],
+                    Percentiles.of(sorted).atOrNaN(50) / 1e6, Percentiles.of(sorted).atOrNaN(99) / 1e6, rates[rates.length / 2],
                     Arrays.toString(Arrays.stream(megabytes.get(id)).mapToLong(Math::round).toArray()));
         }
-    }
-
-    private static long percentile(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static <T> T join(CompletableFuture<T> future) {

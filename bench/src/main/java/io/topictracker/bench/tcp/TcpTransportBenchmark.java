@@ -9,6 +9,7 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.transport.tcp.TcpTransportProvider;
 import java.nio.ByteBuffer;
@@ -193,12 +194,12 @@ public final class TcpTransportBenchmark {
         System.out.println("| measure | TLS 1.3 (tcp transport) | plain TCP | TLS / plain |");
         System.out.println("|---|---|---|---|");
         row("handshake min (ms)", handshakes[0][0] / 1e6, handshakes[1][0] / 1e6);
-        row("handshake median (ms)", percentile(handshakes[0], 50) / 1e6, percentile(handshakes[1], 50) / 1e6);
-        row("handshake p99 (ms)", percentile(handshakes[0], 99) / 1e6, percentile(handshakes[1], 99) / 1e6);
-        row("one-way 1 KiB frames/s", median(oneWay[0]), median(oneWay[1]));
-        row("one-way MiB/s (payload)", median(oneWay[0]) * FRAME / 1048576, median(oneWay[1]) * FRAME / 1048576);
-        row("echo 1 KiB, window 1 (round trips/s)", median(ping[0]), median(ping[1]));
-        row("echo 1 KiB, window 64 (frames/s)", median(windowed[0]), median(windowed[1]));
+        row("handshake median (ms)", Percentiles.of(handshakes[0]).atOrNaN(50) / 1e6, Percentiles.of(handshakes[1]).atOrNaN(50) / 1e6);
+        row("handshake p99 (ms)", Percentiles.of(handshakes[0]).atOrNaN(99) / 1e6, Percentiles.of(handshakes[1]).atOrNaN(99) / 1e6);
+        row("one-way 1 KiB frames/s", Percentiles.of(oneWay[0]).atOrNaN(50), Percentiles.of(oneWay[1]).atOrNaN(50));
+        row("one-way MiB/s (payload)", Percentiles.of(oneWay[0]).atOrNaN(50) * FRAME / 1048576, Percentiles.of(oneWay[1]).atOrNaN(50) * FRAME / 1048576);
+        row("echo 1 KiB, window 1 (round trips/s)", Percentiles.of(ping[0]).atOrNaN(50), Percentiles.of(ping[1]).atOrNaN(50));
+        row("echo 1 KiB, window 64 (frames/s)", Percentiles.of(windowed[0]).atOrNaN(50), Percentiles.of(windowed[1]).atOrNaN(50));
         System.out.println("all runs (frames/s): one-way TLS " + Arrays.toString(round(oneWay[0])) + " plain "
                 + Arrays.toString(round(oneWay[1])) + "; window 1 TLS " + Arrays.toString(round(ping[0]))
                 + " plain " + Arrays.toString(round(ping[1])) + "; window 64 TLS "
@@ -215,17 +216,6 @@ public final class TcpTransportBenchmark {
 
     private static long[] round(double[] values) {
         return Arrays.stream(values).mapToLong(Math::round).toArray();
-    }
-
-    private static double percentile(long[] sorted, int percent) {
-        int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     /** The acceptor's side: counts frames for the one-way test, or echoes them. Thread-safe. */
