@@ -194,12 +194,18 @@ public final class TcpTransportBenchmark {
         System.out.println("| measure | TLS 1.3 (tcp transport) | plain TCP | TLS / plain |");
         System.out.println("|---|---|---|---|");
         row("handshake min (ms)", handshakes[0][0] / 1e6, handshakes[1][0] / 1e6);
-        row("handshake median (ms)", Percentiles.of(handshakes[0]).atOrNaN(50) / 1e6, Percentiles.of(handshakes[1]).atOrNaN(50) / 1e6);
-        row("handshake p99 (ms)", Percentiles.of(handshakes[0]).atOrNaN(99) / 1e6, Percentiles.of(handshakes[1]).atOrNaN(99) / 1e6);
-        row("one-way 1 KiB frames/s", Percentiles.of(oneWay[0]).atOrNaN(50), Percentiles.of(oneWay[1]).atOrNaN(50));
-        row("one-way MiB/s (payload)", Percentiles.of(oneWay[0]).atOrNaN(50) * FRAME / 1048576, Percentiles.of(oneWay[1]).atOrNaN(50) * FRAME / 1048576);
-        row("echo 1 KiB, window 1 (round trips/s)", Percentiles.of(ping[0]).atOrNaN(50), Percentiles.of(ping[1]).atOrNaN(50));
-        row("echo 1 KiB, window 64 (frames/s)", Percentiles.of(windowed[0]).atOrNaN(50), Percentiles.of(windowed[1]).atOrNaN(50));
+        Percentiles tlsHandshake = Percentiles.of(handshakes[0]);
+        Percentiles plainHandshake = Percentiles.of(handshakes[1]);
+        double tlsOneWay = Percentiles.of(oneWay[0]).atOrNaN(50);
+        double plainOneWay = Percentiles.of(oneWay[1]).atOrNaN(50);
+        row("handshake median (ms)", tlsHandshake.atOrNaN(50) / 1e6, plainHandshake.atOrNaN(50) / 1e6);
+        row("handshake p99 (ms)", tlsHandshake.atOrNaN(99) / 1e6, plainHandshake.atOrNaN(99) / 1e6);
+        row("one-way 1 KiB frames/s", tlsOneWay, plainOneWay);
+        row("one-way MiB/s (payload)", tlsOneWay * FRAME / 1048576, plainOneWay * FRAME / 1048576);
+        row("echo 1 KiB, window 1 (round trips/s)", Percentiles.of(ping[0]).atOrNaN(50),
+                Percentiles.of(ping[1]).atOrNaN(50));
+        row("echo 1 KiB, window 64 (frames/s)", Percentiles.of(windowed[0]).atOrNaN(50),
+                Percentiles.of(windowed[1]).atOrNaN(50));
         System.out.println("all runs (frames/s): one-way TLS " + Arrays.toString(round(oneWay[0])) + " plain "
                 + Arrays.toString(round(oneWay[1])) + "; window 1 TLS " + Arrays.toString(round(ping[0]))
                 + " plain " + Arrays.toString(round(ping[1])) + "; window 64 TLS "
