@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
- * [nodes] [operations] [alpha] [shared|per-node] [threads] [metrics=false|true|both]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
+ * [nodes] [operations] [alpha] [shared|per-node] [threads] [metrics=false|true|both]}. Binds 127.0.0.1 only. Every
+ * loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
     /**
@@ -119,8 +120,8 @@ public final class MainlineTestnetBenchmark {
             }
             System.out.printf(Locale.ROOT, "warm-up: %d passes of %d puts, gets and re-puts in %.1f s; the first "
                     + "(a cold JVM, the JIT compiling as it runs): put median %.2f ms, get median %.2f ms%n",
-                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9, Percentiles.of(cold.putMillis).atOrNaN(50),
-                    Percentiles.of(cold.getMillis).atOrNaN(50));
+                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9,
+                    Percentiles.of(cold.putMillis).atOrNaN(50), Percentiles.of(cold.getMillis).atOrNaN(50));
             // what the testnet spends with no operation running (maintenance: pings, refreshes), which every
             // measured operation competes with
             long idleCpuBefore = processCpuNanos();
@@ -132,10 +133,11 @@ public final class MainlineTestnetBenchmark {
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
             Pass pass = Pass.run(nodes, operations, signing, random, sharedCache);
 
+            Percentiles reput = Percentiles.of(pass.reputMillis);
             System.out.printf(Locale.ROOT, "re-put (same key, next seq): median %.2f ms, p90 %.2f ms; process CPU "
                     + "%.2f ms; Ed25519 verifications %.1f and keys validated %.1f per re-put%n",
-                    Percentiles.of(pass.reputMillis).atOrNaN(50), Percentiles.of(pass.reputMillis).atOrNaN(90), pass.reputs.cpuMillis(),
-                    pass.reputs.verifications(), pass.reputs.keysValidated());
+                    reput.atOrNaN(50), reput.atOrNaN(90), pass.reputs.cpuMillis(), pass.reputs.verifications(),
+                    pass.reputs.keysValidated());
             System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
             // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
@@ -149,14 +151,16 @@ public final class MainlineTestnetBenchmark {
                     pass.gets.verifications());
             System.out.printf(Locale.ROOT, "sequential query rounds per lookup (a load-independent latency): put's "
                     + "%.2f, get's %.2f%n", pass.puts.roundsPerLookup(), pass.gets.roundsPerLookup());
-            System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; acks median %d%n", Percentiles.of(pass.putMillis).atOrNaN(50), Percentiles.of(pass.putMillis).atOrNaN(90),
-                    Percentiles.of(pass.putMillis).atOrNaN(100), Math.round(Percentiles.of(pass.putQueries).atOrNaN(50)), Math.round(Percentiles.of(pass.putQueries).atOrNaN(90)),
-                    Math.round(Percentiles.of(pass.putAcks).atOrNaN(50)));
-            System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; found %d/%d%n", Percentiles.of(pass.getMillis).atOrNaN(50), Percentiles.of(pass.getMillis).atOrNaN(90),
-                    Percentiles.of(pass.getMillis).atOrNaN(100), Math.round(Percentiles.of(pass.getQueries).atOrNaN(50)), Math.round(Percentiles.of(pass.getQueries).atOrNaN(90)), pass.found,
-                    operations);
+            Percentiles put = Percentiles.of(pass.putMillis);
+            Percentiles putQueries = Percentiles.of(pass.putQueries);
+            System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %.0f, "
+                    + "p90 %.0f; acks median %.0f%n", put.atOrNaN(50), put.atOrNaN(90), put.atOrNaN(100),
+                    putQueries.atOrNaN(50), putQueries.atOrNaN(90), Percentiles.of(pass.putAcks).atOrNaN(50));
+            Percentiles get = Percentiles.of(pass.getMillis);
+            Percentiles getQueries = Percentiles.of(pass.getQueries);
+            System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %.0f, "
+                    + "p90 %.0f; found %d/%d%n", get.atOrNaN(50), get.atOrNaN(90), get.atOrNaN(100),
+                    getQueries.atOrNaN(50), getQueries.atOrNaN(90), pass.found, operations);
         }
     }
 

@@ -136,8 +136,8 @@ public final class SwarmBenchmark {
             long connected = System.nanoTime();
             double[] joinMs = Arrays.stream(joinedAt).mapToDouble(t -> (t - t0) / 1e6).sorted().toArray();
             System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
-                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, Percentiles.of(joinMs).atOrNaN(50), Percentiles.of(joinMs).atOrNaN(100),
-                    (connected - t0) / 1e6);
+                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, Percentiles.of(joinMs).atOrNaN(50),
+                    Percentiles.of(joinMs).atOrNaN(100), (connected - t0) / 1e6);
             // What the cold start cost: every Join is a contact's random walks, and most messages a new connection.
             long bootstrapJoins = topics.stream().flatMap(t -> t.joinRequests().stream())
                     .filter(r -> r.source() == JoinRequest.Source.BOOTSTRAP).count();
@@ -156,8 +156,10 @@ public final class SwarmBenchmark {
             }
             Arrays.sort(newcomerMs);
             if (newcomers > 0) {
+                Percentiles newcomer = Percentiles.of(newcomerMs);
                 System.out.printf(Locale.ROOT, "newcomer join (%d, one after another): p50 %.1f ms, p90 %.1f ms,"
-                        + " max %.1f ms%n", newcomers, Percentiles.of(newcomerMs).atOrNaN(50), Percentiles.of(newcomerMs).atOrNaN(90), Percentiles.of(newcomerMs).atOrNaN(100));
+                        + " max %.1f ms%n", newcomers, newcomer.atOrNaN(50), newcomer.atOrNaN(90),
+                        newcomer.atOrNaN(100));
             }
             waitConnected(topics, nodes);
             System.out.println(pathLengths(topics, nodes));
@@ -286,11 +288,11 @@ public final class SwarmBenchmark {
             reader.join(1000);
         }
         long sentAfter = sent(topics);
-        double[] ms = latencies.stream().mapToDouble(l -> l / 1e6).sorted().toArray();
+        Percentiles latency = Percentiles.of(latencies.stream().mapToDouble(l -> l / 1e6).toArray());
         System.out.printf(Locale.ROOT, "broadcasts %d over %d members: latency p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
                 + " delivery ratio %.4f (%d of %d); gossip messages per broadcast %.1f%n", broadcasts, members,
-                Percentiles.of(ms).atOrNaN(50), Percentiles.of(ms).atOrNaN(99), Percentiles.of(ms).atOrNaN(100), (double) deliveries.get() / expected, deliveries.get(),
-                expected, (double) (sentAfter - sentBefore) / broadcasts);
+                latency.atOrNaN(50), latency.atOrNaN(99), latency.atOrNaN(100), (double) deliveries.get() / expected,
+                deliveries.get(), expected, (double) (sentAfter - sentBefore) / broadcasts);
     }
 
     private static long sent(List<Topic> topics) throws Exception {
