@@ -11,6 +11,7 @@ import io.topictracker.api.dht.PutSummary;
 import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.bench.support.Args;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.dht.mainline.MainlineDht;
 import io.topictracker.dht.mainline.MainlineDhtProvider;
@@ -44,8 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
- * [nodes] [operations] [alpha] [shared|per-node] [threads] [metrics=false|true|both]}. Binds 127.0.0.1 only. Every
- * loop is bounded in count and time.
+ * [nodes=500] [operations=50] [alpha=3] [cache=shared|per-node] [threads=2] [metrics=false|true|both]}. Binds
+ * 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
     /**
@@ -59,27 +60,22 @@ public final class MainlineTestnetBenchmark {
     private MainlineTestnetBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int size = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-        int operations = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        // optional third argument: the lookup parallelism α of every testnet node (default 3)
-        long alpha = args.length > 2 ? Long.parseLong(args[2]) : 3;
-        // optional fourth: "shared" (default) signature verdict cache for the testnet, or "per-node" caches, which
-        // cost what separate processes would: every storing node verifies a put, every getter verifies once
-        boolean sharedCache = args.length <= 3 || args[3].equals("shared");
-        if (args.length > 3 && !sharedCache && !args[3].equals("per-node")) {
-            throw new IllegalArgumentException("fourth argument: shared or per-node, got " + args[3]);
-        }
-        // optional fifth: the testnet's event-loop threads (default 2)
-        long threads = args.length > 4 ? Long.parseLong(args[4]) : 2;
+        Args opts = Args.parse(args, "nodes", "operations", "alpha", "cache", "threads", "metrics");
+        int size = (int) opts.integer("nodes", 500, 2, 10_000);
+        int operations = (int) opts.integer("operations", 50, 1, 100_000);
+        // the lookup parallelism α of every testnet node
+        long alpha = opts.integer("alpha", 3, 1, 16);
+        // "shared" signature verdict cache for the testnet, or "per-node" caches, which cost what separate processes
+        // would: every storing node verifies a put, every getter verifies once
+        boolean sharedCache = opts.choice("cache", "shared", "shared", "per-node").equals("shared");
+        // the testnet's event-loop threads
+        long threads = opts.integer("threads", 2, 1, 64);
         ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha, "shared_verify_cache",
                 sharedCache, "threads", threads));
         SigningProvider signing = new BouncyCastleEd25519Provider();
-        // optional sixth: metrics=false (default), true (every node counts into one Micrometer registry) or both (a
-        // testnet without, one with, and both again, in this JVM: the first also warms the JIT)
-        String metricsMode = args.length > 5 ? args[5].replace("metrics=", "") : "false";
-        if (!List.of("true", "false", "both").contains(metricsMode)) {
-            throw new IllegalArgumentException("sixth argument: metrics=true|false|both, got " + args[5]);
-        }
+        // metrics=false (default), true (every node counts into one Micrometer registry) or both (a testnet
+        // without, one with, and both again, in this JVM: the first also warms the JIT)
+        String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
         for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
                 : new boolean[] {metricsMode.equals("true")}) {
             System.out.printf(Locale.ROOT, "=== metrics %s%n", metered ? "on (Micrometer SimpleMeterRegistry)"

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.metrics.Metrics;
+import io.topictracker.bench.support.Args;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.MeterRegistryMetrics;
@@ -66,17 +67,11 @@ public final class SwarmBenchmark {
     private SwarmBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
-        }
+        Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
+                "warmup", "metrics");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
-        String metricsMode = opts.getOrDefault("metrics", "false");
-        if (!List.of("true", "false", "both").contains(metricsMode)) {
-            throw new IllegalArgumentException("metrics: expected true, false or both, got \"" + metricsMode + "\"");
-        }
+        String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
         for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
                 : new boolean[] {metricsMode.equals("true")}) {
             metrics = metered ? MeterRegistryMetrics.of(new SimpleMeterRegistry()) : Metrics.none();
@@ -89,17 +84,14 @@ public final class SwarmBenchmark {
     /** Metrics of the nodes of the current run. */
     private static Metrics metrics = Metrics.none();
 
-    private static void run(Map<String, String> opts) throws Exception {
-        int n = Integer.parseInt(opts.getOrDefault("nodes", "50"));
-        String dht = opts.getOrDefault("dht", "inmemory");
-        String transport = opts.getOrDefault("transport", "tcp");
-        int newcomers = Integer.parseInt(opts.getOrDefault("newcomers", "20"));
-        int broadcasts = Integer.parseInt(opts.getOrDefault("broadcasts", "100"));
-        boolean fast = Boolean.parseBoolean(opts.getOrDefault("fast", "true"));
-        ioThreads = Integer.parseInt(opts.getOrDefault("io_threads", "1"));
-        if (!dht.equals("inmemory") && !dht.equals("mainline")) {
-            throw new IllegalArgumentException("dht: expected inmemory or mainline, got \"" + dht + "\"");
-        }
+    private static void run(Args opts) throws Exception {
+        int n = (int) opts.integer("nodes", 50, 2, 1000);
+        String dht = opts.choice("dht", "inmemory", "inmemory", "mainline");
+        String transport = opts.choice("transport", "tcp", "tcp", "quic", "inmemory");
+        int newcomers = (int) opts.integer("newcomers", 20, 0, 1000);
+        int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
+        boolean fast = opts.flag("fast", true);
+        ioThreads = (int) opts.integer("io_threads", 1, 1, 64);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
                 + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
@@ -112,7 +104,7 @@ public final class SwarmBenchmark {
             mainlineBootstrap = testnet.nodes().stream().limit(8)
                     .map(node -> "127.0.0.1:" + node.localAddress().getPort()).toList();
         }
-        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0"));
+        int warmup = (int) opts.integer("warmup", 0, 0, 1000);
         if (warmup > 0) {
             warmUp(warmup, dht, transport, fast);
         }

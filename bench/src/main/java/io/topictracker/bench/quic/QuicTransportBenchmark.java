@@ -10,6 +10,7 @@ import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.bench.support.Args;
 import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
@@ -52,8 +53,9 @@ public final class QuicTransportBenchmark {
 
     /** Entry point; prints a Markdown table. */
     public static void main(String[] args) throws Exception {
-        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
-        List<String> wanted = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+        Args opts = Args.parse(args, "scale", "transports");
+        double scale = opts.decimal("scale", 1.0, 0.01, 100);
+        List<String> wanted = opts.list("transports", List.of());
         int handshakes = (int) (300 * scale);
         int frames = (int) (300_000 * scale);
         int runs = 5;

@@ -1,5 +1,6 @@
 package io.topictracker.bench.records;
 
+import io.topictracker.bench.support.Args;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
@@ -16,7 +17,7 @@ public final class RecordCryptoCpuTime {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         RecordCryptoBenchmark bench = new RecordCryptoBenchmark();
         bench.setUp();
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int rounds = (int) Args.parse(args, "rounds").integer("rounds", 5, 1, 1000);
         int perRound = 5_000;
         Object sink = null;
         for (int round = 0; round < rounds; round++) {

@@ -9,6 +9,8 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
+import io.topictracker.bench.support.Args;
+import io.topictracker.bench.support.MarkdownTable;
 import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.transport.tcp.TcpTransportProvider;
@@ -41,7 +43,7 @@ public final class TcpTransportBenchmark {
 
     /** Entry point; prints results as a Markdown table. */
     public static void main(String[] args) throws Exception {
-        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+        double scale = Args.parse(args, "scale").decimal("scale", 1.0, 0.01, 100);
         int handshakes = (int) (300 * scale);
         int oneWayFrames = (int) (500_000 * scale);
         int pingPongs = (int) (20_000 * scale);
@@ -191,33 +193,30 @@ public final class TcpTransportBenchmark {
         System.out.printf(Locale.ROOT, "handshakes: %d; one-way: %d frames; echo: %d (window 1), %d (window 64);"
                 + " %d runs each, median shown; frame payload %d bytes%n",
                 handshakeCount, oneWayFrames, pingPongs, windowedEchoes, runs, FRAME);
-        System.out.println("| measure | TLS 1.3 (tcp transport) | plain TCP | TLS / plain |");
-        System.out.println("|---|---|---|---|");
-        row("handshake min (ms)", handshakes[0][0] / 1e6, handshakes[1][0] / 1e6);
+        MarkdownTable table = new MarkdownTable("measure", "TLS 1.3 (tcp transport)", "plain TCP", "TLS / plain");
+        row(table, "handshake min (ms)", handshakes[0][0] / 1e6, handshakes[1][0] / 1e6);
         Percentiles tlsHandshake = Percentiles.of(handshakes[0]);
         Percentiles plainHandshake = Percentiles.of(handshakes[1]);
         double tlsOneWay = Percentiles.of(oneWay[0]).atOrNaN(50);
         double plainOneWay = Percentiles.of(oneWay[1]).atOrNaN(50);
-        row("handshake median (ms)", tlsHandshake.atOrNaN(50) / 1e6, plainHandshake.atOrNaN(50) / 1e6);
-        row("handshake p99 (ms)", tlsHandshake.atOrNaN(99) / 1e6, plainHandshake.atOrNaN(99) / 1e6);
-        row("one-way 1 KiB frames/s", tlsOneWay, plainOneWay);
-        row("one-way MiB/s (payload)", tlsOneWay * FRAME / 1048576, plainOneWay * FRAME / 1048576);
-        row("echo 1 KiB, window 1 (round trips/s)", Percentiles.of(ping[0]).atOrNaN(50),
+        row(table, "handshake median (ms)", tlsHandshake.atOrNaN(50) / 1e6, plainHandshake.atOrNaN(50) / 1e6);
+        row(table, "handshake p99 (ms)", tlsHandshake.atOrNaN(99) / 1e6, plainHandshake.atOrNaN(99) / 1e6);
+        row(table, "one-way 1 KiB frames/s", tlsOneWay, plainOneWay);
+        row(table, "one-way MiB/s (payload)", tlsOneWay * FRAME / 1048576, plainOneWay * FRAME / 1048576);
+        row(table, "echo 1 KiB, window 1 (round trips/s)", Percentiles.of(ping[0]).atOrNaN(50),
                 Percentiles.of(ping[1]).atOrNaN(50));
-        row("echo 1 KiB, window 64 (frames/s)", Percentiles.of(windowed[0]).atOrNaN(50),
+        row(table, "echo 1 KiB, window 64 (frames/s)", Percentiles.of(windowed[0]).atOrNaN(50),
                 Percentiles.of(windowed[1]).atOrNaN(50));
+        table.print(System.out);
         System.out.println("all runs (frames/s): one-way TLS " + Arrays.toString(round(oneWay[0])) + " plain "
                 + Arrays.toString(round(oneWay[1])) + "; window 1 TLS " + Arrays.toString(round(ping[0]))
                 + " plain " + Arrays.toString(round(ping[1])) + "; window 64 TLS "
                 + Arrays.toString(round(windowed[0])) + " plain " + Arrays.toString(round(windowed[1])));
     }
 
-    private static void row(String name, double tls, double plain) {
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f |%n", name, format(tls), format(plain), tls / plain);
-    }
-
-    private static String format(double value) {
-        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.3f", value);
+    private static void row(MarkdownTable table, String name, double tls, double plain) {
+        table.row(name, MarkdownTable.number(tls, 3), MarkdownTable.number(plain, 3),
+                MarkdownTable.number(tls / plain, 2));
     }
 
     private static long[] round(double[] values) {
