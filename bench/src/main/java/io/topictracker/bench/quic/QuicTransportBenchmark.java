@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.quic.QuicTransportBenchmark
- * [scale] [provider ids...]}; scale (default 1.0) multiplies the counts; ids default to every provider found, QUIC
+ * [scale=1.0] [transports=quic,tcp]}; scale multiplies the counts; transports default to every provider found, QUIC
  * first.
  */
 public final class QuicTransportBenchmark {

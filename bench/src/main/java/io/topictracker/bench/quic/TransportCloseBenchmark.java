@@ -46,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  * Medians and maxima over the rounds.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*'
- * io.topictracker.bench.quic.TransportCloseBenchmark [peers] [rounds] [provider ids...]}; peers default 8, rounds 20,
- * ids default to every provider found.
+ * io.topictracker.bench.quic.TransportCloseBenchmark [peers=8] [rounds=20] [transports=quic,tcp]}; transports default
+ * to every provider found.
  */
 public final class TransportCloseBenchmark {
     private static final long WAIT_SECONDS = 60;

@@ -8,7 +8,8 @@ import java.lang.management.ThreadMXBean;
  * Companion to {@link RecordCryptoBenchmark} for a shared, loaded machine: runs the same two operations on one thread
  * and reports operations per second of that thread's CPU time, which other processes competing for the cores do not
  * inflate the way they inflate wall-clock time (caches and SMT still interfere). Run:
- * {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.records.RecordCryptoCpuTime}.
+ * {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.records.RecordCryptoCpuTime
+ * [rounds=5]}.
  */
 public final class RecordCryptoCpuTime {
     private RecordCryptoCpuTime() {}

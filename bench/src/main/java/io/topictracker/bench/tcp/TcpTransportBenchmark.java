@@ -32,7 +32,8 @@ import java.util.function.Function;
  * 1 KiB frames, and echo rate of 1 KiB frames with 1 and 64 frames in flight. Each measurement is preceded by a
  * warm-up run and repeated; TLS and plain runs alternate so background load hits both alike.
  *
- * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.tcp.TcpTransportBenchmark}
+ * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.tcp.TcpTransportBenchmark
+ * [scale=1.0]}
  * (optional argument: a scale factor, default 1.0).
  */
 public final class TcpTransportBenchmark {
