@@ -1,8 +1,9 @@
 package io.topictracker.bench;
 
+import io.topictracker.bench.support.Args;
 import io.topictracker.engine.gossip.GossipConfig;
-import io.topictracker.engine.gossip.sim.SimReport;
 import io.topictracker.engine.gossip.sim.Scenarios;
+import io.topictracker.engine.gossip.sim.SimReport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,19 +11,17 @@ import java.util.List;
  * Runs the gossip simulation scenarios at a given size and prints a Markdown table for BENCHMARKS.md.
  *
  * <p>Usage: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.GossipSimBenchmark
- * <nodes> [seed] [scenario,...]} where scenarios are {@code single,random,rounds,all,crash,split} (default: all six).
+ * nodes=N [seed=1] [scenarios=...]} where scenarios are {@code single,random,rounds,all,crash,split} (default: all
+ * six).
  */
 public final class GossipSimBenchmark {
     private GossipSimBenchmark() {}
 
     public static void main(String[] args) {
-        if (args.length < 1) {
-            System.err.println("usage: GossipSimBenchmark <nodes> [seed] [single,random,rounds,all,crash,split]");
-            System.exit(2);
-        }
-        int nodes = Integer.parseInt(args[0]);
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        List<String> which = List.of((args.length > 2 ? args[2] : "single,random,rounds,all,crash,split").split(","));
+        Args opts = Args.parse(args, "nodes", "seed", "scenarios");
+        int nodes = (int) opts.integer("nodes", 1000, 2, 100_000);
+        long seed = opts.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        List<String> which = opts.list("scenarios", List.of("single", "random", "rounds", "all", "crash", "split"));
         GossipConfig config = GossipConfig.defaults().withVerifySignatures(false);
         // Defaults are iroh-gossip's; -Dgossip.sim.optimizationThreshold=N explores PlumTree's §3.8 threshold.
         Integer threshold = Integer.getInteger("gossip.sim.optimizationThreshold");

@@ -2,19 +2,21 @@ package io.topictracker.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.ConfigTable;
-import io.topictracker.api.metrics.Metrics;
-import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.LookupSummary;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.bench.support.Args;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.dht.mainline.MainlineDht;
 import io.topictracker.dht.mainline.MainlineDhtProvider;
+import io.topictracker.engine.MeterRegistryMetrics;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -26,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and the queries per second one node answers on one event-loop thread.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.MainlineTestnetBenchmark
- * [nodes] [operations] [alpha] [shared|per-node] [threads] [metrics=false|true|both]}. Binds 127.0.0.1 only. Every loop is bounded in count and time.
+ * [nodes=500] [operations=50] [alpha=3] [cache=shared|per-node] [threads=2] [metrics=false|true|both]}. Binds
+ * 127.0.0.1 only. Every loop is bounded in count and time.
  */
 public final class MainlineTestnetBenchmark {
     /**
@@ -58,27 +60,22 @@ public final class MainlineTestnetBenchmark {
     private MainlineTestnetBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int size = args.length > 0 ? Integer.parseInt(args[0]) : 500;
-        int operations = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        // optional third argument: the lookup parallelism α of every testnet node (default 3)
-        long alpha = args.length > 2 ? Long.parseLong(args[2]) : 3;
-        // optional fourth: "shared" (default) signature verdict cache for the testnet, or "per-node" caches, which
-        // cost what separate processes would: every storing node verifies a put, every getter verifies once
-        boolean sharedCache = args.length <= 3 || args[3].equals("shared");
-        if (args.length > 3 && !sharedCache && !args[3].equals("per-node")) {
-            throw new IllegalArgumentException("fourth argument: shared or per-node, got " + args[3]);
-        }
-        // optional fifth: the testnet's event-loop threads (default 2)
-        long threads = args.length > 4 ? Long.parseLong(args[4]) : 2;
+        Args opts = Args.parse(args, "nodes", "operations", "alpha", "cache", "threads", "metrics");
+        int size = (int) opts.integer("nodes", 500, 2, 10_000);
+        int operations = (int) opts.integer("operations", 50, 1, 100_000);
+        // the lookup parallelism α of every testnet node
+        long alpha = opts.integer("alpha", 3, 1, 16);
+        // "shared" signature verdict cache for the testnet, or "per-node" caches, which cost what separate processes
+        // would: every storing node verifies a put, every getter verifies once
+        boolean sharedCache = opts.choice("cache", "shared", "shared", "per-node").equals("shared");
+        // the testnet's event-loop threads
+        long threads = opts.integer("threads", 2, 1, 64);
         ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha, "shared_verify_cache",
                 sharedCache, "threads", threads));
         SigningProvider signing = new BouncyCastleEd25519Provider();
-        // optional sixth: metrics=false (default), true (every node counts into one Micrometer registry) or both (a
-        // testnet without, one with, and both again, in this JVM: the first also warms the JIT)
-        String metricsMode = args.length > 5 ? args[5].replace("metrics=", "") : "false";
-        if (!List.of("true", "false", "both").contains(metricsMode)) {
-            throw new IllegalArgumentException("sixth argument: metrics=true|false|both, got " + args[5]);
-        }
+        // metrics=false (default), true (every node counts into one Micrometer registry) or both (a testnet
+        // without, one with, and both again, in this JVM: the first also warms the JIT)
+        String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
         for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
                 : new boolean[] {metricsMode.equals("true")}) {
             System.out.printf(Locale.ROOT, "=== metrics %s%n", metered ? "on (Micrometer SimpleMeterRegistry)"
@@ -119,8 +116,8 @@ public final class MainlineTestnetBenchmark {
             }
             System.out.printf(Locale.ROOT, "warm-up: %d passes of %d puts, gets and re-puts in %.1f s; the first "
                     + "(a cold JVM, the JIT compiling as it runs): put median %.2f ms, get median %.2f ms%n",
-                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9, pct(cold.putMillis, 50),
-                    pct(cold.getMillis, 50));
+                    WARM_UP_PASSES, operations, (System.nanoTime() - warmUpStart) / 1e9,
+                    Percentiles.of(cold.putMillis).atOrNaN(50), Percentiles.of(cold.getMillis).atOrNaN(50));
             // what the testnet spends with no operation running (maintenance: pings, refreshes), which every
             // measured operation competes with
             long idleCpuBefore = processCpuNanos();
@@ -132,10 +129,11 @@ public final class MainlineTestnetBenchmark {
             long timeoutsBefore = nodes.stream().mapToLong(n -> n.stats().timeouts()).sum();
             Pass pass = Pass.run(nodes, operations, signing, random, sharedCache);
 
+            Percentiles reput = Percentiles.of(pass.reputMillis);
             System.out.printf(Locale.ROOT, "re-put (same key, next seq): median %.2f ms, p90 %.2f ms; process CPU "
                     + "%.2f ms; Ed25519 verifications %.1f and keys validated %.1f per re-put%n",
-                    pct(pass.reputMillis, 50), pct(pass.reputMillis, 90), pass.reputs.cpuMillis(),
-                    pass.reputs.verifications(), pass.reputs.keysValidated());
+                    reput.atOrNaN(50), reput.atOrNaN(90), pass.reputs.cpuMillis(), pass.reputs.verifications(),
+                    pass.reputs.keysValidated());
             System.out.printf(Locale.ROOT, "queries timed out during the puts and gets: %d%n",
                     nodes.stream().mapToLong(n -> n.stats().timeouts()).sum() - timeoutsBefore);
             // CPU time is what the operations cost the testnet (all nodes), less swayed by other processes' load
@@ -149,14 +147,16 @@ public final class MainlineTestnetBenchmark {
                     pass.gets.verifications());
             System.out.printf(Locale.ROOT, "sequential query rounds per lookup (a load-independent latency): put's "
                     + "%.2f, get's %.2f%n", pass.puts.roundsPerLookup(), pass.gets.roundsPerLookup());
-            System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; acks median %d%n", pct(pass.putMillis, 50), pct(pass.putMillis, 90),
-                    pct(pass.putMillis, 100), pctInt(pass.putQueries, 50), pctInt(pass.putQueries, 90),
-                    pctInt(pass.putAcks, 50));
-            System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %d, "
-                    + "p90 %d; found %d/%d%n", pct(pass.getMillis, 50), pct(pass.getMillis, 90),
-                    pct(pass.getMillis, 100), pctInt(pass.getQueries, 50), pctInt(pass.getQueries, 90), pass.found,
-                    operations);
+            Percentiles put = Percentiles.of(pass.putMillis);
+            Percentiles putQueries = Percentiles.of(pass.putQueries);
+            System.out.printf(Locale.ROOT, "put: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %.0f, "
+                    + "p90 %.0f; acks median %.0f%n", put.atOrNaN(50), put.atOrNaN(90), put.atOrNaN(100),
+                    putQueries.atOrNaN(50), putQueries.atOrNaN(90), Percentiles.of(pass.putAcks).atOrNaN(50));
+            Percentiles get = Percentiles.of(pass.getMillis);
+            Percentiles getQueries = Percentiles.of(pass.getQueries);
+            System.out.printf(Locale.ROOT, "get: median %.2f ms, p90 %.2f ms, max %.2f ms; queries median %.0f, "
+                    + "p90 %.0f; found %d/%d%n", get.atOrNaN(50), get.atOrNaN(90), get.atOrNaN(100),
+                    getQueries.atOrNaN(50), getQueries.atOrNaN(90), pass.found, operations);
         }
     }
 
@@ -395,20 +395,6 @@ public final class MainlineTestnetBenchmark {
         }
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    private static double pct(List<Double> values, int percentile) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
-        return sorted.get(Math.max(0, index));
-    }
-
-    private static int pctInt(List<Integer> values, int percentile) {
-        List<Integer> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
-        return sorted.get(Math.max(0, index));
     }
 
     private static byte[] bytes(String s) {

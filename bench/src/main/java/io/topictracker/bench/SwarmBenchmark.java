@@ -1,17 +1,19 @@
 package io.topictracker.bench;
 
-import io.topictracker.api.PeerId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.metrics.Metrics;
+import io.topictracker.bench.support.Args;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.topictracker.api.metrics.Metrics;
 import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -65,17 +67,11 @@ public final class SwarmBenchmark {
     private SwarmBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            opts.put(kv[0], kv.length > 1 ? kv[1] : "true");
-        }
+        Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
+                "warmup", "metrics");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
-        String metricsMode = opts.getOrDefault("metrics", "false");
-        if (!List.of("true", "false", "both").contains(metricsMode)) {
-            throw new IllegalArgumentException("metrics: expected true, false or both, got \"" + metricsMode + "\"");
-        }
+        String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
         for (boolean metered : metricsMode.equals("both") ? new boolean[] {false, true, false, true}
                 : new boolean[] {metricsMode.equals("true")}) {
             metrics = metered ? MeterRegistryMetrics.of(new SimpleMeterRegistry()) : Metrics.none();
@@ -88,17 +84,14 @@ public final class SwarmBenchmark {
     /** Metrics of the nodes of the current run. */
     private static Metrics metrics = Metrics.none();
 
-    private static void run(Map<String, String> opts) throws Exception {
-        int n = Integer.parseInt(opts.getOrDefault("nodes", "50"));
-        String dht = opts.getOrDefault("dht", "inmemory");
-        String transport = opts.getOrDefault("transport", "tcp");
-        int newcomers = Integer.parseInt(opts.getOrDefault("newcomers", "20"));
-        int broadcasts = Integer.parseInt(opts.getOrDefault("broadcasts", "100"));
-        boolean fast = Boolean.parseBoolean(opts.getOrDefault("fast", "true"));
-        ioThreads = Integer.parseInt(opts.getOrDefault("io_threads", "1"));
-        if (!dht.equals("inmemory") && !dht.equals("mainline")) {
-            throw new IllegalArgumentException("dht: expected inmemory or mainline, got \"" + dht + "\"");
-        }
+    private static void run(Args opts) throws Exception {
+        int n = (int) opts.integer("nodes", 50, 2, 1000);
+        String dht = opts.choice("dht", "inmemory", "inmemory", "mainline");
+        String transport = opts.choice("transport", "tcp", "tcp", "quic", "inmemory");
+        int newcomers = (int) opts.integer("newcomers", 20, 0, 1000);
+        int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
+        boolean fast = opts.flag("fast", true);
+        ioThreads = (int) opts.integer("io_threads", 1, 1, 64);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
                 + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
@@ -111,7 +104,7 @@ public final class SwarmBenchmark {
             mainlineBootstrap = testnet.nodes().stream().limit(8)
                     .map(node -> "127.0.0.1:" + node.localAddress().getPort()).toList();
         }
-        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0"));
+        int warmup = (int) opts.integer("warmup", 0, 0, 1000);
         if (warmup > 0) {
             warmUp(warmup, dht, transport, fast);
         }
@@ -135,8 +128,8 @@ public final class SwarmBenchmark {
             long connected = System.nanoTime();
             double[] joinMs = Arrays.stream(joinedAt).mapToDouble(t -> (t - t0) / 1e6).sorted().toArray();
             System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
-                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, pct(joinMs, 50), pct(joinMs, 100),
-                    (connected - t0) / 1e6);
+                    + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, Percentiles.of(joinMs).atOrNaN(50),
+                    Percentiles.of(joinMs).atOrNaN(100), (connected - t0) / 1e6);
             // What the cold start cost: every Join is a contact's random walks, and most messages a new connection.
             long bootstrapJoins = topics.stream().flatMap(t -> t.joinRequests().stream())
                     .filter(r -> r.source() == JoinRequest.Source.BOOTSTRAP).count();
@@ -155,8 +148,10 @@ public final class SwarmBenchmark {
             }
             Arrays.sort(newcomerMs);
             if (newcomers > 0) {
+                Percentiles newcomer = Percentiles.of(newcomerMs);
                 System.out.printf(Locale.ROOT, "newcomer join (%d, one after another): p50 %.1f ms, p90 %.1f ms,"
-                        + " max %.1f ms%n", newcomers, pct(newcomerMs, 50), pct(newcomerMs, 90), pct(newcomerMs, 100));
+                        + " max %.1f ms%n", newcomers, newcomer.atOrNaN(50), newcomer.atOrNaN(90),
+                        newcomer.atOrNaN(100));
             }
             waitConnected(topics, nodes);
             System.out.println(pathLengths(topics, nodes));
@@ -285,11 +280,11 @@ public final class SwarmBenchmark {
             reader.join(1000);
         }
         long sentAfter = sent(topics);
-        double[] ms = latencies.stream().mapToDouble(l -> l / 1e6).sorted().toArray();
+        Percentiles latency = Percentiles.of(latencies.stream().mapToDouble(l -> l / 1e6).toArray());
         System.out.printf(Locale.ROOT, "broadcasts %d over %d members: latency p50 %.2f ms, p99 %.2f ms, max %.2f ms;"
                 + " delivery ratio %.4f (%d of %d); gossip messages per broadcast %.1f%n", broadcasts, members,
-                pct(ms, 50), pct(ms, 99), pct(ms, 100), (double) deliveries.get() / expected, deliveries.get(),
-                expected, (double) (sentAfter - sentBefore) / broadcasts);
+                latency.atOrNaN(50), latency.atOrNaN(99), latency.atOrNaN(100), (double) deliveries.get() / expected,
+                deliveries.get(), expected, (double) (sentAfter - sentBefore) / broadcasts);
     }
 
     private static long sent(List<Topic> topics) throws Exception {
@@ -340,13 +335,5 @@ public final class SwarmBenchmark {
         double degree = nodes.stream().mapToInt(n -> graph.mutualNeighbours(n.id()).size()).average().orElse(0);
         return String.format(Locale.ROOT, "overlay of %d members: mean degree %.2f, mean distance %.2f hops,"
                 + " diameter %d", nodes.size(), degree, (double) sum / Math.max(1, pairs), diameter);
-    }
-
-    private static double pct(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 }

@@ -10,6 +10,8 @@ import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.bench.support.Args;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -40,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.quic.QuicTransportBenchmark
- * [scale] [provider ids...]}; scale (default 1.0) multiplies the counts; ids default to every provider found, QUIC
+ * [scale=1.0] [transports=quic,tcp]}; scale multiplies the counts; transports default to every provider found, QUIC
  * first.
  */
 public final class QuicTransportBenchmark {
@@ -51,8 +53,9 @@ public final class QuicTransportBenchmark {
 
     /** Entry point; prints a Markdown table. */
     public static void main(String[] args) throws Exception {
-        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
-        List<String> wanted = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+        Args opts = Args.parse(args, "scale", "transports");
+        double scale = opts.decimal("scale", 1.0, 0.01, 100);
+        List<String> wanted = opts.list("transports", List.of());
         int handshakes = (int) (300 * scale);
         int frames = (int) (300_000 * scale);
         int runs = 5;
@@ -148,13 +151,9 @@ public final class QuicTransportBenchmark {
             double[] rates = megabytes.get(id).clone();
             Arrays.sort(rates);
             System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.2f ms | %.0f MB/s (runs %s) |%n", id,
-                    percentile(sorted, 0.5) / 1e6, percentile(sorted, 0.99) / 1e6, rates[rates.length / 2],
+                    Percentiles.of(sorted).atOrNaN(50) / 1e6, Percentiles.of(sorted).atOrNaN(99) / 1e6, rates[rates.length / 2],
                     Arrays.toString(Arrays.stream(megabytes.get(id)).mapToLong(Math::round).toArray()));
         }
-    }
-
-    private static long percentile(long[] sorted, double p) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -9,6 +9,7 @@ import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
+import io.topictracker.bench.support.Args;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -45,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  * Medians and maxima over the rounds.
  *
  * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*'
- * io.topictracker.bench.quic.TransportCloseBenchmark [peers] [rounds] [provider ids...]}; peers default 8, rounds 20,
- * ids default to every provider found.
+ * io.topictracker.bench.quic.TransportCloseBenchmark [peers=8] [rounds=20] [transports=quic,tcp]}; transports default
+ * to every provider found.
  */
 public final class TransportCloseBenchmark {
     private static final long WAIT_SECONDS = 60;
@@ -56,9 +57,10 @@ public final class TransportCloseBenchmark {
 
     /** Entry point; prints a Markdown table. */
     public static void main(String[] args) {
-        int peers = args.length > 0 ? Integer.parseInt(args[0]) : 8;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        List<String> wanted = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
+        Args opts = Args.parse(args, "peers", "rounds", "transports");
+        int peers = (int) opts.integer("peers", 8, 1, 256);
+        int rounds = (int) opts.integer("rounds", 20, 1, 10_000);
+        List<String> wanted = opts.list("transports", List.of());
         Map<String, TransportProvider> providers = new LinkedHashMap<>();
         ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> wanted.isEmpty() || wanted.contains(p.id()))

@@ -1,5 +1,6 @@
 package io.topictracker.bench.records;
 
+import io.topictracker.bench.support.Args;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
@@ -7,7 +8,8 @@ import java.lang.management.ThreadMXBean;
  * Companion to {@link RecordCryptoBenchmark} for a shared, loaded machine: runs the same two operations on one thread
  * and reports operations per second of that thread's CPU time, which other processes competing for the cores do not
  * inflate the way they inflate wall-clock time (caches and SMT still interfere). Run:
- * {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.records.RecordCryptoCpuTime}.
+ * {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.records.RecordCryptoCpuTime
+ * [rounds=5]}.
  */
 public final class RecordCryptoCpuTime {
     private RecordCryptoCpuTime() {}
@@ -16,7 +18,7 @@ public final class RecordCryptoCpuTime {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         RecordCryptoBenchmark bench = new RecordCryptoBenchmark();
         bench.setUp();
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int rounds = (int) Args.parse(args, "rounds").integer("rounds", 5, 1, 1000);
         int perRound = 5_000;
         Object sink = null;
         for (int round = 0; round < rounds; round++) {

@@ -9,6 +9,9 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
+import io.topictracker.bench.support.Args;
+import io.topictracker.bench.support.MarkdownTable;
+import io.topictracker.engine.measure.Percentiles;
 import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 import io.topictracker.transport.tcp.TcpTransportProvider;
 import java.nio.ByteBuffer;
@@ -29,7 +32,8 @@ import java.util.function.Function;
  * 1 KiB frames, and echo rate of 1 KiB frames with 1 and 64 frames in flight. Each measurement is preceded by a
  * warm-up run and repeated; TLS and plain runs alternate so background load hits both alike.
  *
- * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.tcp.TcpTransportBenchmark}
+ * <p>Run: {@code java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.tcp.TcpTransportBenchmark
+ * [scale=1.0]}
  * (optional argument: a scale factor, default 1.0).
  */
 public final class TcpTransportBenchmark {
@@ -40,7 +44,7 @@ public final class TcpTransportBenchmark {
 
     /** Entry point; prints results as a Markdown table. */
     public static void main(String[] args) throws Exception {
-        double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
+        double scale = Args.parse(args, "scale").decimal("scale", 1.0, 0.01, 100);
         int handshakes = (int) (300 * scale);
         int oneWayFrames = (int) (500_000 * scale);
         int pingPongs = (int) (20_000 * scale);
@@ -190,42 +194,34 @@ public final class TcpTransportBenchmark {
         System.out.printf(Locale.ROOT, "handshakes: %d; one-way: %d frames; echo: %d (window 1), %d (window 64);"
                 + " %d runs each, median shown; frame payload %d bytes%n",
                 handshakeCount, oneWayFrames, pingPongs, windowedEchoes, runs, FRAME);
-        System.out.println("| measure | TLS 1.3 (tcp transport) | plain TCP | TLS / plain |");
-        System.out.println("|---|---|---|---|");
-        row("handshake min (ms)", handshakes[0][0] / 1e6, handshakes[1][0] / 1e6);
-        row("handshake median (ms)", percentile(handshakes[0], 50) / 1e6, percentile(handshakes[1], 50) / 1e6);
-        row("handshake p99 (ms)", percentile(handshakes[0], 99) / 1e6, percentile(handshakes[1], 99) / 1e6);
-        row("one-way 1 KiB frames/s", median(oneWay[0]), median(oneWay[1]));
-        row("one-way MiB/s (payload)", median(oneWay[0]) * FRAME / 1048576, median(oneWay[1]) * FRAME / 1048576);
-        row("echo 1 KiB, window 1 (round trips/s)", median(ping[0]), median(ping[1]));
-        row("echo 1 KiB, window 64 (frames/s)", median(windowed[0]), median(windowed[1]));
+        MarkdownTable table = new MarkdownTable("measure", "TLS 1.3 (tcp transport)", "plain TCP", "TLS / plain");
+        row(table, "handshake min (ms)", handshakes[0][0] / 1e6, handshakes[1][0] / 1e6);
+        Percentiles tlsHandshake = Percentiles.of(handshakes[0]);
+        Percentiles plainHandshake = Percentiles.of(handshakes[1]);
+        double tlsOneWay = Percentiles.of(oneWay[0]).atOrNaN(50);
+        double plainOneWay = Percentiles.of(oneWay[1]).atOrNaN(50);
+        row(table, "handshake median (ms)", tlsHandshake.atOrNaN(50) / 1e6, plainHandshake.atOrNaN(50) / 1e6);
+        row(table, "handshake p99 (ms)", tlsHandshake.atOrNaN(99) / 1e6, plainHandshake.atOrNaN(99) / 1e6);
+        row(table, "one-way 1 KiB frames/s", tlsOneWay, plainOneWay);
+        row(table, "one-way MiB/s (payload)", tlsOneWay * FRAME / 1048576, plainOneWay * FRAME / 1048576);
+        row(table, "echo 1 KiB, window 1 (round trips/s)", Percentiles.of(ping[0]).atOrNaN(50),
+                Percentiles.of(ping[1]).atOrNaN(50));
+        row(table, "echo 1 KiB, window 64 (frames/s)", Percentiles.of(windowed[0]).atOrNaN(50),
+                Percentiles.of(windowed[1]).atOrNaN(50));
+        table.print(System.out);
         System.out.println("all runs (frames/s): one-way TLS " + Arrays.toString(round(oneWay[0])) + " plain "
                 + Arrays.toString(round(oneWay[1])) + "; window 1 TLS " + Arrays.toString(round(ping[0]))
                 + " plain " + Arrays.toString(round(ping[1])) + "; window 64 TLS "
                 + Arrays.toString(round(windowed[0])) + " plain " + Arrays.toString(round(windowed[1])));
     }
 
-    private static void row(String name, double tls, double plain) {
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f |%n", name, format(tls), format(plain), tls / plain);
-    }
-
-    private static String format(double value) {
-        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.3f", value);
+    private static void row(MarkdownTable table, String name, double tls, double plain) {
+        table.row(name, MarkdownTable.number(tls, 3), MarkdownTable.number(plain, 3),
+                MarkdownTable.number(tls / plain, 2));
     }
 
     private static long[] round(double[] values) {
         return Arrays.stream(values).mapToLong(Math::round).toArray();
-    }
-
-    private static double percentile(long[] sorted, int percent) {
-        int index = (int) Math.ceil(percent / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     /** The acceptor's side: counts frames for the one-way test, or echoes them. Thread-safe. */

@@ -13,6 +13,7 @@ import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Message;
 import io.topictracker.engine.gossip.proto.Output;
 import io.topictracker.engine.gossip.proto.Timer;
+import io.topictracker.engine.measure.Percentiles;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -417,8 +418,7 @@ public final class Simulator {
             fastestMax = Math.max(fastestMax, t.fastestLastHop);
             fastestSum += t.fastestLastHop;
         }
-        long[] lat = Arrays.copyOf(latencies, latencyCount);
-        Arrays.sort(lat);
+        Percentiles latency = Percentiles.of(Arrays.copyOf(latencies, latencyCount));
         latencyCount = 0;
         sampledFrom = Math.max(sampledFrom, last);
         int count = last - first;
@@ -426,21 +426,13 @@ public final class Simulator {
         double perNode = (double) (totalMessagesSent() - messagesBefore) / nodesAtStart;
         return new SimReport(scenario, nodesAtStart, count, expected, delivered, rmr, ldhMax,
                 count == 0 ? 0 : (double) ldhSum / count, fastestMax, count == 0 ? 0 : (double) fastestSum / count,
-                percentile(lat, 0.50), percentile(lat, 0.95),
-                percentile(lat, 0.99), lat.length == 0 ? 0 : lat[lat.length - 1], perNode, wallMillis);
+                (long) latency.at(50).orElse(0), (long) latency.at(95).orElse(0), (long) latency.at(99).orElse(0),
+                (long) latency.at(100).orElse(0), perNode, wallMillis);
     }
 
     /** Forgets latency samples gathered so far (e.g. during warm-up). */
     public void clearLatencies() {
         latencyCount = 0;
         sampledFrom = tracked.size();
-    }
-
-    private static long percentile(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }
