@@ -1,9 +1,9 @@
 /**
  * The Topic Tracker engine: provider discovery and selection, configuration, records, gossip and the topic API.
  *
- * <p>Providers are found with {@link java.util.ServiceLoader}; the engine never names a provider class. It ships the
- * default signing provider (Ed25519 on BouncyCastle, id {@code ed25519-bc}), reachable only through its
- * {@code provides} clause.
+ * <p>Providers are found with {@link java.util.ServiceLoader}; the engine never names a provider class, not even the
+ * default signing provider {@code ed25519-bc}, which is a module of its own ({@code io.topictracker.signing.bc}).
+ * BouncyCastle stays for the records' HKDF and ChaCha20-Poly1305.
  *
  * <p>Exported, and all a user needs: {@code io.topictracker.engine} ({@code Node}, {@code Topic}, its sender,
  * receiver, events and {@code TopicStats}), {@code engine.config} (TOML and typed configuration:
@@ -26,12 +26,14 @@ module io.topictracker.engine {
     exports io.topictracker.engine;
     exports io.topictracker.engine.config;
     exports io.topictracker.engine.provider;
-    // Internal, shared with the command so that its figures and the benchmarks' mean the same.
-    exports io.topictracker.engine.measure to io.topictracker.cli;
+    // Internal, shared: the percentile helper with the command and the simulator (so their figures mean the same),
+    // the protocol state machines and their settings with the simulator, which drives them in virtual time.
+    exports io.topictracker.engine.measure to io.topictracker.cli, io.topictracker.gossip.sim;
+    exports io.topictracker.engine.gossip to io.topictracker.gossip.sim;
+    exports io.topictracker.engine.gossip.proto to io.topictracker.gossip.sim;
 
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;
     uses io.topictracker.api.transport.TransportProvider;
 
-    provides io.topictracker.api.signing.SigningProvider with io.topictracker.engine.signing.BouncyCastleEd25519Provider;
 }

@@ -85,6 +85,19 @@ final class ArchitectureRules {
     }
 
     /**
+     * The gossip simulator ({@code gossip.sim}, its own module) drives the engine's protocol state machines and
+     * nothing else of it: the api, the engine's gossip settings, its protocol package and its percentile helper (the
+     * packages the engine exports to it), the JDK. No IO, no provider, no node.
+     */
+    ArchRule simulatorUsesOnlyTheProtocol() {
+        return classes().that().resideInAPackage(root + ".gossip..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, root + ".api..", root + ".gossip..",
+                        root + ".engine.gossip", root + ".engine.gossip.proto..", root + ".engine.measure.."))
+                .because("the simulator runs the pure protocol in virtual time; the engine exports it nothing else")
+                .allowEmptyShould(true);
+    }
+
+    /**
      * The TLS identity the network transports share ({@code tls}) uses the JDK, the api and BouncyCastle only: no
      * engine, no Netty, no provider. Providers may use it (ARCHITECTURE.md "Shared TLS identity") because it adds no
      * dependency a provider could not have on its own.

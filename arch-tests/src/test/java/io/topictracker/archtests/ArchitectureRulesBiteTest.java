@@ -43,6 +43,11 @@ class ArchitectureRulesBiteTest {
     }
 
     @Test
+    void theSimulatorReachingBeyondTheProtocolIsCaught() {
+        assertViolation(rules.simulatorUsesOnlyTheProtocol(), "gossip.sim.BadSimulator", "engine.Engine");
+    }
+
+    @Test
     void theSharedTlsIdentityNamingTheEngineIsCaught() {
         assertViolation(rules.sharedTlsImportsOnlyApiAndBouncyCastle(), "tls.BadTls", "engine.Engine");
     }

@@ -51,6 +51,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSimulatorUsesOnlyTheProtocol() {
+        rules.simulatorUsesOnlyTheProtocol().check(classes);
+        assertTrue(classes.contain("io.topictracker.gossip.sim.Simulator"), "the simulator is imported");
+    }
+
+    @Test
     void providersImportOnlyTheApi() {
         rules.providersImportOnlyTheApi().check(classes);
     }
@@ -97,13 +103,13 @@ class ArchitectureTest {
     @Test
     void nonExportedPackagesAreUsedOnlyInsideTheirModule() {
         Map<String, ModulePackages> packages = ProjectModules.packages(modules);
-        // The engine keeps its signing implementation (reached through ServiceLoader only), records, gossip, time,
-        // the topic workers, the Micrometer bridge and the simulator to itself (bench reaches the simulator on the
-        // class path), and shares its percentile helper with the command only.
-        assertEquals(Set.of("io.topictracker.engine.signing", "io.topictracker.engine.topic",
+        // The engine keeps records, gossip, time,
+        // the topic workers and the Micrometer bridge to itself; it shares its percentile helper with the command and
+        // the simulator, and its protocol packages with the simulator (qualified exports).
+        assertEquals(Set.of("io.topictracker.engine.topic",
                 "io.topictracker.engine.records", "io.topictracker.engine.time", "io.topictracker.engine.gossip",
                 "io.topictracker.engine.gossip.net", "io.topictracker.engine.gossip.proto",
-                "io.topictracker.engine.gossip.sim", "io.topictracker.engine.metrics",
+                "io.topictracker.engine.metrics",
                 "io.topictracker.engine.measure"), Set.copyOf(packages.get("io.topictracker.engine").nonExported()));
         rules.nonExportedPackagesStayInternal(packages).forEach(rule -> rule.check(classes));
     }

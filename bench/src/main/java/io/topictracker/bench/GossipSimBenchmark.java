@@ -2,8 +2,8 @@ package io.topictracker.bench;
 
 import io.topictracker.bench.support.Args;
 import io.topictracker.engine.gossip.GossipConfig;
-import io.topictracker.engine.gossip.sim.Scenarios;
-import io.topictracker.engine.gossip.sim.SimReport;
+import io.topictracker.gossip.sim.Scenarios;
+import io.topictracker.gossip.sim.SimReport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,20 +18,24 @@ public final class GossipSimBenchmark {
     private GossipSimBenchmark() {}
 
     public static void main(String[] args) {
-        Args opts = Args.parse(args, "nodes", "seed", "scenarios");
+        Args opts = Args.parse(args, "nodes", "seed", "scenarios", "min_latency", "max_latency", "settle",
+                "optimization_threshold");
         int nodes = (int) opts.integer("nodes", 1000, 2, 100_000);
         long seed = opts.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> which = opts.list("scenarios", List.of("single", "random", "rounds", "all", "crash", "split"));
         GossipConfig config = GossipConfig.defaults().withVerifySignatures(false);
-        // Defaults are iroh-gossip's; -Dgossip.sim.optimizationThreshold=N explores PlumTree's §3.8 threshold.
-        Integer threshold = Integer.getInteger("gossip.sim.optimizationThreshold");
-        if (threshold != null) {
-            config = config.withOptimizationThreshold(threshold);
-        }
-        Scenarios scenarios = new Scenarios(nodes, seed, config);
+        // Defaults are iroh-gossip's; optimization_threshold=N explores PlumTree's §3.8 threshold.
+        config = config.withOptimizationThreshold((int) opts.integer("optimization_threshold",
+                config.optimizationThreshold(), 1, 1000));
+        Scenarios.Network defaults = Scenarios.Network.DEFAULT;
+        Scenarios.Network network = new Scenarios.Network(
+                (int) opts.integer("min_latency", defaults.minLatency(), 1, 10_000),
+                (int) opts.integer("max_latency", defaults.maxLatency(), 1, 10_000),
+                opts.integer("settle", defaults.settleAfterBootstrap(), 0, 3_600_000));
+        Scenarios scenarios = new Scenarios(nodes, seed, config, network);
         long start = System.nanoTime();
-        System.out.println("nodes=" + nodes + " seed=" + seed + " latency=" + Scenarios.MIN_LATENCY + "-"
-                + Scenarios.MAX_LATENCY + "ms settle=" + Scenarios.SETTLE_AFTER_BOOTSTRAP + "ms optimization_threshold="
+        System.out.println("nodes=" + nodes + " seed=" + seed + " latency=" + network.minLatency() + "-"
+                + network.maxLatency() + "ms settle=" + network.settleAfterBootstrap() + "ms optimization_threshold="
                 + config.optimizationThreshold());
         System.out.println(SimReport.markdownHeader());
         List<SimReport> reports = new ArrayList<>();

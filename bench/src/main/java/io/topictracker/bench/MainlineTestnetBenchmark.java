@@ -17,7 +17,7 @@ import io.topictracker.dht.mainline.MainlineDht;
 import io.topictracker.dht.mainline.MainlineDhtProvider;
 import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;

@@ -14,7 +14,7 @@ import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

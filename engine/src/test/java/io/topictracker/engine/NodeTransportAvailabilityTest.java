@@ -19,7 +19,7 @@ import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.provider.ProviderException;
 import io.topictracker.engine.provider.ProviderRegistry;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;

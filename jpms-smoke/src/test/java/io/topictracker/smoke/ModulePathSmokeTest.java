@@ -56,13 +56,13 @@ class ModulePathSmokeTest {
         assertEquals(List.of(
                 "provider dht inmemory io.topictracker.dht.inmemory",
                 "provider dht mainline io.topictracker.dht.mainline",
-                "provider signing ed25519-bc io.topictracker.engine",
+                "provider signing ed25519-bc io.topictracker.signing.bc",
                 "provider transports inmemory io.topictracker.transport.inmemory",
                 "provider transports quic io.topictracker.transport.quic",
                 "provider transports tcp io.topictracker.transport.tcp"), providers, stdout);
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("problem ")), stdout);
         // The registry logs one line per provider with id, module and version.
-        assertTrue(stderr.contains("found signing provider 'ed25519-bc' in module io.topictracker.engine version"),
+        assertTrue(stderr.contains("found signing provider 'ed25519-bc' in module io.topictracker.signing.bc version"),
                 stderr);
     }
 }

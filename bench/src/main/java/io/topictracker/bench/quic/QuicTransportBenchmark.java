@@ -12,7 +12,7 @@ import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.bench.support.Args;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;

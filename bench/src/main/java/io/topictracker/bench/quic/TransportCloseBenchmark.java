@@ -10,7 +10,7 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.bench.support.Args;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@ import io.topictracker.engine.records.SecretRotation;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.records.SlotKeys;
 import io.topictracker.engine.records.TopicKeys;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;

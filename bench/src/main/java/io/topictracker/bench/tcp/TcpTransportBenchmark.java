@@ -12,7 +12,7 @@ import io.topictracker.api.transport.TransportContext;
 import io.topictracker.bench.support.Args;
 import io.topictracker.bench.support.MarkdownTable;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.transport.tcp.TcpTransportProvider;
 import java.nio.ByteBuffer;
 import java.time.Clock;

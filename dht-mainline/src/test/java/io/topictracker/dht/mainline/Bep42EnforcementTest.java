@@ -12,7 +12,7 @@ import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.bencode.Bencode;
 import io.topictracker.dht.mainline.bencode.BencodeLimits;
 import io.topictracker.dht.mainline.node.Bep42;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;

@@ -9,7 +9,7 @@ import io.topictracker.api.signing.KeyVerifier;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.store.CachedVerifier;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

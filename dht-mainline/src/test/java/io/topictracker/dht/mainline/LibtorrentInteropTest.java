@@ -13,7 +13,7 @@ import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.krpc.KrpcMessage;
 import io.topictracker.dht.mainline.node.DhtNode;
 import io.topictracker.dht.mainline.node.ReplyHandler;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

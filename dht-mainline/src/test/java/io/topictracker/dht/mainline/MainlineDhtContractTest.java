@@ -4,7 +4,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.DhtContract;
 import java.time.Clock;
 import java.time.Duration;

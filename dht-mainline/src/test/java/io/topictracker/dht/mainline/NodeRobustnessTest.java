@@ -18,7 +18,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.bencode.Bencode;
 import io.topictracker.dht.mainline.bencode.BencodeLimits;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;

@@ -9,7 +9,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.dht.mainline.node.DhtNode;
 import io.topictracker.dht.mainline.node.NodeConfig;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

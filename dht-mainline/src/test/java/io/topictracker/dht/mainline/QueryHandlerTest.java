@@ -19,7 +19,7 @@ import io.topictracker.dht.mainline.routing.RoutingTable;
 import io.topictracker.dht.mainline.store.ItemStore;
 import io.topictracker.dht.mainline.store.PeerStore;
 import io.topictracker.dht.mainline.store.TokenIssuer;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -15,7 +15,7 @@ import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.dht.PutSummary;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

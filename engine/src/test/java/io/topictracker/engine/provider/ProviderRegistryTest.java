@@ -149,7 +149,7 @@ class ProviderRegistryTest {
 
         ProviderInfo info = registry.providers(ProviderKind.SIGNING).stream()
                 .filter(p -> p.id().equals("ed25519-bc")).findFirst().orElseThrow();
-        assertEquals("io.topictracker.engine.signing.BouncyCastleEd25519Provider", info.className());
+        assertEquals("io.topictracker.signing.bc.BouncyCastleEd25519Provider", info.className());
         assertEquals("ed25519-bc", registry.select(SigningProvider.class, Optional.of("ed25519-bc")).id());
     }
 }

@@ -4,7 +4,7 @@ import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

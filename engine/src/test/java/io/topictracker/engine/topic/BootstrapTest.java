@@ -11,7 +11,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.engine.config.BootstrapConfig;
 import io.topictracker.engine.records.Record;
 import io.topictracker.engine.records.RecordContent;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

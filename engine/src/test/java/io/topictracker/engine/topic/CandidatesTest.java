@@ -10,7 +10,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.engine.records.MessageHash;
 import io.topictracker.engine.records.Record;
 import io.topictracker.engine.records.RecordContent;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;

@@ -24,7 +24,7 @@ import io.topictracker.engine.records.SecretRotation;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.records.SlotKeys;
 import io.topictracker.engine.records.TopicKeys;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.engine.time.UnixMinute;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;

@@ -8,7 +8,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportContext;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.tls.NodeCredentials;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import io.topictracker.api.PeerAddress;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.TransportCloseContract;
 import io.topictracker.tck.TransportConcurrencyContract;
 import io.topictracker.tck.TransportFramingContract;

@@ -7,7 +7,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.tck.TransportCloseContract;
 import io.topictracker.tck.TransportConcurrencyContract;

@@ -8,7 +8,7 @@ import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -16,7 +16,7 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
 import io.topictracker.transport.inmemory.InMemoryTransport;

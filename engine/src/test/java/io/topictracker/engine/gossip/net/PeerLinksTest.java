@@ -14,7 +14,7 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.engine.RefusingTransport;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
 import io.topictracker.transport.inmemory.InMemoryTransport;

@@ -9,7 +9,7 @@ import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.engine.gossip.GossipConfig;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,7 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
-import io.topictracker.engine.signing.BouncyCastleEd25519Provider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.tls.IdentityMismatch;
 import io.topictracker.tls.NodeCredentials;

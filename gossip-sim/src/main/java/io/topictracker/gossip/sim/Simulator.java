@@ -1,4 +1,4 @@
-package io.topictracker.engine.gossip.sim;
+package io.topictracker.gossip.sim;
 
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
@@ -78,7 +78,7 @@ public final class Simulator {
     private final Map<PeerId, Integer> index = new HashMap<>();
     private final boolean[] alive;
     private final int[] side;
-    private final EventQueue queue = new EventQueue();
+    private final VirtualTimeQueue queue = new VirtualTimeQueue();
     private final List<Tracked> tracked = new ArrayList<>();
     /** Delivery latencies of tracked messages, unboxed: an all-senders run at 5,000 nodes records 25 million. */
     private long[] latencies = new long[1024];

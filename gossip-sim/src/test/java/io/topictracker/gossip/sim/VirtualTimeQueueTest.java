@@ -1,4 +1,4 @@
-package io.topictracker.engine.gossip.sim;
+package io.topictracker.gossip.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,13 +10,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The simulator's event queue: earliest first, insertion order among equal times, every field kept. */
-class EventQueueTest {
+class VirtualTimeQueueTest {
     private record Expected(long time, long order, int kind, int node, int peer, Object item) {}
 
     @Test
     void eventsComeOutByTimeThenInsertionOrderWithTheirFields() {
         SplittableRandom random = new SplittableRandom(7);
-        EventQueue queue = new EventQueue();
+        VirtualTimeQueue queue = new VirtualTimeQueue();
         PriorityQueue<Expected> model = new PriorityQueue<>((a, b) -> a.time() != b.time()
                 ? Long.compare(a.time(), b.time()) : Long.compare(a.order(), b.order()));
         long order = 0;
@@ -50,8 +50,8 @@ class EventQueueTest {
 
     @Test
     void aTimeOutOfRangeIsRefused() {
-        EventQueue queue = new EventQueue();
+        VirtualTimeQueue queue = new VirtualTimeQueue();
         assertThrows(IllegalArgumentException.class, () -> queue.add(-1, 0, 0, 0, null));
-        assertThrows(IllegalArgumentException.class, () -> queue.add(EventQueue.MAX_TIME + 1, 0, 0, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> queue.add(VirtualTimeQueue.MAX_TIME + 1, 0, 0, 0, null));
     }
 }

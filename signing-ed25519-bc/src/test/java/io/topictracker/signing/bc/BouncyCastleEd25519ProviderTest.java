@@ -1,4 +1,4 @@
-package io.topictracker.engine.signing;
+package io.topictracker.signing.bc;
 
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.tck.SigningContract;

@@ -1,4 +1,4 @@
-package io.topictracker.engine.gossip.sim;
+package io.topictracker.gossip.sim;
 
 import java.util.Arrays;
 
@@ -12,7 +12,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe.
  */
-final class EventQueue {
+final class VirtualTimeQueue {
     /** Bits of the key holding the insertion order; the time takes the rest. */
     private static final int ORDER_BITS = 36;
     private static final long ORDER_MASK = (1L << ORDER_BITS) - 1;

@@ -1,4 +1,4 @@
-package io.topictracker.engine.gossip.sim;
+package io.topictracker.gossip.sim;
 
 import java.util.Locale;
 

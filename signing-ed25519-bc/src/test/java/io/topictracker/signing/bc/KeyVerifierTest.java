@@ -1,4 +1,4 @@
-package io.topictracker.engine.signing;
+package io.topictracker.signing.bc;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

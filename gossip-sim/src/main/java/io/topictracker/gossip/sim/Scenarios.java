@@ -1,4 +1,4 @@
-package io.topictracker.engine.gossip.sim;
+package io.topictracker.gossip.sim;
 
 import io.topictracker.engine.gossip.GossipConfig;
 import java.util.ArrayList;
@@ -23,35 +23,55 @@ public final class Scenarios {
     /** Payload size of the simulated broadcasts. */
     public static final int PAYLOAD_SIZE = 64;
 
+    /**
+     * The simulated network's links and how long it settles.
+     *
+     * @param minLatency smallest one-way link latency in virtual ms, at least 1
+     * @param maxLatency largest one-way link latency in virtual ms, at least {@code minLatency}
+     * @param settleAfterBootstrap virtual ms the network runs after the last join, at least 0
+     */
+    public record Network(int minLatency, int maxLatency, long settleAfterBootstrap) {
+        /** 10–50 ms links; 130 s of settling, two shuffle periods, so passive views are filled. */
+        public static final Network DEFAULT = new Network(10, 50, 130_000L);
+
+        public Network {
+            if (minLatency < 1 || maxLatency < minLatency || settleAfterBootstrap < 0) {
+                throw new IllegalArgumentException("latency " + minLatency + "-" + maxLatency + " ms, settle "
+                        + settleAfterBootstrap + " ms: need 1 <= min <= max and settle >= 0");
+            }
+        }
+    }
+
     private final int nodes;
     private final long seed;
     private final GossipConfig config;
+    private final Network network;
+
+    /** As below, on {@link Network#DEFAULT}. */
+    public Scenarios(int nodes, long seed, GossipConfig config) {
+        this(nodes, seed, config, Network.DEFAULT);
+    }
 
     /**
      * @param nodes network size
      * @param seed the seed of every scenario's simulator
-     * @param config gossip settings
+     * @param config gossip settings, not null
+     * @param network link latencies and settling, not null
      */
-    public Scenarios(int nodes, long seed, GossipConfig config) {
+    public Scenarios(int nodes, long seed, GossipConfig config, Network network) {
         this.nodes = nodes;
         this.seed = seed;
         this.config = config;
+        this.network = network;
     }
-
-    /** Smallest one-way link latency in virtual ms. */
-    public static final int MIN_LATENCY = Integer.getInteger("gossip.sim.minLatency", 10);
-    /** Largest one-way link latency in virtual ms. */
-    public static final int MAX_LATENCY = Integer.getInteger("gossip.sim.maxLatency", 50);
-    /** Virtual time the network runs after the last join: two shuffle periods, so passive views are filled. */
-    public static final long SETTLE_AFTER_BOOTSTRAP = Long.getLong("gossip.sim.settle", 130_000L);
 
     /**
      * Builds and bootstraps a network: each node joins two random earlier nodes, 2 ms apart, then it runs
-     * {@link #SETTLE_AFTER_BOOTSTRAP}.
+     * the network's settling time.
      */
     public Simulator network() {
-        Simulator sim = new Simulator(nodes, seed, config, MIN_LATENCY, MAX_LATENCY);
-        sim.bootstrap(2, 2, SETTLE_AFTER_BOOTSTRAP);
+        Simulator sim = new Simulator(nodes, seed, config, network.minLatency(), network.maxLatency());
+        sim.bootstrap(2, 2, network.settleAfterBootstrap());
         return sim;
     }
 

@@ -1,4 +1,4 @@
-package io.topictracker.engine.gossip.sim;
+package io.topictracker.gossip.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
