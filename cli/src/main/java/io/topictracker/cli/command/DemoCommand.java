@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         progress.println("demo: fast intervals for a local demo: " + DemoConfigs.describeFastIntervals());
         progress.flush();
         DemoSummary summary;
-        List<DhtCommand.Session> testnet = new ArrayList<>();
+        List<DhtSession> testnet = new ArrayList<>();
         MetricsOption.Serving serving = null;
         try {
             List<String> bootstrap = dhtChoice.id().equals("mainline") ? startTestnet(testnet, progress) : List.of();
@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted", e);
         } finally {
-            testnet.forEach(DhtCommand.Session::close);
+            testnet.forEach(DhtSession::close);
             if (serving != null) {
                 serving.close();
             }
@@ -138,18 +138,18 @@ final class DemoCommand implements Callable<Integer> {
      *
      * @return the testnet's first node, "127.0.0.1:port"
      */
-    private List<String> startTestnet(List<DhtCommand.Session> testnet, PrintWriter progress) {
-        DhtCommand.NetworkOptions first = new DhtCommand.NetworkOptions();
+    private List<String> startTestnet(List<DhtSession> testnet, PrintWriter progress) {
+        DhtNetworkOptions first = new DhtNetworkOptions();
         first.timeout = timeout;
-        DhtCommand.Session seedNode = DhtCommand.Session.open(context, first, 0, null, false,
+        DhtSession seedNode = DhtSession.open(context, first, 0, null, false,
                 DemoConfigs.MAINLINE_LOOPBACK);
         testnet.add(seedNode);
         String seed = "127.0.0.1:" + seedNode.boundAddress().getPort();
-        DhtCommand.NetworkOptions others = new DhtCommand.NetworkOptions();
+        DhtNetworkOptions others = new DhtNetworkOptions();
         others.timeout = timeout;
         others.bootstrap = List.of(seed);
         for (int i = 1; i < TESTNET_NODES; i++) {
-            testnet.add(DhtCommand.Session.open(context, others, 0, null, true, DemoConfigs.MAINLINE_LOOPBACK));
+            testnet.add(DhtSession.open(context, others, 0, null, true, DemoConfigs.MAINLINE_LOOPBACK));
         }
         progress.println("demo: loopback mainline testnet of " + TESTNET_NODES + " DHT nodes, first at " + seed);
         progress.flush();

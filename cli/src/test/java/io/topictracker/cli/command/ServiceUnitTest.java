@@ -31,7 +31,7 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * {@code docs/systemd/topic-tracker-dht.service} stays a unit that works with the command as built: its keys are
- * known ones, its stop timeout is above {@link DhtCommand.Serve#SHUTDOWN_BOUND}, and its ExecStart parses with the
+ * known ones, its stop timeout is above {@link DhtServeCommand#SHUTDOWN_BOUND}, and its ExecStart parses with the
  * real picocli spec of {@code dht serve} (so a renamed option fails here, not on someone's server). Where
  * {@code systemd-analyze} is installed, it verifies the unit too.
  */
@@ -120,9 +120,9 @@ class ServiceUnitTest {
     @Test
     void theStopTimeoutIsAboveTheCommandsShutdownBound() throws IOException {
         Duration stop = systemdSeconds(unit().single("Service", "TimeoutStopSec"));
-        assertTrue(stop.compareTo(DhtCommand.Serve.SHUTDOWN_BOUND.plusSeconds(5)) >= 0,
+        assertTrue(stop.compareTo(DhtServeCommand.SHUTDOWN_BOUND.plusSeconds(5)) >= 0,
                 "TimeoutStopSec " + stop + " must be at least 5 s above the shutdown bound "
-                        + DhtCommand.Serve.SHUTDOWN_BOUND);
+                        + DhtServeCommand.SHUTDOWN_BOUND);
     }
 
     @Test
@@ -146,13 +146,13 @@ class ServiceUnitTest {
         assertEquals("dht", dht.commandSpec().name());
         ParseResult serve = dht.subcommand();
         assertEquals("serve", serve.commandSpec().name());
-        assertTrue(serve.commandSpec().userObject() instanceof DhtCommand.Serve);
+        assertTrue(serve.commandSpec().userObject() instanceof DhtServeCommand);
         assertTrue(serve.unmatched().isEmpty(), "unmatched: " + serve.unmatched());
 
         // Under systemd standard input is /dev/null: --stop-on-eof would stop the service at once.
         assertFalse(serve.hasMatchedOption("--stop-on-eof"), "the service must not stop at end of input");
         assertFalse(serve.hasMatchedOption("--seconds"), "the service runs until stopped");
-        int port = serve.matchedOptionValue("--port", DhtCommand.Serve.DEFAULT_PORT);
+        int port = serve.matchedOptionValue("--port", DhtServeCommand.DEFAULT_PORT);
         assertTrue(port >= 1024 && port <= 65535, "a fixed unprivileged port (no capability is granted): " + port);
         Path table = serve.matchedOptionValue("--routing-table", (Path) null);
         assertEquals(Path.of("/var/lib", unit.single("Service", "StateDirectory")), table == null ? null
