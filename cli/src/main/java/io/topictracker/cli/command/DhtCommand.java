@@ -86,7 +86,7 @@ final class DhtCommand implements Runnable {
         List<String> bootstrap = new ArrayList<>();
 
         @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-                description = "Local address of the UDP socket (default: ${DEFAULT-VALUE}).")
+                converter = Converters.BindAddress.class, description = "Local address of the UDP socket (default: ${DEFAULT-VALUE}).")
         String bind;
 
         @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "15s", converter = Converters.Time.class,
