@@ -154,14 +154,25 @@ final class TopicRunner {
         return result;
     }
 
-    /** Quits the overlay (telling the neighbours) and stops. */
+    /**
+     * Quits the overlay (telling the neighbours) and stops: once the quit's own sends are out, nothing more is sent,
+     * whatever inputs are still queued, so the node can close its transports after this completes.
+     */
     CompletableFuture<Void> close() {
         CompletableFuture<Void> done = submit(new Input.Quit());
         return done.handle((ok, error) -> {
-            closed = true;
+            stop();
             peerUse.releasedAll(topic);
             return null;
         });
+    }
+
+    /**
+     * Sends nothing more from now on (a drain under way stops before its next send) and drops queued inputs. For the
+     * node's close when a topic did not quit in time: the transports are about to go. Idempotent, any thread.
+     */
+    void stop() {
+        closed = true;
     }
 
     /** Carries out what the state machine asked for; runs on the topic's executor. */
@@ -169,6 +180,9 @@ final class TopicRunner {
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
+                if (closed) {
+                    continue; // stopped: the transports may be closing, and the peers were told (or lost) already
+                }
                 if (TIMELINE.isDebugEnabled() && !(send.message() instanceof Gossip)) {
                     TIMELINE.debug("to {}: {}", send.to().id().shortText(), GossipNode.describe(send.message()));
                 }
