@@ -1,5 +1,7 @@
 package io.topictracker.api;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,6 +24,13 @@ import java.util.regex.Pattern;
  */
 public final class ConfigTable {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    /**
+     * The longest string value {@link #string} and {@link #stringList} accept, and the longest path {@link #path}
+     * accepts (Linux's {@code PATH_MAX}): no value a node reads needs more, and a longer one is a mistake or an attack.
+     */
+    public static final int MAX_STRING_LENGTH = 4096;
+    /** How much of a bad value a message quotes, so a huge value is never echoed whole. */
+    private static final int EXCERPT_LENGTH = 60;
 
     private final String path;
     private final String source;
@@ -94,7 +103,10 @@ public final class ConfigTable {
         }
     }
 
-    /** @return the string at {@code key}, or {@code defaultValue} (may be null) when absent */
+    /**
+     * @return the string at {@code key}, at most {@link #MAX_STRING_LENGTH} characters, or {@code defaultValue} (may
+     *     be null) when absent
+     */
     public String string(String key, String defaultValue) {
         Object value = values.get(key);
         if (value == null) {
@@ -102,6 +114,37 @@ public final class ConfigTable {
         }
         if (!(value instanceof String text)) {
             throw wrongType(key, "a string", value);
+        }
+        return bounded(key, text);
+    }
+
+    /**
+     * A file path: a non-empty string of at most {@link #MAX_STRING_LENGTH} characters that this platform accepts as
+     * a path (no NUL character, for one). Nothing is checked on disk.
+     *
+     * @return the path at {@code key}, or {@code defaultValue} (may be null) when absent
+     */
+    public Path path(String key, Path defaultValue) {
+        String text = string(key, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        if (text.isEmpty()) {
+            throw error(key, "expected a file path, got an empty string");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw error(key, "a path cannot hold a NUL character, got " + excerpt(text));
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw error(key, "not a valid path here (" + e.getReason() + "): " + excerpt(text));
+        }
+    }
+
+    private String bounded(String key, String text) {
+        if (text.length() > MAX_STRING_LENGTH) {
+            throw error(key, "expected at most " + MAX_STRING_LENGTH + " characters, got " + excerpt(text));
         }
         return text;
     }
@@ -193,7 +236,7 @@ public final class ConfigTable {
             if (!(item instanceof String text)) {
                 throw wrongType(key, "an array of strings", item);
             }
-            result.add(text);
+            result.add(bounded(key, text));
         }
         return List.copyOf(result);
     }
@@ -225,7 +268,7 @@ public final class ConfigTable {
     }
 
     private ConfigException wrongType(String key, String expected, Object value) {
-        String kind = value instanceof String ? "string \"" + value + "\""
+        String kind = value instanceof String text ? "string " + excerpt(text)
                 : value instanceof ConfigTable ? "a table"
                 : value instanceof List ? "an array"
                 : value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
@@ -241,7 +284,7 @@ public final class ConfigTable {
         Matcher matcher = DURATION.matcher(text);
         if (!matcher.matches()) {
             throw new IllegalArgumentException(
-                    "not a duration: \"" + text + "\" (expected digits and a unit ms, s, m or h, e.g. \"1500ms\")");
+                    "not a duration: " + excerpt(text) + " (expected digits and a unit ms, s, m or h, e.g. \"1500ms\")");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
@@ -250,6 +293,28 @@ public final class ConfigTable {
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
         };
+    }
+
+    /**
+     * Quotes a value for a message, cut to its first characters with its length when it is long, and with control
+     * characters escaped, so that a message stays one short line whatever the value.
+     *
+     * @param text not null
+     * @return {@code "text"}, or {@code "first characters…" (N characters)}; never null
+     */
+    public static String excerpt(String text) {
+        boolean cut = text.length() > EXCERPT_LENGTH;
+        String shown = cut ? text.substring(0, EXCERPT_LENGTH) : text;
+        StringBuilder quoted = new StringBuilder(shown.length() + 24).append('"');
+        shown.codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                quoted.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                quoted.appendCodePoint(c);
+            }
+        });
+        quoted.append(cut ? "…\" (" + text.length() + " characters)" : "\"");
+        return quoted.toString();
     }
 
     /** Formats a duration in the form {@link #parseDuration(String)} reads. */

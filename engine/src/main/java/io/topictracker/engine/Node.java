@@ -1,5 +1,6 @@
 package io.topictracker.engine;
 
+import io.topictracker.api.ConfigException;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
@@ -113,38 +114,38 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * The node key: {@code [node] key_file} holds the 32-byte Ed25519 seed; a missing file is created with a fresh
-     * key (owner-only where the file system allows); no key file means a fresh key each run.
+     * The node key: {@code [node] key_file} holds the 32-byte Ed25519 seed; no key file means a fresh key each run. A
+     * key file that is missing is an error, never created here: a typo in the path would otherwise silently become a
+     * new identity. {@code topic-tracker keygen --out PATH} makes one.
+     *
+     * @throws ConfigException naming {@code node.key_file} and the path when the file is missing, a directory,
+     *     unreadable or not 32 bytes
      */
     private static SigningKeyPair loadKey(SigningProvider signing, NodeConfig config) {
         if (config.keyFile().isEmpty()) {
             return signing.generate();
         }
         Path file = config.keyFile().get();
-        try {
-            if (Files.exists(file)) {
-                byte[] seed = Files.readAllBytes(file);
-                if (seed.length != SigningProvider.SEED_LENGTH) {
-                    throw new IllegalArgumentException("key file " + file + " must hold a 32-byte seed, holds "
-                            + seed.length + " bytes");
-                }
-                return signing.fromSeed(seed);
-            }
-            SigningKeyPair fresh = signing.generate();
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(file, fresh.seed());
-            try {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                LOG.debug("no POSIX permissions on {}", file);
-            }
-            return fresh;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create key file " + file, e);
+        String where = "node.key_file: " + file + ": ";
+        if (Files.isDirectory(file)) {
+            throw new ConfigException("node.key_file", 0, where + "is a directory, not a key file");
         }
+        if (!Files.exists(file)) {
+            throw new ConfigException("node.key_file", 0, where + "no such file; make one with 'topic-tracker keygen"
+                    + " --out " + file + "'");
+        }
+        byte[] seed;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            seed = in.readNBytes(SigningProvider.SEED_LENGTH + 1); // bounded: a huge file is refused unread
+        } catch (IOException e) {
+            throw new ConfigException("node.key_file", 0, where + "cannot be read: " + e.getMessage());
+        }
+        if (seed.length != SigningProvider.SEED_LENGTH) {
+            throw new ConfigException("node.key_file", 0, where + "not a key file: it must hold a "
+                    + SigningProvider.SEED_LENGTH + "-byte seed, and holds " + (seed.length > SigningProvider.SEED_LENGTH
+                    ? "more" : seed.length + " bytes") + " (make one with 'topic-tracker keygen --out PATH')");
+        }
+        return signing.fromSeed(seed);
     }
 
     /** @return a builder with the default configuration, providers from {@link ProviderRegistry#discover()} */
@@ -375,12 +376,12 @@ public final class Node implements AutoCloseable {
         }
 
         /**
-         * Allocates the node: selects providers, loads or creates the key, creates (does not start) DHT and
-         * transports.
+         * Allocates the node: selects providers, loads the key, creates (does not start) DHT and transports.
          *
-         * @throws io.topictracker.api.ConfigException for a bad configuration
+         * @throws io.topictracker.api.ConfigException for a bad configuration, or a key file that is missing or is
+         *     not one
          * @throws io.topictracker.engine.provider.ProviderException if a provider is missing
-         * @throws UncheckedIOException if the config or key file cannot be read
+         * @throws UncheckedIOException if the config file cannot be read
          * @throws IllegalStateException if both {@link #config} and {@link #configFile} were given
          */
         public Node build() {

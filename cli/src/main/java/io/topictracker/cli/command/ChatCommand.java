@@ -4,6 +4,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.cli.support.CliContext;
 import io.topictracker.cli.support.CliException;
 import io.topictracker.cli.support.ExitCode;
@@ -45,14 +46,15 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     private LoggingOption logging;
 
-    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "NAME", description = "Topic name.")
+    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "NAME", converter = Converters.TopicName.class,
+            description = "Topic name.")
     private String topic;
 
     @Option(names = {"-s", "--secret"}, required = true, paramLabel = "S",
             description = "Topic secret: only holders can read the topic's records and join its overlay.")
     private String secret;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Node configuration (TOML).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", converter = Converters.FilePath.class, description = "Node configuration (TOML).")
     private Path config;
 
     @Option(names = {"-p", "--peer"}, paramLabel = "ID@ADDRESS", converter = Converters.Peer.class,
@@ -65,7 +67,7 @@ final class ChatCommand implements Callable<Integer> {
                     "port 0 and bind_address 127.0.0.1 over --config."})
     private List<String> bootstrap = new ArrayList<>();
 
-    @Option(names = {"-k", "--key"}, paramLabel = "FILE",
+    @Option(names = {"-k", "--key"}, paramLabel = "FILE", converter = Converters.FilePath.class,
             description = "Key file from 'keygen' (overrides [node] key_file); default: a fresh identity.")
     private Path key;
 
@@ -78,9 +80,6 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (topic.isBlank()) {
-            throw CliException.usage("--topic must not be blank");
-        }
         if (secret.isEmpty()) {
             throw CliException.usage("--secret must not be empty");
         }
@@ -88,10 +87,10 @@ final class ChatCommand implements Callable<Integer> {
         ProviderRegistry registry = context.registry();
         Node.Builder builder = Node.builder().config(nodeConfig).registry(registry);
         if (key != null) {
-            // --key must exist (a typo should not silently become a new identity); [node] key_file is the
-            // engine's, which creates a missing file with a fresh key.
+            // --key must exist (a typo should not silently become a new identity), as must [node] key_file.
             builder.keyPair(keyPair(key, registry, nodeConfig));
         }
+        requireDialable(peers, registry.selectAll(TransportProvider.class, nodeConfig.providers().transports()));
         List<PeerInfo> direct = peers.stream().map(PeerSpec::toPeerInfo).toList();
         MetricsOption.Serving serving = metrics.enabled() ? metrics.start() : null;
         ChatSession session;
@@ -116,6 +115,21 @@ final class ChatCommand implements Callable<Integer> {
             session.chat(context.in());
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * A {@code --peer} whose scheme no transport of this node speaks could never be dialled; say so before starting
+     * rather than waiting for a join that cannot happen.
+     */
+    private static void requireDialable(List<PeerSpec> peers, List<TransportProvider> transports) {
+        List<String> schemes = transports.stream().map(TransportProvider::id).toList();
+        for (PeerSpec peer : peers) {
+            if (!schemes.contains(peer.address().transport())) {
+                throw CliException.usage("--peer " + peer + ": no transport here speaks '"
+                        + peer.address().transport() + "://'; this chat's transports: " + schemes
+                        + " (see 'topic-tracker providers')");
+            }
+        }
     }
 
     private NodeConfig nodeConfig() throws IOException {
@@ -147,6 +161,8 @@ final class ChatCommand implements Callable<Integer> {
             return ConfigLoader.load(config);
         } catch (NoSuchFileException e) {
             throw CliException.usage("--config " + config + ": no such file");
+        } catch (IOException e) {
+            throw CliException.usage("--config " + config + ": cannot be read: " + e.getMessage());
         }
     }
 
@@ -157,9 +173,12 @@ final class ChatCommand implements Callable<Integer> {
         try {
             return KeyFiles.read(file, signing);
         } catch (NoSuchFileException e) {
-            throw CliException.usage("key file " + file + ": no such file (make one with 'topic-tracker keygen')");
+            throw CliException.usage("--key " + file + ": no such file (make one with 'topic-tracker keygen --out "
+                    + file + "')");
+        } catch (IOException e) {
+            throw CliException.usage("--key " + file + ": cannot be read: " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage());
+            throw CliException.usage("--key " + e.getMessage());
         }
     }
 }

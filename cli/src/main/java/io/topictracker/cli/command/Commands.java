@@ -14,6 +14,9 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  * status from {@link ExitCode}. Stateless.
  */
 public final class Commands {
+    /** The longest error message printed; a longer one is cut (it only happens when it quotes a huge argument). */
+    private static final int MAX_MESSAGE = 400;
+
     private Commands() {}
 
     /**
@@ -47,24 +50,45 @@ public final class Commands {
         if (e instanceof CommandLine.UnmatchedArgumentException && !failed.getSubcommands().isEmpty()) {
             hint = "; commands are " + failed.getSubcommands().keySet();
         }
-        err.println("topic-tracker: " + e.getMessage() + hint);
+        err.println("topic-tracker: " + oneLine(e.getMessage()) + hint);
         CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE;
     }
 
+    /**
+     * A safety net under the messages' own care: whatever a message quotes (picocli quotes a bad argument whole),
+     * what is printed is one line of at most {@link #MAX_MESSAGE} characters, with control characters shown escaped.
+     */
+    static String oneLine(String message) {
+        String text = String.valueOf(message);
+        boolean cut = text.length() > MAX_MESSAGE;
+        StringBuilder line = new StringBuilder();
+        (cut ? text.substring(0, MAX_MESSAGE) : text).codePoints().forEach(c -> {
+            if (c < 0x20 || c == 0x7f) {
+                line.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                line.appendCodePoint(c);
+            }
+        });
+        if (cut) {
+            line.append("… (").append(text.length() - MAX_MESSAGE).append(" more characters)");
+        }
+        return line.toString();
+    }
+
     private static int failure(Exception e, CommandLine failed, CliContext context) {
         PrintWriter err = context.err();
         int status;
         if (e instanceof CliException cli) {
-            err.println("topic-tracker: " + cli.getMessage());
+            err.println("topic-tracker: " + oneLine(cli.getMessage()));
             status = cli.exitCode();
         } else if (e instanceof ConfigException) {
-            err.println("topic-tracker: configuration: " + e.getMessage());
+            err.println("topic-tracker: configuration: " + oneLine(e.getMessage()));
             status = ExitCode.USAGE;
         } else if (e instanceof ProviderException) {
-            err.println("topic-tracker: " + e.getMessage());
+            err.println("topic-tracker: " + oneLine(e.getMessage()));
             status = ExitCode.PROVIDER_MISSING;
         } else if (e instanceof java.io.UncheckedIOException io) {
             err.println("topic-tracker: " + io.getMessage() + ": " + io.getCause());

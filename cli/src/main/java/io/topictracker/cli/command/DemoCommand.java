@@ -62,6 +62,7 @@ final class DemoCommand implements Callable<Integer> {
     private Duration timeout;
 
     @Option(names = "--topic", paramLabel = "NAME", defaultValue = "topic-tracker-demo",
+            converter = Converters.TopicName.class,
             description = "Topic name (default: ${DEFAULT-VALUE}).")
     private String topic;
 
@@ -162,9 +163,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (messages != null && (messages < 1 || messages > 10_000)) {
             throw new ParameterException(spec.commandLine(), "--messages must be 1 to 10000, got " + messages);
-        }
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeout);
         }
         if (dht != null && !dht.equals("inmemory") && !dht.equals("mainline")) {
             throw new ParameterException(spec.commandLine(), "--dht must be inmemory or mainline, got '" + dht + "'");

@@ -12,6 +12,7 @@ final class DhtNetworkOptions {
     List<String> bootstrap = new ArrayList<>();
 
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            converter = Converters.BindAddress.class,
             description = "Local address of the UDP socket (default: ${DEFAULT-VALUE}).")
     String bind;
 

@@ -32,7 +32,8 @@ final class KeygenCommand implements Callable<Integer> {
     @Mixin
     private LoggingOption logging;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Where to write the key.")
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", converter = Converters.FilePath.class,
+            description = "Where to write the key.")
     private Path out;
 
     @Option(names = "--force", description = "Replace FILE if it exists.")

@@ -20,6 +20,8 @@ import java.util.Set;
  * bytes or as 64 hexadecimal digits (a seed typed or pasted by hand). Stateless and thread-safe.
  */
 public final class KeyFiles {
+    /** The most a key file is read: the hex form with some white space around it. */
+    private static final int MAX_FILE_BYTES = 1024;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private KeyFiles() {}
@@ -57,10 +59,22 @@ public final class KeyFiles {
      * @param signing the provider that turns the seed into a key pair, not null
      * @return the key pair, never null
      * @throws IOException if the file cannot be read
-     * @throws IllegalArgumentException naming the file if it holds neither 32 bytes nor 64 hexadecimal digits
+     * @throws IllegalArgumentException naming the file if it is a directory or holds neither 32 bytes nor 64
+     *     hexadecimal digits
      */
     public static SigningKeyPair read(Path file, SigningProvider signing) throws IOException {
-        byte[] content = Files.readAllBytes(file);
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a directory, not a key file (see 'topic-tracker keygen')");
+        }
+        byte[] content;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            content = in.readNBytes(MAX_FILE_BYTES + 1); // bounded: a key file is 32 bytes, or 64 digits and a newline
+        }
+        if (content.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException(file + ": expected a key file holding a 32-byte seed, or "
+                    + 2 * SigningProvider.SEED_LENGTH + " hexadecimal digits (see 'topic-tracker keygen'); it holds"
+                    + " more than " + MAX_FILE_BYTES + " bytes");
+        }
         if (content.length == SigningProvider.SEED_LENGTH) {
             return signing.fromSeed(content);
         }

@@ -28,22 +28,28 @@ public record PeerSpec(PeerId id, PeerAddress address) {
     public static PeerSpec parse(String text) {
         int at = text.indexOf('@');
         if (at < 0) {
-            throw new IllegalArgumentException("'" + text + "' is not ID@ADDRESS, e.g. <64 hex digits>@tcp://127.0.0.1:4000");
+            throw new IllegalArgumentException(quote(text) + " is not ID@ADDRESS, e.g. <64 hex digits>@tcp://127.0.0.1:4000");
         }
         PeerId id;
         try {
             id = PeerId.parse(text.substring(0, at));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + text + "': the ID before '@' must be 64 lowercase hex digits ("
+            throw new IllegalArgumentException(quote(text) + ": the ID before '@' must be 64 lowercase hex digits ("
                     + e.getMessage() + ")");
         }
         PeerAddress address;
         try {
             address = PeerAddress.parse(text.substring(at + 1));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + text + "': bad ADDRESS after '@': " + e.getMessage());
+            throw new IllegalArgumentException(quote(text) + ": bad ADDRESS after '@': " + e.getMessage());
         }
         return new PeerSpec(id, address);
+    }
+
+    /** Quotes the text as picocli does, but only its start when it is long: a message is one short line. */
+    private static String quote(String text) {
+        return text.length() <= 120 ? "'" + text + "'" : "'" + text.substring(0, 120) + "…' (" + text.length()
+                + " characters)";
     }
 
     /** @return the peer as membership messages carry it, never null */

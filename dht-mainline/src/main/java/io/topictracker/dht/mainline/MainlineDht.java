@@ -13,6 +13,7 @@ import io.topictracker.api.dht.PutSummary;
 import io.topictracker.dht.mainline.bencode.Bencode;
 import io.topictracker.dht.mainline.krpc.KrpcMessage;
 import io.topictracker.dht.mainline.node.DhtNode;
+import io.topictracker.dht.mainline.node.HostPort;
 import io.topictracker.dht.mainline.node.Lookup;
 import io.topictracker.dht.mainline.node.ResponseListener;
 import io.topictracker.dht.mainline.node.SlotSharing;
@@ -91,9 +92,8 @@ public final class MainlineDht implements BitTorrentDht {
         }
         List<InetSocketAddress> bootstrap = new ArrayList<>();
         for (String entry : config.bootstrap()) {
-            int colon = entry.lastIndexOf(':');
-            InetSocketAddress address = new InetSocketAddress(entry.substring(0, colon),
-                    Integer.parseInt(entry.substring(colon + 1)));
+            HostPort hostPort = HostPort.parse(entry); // checked when the table was read
+            InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
             if (address.isUnresolved()) {
                 LOG.warn("bootstrap node {} cannot be resolved; skipped", entry);
             } else {

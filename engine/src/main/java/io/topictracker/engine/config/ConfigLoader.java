@@ -3,7 +3,6 @@ package io.topictracker.engine.config;
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,17 +21,26 @@ import org.tomlj.TomlTable;
  * {@code node.toml:12: bootstrap.discovery_poll_interval: ...}. Stateless and thread-safe.
  */
 public final class ConfigLoader {
+    /**
+     * The largest configuration file read: a node's file is a few KB, and the parser's time grows with the text
+     * (10 MB took it half a minute), so a bigger file is refused before it is parsed.
+     */
+    public static final int MAX_FILE_BYTES = 256 * 1024;
+
     private ConfigLoader() {}
 
     /**
      * @param file a TOML file, not null; its file name is used in messages
      * @return the configuration, never null
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws IOException if the file cannot be read
-     * @throws ConfigException for a syntax error, an unknown key, a wrong type or a value out of range
+     * @throws ConfigException for a file that is not a regular file, larger than {@link #MAX_FILE_BYTES}, not UTF-8,
+     *     nested too deeply, a syntax error, an unknown key, a wrong type or a value out of range
      */
     public static NodeConfig load(Path file) throws IOException {
         Path name = file.getFileName();
-        return parse(Files.readString(file), name == null ? file.toString() : name.toString());
+        String source = name == null ? file.toString() : name.toString();
+        return parse(ConfigText.read(file, source, MAX_FILE_BYTES), source);
     }
 
     /**
@@ -51,12 +59,23 @@ public final class ConfigLoader {
      * @throws ConfigException for the first syntax error, with its line
      */
     public static ConfigTable parseTable(String text, String sourceName) {
-        TomlParseResult result = Toml.parse(text);
+        TomlNesting.check(text, sourceName);
+        TomlParseResult result;
+        try {
+            result = Toml.parse(text);
+        } catch (StackOverflowError e) {
+            // TomlNesting should make this unreachable; if a shape it does not count still gets here, say so plainly.
+            throw new ConfigException("", 0, sourceName + ": invalid TOML: nested too deeply to parse");
+        }
         if (result.hasErrors()) {
             TomlParseError error = result.errors().get(0);
             int line = error.position() == null ? 0 : error.position().line();
+            String message = error.getMessage();
+            if (message.length() > 200) {
+                message = message.substring(0, 200) + "…";
+            }
             throw new ConfigException("", line, sourceName + (line > 0 ? ":" + line : "") + ": invalid TOML: "
-                    + error.getMessage());
+                    + message);
         }
         return convert("", sourceName, result);
     }

@@ -2,7 +2,6 @@ package io.topictracker.engine.config;
 
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,7 +34,7 @@ final class NodeConfigReader {
         Map<String, ConfigTable> dhtProviders = subTables(dhtTable, DHT_KEYS);
         int maxJoin = root.integer("max_join_peer_count", defaults.maxJoinPeerCount(), 1, Bounds.MAX_PEERS);
         return new NodeConfig(
-                Optional.ofNullable(node.string("key_file", null)).map(Path::of),
+                Optional.ofNullable(node.path("key_file", null)),
                 providers(node),
                 dhtCalls(dhtTable),
                 bootstrap(root.table("bootstrap")),
@@ -54,7 +53,8 @@ final class NodeConfigReader {
         List<String> transports = node.stringList("transports", List.of());
         for (String id : transports) {
             if (!PROVIDER_ID.matcher(id).matches()) {
-                throw node.error("transports", "'" + id + "' is not a provider id (expected " + PROVIDER_ID + ")");
+                throw node.error("transports", ConfigTable.excerpt(id) + " is not a provider id (expected " + PROVIDER_ID
+                        + ")");
             }
         }
         return new ProviderSelection(signing, dht, transports);
@@ -63,7 +63,7 @@ final class NodeConfigReader {
     private static String providerId(ConfigTable table, String key) {
         String id = table.string(key, null);
         if (id != null && !PROVIDER_ID.matcher(id).matches()) {
-            throw table.error(key, "'" + id + "' is not a provider id (expected " + PROVIDER_ID + ")");
+            throw table.error(key, ConfigTable.excerpt(id) + " is not a provider id (expected " + PROVIDER_ID + ")");
         }
         return id;
     }

@@ -47,6 +47,12 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
             "max_items", "max_items_per_ip", "max_info_hashes", "max_peers_per_info_hash", "rate_limit_per_ip",
             "max_pending_queries", "epoll", "receive_buffer_bytes");
 
+    /** The path is checked (non-empty, no NUL, at most 4096 characters) when read; the file itself at start. */
+    private static String routingTableFile(ConfigTable t) {
+        java.nio.file.Path path = t.path("routing_table_file", null);
+        return path == null ? null : t.string("routing_table_file", null);
+    }
+
     /**
      * Reads a table, failing on unknown keys and bad values.
      *
@@ -67,17 +73,23 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
             }
         }
         List<String> bootstrap = t.stringList("bootstrap", PUBLIC_ROUTERS);
+        for (String entry : bootstrap) {
+            try {
+                HostPort.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw t.error("bootstrap", e.getMessage());
+            }
+        }
         if (PublicRoutersGuard.active()) {
             String problem = PublicRoutersGuard.problem(t.contains("bootstrap") ? bootstrap : null);
             if (problem != null) {
                 throw t.error("bootstrap", problem);
             }
         }
-        for (String entry : bootstrap) {
-            int colon = entry.lastIndexOf(':');
-            if (colon <= 0 || !entry.substring(colon + 1).matches("\\d{1,5}")) {
-                throw t.error("bootstrap", "expected \"host:port\", got \"" + entry + "\"");
-            }
+        String bindAddress = t.string("bind_address", "0.0.0.0");
+        if (bindAddress.isBlank() || bindAddress.length() > HostPort.MAX_HOST_LENGTH) {
+            throw t.error("bind_address", "expected the local IP address to bind, e.g. 127.0.0.1 or 0.0.0.0; got "
+                    + ConfigTable.excerpt(bindAddress));
         }
         Duration minTimeout = t.duration("min_query_timeout", Duration.ofMillis(250), Duration.ofMillis(10),
                 Duration.ofSeconds(10));
@@ -86,8 +98,8 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
         if (maxTimeout.compareTo(minTimeout) < 0) {
             throw t.error("max_query_timeout", "must not be below min_query_timeout");
         }
-        return new NodeConfig(t.string("bind_address", "0.0.0.0"), t.integer("port", 6881, 0, 65535), bootstrap,
-                t.bool("read_only", false), t.bool("enforce_bep42", true), t.string("routing_table_file", null),
+        return new NodeConfig(bindAddress, t.integer("port", 6881, 0, 65535), bootstrap,
+                t.bool("read_only", false), t.bool("enforce_bep42", true), routingTableFile(t),
                 nodeId, t.integer("alpha", 3, 1, 16), minTimeout, maxTimeout,
                 t.duration("operation_timeout", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 t.integer("max_items", 2000, 1, 1_000_000), t.integer("max_items_per_ip", 100, 1, 1_000_000),

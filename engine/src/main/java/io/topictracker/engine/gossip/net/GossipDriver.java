@@ -241,7 +241,7 @@ public final class GossipDriver implements AutoCloseable {
     CompletableFuture<Void> quit() {
         CompletableFuture<Void> done = submit(new Input.Quit());
         return done.handle((ok, error) -> {
-            closed = true;
+            stop();
             peerUse.releasedAll(topic);
             return null;
         });
@@ -258,6 +258,14 @@ public final class GossipDriver implements AutoCloseable {
         quit();
     }
 
+    /**
+     * Sends nothing more from now on (a drain under way stops before its next send) and drops queued inputs. For the
+     * node's close when a topic did not quit in time: the transports are about to go. Idempotent, any thread.
+     */
+    void stop() {
+        closed = true;
+    }
+
     /** Carries out what the state machine asked for; runs on the topic's executor. */
     private void drain() {
         if (meters.enabled) {
@@ -266,6 +274,9 @@ public final class GossipDriver implements AutoCloseable {
         for (int i = 0; i < outputs.size(); i++) {
             Output output = outputs.get(i);
             if (output instanceof Output.Send send) {
+                if (closed) {
+                    continue; // stopped: the transports may be closing, and the peers were told (or lost) already
+                }
                 if (meters.enabled) {
                     meters.sent(send.message());
                 }

@@ -278,6 +278,9 @@ public final class GossipNode implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("topics did not quit in time: {}", e.toString());
         }
+        // Whether or not they quit in time, no topic sends from here on: the transports' event loops are about to
+        // terminate, and a send racing them failed inside the transport (logged at ERROR by Netty).
+        topics.values().forEach(GossipDriver::stop);
         ScheduledFuture<?> current = sweep;
         if (current != null) {
             current.cancel(false);

@@ -3,6 +3,9 @@ package io.topictracker.transport.tcp.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.transport.Connection;
@@ -10,6 +13,7 @@ import io.topictracker.api.transport.TransportException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -54,7 +58,7 @@ public final class TcpConnection implements Connection {
             return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.FRAME_TOO_LARGE,
                     "frame of " + length + " bytes is over the limit of " + maxFrameSize + " bytes"));
         }
-        if (!isOpen()) {
+        if (!isOpen() || channel.eventLoop().isShuttingDown()) {
             return CompletableFuture.failedFuture(closedError());
         }
         if (!channel.isWritable()) {
@@ -66,7 +70,11 @@ public final class TcpConnection implements Connection {
         buffer.writeInt(length);
         buffer.writeBytes(frame);
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        channel.writeAndFlush(buffer).addListener((ChannelFuture written) -> {
+        // Listeners run on whichever thread completes the write, not handed to the event loop: when the loop has
+        // terminated meanwhile (the transport closing), Netty fails the write at once, and notifying through the
+        // dead loop would be refused and logged at ERROR instead of failing this future.
+        ChannelPromise promise = new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE);
+        promise.addListener((ChannelFuture written) -> {
             if (written.isSuccess()) {
                 sent.complete(null);
             } else {
@@ -74,6 +82,15 @@ public final class TcpConnection implements Connection {
                         "frame not sent to " + remote.shortText() + ": " + written.cause(), written.cause()));
             }
         });
+        try {
+            channel.writeAndFlush(buffer, promise);
+        } catch (RejectedExecutionException e) {
+            if (buffer.refCnt() > 0) {
+                buffer.release();
+            }
+            sent.completeExceptionally(new TransportException(TransportException.Reason.CLOSED, "connection to "
+                    + remote.shortText() + " is closing: " + e.getMessage(), e));
+        }
         return sent;
     }
 

@@ -294,7 +294,12 @@ public final class TcpTransport implements Transport {
         for (CompletableFuture<Connection> pending : connecting) {
             failClosed(pending);
         }
-        run.server().close();
+        ChannelFuture serverClosed = run.server().close();
+        if (!run.server().eventLoop().inEventLoop()) {
+            // No accept may be under way once the loops shut down: a connection accepted then would be registered
+            // with a terminated loop, which Netty force-closes with a WARN and an ERROR.
+            serverClosed.awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
         for (Channel channel : channels) {
             channel.close();
         }
