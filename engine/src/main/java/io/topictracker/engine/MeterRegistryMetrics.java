@@ -9,6 +9,8 @@ import io.topictracker.engine.metrics.MicrometerBridge;
  * themselves (e.g. a standalone DHT through {@code DhtProvider.create(new DhtContext(..., metrics))}); a {@link Node}
  * takes the registry directly ({@link Node.Builder#meterRegistry}). Micrometer ({@code micrometer-core}) must be on
  * the path to call this; the engine needs it for nothing else.
+ *
+ * <p>Stateless and thread-safe; the {@code Metrics} it returns is thread-safe and never null, as Micrometer meters are.
  */
 public final class MeterRegistryMetrics {
     private MeterRegistryMetrics() {}

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * and the scheduler's threads (named {@code tt-node-<id>-}). With several transports ({@code [node] transports}, in
  * order of preference) the node listens on all, advertises all their addresses, and dials a peer over the first one
  * that handles one of the peer's addresses, falling back to the next when a dial fails. Thread-safe.
+ *
+ * <p>Arguments are never null and results never null unless a method says otherwise.
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);

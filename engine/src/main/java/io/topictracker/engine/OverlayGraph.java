@@ -17,6 +17,8 @@ import java.util.Set;
  *
  * <p>Immutable and thread-safe; it copies what it is given. Built from the views of at most a few thousand members
  * (each breadth-first search is linear in members plus links).
+ *
+ * <p>Arguments are never null and results never null unless a method says otherwise.
  */
 public final class OverlayGraph {
     private final Map<PeerId, Set<PeerId>> views;

@@ -18,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
  * The handle of one topic on a {@link Node}: a future that completes when joined, a sender, a receiver, the current
  * neighbours and last message hashes. Behind it run the bootstrap loop and, once joined, the publisher and merge
  * workers. {@link #close()} stops all of them and leaves the overlay. Thread-safe.
+ *
+ * <p>Arguments are never null and results never null unless a method says otherwise.
  */
 public final class Topic implements AutoCloseable {
     private final TopicMembership membership;

@@ -8,6 +8,8 @@ import java.time.Duration;
  * The bootstrap loop's knobs: the {@code [bootstrap]} table, named and defaulted as the Rust crate's
  * {@code BootstrapConfig} ({@code bootstrap.rs}).
  *
+ * <p>Immutable and thread-safe; no component is null, every value is within the range its key documents.
+ *
  * @param maxBootstrapRecords {@code max_bootstrap_records}: records per topic and minute before publishing is
  *     skipped, 0–100 (0 never publishes); default 5
  * @param publishRecordOnStartup {@code publish_record_on_startup}: publish before the first lookup; default true

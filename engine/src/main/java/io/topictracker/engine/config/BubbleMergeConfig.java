@@ -8,6 +8,8 @@ import java.time.Duration;
  * Bubble merge: with fewer than {@code min_neighbors} neighbours, join peers named in records to heal a split. The
  * {@code [merge.bubble]} table, as the Rust crate's {@code BubbleMergeConfig}.
  *
+ * <p>Immutable and thread-safe; no component is null, every value is within the range its key documents.
+ *
  * @param enabled {@code enabled}; default true
  * @param minNeighbors {@code min_neighbors}: 1–64; default 4
  * @param initialDelay {@code initial_delay}: 0–1h; default 30s

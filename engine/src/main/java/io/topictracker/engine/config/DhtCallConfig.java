@@ -6,7 +6,9 @@ import java.time.Duration;
 
 /**
  * How the engine drives DHT operations: retries with jittered back-off and per-operation timeouts. Keys of the
- * {@code [dht]} table; names and defaults are those of the Rust crate's {@code DhtCallConfig}.
+ * {@code [dht]} table; names and defaults are those of the Rust crate's {@code DhtConfig}.
+ *
+ * <p>Immutable and thread-safe; no component is null, every value is within the range its key documents.
  *
  * @param retries {@code retries}: attempts after the first, 0–100; default 3
  * @param baseRetryInterval {@code base_retry_interval}: delay before a retry, 1ms–1h; default 5s

@@ -6,6 +6,8 @@ import java.util.Objects;
  * The two merge strategies: the {@code [merge]} table with {@code [merge.bubble]} and
  * {@code [merge.message_overlap]}.
  *
+ * <p>Immutable and thread-safe; no component is null.
+ *
  * @param bubble never null
  * @param messageOverlap never null
  */

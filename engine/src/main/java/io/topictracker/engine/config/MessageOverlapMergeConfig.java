@@ -8,6 +8,8 @@ import java.time.Duration;
  * Message-overlap merge: join the peers of records whose recent message hashes do not overlap ours. The
  * {@code [merge.message_overlap]} table, as the Rust crate's {@code MessageOverlapMergeConfig}.
  *
+ * <p>Immutable and thread-safe; no component is null, every value is within the range its key documents.
+ *
  * @param enabled {@code enabled}; default true
  * @param initialDelay {@code initial_delay}: 0–1h; default 30s
  * @param baseInterval {@code base_interval}: 1s–1h; default 60s

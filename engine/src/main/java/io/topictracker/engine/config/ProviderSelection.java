@@ -9,6 +9,8 @@ import java.util.Optional;
  * choice means "the single provider present" (see {@code ProviderRegistry}); an empty transport list means every
  * available transport.
  *
+ * <p>Immutable and thread-safe; no component is null (an absent choice is an empty {@code Optional} or list).
+ *
  * @param signing the signing provider id, never null
  * @param dht the DHT provider id, never null
  * @param transports transport ids in order of preference, never null; copied

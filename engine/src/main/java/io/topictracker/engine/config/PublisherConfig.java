@@ -8,6 +8,8 @@ import java.time.Duration;
  * The background publisher that refreshes our record after joining: the {@code [publisher]} table, as the Rust
  * crate's {@code PublisherConfig}. The effective period is {@code base_interval + random[0, max_jitter)}.
  *
+ * <p>Immutable and thread-safe; no component is null, every value is within the range its key documents.
+ *
  * @param enabled {@code enabled}; default true
  * @param initialDelay {@code initial_delay}: before the first run, 0–1h; default 10s
  * @param baseInterval {@code base_interval}: 1s–1h (the crate's minimum); default 10s

@@ -7,6 +7,8 @@ import java.time.Duration;
 /**
  * Bounds on gossip operations: the {@code [timeouts]} table, as the Rust crate's {@code TimeoutConfig}.
  *
+ * <p>Immutable and thread-safe; no component is null, every value is within the range its key documents.
+ *
  * @param joinPeerTimeout {@code join_peer_timeout}: 1ms–10m; default 5s
  * @param broadcastNeighborsTimeout {@code broadcast_neighbors_timeout}: 1ms–10m; default 5s
  * @param broadcastTimeout {@code broadcast_timeout}: 1ms–10m; default 5s

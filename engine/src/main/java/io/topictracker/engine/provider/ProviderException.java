@@ -3,6 +3,8 @@ package io.topictracker.engine.provider;
 /**
  * A provider cannot be selected (none named and several present, the named one missing or unavailable), or two
  * providers share an id. The message names what was asked, what exists and what to add.
+ *
+ * <p>Thrown on the thread that asked the registry; its message is never null.
  */
 public final class ProviderException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * What the registry knows about one provider it holds, for logs and listings.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param kind the SPI it implements, never null
  * @param id its id, never null
  * @param className the implementing class, never null

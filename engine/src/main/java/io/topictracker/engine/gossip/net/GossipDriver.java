@@ -46,6 +46,8 @@ public final class GossipDriver implements AutoCloseable {
     private final java.util.function.LongSupplier clock;
     private final PeerUse peerUse;
     private final int maxMessageSize;
+    // guarded by this
+    private CompletableFuture<Void> quitting;
     private final Runnable unregister;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
@@ -237,14 +239,19 @@ public final class GossipDriver implements AutoCloseable {
         });
     }
 
-    /** Quits the overlay (telling the neighbours) and stops; the node calls it when it closes. */
-    CompletableFuture<Void> quit() {
-        CompletableFuture<Void> done = submit(new Input.Quit());
-        return done.handle((ok, error) -> {
-            stop();
-            peerUse.releasedAll(topic);
-            return null;
-        });
+    /**
+     * Quits the overlay (telling the neighbours) and stops: once the quit's own sends are out, nothing more is sent.
+     * Idempotent: every call returns the same future, completed when the quit is done (or failed).
+     */
+    synchronized CompletableFuture<Void> quit() {
+        if (quitting == null) {
+            quitting = submit(new Input.Quit()).handle((ok, error) -> {
+                stop();
+                peerUse.releasedAll(topic);
+                return null;
+            });
+        }
+        return quitting;
     }
 
     /**

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,8 @@ public final class GossipNode implements AutoCloseable {
     private final FrameCodec codec;
     private final PeerLinks links;
     private final Map<TopicId, GossipDriver> topics = new ConcurrentHashMap<>();
+    /** Topics closed by their handle whose Quit may still be sending; the node's close waits for them too. */
+    private final Set<GossipDriver> leaving = ConcurrentHashMap.newKeySet();
     /** Which topics use each peer's connection; guarded by itself. */
     private final ConnectionUsers connectionUsers = new ConnectionUsers();
     private final long origin = System.nanoTime();
@@ -101,6 +104,17 @@ public final class GossipNode implements AutoCloseable {
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
+        }
+    }
+
+    /**
+     * Unregisters a topic its handle closed, so that it can be joined again at once, and keeps it among the leaving
+     * until its Quit is done.
+     */
+    private void unregister(TopicId topic, GossipDriver runner) {
+        if (topics.remove(topic, runner)) {
+            leaving.add(runner);
+            runner.quit().whenComplete((done, error) -> leaving.remove(runner));
         }
     }
 
@@ -198,7 +212,7 @@ public final class GossipNode implements AutoCloseable {
         GossipDriver runner = new GossipDriver(topic, sink -> new GossipStateMachine(topic, self, config, secret, auth,
                 new SplittableRandom(seeds.nextLong()), sink), new SerialExecutor(scheduler,
                 GossipDriver.QUEUE_CAPACITY), scheduler, links, codec, listener, this::now, peerUse,
-                config.maxMessageSize(), () -> topics.remove(topic, holder[0]), meters);
+                config.maxMessageSize(), () -> unregister(topic, holder[0]), meters);
         holder[0] = runner;
         if (topics.putIfAbsent(topic, runner) != null) {
             throw new IllegalStateException("topic " + topic + " is already joined on this node");
@@ -269,8 +283,12 @@ public final class GossipNode implements AutoCloseable {
             return;
         }
         closed = true;
+        // The topics still joined and those that left but may still be saying goodbye: all of them must be done
+        // sending before the transports close.
+        List<GossipDriver> all = new ArrayList<>(topics.values());
+        all.addAll(leaving);
         List<CompletableFuture<Void>> quits = new ArrayList<>();
-        for (GossipDriver runner : topics.values()) {
+        for (GossipDriver runner : all) {
             quits.add(runner.quit());
         }
         try {
@@ -280,7 +298,7 @@ public final class GossipNode implements AutoCloseable {
         }
         // Whether or not they quit in time, no topic sends from here on: the transports' event loops are about to
         // terminate, and a send racing them failed inside the transport (logged at ERROR by Netty).
-        topics.values().forEach(GossipDriver::stop);
+        all.forEach(GossipDriver::stop);
         ScheduledFuture<?> current = sweep;
         if (current != null) {
             current.cancel(false);
