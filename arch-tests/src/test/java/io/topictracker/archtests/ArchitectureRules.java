@@ -73,7 +73,7 @@ final class ArchitectureRules {
             ArchRule rule = classes().that().resideInAPackage(root + "." + kind + "..")
                     .should().onlyDependOnClassesThat().resideInAnyPackage(concat(concat(JDK, PROVIDER_LIBRARIES),
                             root + ".api..", root + ".tls..", root + "." + kind + ".."))
-                    .because("a provider sees only the SPI it implements (DESIGN.md)")
+                    .because("a provider sees only the SPI it implements")
                     .allowEmptyShould(true);
             rules.add(rule);
         }
