@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The project's dependency rules (DESIGN.md "Modules"), written against a root package so that the same rules run
+ * The project's dependency rules (ARCHITECTURE.md "Modules and dependency rules"), written against a root package so that the same rules run
  * over the real code ({@code io.topictracker}) and over a fixture that breaks each of them on purpose
  * ({@code io.topictracker.archfixture}), which shows the rules bite.
  *
@@ -19,9 +19,9 @@ import java.util.Map;
  * JUnit's own architecture tests do: {@code accessClassesThat} would pass if any single access matched. Immutable.
  */
 final class ArchitectureRules {
-    /** Libraries the engine may use (DESIGN.md: api, bouncycastle, tomlj, slf4j-api), besides the metrics library. */
+    /** Libraries the engine may use (api, bouncycastle, tomlj, slf4j-api), besides the metrics library. */
     private static final String[] ENGINE_LIBRARIES = {"org.bouncycastle..", "org.tomlj..", "org.slf4j.."};
-    /** Libraries a provider may use (DESIGN.md: netty, bouncycastle, slf4j-api). */
+    /** Libraries a provider may use (netty, bouncycastle, slf4j-api). */
     private static final String[] PROVIDER_LIBRARIES = {"io.netty..", "org.bouncycastle..", "org.slf4j.."};
     private static final String[] JDK = {"java..", "javax.."};
 
@@ -73,7 +73,7 @@ final class ArchitectureRules {
             ArchRule rule = classes().that().resideInAPackage(root + "." + kind + "..")
                     .should().onlyDependOnClassesThat().resideInAnyPackage(concat(concat(JDK, PROVIDER_LIBRARIES),
                             root + ".api..", root + ".tls..", root + "." + kind + ".."))
-                    .because("a provider sees only the SPI it implements (DESIGN.md)")
+                    .because("a provider sees only the SPI it implements")
                     .allowEmptyShould(true);
             rules.add(rule);
         }

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Reproduces every value of shared/vectors/derivation.json, computed independently of this code. */
+/** Reproduces every value of src/test/resources/vectors/derivation.json, computed independently of this code. */
 class DerivationVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
 
