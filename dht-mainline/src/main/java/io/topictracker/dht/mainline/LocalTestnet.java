@@ -5,7 +5,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.dht.mainline.node.NodeConfig;
+import io.topictracker.dht.mainline.node.MainlineSettings;
 import io.topictracker.dht.mainline.store.CachedVerifier;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -147,7 +147,7 @@ public final class LocalTestnet implements AutoCloseable {
         values.remove("epoll");
         values.remove("shared_verify_cache");
         values.remove("threads");
-        NodeConfig config = NodeConfig.from(ConfigTable.of("dht.mainline", values));
+        MainlineSettings config = MainlineSettings.from(ConfigTable.of("dht.mainline", values));
         DhtContext context = new DhtContext(ConfigTable.of("dht.mainline", values), signing, Clock.systemUTC(),
                 scheduler, metrics);
         return new MainlineDht(config, context, group.next(), epoll);

@@ -3,7 +3,7 @@ package io.topictracker.dht.mainline;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.DhtProvider;
-import io.topictracker.dht.mainline.node.NodeConfig;
+import io.topictracker.dht.mainline.node.MainlineSettings;
 
 /**
  * The {@code mainline} DHT provider: a real BitTorrent mainline DHT node (BEP5, BEP42, BEP43, BEP44) on Netty UDP,
@@ -23,6 +23,6 @@ public final class MainlineDhtProvider implements DhtProvider {
      */
     @Override
     public Dht create(DhtContext context) {
-        return new MainlineDht(NodeConfig.from(context.settings()), context);
+        return new MainlineDht(MainlineSettings.from(context.settings()), context);
     }
 }

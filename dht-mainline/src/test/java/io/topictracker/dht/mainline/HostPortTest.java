@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.dht.mainline.node.HostPort;
-import io.topictracker.dht.mainline.node.NodeConfig;
+import io.topictracker.dht.mainline.node.MainlineSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class HostPortTest {
         String huge = "h".repeat(3000) + ":1"; // under the string bound, over a host name's 253
         ConfigTable table = ConfigTable.of("dht.mainline", "node.toml",
                 Map.of("bootstrap", List.of("127.0.0.1:6881", huge)), Map.of("bootstrap", 7));
-        ConfigException e = assertThrows(ConfigException.class, () -> NodeConfig.from(table));
+        ConfigException e = assertThrows(ConfigException.class, () -> MainlineSettings.from(table));
         assertTrue(e.getMessage().startsWith("node.toml:7: dht.mainline.bootstrap: not a host name or IPv4 address"),
                 e.getMessage());
         assertTrue(e.getMessage().length() < 300, e.getMessage());

@@ -2,6 +2,7 @@ package io.topictracker.dht.mainline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigTable;
@@ -10,8 +11,11 @@ import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.dht.MutableQuery;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.dht.mainline.krpc.KrpcMessage;
+import io.topictracker.dht.mainline.krpc.KrpcError;
+import io.topictracker.dht.mainline.krpc.Query;
+import io.topictracker.dht.mainline.krpc.Response;
 import io.topictracker.dht.mainline.node.DhtNode;
+import io.topictracker.dht.mainline.node.QueryFailure;
 import io.topictracker.dht.mainline.node.ReplyHandler;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
@@ -152,17 +156,17 @@ class LibtorrentInteropTest {
         byte[] salt = bytes("seq-test");
         DhtNode ours = net.nodes().get(1).node();
         InetSocketAddress lt = new InetSocketAddress("127.0.0.1", ltA.port);
-        KrpcMessage got = query(ours, lt, "get", Map.of("target", Bep44.target(key.publicKey(), salt)));
-        byte[] token = KrpcMessage.bytes(got.body(), "token");
-        assertEquals(KrpcMessage.Kind.RESPONSE, query(ours, lt, "put", putArgs(key, salt, 5, token)).kind());
-        KrpcMessage older = query(ours, lt, "put", putArgs(key, salt, 4, token));
-        assertEquals(KrpcMessage.Kind.ERROR, older.kind());
-        assertEquals(302, older.errorCode(), older.errorMessage());
+        Response.ItemFound got = assertInstanceOf(Response.ItemFound.class,
+                ask(ours, lt, new Query.GetItem(Bep44.target(key.publicKey(), salt), null)));
+        assertInstanceOf(Response.Stored.class, ask(ours, lt, put(key, salt, 5, got.token())));
+        KrpcError older = assertInstanceOf(KrpcError.class, ask(ours, lt, put(key, salt, 4, got.token())));
+        assertEquals(302, older.code(), older.message());
         // and ours answers the same way to the same put
         InetSocketAddress our = net.nodes().get(5).localAddress();
-        byte[] ourToken = KrpcMessage.bytes(query(ours, our, "get", Map.of("target", new byte[20])).body(), "token");
-        assertEquals(KrpcMessage.Kind.RESPONSE, query(ours, our, "put", putArgs(key, salt, 5, ourToken)).kind());
-        assertEquals(302, query(ours, our, "put", putArgs(key, salt, 4, ourToken)).errorCode());
+        byte[] ourToken = assertInstanceOf(Response.ItemFound.class,
+                ask(ours, our, new Query.GetItem(new byte[20], null))).token();
+        assertInstanceOf(Response.Stored.class, ask(ours, our, put(key, salt, 5, ourToken)));
+        assertEquals(302, assertInstanceOf(KrpcError.class, ask(ours, our, put(key, salt, 4, ourToken))).code());
     }
 
     @Test
@@ -201,31 +205,31 @@ class LibtorrentInteropTest {
         assertEquals("routed", LtNode.field(json, "value"));
     }
 
-    private static Map<String, Object> putArgs(SigningKeyPair key, byte[] salt, long seq, byte[] token) {
+    private static Query.PutItem put(SigningKeyPair key, byte[] salt, long seq, byte[] token) {
         byte[] value = bytes("seq " + seq);
-        Map<String, Object> a = new TreeMap<>();
-        a.put("k", key.publicKey());
-        a.put("salt", salt);
-        a.put("seq", seq);
-        a.put("sig", key.sign(Bep44.signable(salt, seq, value)));
-        a.put("token", token);
-        a.put("v", value);
-        return a;
+        return new Query.PutItem(value, key.publicKey(), salt, seq, key.sign(Bep44.signable(salt, seq, value)), null,
+                token);
     }
 
-    private static KrpcMessage query(DhtNode node, InetSocketAddress to, String method, Map<String, Object> args) {
-        CompletableFuture<KrpcMessage> reply = new CompletableFuture<>();
-        node.execute(() -> node.query(to, method, args, new ReplyHandler() {
+    /** @return the remote's {@link Response} or {@link KrpcError} */
+    private static <R extends Response> Object ask(DhtNode node, InetSocketAddress to, Query<R> query) {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        node.query(to, query, new ReplyHandler<R>() {
             @Override
-            public void onReply(KrpcMessage message) {
-                reply.complete(message);
+            public void onResponse(R response) {
+                reply.complete(response);
             }
 
             @Override
-            public void onFailure(String reason) {
-                reply.completeExceptionally(new AssertionError(method + " to " + to + ": " + reason));
+            public void onError(KrpcError error) {
+                reply.complete(error);
             }
-        }));
+
+            @Override
+            public void onFailure(QueryFailure failure) {
+                reply.completeExceptionally(new AssertionError(query.method() + " to " + to + ": " + failure));
+            }
+        });
         return Await.result(reply, WAIT);
     }
 }

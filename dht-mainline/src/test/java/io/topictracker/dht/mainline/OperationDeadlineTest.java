@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.dht.mainline.node.DhtNode;
-import io.topictracker.dht.mainline.node.NodeConfig;
+import io.topictracker.dht.mainline.node.MainlineSettings;
+import io.topictracker.dht.mainline.node.NetworkConditions;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.time.Clock;
 import java.util.List;
@@ -23,9 +25,10 @@ import org.junit.jupiter.api.Test;
 /** An operation's overall deadline, kept on the node's event loop. */
 class OperationDeadlineTest {
     private final DefaultEventLoop loop = new DefaultEventLoop();
-    private final DhtNode node = new DhtNode(NodeConfig.from(ConfigTable.of("dht.mainline",
+    private final DhtNode node = new DhtNode(MainlineSettings.from(ConfigTable.of("dht.mainline",
             Map.of("bootstrap", List.of()))),
-            new BouncyCastleEd25519Provider(), Clock.systemUTC(), loop, NioDatagramChannel.class);
+            new BouncyCastleEd25519Provider(), Clock.systemUTC(), loop, NioDatagramChannel.class, Metrics.none(),
+            new NetworkConditions());
 
     @AfterEach
     void stopLoop() {

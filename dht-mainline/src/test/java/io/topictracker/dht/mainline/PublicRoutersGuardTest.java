@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
-import io.topictracker.dht.mainline.node.NodeConfig;
+import io.topictracker.dht.mainline.node.MainlineSettings;
 import io.topictracker.dht.mainline.node.PublicRoutersGuard;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +24,19 @@ class PublicRoutersGuardTest {
     @Test
     void withoutBootstrapTheDefaultPublicRoutersAreRefused() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> NodeConfig.from(ConfigTable.empty("dht.mainline")));
+                () -> MainlineSettings.from(ConfigTable.empty("dht.mainline")));
         assertTrue(e.getMessage().contains("bootstrap") && e.getMessage().contains("public routers"),
                 e.getMessage());
     }
 
     @Test
     void aNamedPublicRouterIsRefusedAndLoopbackNodesAreAllowed() {
-        ConfigException e = assertThrows(ConfigException.class, () -> NodeConfig.from(ConfigTable.of("dht.mainline",
+        ConfigException e = assertThrows(ConfigException.class, () -> MainlineSettings.from(ConfigTable.of("dht.mainline",
                 Map.of("bootstrap", List.of("127.0.0.1:6881", "router.bittorrent.com:6881")))));
         assertTrue(e.getMessage().contains("\"router.bittorrent.com:6881\" is not a loopback address"),
                 e.getMessage());
         List<String> loopback = List.of("127.0.0.1:6881", "localhost:6882", "[::1]:6883");
-        assertEquals(loopback, NodeConfig.from(ConfigTable.of("dht.mainline", Map.of("bootstrap", loopback)))
+        assertEquals(loopback, MainlineSettings.from(ConfigTable.of("dht.mainline", Map.of("bootstrap", loopback)))
                 .bootstrap());
     }
 

@@ -13,6 +13,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.krpc.KrpcException;
 import io.topictracker.dht.mainline.krpc.KrpcMessage;
+import io.topictracker.dht.mainline.krpc.Query;
 import io.topictracker.dht.mainline.node.QueryHandler;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.routing.RoutingTable;
@@ -43,7 +44,14 @@ class QueryHandlerTest {
             throws KrpcException {
         Map<String, Object> a = new TreeMap<>(args);
         a.put("id", new byte[20]);
-        return handler.handle(KrpcMessage.query(new byte[] {1}, method, a, false), from, now);
+        return answer(handler, from, method, a);
+    }
+
+    /** Parses the query as the socket does (the sender's id first) and answers it; returns the {@code r} sent. */
+    private Map<String, Object> answer(QueryHandler on, InetSocketAddress from, String method, Map<String, Object> a)
+            throws KrpcException {
+        KrpcMessage.id20(a, "id");
+        return on.answer(Query.parse(method, a), from, now).values();
     }
 
     private byte[] token(InetSocketAddress from) throws KrpcException {
@@ -158,13 +166,13 @@ class QueryHandlerTest {
                 new ItemStore(counting, 10, 10), new PeerStore(1, 1));
         Map<String, Object> args = putArgs(new byte[0], 1, bytes("v"), alice);
         args.put("id", new byte[20]);
-        counted.handle(KrpcMessage.query(new byte[] {1}, "put", args, false), alice, now);
-        counted.handle(KrpcMessage.query(new byte[] {2}, "put", args, false), alice, now);
+        answer(counted, alice, "put", args);
+        answer(counted, alice, "put", args);
         assertEquals(1, verifications[0]);
         Map<String, Object> forged = new TreeMap<>(args);
         forged.put("v", bytes("w"));
         assertEquals(206, assertThrows(KrpcException.class,
-                () -> counted.handle(KrpcMessage.query(new byte[] {3}, "put", forged, false), alice, now)).code());
+                () -> answer(counted, alice, "put", forged)).code());
     }
 
     @Test
@@ -202,7 +210,7 @@ class QueryHandlerTest {
         assertEquals(204, errorCode(alice, "frobnicate", Map.of()));
         Map<String, Object> noId = Map.of("target", new byte[20]);
         assertEquals(203, assertThrows(KrpcException.class,
-                () -> handler.handle(KrpcMessage.query(new byte[] {1}, "find_node", noId, false), alice, now))
+                () -> answer(handler, alice, "find_node", noId))
                 .code());
         assertNotNull(call(alice, "find_node", Map.of("target", new byte[20])).get("nodes"));
         assertFalse(call(alice, "ping", Map.of()).isEmpty());

@@ -15,6 +15,16 @@ public final class KrpcException extends Exception {
     public static final int PROTOCOL = 203;
     /** BEP5: method unknown. */
     public static final int METHOD_UNKNOWN = 204;
+    /** BEP44: the bencoded {@code v} is over 1000 bytes. */
+    public static final int VALUE_TOO_BIG = 205;
+    /** BEP44: invalid signature. */
+    public static final int INVALID_SIGNATURE = 206;
+    /** BEP44: salt over 64 bytes. */
+    public static final int SALT_TOO_BIG = 207;
+    /** BEP44: the {@code cas} does not match the stored seq. */
+    public static final int CAS_MISMATCH = 301;
+    /** BEP44: the seq is lower than the stored one. */
+    public static final int SEQ_TOO_OLD = 302;
 
     private final int code;
 

@@ -3,6 +3,7 @@ package io.topictracker.dht.mainline.krpc;
 import io.topictracker.dht.mainline.bencode.Bencode;
 import io.topictracker.dht.mainline.bencode.BencodeException;
 import io.topictracker.dht.mainline.bencode.BencodeLimits;
+import io.topictracker.dht.mainline.routing.NodeInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,12 @@ public record KrpcMessage(Kind kind, byte[] transactionId, String method, Map<St
     @SuppressWarnings("unchecked")
     public static Map<String, Object> dict(Map<String, Object> map, String key) {
         return map.get(key) instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    }
+
+    /** @return up to {@code max} nodes of the compact {@code nodes} entry; a missing or malformed one reads as none */
+    public static List<NodeInfo> nodes(Map<String, Object> map, int max) {
+        byte[] compact = bytes(map, "nodes");
+        return compact == null ? List.of() : NodeInfo.decodeCompact(compact, max);
     }
 
     /** @return the 20-byte id at {@code key} ({@code id}, {@code target}, {@code info_hash}) or throws 203 */

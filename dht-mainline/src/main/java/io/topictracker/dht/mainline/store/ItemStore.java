@@ -4,6 +4,7 @@ import io.topictracker.api.dht.Bep44;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.bencode.Bencode;
 import io.topictracker.dht.mainline.krpc.KrpcException;
+import io.topictracker.dht.mainline.krpc.Query;
 import io.topictracker.dht.mainline.routing.NodeIds;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +22,15 @@ import java.util.Map;
  */
 public final class ItemStore {
     /** BEP44 error: the bencoded v is over 1000 bytes. */
-    public static final int VALUE_TOO_BIG = 205;
+    public static final int VALUE_TOO_BIG = KrpcException.VALUE_TOO_BIG;
     /** BEP44 error: invalid signature. */
-    public static final int INVALID_SIGNATURE = 206;
+    public static final int INVALID_SIGNATURE = KrpcException.INVALID_SIGNATURE;
     /** BEP44 error: salt over 64 bytes. */
-    public static final int SALT_TOO_BIG = 207;
+    public static final int SALT_TOO_BIG = KrpcException.SALT_TOO_BIG;
     /** BEP44 error: the cas does not match the stored seq. */
-    public static final int CAS_MISMATCH = 301;
+    public static final int CAS_MISMATCH = KrpcException.CAS_MISMATCH;
     /** BEP44 error: the seq is lower than the stored one. */
-    public static final int SEQ_TOO_OLD = 302;
+    public static final int SEQ_TOO_OLD = KrpcException.SEQ_TOO_OLD;
     /** BEP44: items expire two hours after they were stored. */
     public static final long EXPIRY_MILLIS = 2 * 3_600_000L;
 
@@ -52,44 +53,30 @@ public final class ItemStore {
     }
 
     /**
-     * Applies a BEP44 put whose token has already been checked.
+     * Applies a BEP44 put whose token has already been checked and whose fields were checked when it was parsed.
      *
-     * @param args the query's {@code a} dictionary, not null
+     * @param put not null
      * @param sourceIp the requester's IP text, not null
      * @return the item's 20-byte target
-     * @throws KrpcException with the BEP44 code for a refused put (203 for malformed arguments)
+     * @throws KrpcException with the BEP44 code for a refused put
      */
-    public byte[] put(Map<String, Object> args, String sourceIp, long now) throws KrpcException {
+    public byte[] put(Query.PutItem put, String sourceIp, long now) throws KrpcException {
         expire(now);
-        Object v = args.get("v");
-        if (v == null) {
-            throw new KrpcException(KrpcException.PROTOCOL, "put without v");
-        }
-        byte[] encodedV = Bencode.encode(v);
+        byte[] encodedV = Bencode.encode(put.value());
         if (encodedV.length > Bep44.MAX_ENCODED_VALUE_LENGTH) {
             throw new KrpcException(VALUE_TOO_BIG, "message (v field) too big");
         }
-        Object k = args.get("k");
-        if (k == null) {
+        if (!put.mutable()) {
             byte[] target = NodeIds.sha1(encodedV); // BEP44: an immutable item's target is SHA-1 of its bencoded v
-            store(target, new StoredItem(v, null, new byte[0], -1, null, sourceIp, now));
+            store(target, new StoredItem(put.value(), null, new byte[0], -1, null, sourceIp, now));
             return target;
         }
-        if (!(k instanceof byte[] key) || key.length != Bep44.KEY_LENGTH) {
-            throw new KrpcException(KrpcException.PROTOCOL, "k must be a 32-byte key");
-        }
-        byte[] salt = args.get("salt") instanceof byte[] s ? s : new byte[0];
-        if (args.containsKey("salt") && !(args.get("salt") instanceof byte[])) {
-            throw new KrpcException(KrpcException.PROTOCOL, "salt must be a byte string");
-        }
+        byte[] key = put.key();
+        byte[] salt = put.salt();
+        long seq = put.seq();
+        byte[] sig = put.signature();
         if (salt.length > Bep44.MAX_SALT_LENGTH) {
             throw new KrpcException(SALT_TOO_BIG, "salt (salt field) too big");
-        }
-        if (!(args.get("seq") instanceof Long seq) || seq < 0) {
-            throw new KrpcException(KrpcException.PROTOCOL, "seq must be a non-negative integer");
-        }
-        if (!(args.get("sig") instanceof byte[] sig) || sig.length != Bep44.SIGNATURE_LENGTH) {
-            throw new KrpcException(INVALID_SIGNATURE, "invalid signature");
         }
         byte[] target = Bep44.target(key, salt);
         StoredItem existing = items.get(Keys.of(target));
@@ -99,16 +86,14 @@ public final class ItemStore {
         if (!republish && !signing.verify(key, signable(salt, seq, encodedV), sig)) {
             throw new KrpcException(INVALID_SIGNATURE, "invalid signature");
         }
-        if (args.containsKey("cas")) {
-            // BEP44: "if the current seq of the stored item does not match cas, the put fails with 301"
-            if (!(args.get("cas") instanceof Long cas) || (existing != null && existing.seq() != cas)) {
-                throw new KrpcException(CAS_MISMATCH, "the CAS hash mismatched, re-read value and try again");
-            }
+        // BEP44: "if the current seq of the stored item does not match cas, the put fails with 301"
+        if (put.cas() != null && existing != null && existing.seq() != put.cas()) {
+            throw new KrpcException(CAS_MISMATCH, "the CAS hash mismatched, re-read value and try again");
         }
         if (existing != null && seq < existing.seq()) {
             throw new KrpcException(SEQ_TOO_OLD, "sequence number less than current");
         }
-        store(target, new StoredItem(v, key, salt, seq, sig, sourceIp, now));
+        store(target, new StoredItem(put.value(), key, salt, seq, sig, sourceIp, now));
         return target;
     }
 

@@ -29,7 +29,7 @@ import java.util.Set;
  * @param useEpoll use the native epoll transport when available
  * @param receiveBufferBytes the socket's receive buffer (SO_RCVBUF): a cap on queued datagrams, not an allocation
  */
-public record NodeConfig(String bindAddress, int port, List<String> bootstrap, boolean readOnly, boolean enforceBep42,
+public record MainlineSettings(String bindAddress, int port, List<String> bootstrap, boolean readOnly, boolean enforceBep42,
         String routingTableFile, byte[] nodeId, int alpha, Duration minQueryTimeout, Duration maxQueryTimeout,
         Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes, int maxPeersPerInfoHash,
         int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
@@ -58,7 +58,7 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
      *
      * @throws io.topictracker.api.ConfigException naming the key
      */
-    public static NodeConfig from(ConfigTable t) {
+    public static MainlineSettings from(ConfigTable t) {
         t.requireKnownKeys(KEYS);
         String nodeIdText = t.string("node_id", null);
         byte[] nodeId = null;
@@ -98,7 +98,7 @@ public record NodeConfig(String bindAddress, int port, List<String> bootstrap, b
         if (maxTimeout.compareTo(minTimeout) < 0) {
             throw t.error("max_query_timeout", "must not be below min_query_timeout");
         }
-        return new NodeConfig(bindAddress, t.integer("port", 6881, 0, 65535), bootstrap,
+        return new MainlineSettings(bindAddress, t.integer("port", 6881, 0, 65535), bootstrap,
                 t.bool("read_only", false), t.bool("enforce_bep42", true), routingTableFile(t),
                 nodeId, t.integer("alpha", 3, 1, 16), minTimeout, maxTimeout,
                 t.duration("operation_timeout", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(5)),
