@@ -69,9 +69,8 @@ public final class MainlineTestnetBenchmark {
         // would: every storing node verifies a put, every getter verifies once
         boolean sharedCache = opts.choice("cache", "shared", "shared", "per-node").equals("shared");
         // the testnet's event-loop threads
-        long threads = opts.integer("threads", 2, 1, 64);
-        ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha, "shared_verify_cache",
-                sharedCache, "threads", threads));
+        int threads = (int) opts.integer("threads", 2, 1, 64);
+        ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha));
         SigningProvider signing = new BouncyCastleEd25519Provider();
         // metrics=false (default), true (every node counts into one Micrometer registry) or both (a testnet
         // without, one with, and both again, in this JVM: the first also warms the JIT)
@@ -80,21 +79,22 @@ public final class MainlineTestnetBenchmark {
                 : new boolean[] {metricsMode.equals("true")}) {
             System.out.printf(Locale.ROOT, "=== metrics %s%n", metered ? "on (Micrometer SimpleMeterRegistry)"
                     : "off (Metrics.none())");
-            runTestnet(size, operations, overrides, signing, sharedCache,
+            runTestnet(LocalTestnet.builder(signing).nodes(size).settings(overrides).threads(threads)
+                    .sharedVerifyCache(sharedCache).startTimeout(Duration.ofMinutes(2)), size, operations, signing, sharedCache,
                     metered ? MeterRegistryMetrics.of(new SimpleMeterRegistry()) : Metrics.none());
         }
         packetsPerSecond(signing);
         verifyCost(signing);
     }
 
-    private static void runTestnet(int size, int operations, ConfigTable overrides, SigningProvider signing,
+    private static void runTestnet(LocalTestnet.Builder testnet, int size, int operations, SigningProvider signing,
             boolean sharedCache, Metrics metrics) throws Exception {
         Random random = new Random(42);
 
         long heapBefore = usedHeapAfterGc();
         long rssBefore = rssBytes();
         long t0 = System.nanoTime();
-        try (LocalTestnet net = LocalTestnet.start(size, signing, overrides, Duration.ofMinutes(2), metrics)) {
+        try (LocalTestnet net = testnet.metrics(metrics).start()) {
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             long heapAfter = usedHeapAfterGc();
             long rssAfter = rssBytes();
@@ -299,8 +299,7 @@ public final class MainlineTestnetBenchmark {
     /** One standalone node on its own one-thread event loop, loaded by a closed-loop client on another thread. */
     private static void packetsPerSecond(SigningProvider signing) throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-        try (LocalTestnet net = LocalTestnet.start(64, signing, ConfigTable.empty("dht.mainline"),
-                Duration.ofMinutes(1))) {
+        try (LocalTestnet net = LocalTestnet.builder(signing).nodes(64).start()) {
             Dht dht = new MainlineDhtProvider().create(new DhtContext(ConfigTable.of("dht.mainline", Map.of(
                     "bind_address", "127.0.0.1", "port", 0L, "bootstrap", List.of(net.bootstrapAddress()),
                     "enforce_bep42", false, "rate_limit_per_ip", 0L)), signing, Clock.systemUTC(), scheduler));

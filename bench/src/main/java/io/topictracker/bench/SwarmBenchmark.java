@@ -1,7 +1,6 @@
 package io.topictracker.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.topictracker.api.ConfigTable;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.metrics.Metrics;
 import io.topictracker.bench.support.Args;
@@ -99,8 +98,8 @@ public final class SwarmBenchmark {
 
         LocalTestnet testnet = null;
         if (dht.equals("mainline")) {
-            testnet = LocalTestnet.start(TESTNET_NODES, new BouncyCastleEd25519Provider(),
-                    ConfigTable.empty("dht.mainline"), Duration.ofMinutes(1));
+            testnet = LocalTestnet.builder(new BouncyCastleEd25519Provider()).nodes(TESTNET_NODES)
+                    .start();
             mainlineBootstrap = testnet.nodes().stream().limit(8)
                     .map(node -> "127.0.0.1:" + node.localAddress().getPort()).toList();
         }

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -39,15 +40,14 @@ public final class LocalTestnet implements AutoCloseable {
     private final Random random = new Random();
     private final Metrics metrics;
 
-    private LocalTestnet(int threads, SigningProvider signing, ConfigTable overrides, Metrics metrics) {
-        this.metrics = metrics;
-        this.epoll = NettyTransport.epoll(overrides.bool("epoll", true));
-        this.group = NettyTransport.group(threads, epoll, "dht-testnet");
+    private LocalTestnet(Builder b) {
+        this.metrics = b.metrics;
+        this.epoll = NettyTransport.epoll(b.epoll);
+        this.group = NettyTransport.group(b.threads, epoll, "dht-testnet");
         // one verdict cache for the whole testnet, as the nodes share one process: an item stored on 8 nodes and read
-        // by others is verified once (shared_verify_cache = false gives each node its own, like separate processes)
-        this.signing = overrides.bool("shared_verify_cache", true)
-                ? new CachedVerifier(signing, SHARED_VERDICTS) : signing;
-        this.overrides = overrides;
+        // by others is verified once (sharedVerifyCache(false) gives each node its own, like separate processes)
+        this.signing = b.sharedVerifyCache ? new CachedVerifier(b.signing, SHARED_VERDICTS) : b.signing;
+        this.overrides = b.settings;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dht-testnet-scheduler");
             t.setDaemon(true);
@@ -56,46 +56,101 @@ public final class LocalTestnet implements AutoCloseable {
     }
 
     /**
-     * Starts {@code size} nodes: the first alone, the rest in waves (each at most doubling the testnet, up to 128
-     * at once), each bootstrapping from up to three random nodes already running.
-     *
-     * @param size at least 1
      * @param signing verifies BEP44 signatures, not null
-     * @param overrides extra {@code [dht.mainline]} keys applied to every node (may be empty), not null; two more
-     *     keys are the testnet's own: {@code epoll} (default true), {@code shared_verify_cache} (default true:
-     *     the nodes share one signature verdict cache; false: each node has its own, as separate processes would)
-     *     and {@code threads} (the event-loop threads all nodes share, default 2 or the core count if lower)
-     * @param timeout the longest the whole start may take
-     * @throws IllegalStateException if the nodes did not start in time (every node started is closed)
+     * @return a builder for a testnet of 8 nodes with the defaults below
      */
-    public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout) {
-        return start(size, signing, overrides, timeout, Metrics.none());
+    public static Builder builder(SigningProvider signing) {
+        return new Builder(Objects.requireNonNull(signing, "signing"));
     }
 
-    /**
-     * As {@link #start(int, SigningProvider, ConfigTable, Duration)}, every node counting into {@code metrics}
-     * (their counters add up; of the gauges, the first node's is the one read).
-     *
-     * @param metrics not null
-     */
-    public static LocalTestnet start(int size, SigningProvider signing, ConfigTable overrides, Duration timeout,
-            Metrics metrics) {
-        java.util.Objects.requireNonNull(metrics, "metrics");
-        int threads = overrides.integer("threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
-        LocalTestnet net = new LocalTestnet(threads, signing, overrides, metrics);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            net.addNodes(1, deadline);
-            int wave = 1;
-            while (net.nodes.size() < size) {
-                int count = Math.min(wave, size - net.nodes.size());
-                net.addNodes(count, deadline);
-                wave = Math.min(wave * 2, 128); // each wave at most doubles the net: half the nodes are known
+    /** Sets up a testnet; not thread-safe, used once. */
+    public static final class Builder {
+        private final SigningProvider signing;
+        private int size = 8;
+        private ConfigTable settings = ConfigTable.empty("dht.mainline");
+        private int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        private boolean epoll = true;
+        private boolean sharedVerifyCache = true;
+        private Metrics metrics = Metrics.none();
+        private Duration startTimeout = Duration.ofMinutes(1);
+
+        private Builder(SigningProvider signing) {
+            this.signing = signing;
+        }
+
+        /** @param count nodes to start, at least 1 (default 8) */
+        public Builder nodes(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("a testnet needs at least one node, got " + count);
             }
-            return net;
-        } catch (RuntimeException e) {
-            net.close();
-            throw e;
+            this.size = count;
+            return this;
+        }
+
+        /** @param table {@code [dht.mainline]} keys applied to every node over the testnet's own, not null */
+        public Builder settings(ConfigTable table) {
+            this.settings = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** @param count event-loop threads all nodes share, 1 to 64 (default 2, or 1 on one core) */
+        public Builder threads(int count) {
+            if (count < 1 || count > 64) {
+                throw new IllegalArgumentException("threads must be 1 to 64, got " + count);
+            }
+            this.threads = count;
+            return this;
+        }
+
+        /** @param use whether to use the native epoll transport where available (default true) */
+        public Builder epoll(boolean use) {
+            this.epoll = use;
+            return this;
+        }
+
+        /**
+         * @param shared true (default): the nodes share one signature verdict cache; false: each has its own, as
+         *     separate processes would
+         */
+        public Builder sharedVerifyCache(boolean shared) {
+            this.sharedVerifyCache = shared;
+            return this;
+        }
+
+        /** @param into every node counts into it (counters add up; of the gauges, the first node's is read) */
+        public Builder metrics(Metrics into) {
+            this.metrics = Objects.requireNonNull(into, "into");
+            return this;
+        }
+
+        /** @param timeout the longest the whole start may take (default 1 minute), not null */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Starts the nodes: the first alone, the rest in waves (each at most doubling the testnet, up to 128 at
+         * once), each bootstrapping from up to three random nodes already running.
+         *
+         * @return the running testnet, never null
+         * @throws IllegalStateException if the nodes did not start in time (every node started is closed)
+         */
+        public LocalTestnet start() {
+            LocalTestnet net = new LocalTestnet(this);
+            long deadline = System.nanoTime() + startTimeout.toNanos();
+            try {
+                net.addNodes(1, deadline);
+                int wave = 1;
+                while (net.nodes.size() < size) {
+                    net.addNodes(Math.min(wave, size - net.nodes.size()), deadline);
+                    wave = Math.min(wave * 2, 128); // each wave at most doubles the net: half the nodes are known
+                }
+                return net;
+            } catch (RuntimeException e) {
+                net.close();
+                throw e;
+            }
         }
     }
 
@@ -144,9 +199,6 @@ public final class LocalTestnet implements AutoCloseable {
         for (String key : extra.keys()) {
             values.put(key, rawValue(extra, key));
         }
-        values.remove("epoll");
-        values.remove("shared_verify_cache");
-        values.remove("threads");
         MainlineSettings config = MainlineSettings.from(ConfigTable.of("dht.mainline", values));
         DhtContext context = new DhtContext(ConfigTable.of("dht.mainline", values), signing, Clock.systemUTC(),
                 scheduler, metrics);

@@ -14,26 +14,21 @@ import io.topictracker.dht.mainline.krpc.LookupQuery;
 import io.topictracker.dht.mainline.krpc.Query;
 import io.topictracker.dht.mainline.krpc.Response;
 import io.topictracker.dht.mainline.node.DhtNode;
-import io.topictracker.dht.mainline.node.HostPort;
 import io.topictracker.dht.mainline.node.Lookup;
 import io.topictracker.dht.mainline.node.LookupResult;
 import io.topictracker.dht.mainline.node.MainlineSettings;
 import io.topictracker.dht.mainline.node.NetworkConditions;
 import io.topictracker.dht.mainline.node.NodeCounters;
 import io.topictracker.dht.mainline.node.ResponseListener;
-import io.topictracker.dht.mainline.node.SlotSharing;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.CachedVerifier;
-import io.topictracker.dht.mainline.store.Keys;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -42,8 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code mainline} DHT: one {@link DhtNode} on its own event loop (or on a loop shared with a
@@ -53,7 +46,6 @@ import org.slf4j.LoggerFactory;
  * block. {@link #close()} fails operations in flight with {@link DhtException.Reason#CLOSED}.
  */
 public final class MainlineDht implements BitTorrentDht {
-    private static final Logger LOG = LoggerFactory.getLogger(MainlineDht.class);
     /** Signature verdicts one standalone node remembers: 32-byte digests, about 100 KB at most. */
     private static final int VERDICTS_REMEMBERED = 1024;
     /** Most peers one get_peers returns, however many the nodes name. */
@@ -92,16 +84,6 @@ public final class MainlineDht implements BitTorrentDht {
         if (node != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("already started"));
         }
-        List<InetSocketAddress> bootstrap = new ArrayList<>();
-        for (String entry : config.bootstrap()) {
-            HostPort hostPort = HostPort.parse(entry); // checked when the table was read
-            InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
-            if (address.isUnresolved()) {
-                LOG.warn("bootstrap node {} cannot be resolved; skipped", entry);
-            } else {
-                bootstrap.add(address);
-            }
-        }
         EventLoop loop;
         boolean epoll;
         if (sharedLoop != null) {
@@ -115,7 +97,7 @@ public final class MainlineDht implements BitTorrentDht {
         DhtNode created = new DhtNode(config, signing, context.clock(), loop,
                 NettyTransport.channelClass(epoll), context.metrics(), conditions);
         node = created;
-        return created.start(bootstrap).handle((r, e) -> {
+        return created.start(config.resolvedBootstrap()).handle((r, e) -> {
             if (e != null) {
                 throw new DhtException(DhtException.Reason.OTHER,
                         "cannot bind " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
@@ -243,43 +225,14 @@ public final class MainlineDht implements BitTorrentDht {
     public CompletableFuture<PutSummary> putMutable(MutableItem item, OptionalLong cas) {
         Query.PutItem put = new Query.PutItem(item.value(), item.publicKey(), item.salt(), item.seq(),
                 item.signature(), cas.isPresent() ? cas.getAsLong() : null, null);
-        String ourValue = Keys.of(item.value());
-        long seq = item.seq();
-        byte[] key = item.publicKey();
-        byte[] salt = item.salt();
-        Map<NodeInfo, MutableItem> found = new HashMap<>();
-        ResponseListener<Response.ItemFound> observe = (from, r) -> {
-            MutableItem stored = DhtResults.mutableItem(r, key, salt);
-            if (stored != null) {
-                found.put(from, stored);
-            }
-        };
+        MutablePutPlan plan = new MutablePutPlan(item, cas, signing);
         // An item from elsewhere is verified on the calling thread while the lookup runs on the event loop (the
         // verification is most of a put's own work); nothing is stored before it passed. An item signed here is not:
         // the storing nodes check it anyway and refuse a bad signer's item with 206, and on 2 cores the check took a
         // core from the lookup (put median 1.2 ms without it, 1.5 ms with it, 500-node testnet, per-node caches).
         CompletableFuture<Void> verified = new CompletableFuture<>();
-        CompletableFuture<PutSummary> stored = store(new Query.GetItem(item.target(), null), observe, put::withToken,
-                verified, closest -> {
-                    // Refuse early what the storing nodes would refuse (BEP44 302 and 301), so a node that missed
-                    // the newer item cannot accept an older one; only items with a valid signature count.
-                    for (MutableItem held : found.values()) {
-                        if (held.seq() > seq && held.verify(signing)) {
-                            throw new DhtException(DhtException.Reason.SEQ_TOO_OLD,
-                                    "302 sequence number less than current (" + seq + " < " + held.seq() + ")");
-                        }
-                        if (cas.isPresent() && held.seq() != cas.getAsLong() && held.verify(signing)) {
-                            throw new DhtException(DhtException.Reason.CAS_MISMATCH, "301 the stored seq is "
-                                    + held.seq() + ", not " + cas.getAsLong());
-                        }
-                    }
-                    if (cas.isPresent()) {
-                        return closest; // a compare-and-swap means to replace whatever is there: no sharing
-                    }
-                    Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
-                    found.forEach((node, h) -> held.put(node, new SlotSharing.Held(h.seq(), Keys.of(h.value()))));
-                    return SlotSharing.choose(closest, held, seq, ourValue);
-                });
+        CompletableFuture<PutSummary> stored = store(new Query.GetItem(item.target(), null), plan, put::withToken,
+                verified, plan::targets);
         if (item.signedHere() || item.verify(signing)) {
             verified.complete(null);
             return stored;

@@ -21,7 +21,8 @@ class DhtMetricsTest {
     @Test
     void aPutAndAnAnnounceMoveTheQueryLookupAndStorageMeters() {
         RecordingMetrics metrics = new RecordingMetrics();
-        try (LocalTestnet net = LocalTestnet.start(6, SIGNING, ConfigTable.empty("dht.mainline"), WAIT, metrics)) {
+        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(6).startTimeout(WAIT)
+                .metrics(metrics).start()) {
             long putsInBefore = metrics.count("topictracker.dht.queries", "type", "put", "direction", "in",
                     "outcome", "ok");
             assertTrue(metrics.count("topictracker.dht.queries", "type", "find_node", "direction", "out",
@@ -54,7 +55,8 @@ class DhtMetricsTest {
         RecordingMetrics metrics = new RecordingMetrics();
         // one query per second per IP, a burst of 10: every node of the testnet shares 127.0.0.1
         ConfigTable limited = ConfigTable.of("dht.mainline", Map.of("rate_limit_per_ip", 1L));
-        try (LocalTestnet net = LocalTestnet.start(2, SIGNING, limited, WAIT, metrics)) {
+        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(2).settings(limited)
+                .startTimeout(WAIT).metrics(metrics).start()) {
             Await.until(WAIT, "a query refused by the rate limit", () -> {
                 Await.result(net.nodes().get(1).getImmutable(new byte[20], Duration.ofMillis(300)), WAIT);
                 return metrics.count("topictracker.dht.ratelimited") > 0;

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +59,7 @@ class LibtorrentInteropTest {
     static void startMixedTestnet() throws Exception {
         LtNode.requireLibtorrent();
         dir = Files.createTempDirectory("lt-interop");
-        net = LocalTestnet.start(8, SIGNING, ConfigTable.empty("dht.mainline"), WAIT);
+        net = LocalTestnet.builder(SIGNING).nodes(8).startTimeout(WAIT).start();
         ltA = LtNode.serve(LtNode.freePort(), List.of(net.bootstrapAddress()), 300, dir);
         ltB = LtNode.serve(LtNode.freePort(), List.of("127.0.0.1:" + net.nodes().get(4).localAddress().getPort(),
                 "127.0.0.1:" + ltA.port), 300, dir);

@@ -23,7 +23,7 @@ class MainlineDhtContractTest extends DhtContract {
 
     @Override
     protected Network newNetwork() {
-        LocalTestnet net = LocalTestnet.start(8, SIGNING, ConfigTable.empty("dht.mainline"), Duration.ofSeconds(30));
+        LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(8).startTimeout(Duration.ofSeconds(30)).start();
         List<Dht> made = new ArrayList<>();
         return new Network() {
             @Override

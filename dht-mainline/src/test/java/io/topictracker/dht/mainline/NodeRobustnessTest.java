@@ -171,7 +171,7 @@ class NodeRobustnessTest {
 
     @Test
     void routingTableIsSavedOnCloseAndLoadedOnStart(@TempDir Path dir) {
-        try (LocalTestnet net = LocalTestnet.start(6, SIGNING, ConfigTable.empty("dht.mainline"), WAIT)) {
+        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(6).startTimeout(WAIT).start()) {
             Path file = dir.resolve("table.bencode");
             MainlineDht first = start(Map.of("bootstrap", List.of(net.bootstrapAddress()),
                     "routing_table_file", file.toString()));

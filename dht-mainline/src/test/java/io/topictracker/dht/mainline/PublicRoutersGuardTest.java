@@ -31,7 +31,8 @@ class PublicRoutersGuardTest {
 
     @Test
     void aNamedPublicRouterIsRefusedAndLoopbackNodesAreAllowed() {
-        ConfigException e = assertThrows(ConfigException.class, () -> MainlineSettings.from(ConfigTable.of("dht.mainline",
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> MainlineSettings.from(ConfigTable.of("dht.mainline",
                 Map.of("bootstrap", List.of("127.0.0.1:6881", "router.bittorrent.com:6881")))));
         assertTrue(e.getMessage().contains("\"router.bittorrent.com:6881\" is not a loopback address"),
                 e.getMessage());

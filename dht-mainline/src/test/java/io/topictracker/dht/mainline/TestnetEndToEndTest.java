@@ -40,7 +40,7 @@ class TestnetEndToEndTest {
 
     @BeforeAll
     static void startTestnet() {
-        net = LocalTestnet.start(16, SIGNING, ConfigTable.empty("dht.mainline"), WAIT);
+        net = LocalTestnet.builder(SIGNING).nodes(16).startTimeout(WAIT).start();
     }
 
     @AfterAll

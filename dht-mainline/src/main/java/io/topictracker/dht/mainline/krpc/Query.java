@@ -83,7 +83,8 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
 
         @Override
         public Response.NodesFound readResponse(Map<String, Object> values) throws KrpcException {
-            return new Response.NodesFound(KrpcMessage.id20(values, "id"), KrpcMessage.nodes(values, Response.MAX_NODES_READ));
+            return new Response.NodesFound(KrpcMessage.id20(values, "id"),
+                    KrpcMessage.nodes(values, Response.MAX_NODES_READ));
         }
     }
 

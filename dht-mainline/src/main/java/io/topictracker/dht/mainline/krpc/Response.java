@@ -79,7 +79,8 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
                     }
                 }
             }
-            return new PeersFound(KrpcMessage.id20(r, "id"), KrpcMessage.nodes(r, MAX_NODES_READ), KrpcMessage.bytes(r, "token"), peers);
+            return new PeersFound(KrpcMessage.id20(r, "id"), KrpcMessage.nodes(r, MAX_NODES_READ),
+                    KrpcMessage.bytes(r, "token"), peers);
         }
 
         @Override
@@ -106,8 +107,9 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
     record ItemFound(byte[] id, List<NodeInfo> nodes, byte[] token, Object value, byte[] key, byte[] signature,
             Long seq) implements LookupResponse {
         static ItemFound read(Map<String, Object> r) throws KrpcException {
-            return new ItemFound(KrpcMessage.id20(r, "id"), KrpcMessage.nodes(r, MAX_NODES_READ), KrpcMessage.bytes(r, "token"), r.get("v"),
-                    KrpcMessage.bytes(r, "k"), KrpcMessage.bytes(r, "sig"), KrpcMessage.integer(r, "seq"));
+            return new ItemFound(KrpcMessage.id20(r, "id"), KrpcMessage.nodes(r, MAX_NODES_READ),
+                    KrpcMessage.bytes(r, "token"), r.get("v"), KrpcMessage.bytes(r, "k"), KrpcMessage.bytes(r, "sig"),
+                    KrpcMessage.integer(r, "seq"));
         }
 
         @Override

@@ -1,10 +1,13 @@
 package io.topictracker.dht.mainline.node;
 
 import io.topictracker.api.ConfigTable;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * The settings of one node, read from the {@code [dht.mainline]} table. Immutable and thread-safe.
@@ -29,10 +32,10 @@ import java.util.Set;
  * @param useEpoll use the native epoll transport when available
  * @param receiveBufferBytes the socket's receive buffer (SO_RCVBUF): a cap on queued datagrams, not an allocation
  */
-public record MainlineSettings(String bindAddress, int port, List<String> bootstrap, boolean readOnly, boolean enforceBep42,
-        String routingTableFile, byte[] nodeId, int alpha, Duration minQueryTimeout, Duration maxQueryTimeout,
-        Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes, int maxPeersPerInfoHash,
-        int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
+public record MainlineSettings(String bindAddress, int port, List<String> bootstrap, boolean readOnly,
+        boolean enforceBep42, String routingTableFile, byte[] nodeId, int alpha, Duration minQueryTimeout,
+        Duration maxQueryTimeout, Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes,
+        int maxPeersPerInfoHash, int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
 
     /**
      * The well-known public routers, the default bootstrap. Never used by tests: they name 127.0.0.1 nodes, and
@@ -108,5 +111,21 @@ public record MainlineSettings(String bindAddress, int port, List<String> bootst
                 t.bool("epoll", true),
                 // bursts (a node everyone bootstraps from) overflow the kernel's ~200 KB default and drop queries
                 t.integer("receive_buffer_bytes", 1 << 20, 16 * 1024, 64 << 20));
+    }
+
+    /** @return the bootstrap nodes' addresses; names that cannot be resolved now are logged and skipped */
+    public List<InetSocketAddress> resolvedBootstrap() {
+        List<InetSocketAddress> resolved = new ArrayList<>();
+        for (String entry : bootstrap) {
+            HostPort hostPort = HostPort.parse(entry); // checked when the table was read
+            InetSocketAddress address = new InetSocketAddress(hostPort.host(), hostPort.port());
+            if (address.isUnresolved()) {
+                LoggerFactory.getLogger(MainlineSettings.class).warn("bootstrap node {} cannot be resolved; skipped",
+                        entry);
+            } else {
+                resolved.add(address);
+            }
+        }
+        return resolved;
     }
 }

@@ -1,0 +1,69 @@
+package io.topictracker.dht.mainline;
+
+import io.topictracker.api.dht.DhtException;
+import io.topictracker.api.dht.MutableItem;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.dht.mainline.krpc.Response;
+import io.topictracker.dht.mainline.node.Lookup;
+import io.topictracker.dht.mainline.node.ResponseListener;
+import io.topictracker.dht.mainline.node.SlotSharing;
+import io.topictracker.dht.mainline.routing.NodeInfo;
+import io.topictracker.dht.mainline.store.Keys;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Where a mutable put stores its item: it watches what the put's get lookup finds on each node, refuses early what
+ * the storing nodes would refuse (BEP44 302 and 301, so a node that missed the newer item cannot accept an older
+ * one; only items with a valid signature count), and otherwise lets {@link SlotSharing} choose among the closest.
+ *
+ * <p>Confined to the node's event loop (the lookup's listener and the choice both run there).
+ */
+final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
+    private final MutableItem item;
+    private final OptionalLong cas;
+    private final SigningProvider signing;
+    private final Map<NodeInfo, MutableItem> found = new HashMap<>();
+
+    /** All arguments not null; {@code signing} checks the items found. */
+    MutablePutPlan(MutableItem item, OptionalLong cas, SigningProvider signing) {
+        this.item = item;
+        this.cas = cas;
+        this.signing = signing;
+    }
+
+    @Override
+    public void onResponse(NodeInfo from, Response.ItemFound response) {
+        MutableItem stored = DhtResults.mutableItem(response, item.publicKey(), item.salt());
+        if (stored != null) {
+            found.put(from, stored);
+        }
+    }
+
+    /**
+     * @param closest the closest nodes that gave a token, not null
+     * @return the nodes to store on, never null
+     * @throws DhtException SEQ_TOO_OLD or CAS_MISMATCH when a node holds a validly signed item that rules it out
+     */
+    List<Lookup.Candidate> targets(List<Lookup.Candidate> closest) {
+        long seq = item.seq();
+        for (MutableItem held : found.values()) {
+            if (held.seq() > seq && held.verify(signing)) {
+                throw new DhtException(DhtException.Reason.SEQ_TOO_OLD,
+                        "302 sequence number less than current (" + seq + " < " + held.seq() + ")");
+            }
+            if (cas.isPresent() && held.seq() != cas.getAsLong() && held.verify(signing)) {
+                throw new DhtException(DhtException.Reason.CAS_MISMATCH, "301 the stored seq is " + held.seq()
+                        + ", not " + cas.getAsLong());
+            }
+        }
+        if (cas.isPresent()) {
+            return closest; // a compare-and-swap means to replace whatever is there: no sharing
+        }
+        Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
+        found.forEach((node, h) -> held.put(node, new SlotSharing.Held(h.seq(), Keys.of(h.value()))));
+        return SlotSharing.choose(closest, held, seq, Keys.of(item.value()));
+    }
+}
