@@ -14,6 +14,9 @@ module io.topictracker.dht.mainline {
     requires org.slf4j;
 
     exports io.topictracker.dht.mainline;
+    // the micro-benchmarks measure the codec and the routing table directly
+    exports io.topictracker.dht.mainline.bencode to io.topictracker.bench;
+    exports io.topictracker.dht.mainline.routing to io.topictracker.bench;
 
     provides io.topictracker.api.dht.DhtProvider with io.topictracker.dht.mainline.MainlineDhtProvider;
 }

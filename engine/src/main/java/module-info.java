@@ -28,9 +28,12 @@ module io.topictracker.engine {
     exports io.topictracker.engine.provider;
     // Internal, shared: the percentile helper with the command and the simulator (so their figures mean the same),
     // the protocol state machines and their settings with the simulator, which drives them in virtual time.
-    exports io.topictracker.engine.measure to io.topictracker.cli, io.topictracker.gossip.sim;
-    exports io.topictracker.engine.gossip to io.topictracker.gossip.sim;
-    exports io.topictracker.engine.gossip.proto to io.topictracker.gossip.sim;
+    exports io.topictracker.engine.measure to io.topictracker.cli, io.topictracker.gossip.sim, io.topictracker.bench;
+    exports io.topictracker.engine.gossip to io.topictracker.gossip.sim, io.topictracker.bench;
+    exports io.topictracker.engine.gossip.proto to io.topictracker.gossip.sim, io.topictracker.bench;
+    // the benchmarks measure the record codec and the frame codec directly
+    exports io.topictracker.engine.records to io.topictracker.bench;
+    exports io.topictracker.engine.gossip.net to io.topictracker.bench;
 
     uses io.topictracker.api.signing.SigningProvider;
     uses io.topictracker.api.dht.DhtProvider;

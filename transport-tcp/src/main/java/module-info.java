@@ -17,6 +17,8 @@ module io.topictracker.transport.tcp {
     requires org.slf4j;
 
     exports io.topictracker.transport.tcp;
+    // the TCP benchmark drives the transport's internals (its event loop and connection) directly
+    exports io.topictracker.transport.tcp.internal to io.topictracker.bench;
 
     provides io.topictracker.api.transport.TransportProvider
             with io.topictracker.transport.tcp.TcpTransportProvider;

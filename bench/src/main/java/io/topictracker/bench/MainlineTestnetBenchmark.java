@@ -12,12 +12,12 @@ import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.bench.support.Args;
+import io.topictracker.bench.support.BenchSigning;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.dht.mainline.MainlineDht;
 import io.topictracker.dht.mainline.MainlineDhtProvider;
 import io.topictracker.engine.MeterRegistryMetrics;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
@@ -71,7 +71,7 @@ public final class MainlineTestnetBenchmark {
         // the testnet's event-loop threads
         int threads = (int) opts.integer("threads", 2, 1, 64);
         ConfigTable overrides = ConfigTable.of("dht.mainline", Map.of("alpha", alpha));
-        SigningProvider signing = new BouncyCastleEd25519Provider();
+        SigningProvider signing = BenchSigning.ed25519();
         // metrics=false (default), true (every node counts into one Micrometer registry) or both (a testnet
         // without, one with, and both again, in this JVM: the first also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.metrics.Metrics;
 import io.topictracker.bench.support.Args;
+import io.topictracker.bench.support.BenchSigning;
 import io.topictracker.dht.mainline.LocalTestnet;
 import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.MeterRegistryMetrics;
@@ -13,7 +14,6 @@ import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +98,7 @@ public final class SwarmBenchmark {
 
         LocalTestnet testnet = null;
         if (dht.equals("mainline")) {
-            testnet = LocalTestnet.builder(new BouncyCastleEd25519Provider()).nodes(TESTNET_NODES)
+            testnet = LocalTestnet.builder(BenchSigning.ed25519()).nodes(TESTNET_NODES)
                     .start();
             mainlineBootstrap = testnet.nodes().stream().limit(8)
                     .map(node -> "127.0.0.1:" + node.localAddress().getPort()).toList();

@@ -11,8 +11,8 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.bench.support.Args;
+import io.topictracker.bench.support.BenchSigning;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ public final class QuicTransportBenchmark {
         System.out.println("providers: " + providers.keySet() + "; handshakes " + handshakes + " per run, "
                 + frames + " frames of " + FRAME + " B per run, " + runs + " runs");
 
-        SigningProvider signing = new BouncyCastleEd25519Provider();
+        SigningProvider signing = BenchSigning.ed25519();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         List<Pair> pairs = new ArrayList<>();
         try {

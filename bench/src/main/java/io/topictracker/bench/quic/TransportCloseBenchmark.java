@@ -10,7 +10,7 @@ import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.bench.support.Args;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
+import io.topictracker.bench.support.BenchSigning;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ public final class TransportCloseBenchmark {
         System.out.println("providers: " + providers.keySet() + "; " + peers + " connections per close, " + rounds
                 + " rounds per case after " + WARM_UP_ROUNDS + " warm-up rounds");
 
-        SigningProvider signing = new BouncyCastleEd25519Provider();
+        SigningProvider signing = BenchSigning.ed25519();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Map<String, List<Peer>> peersOf = new LinkedHashMap<>();
         Map<String, Samples> weFirst = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.topictracker.api.TopicId;
 import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.bench.support.BenchSigning;
 import io.topictracker.engine.records.MessageHash;
 import io.topictracker.engine.records.PublisherVerifiers;
 import io.topictracker.engine.records.Record;
@@ -17,7 +18,6 @@ import io.topictracker.engine.records.SecretRotation;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.records.SlotKeys;
 import io.topictracker.engine.records.TopicKeys;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ public class RecordCryptoBenchmark {
 
     @Setup
     public void setUp() {
-        signing = new BouncyCastleEd25519Provider();
+        signing = BenchSigning.ed25519();
         publisher = signing.generate();
         List<PeerInfo> peers = new ArrayList<>();
         for (int i = 0; i < RecordContent.MAX_PEERS; i++) {

@@ -10,9 +10,9 @@ import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.bench.support.Args;
+import io.topictracker.bench.support.BenchSigning;
 import io.topictracker.bench.support.MarkdownTable;
 import io.topictracker.engine.measure.Percentiles;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.transport.tcp.TcpTransportProvider;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -51,7 +51,7 @@ public final class TcpTransportBenchmark {
         int windowedEchoes = (int) (200_000 * scale);
         int runs = 5;
 
-        SigningProvider signing = new BouncyCastleEd25519Provider();
+        SigningProvider signing = BenchSigning.ed25519();
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         Sink sink = new Sink();
         SigningKeyPair serverKeys = signing.generate();

@@ -33,6 +33,10 @@ import java.util.SplittableRandom;
  * unit tests); the admission MAC is real.
  *
  * <p>Not thread-safe: one simulation runs on one thread.
+ *
+ * <p>Size: a little over 400 lines on purpose: it is the one place where virtual time, links and node failures meet
+ * the state machines (the event queue, the network model and the scenarios already live in their own classes), and
+ * splitting the delivery loop from the failure model would put one ordering rule in two places.
  */
 public final class Simulator {
     private static final TopicId TOPIC = TopicId.fromName("simulation");
