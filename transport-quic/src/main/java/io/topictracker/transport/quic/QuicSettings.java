@@ -2,9 +2,12 @@ package io.topictracker.transport.quic;
 
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.transport.AdvertisedAddresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,9 +19,10 @@ import java.util.Set;
  * @param idleTimeout QUIC's max_idle_timeout transport parameter (RFC 9000 §10.1): a silent connection closes after it
  * @param keepAliveInterval how often an otherwise idle connection sends a keep-alive record; 0 turns it off
  * @param handshakeTimeout the bound on the QUIC/TLS handshake plus the server's confirmation
+ * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
  */
 record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duration idleTimeout,
-        Duration keepAliveInterval, Duration handshakeTimeout) {
+        Duration keepAliveInterval, Duration handshakeTimeout, List<PeerAddress> advertise) {
 
     static final String BIND_ADDRESS = "bind_address";
     static final String PORT = "port";
@@ -28,7 +32,8 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
     static final String HANDSHAKE_TIMEOUT = "handshake_timeout";
 
     static final Set<String> KEYS =
-            Set.of(BIND_ADDRESS, PORT, MAX_FRAME_SIZE, IDLE_TIMEOUT, KEEP_ALIVE_INTERVAL, HANDSHAKE_TIMEOUT);
+            Set.of(BIND_ADDRESS, PORT, MAX_FRAME_SIZE, IDLE_TIMEOUT, KEEP_ALIVE_INTERVAL, HANDSHAKE_TIMEOUT,
+                    AdvertisedAddresses.ADVERTISE_KEY);
 
     /** 1 MiB: large enough for any gossip message, small enough that one peer cannot pin much memory. */
     static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
@@ -58,7 +63,8 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
                     + ConfigTable.format(idle) + "), or \"0s\" to turn keep-alive off; got "
                     + ConfigTable.format(keepAlive));
         }
-        return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake);
+        return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake,
+                AdvertisedAddresses.configured(table, QuicTransportProvider.ID));
     }
 
     /** Defaults for every key. */

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.topictracker.api.Availability;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
+import io.topictracker.api.transport.AdvertisedAddresses;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
@@ -98,7 +99,8 @@ final class QuicTransport implements Transport {
     private EventLoopGroup group;
     private volatile Channel serverChannel;
     private volatile Channel clientChannel;
-    private volatile List<PeerAddress> localAddresses = List.of();
+    /** The bound listening socket, null before start. */
+    private volatile InetSocketAddress listening;
 
     /**
      * @param context not null
@@ -207,13 +209,9 @@ final class QuicTransport implements Transport {
                     return;
                 }
                 clientChannel = client.channel();
-                InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-                String host = bound.getAddress().getHostAddress();
-                int scope = host.indexOf('%');
-                localAddresses = List.of(PeerAddress.of(QuicTransportProvider.ID,
-                        scope < 0 ? host : host.substring(0, scope), bound.getPort()));
-                LOG.info("QUIC transport of {} listening on {}", context.identity().peerId().shortText(),
-                        localAddresses.get(0));
+                listening = (InetSocketAddress) serverChannel.localAddress();
+                LOG.info("QUIC transport of {} listening on {} (advertising {})",
+                        context.identity().peerId().shortText(), listening, localAddresses());
                 started.complete(null);
             });
         });
@@ -262,7 +260,10 @@ final class QuicTransport implements Transport {
 
     @Override
     public List<PeerAddress> localAddresses() {
-        return localAddresses;
+        InetSocketAddress bound = listening;
+        // computed on each call, so a wildcard socket advertises the host's addresses as they are now
+        return bound == null ? List.of() : AdvertisedAddresses.of(QuicTransportProvider.ID, bound.getAddress(),
+                bound.getPort(), settings.advertise());
     }
 
     @Override

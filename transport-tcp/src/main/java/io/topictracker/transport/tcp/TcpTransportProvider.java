@@ -14,6 +14,10 @@ import io.topictracker.transport.tcp.internal.TcpTransport;
  * <ul>
  *   <li>{@code bind_address}: IP or host to listen on, default {@code "127.0.0.1"}</li>
  *   <li>{@code port}: 0–65535, default 0 (any free port)</li>
+ *   <li>{@code advertise}: addresses peers can reach this node at besides the socket's own, advertised first, e.g.
+ *       {@code ["tcp://203.0.113.5:4000"]} for a port forward; at most 8. A socket bound to a wildcard
+ *       ({@code 0.0.0.0}, {@code ::}) advertises the host's usable addresses, read anew for every record
+ *       ({@code AdvertisedAddresses}); one bound to one address advertises that address.</li>
  *   <li>{@code max_frame_size}: largest frame payload in bytes, 1 to 16 MiB, default 65536; a larger frame is
  *       refused by {@code send} (FRAME_TOO_LARGE), and a received length over it closes the connection</li>
  *   <li>{@code connect_timeout}, {@code handshake_timeout}: durations, default {@code "5s"}</li>

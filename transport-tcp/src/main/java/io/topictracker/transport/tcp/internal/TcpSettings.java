@@ -1,7 +1,10 @@
 package io.topictracker.transport.tcp.internal;
 
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.transport.AdvertisedAddresses;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,9 +18,11 @@ import java.util.Set;
  * @param writeBufferLowWaterMark unsent bytes below which a connection is writable again
  * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
  * @param ioThreads event loop threads for this transport
+ * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
  */
 public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,
-        Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads) {
+        Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads,
+        List<PeerAddress> advertise) {
 
     /** The default and largest frame sizes: 64 KiB by default, 16 MiB at most, so one frame never eats the heap. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
@@ -25,7 +30,8 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
 
     /** The keys this table may hold; anything else is a configuration error. */
     public static final Set<String> KEYS = Set.of("bind_address", "port", "max_frame_size", "connect_timeout",
-            "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads");
+            "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads",
+            AdvertisedAddresses.ADVERTISE_KEY);
 
     /**
      * Reads and checks the table.
@@ -53,6 +59,7 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
                     "must be below write_buffer_high_water_mark (" + high + "), got " + low);
         }
         int threads = table.integer("io_threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
-        return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads);
+        return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads,
+                AdvertisedAddresses.configured(table, "tcp"));
     }
 }

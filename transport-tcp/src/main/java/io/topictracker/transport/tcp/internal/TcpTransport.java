@@ -19,6 +19,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.transport.AdvertisedAddresses;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
@@ -71,7 +72,7 @@ public final class TcpTransport implements Transport {
 
     /** What exists between start and close. */
     private record Running(EventLoopGroup group, IoRuntime io, TlsContexts tls, Channel server,
-            PeerAddress localAddress) {}
+            InetSocketAddress listening) {}
 
     /**
      * @param context not null
@@ -142,13 +143,11 @@ public final class TcpTransport implements Transport {
                 return;
             }
             InetSocketAddress local = (InetSocketAddress) bound.channel().localAddress();
-            String host = local.getAddress().isAnyLocalAddress() ? "127.0.0.1" : local.getAddress().getHostAddress();
-            PeerAddress address = PeerAddress.of("tcp", host, local.getPort());
             boolean closedMeanwhile;
             synchronized (this) {
                 closedMeanwhile = state == State.CLOSED;
                 if (!closedMeanwhile) {
-                    running = new Running(group, io, tls, bound.channel(), address);
+                    running = new Running(group, io, tls, bound.channel(), local);
                     state = State.RUNNING;
                 }
             }
@@ -158,7 +157,8 @@ public final class TcpTransport implements Transport {
                 started.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while starting"));
                 return;
             }
-            LOG.info("tcp transport {} listening on {} using {}", self.shortText(), address, io.description());
+            LOG.info("tcp transport {} listening on {} (advertising {}) using {}", self.shortText(), local,
+                    localAddresses(), io.description());
             started.complete(null);
         });
         return started;
@@ -167,7 +167,9 @@ public final class TcpTransport implements Transport {
     @Override
     public List<PeerAddress> localAddresses() {
         Running run = running;
-        return run == null ? List.of() : List.of(run.localAddress());
+        // computed on each call, so a wildcard socket advertises the host's addresses as they are now
+        return run == null ? List.of() : AdvertisedAddresses.of("tcp", run.listening().getAddress(),
+                run.listening().getPort(), settings.advertise());
     }
 
     @Override
