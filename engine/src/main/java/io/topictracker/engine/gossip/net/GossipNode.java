@@ -100,7 +100,7 @@ public final class GossipNode implements AutoCloseable {
         this.transports = new Transports(Objects.requireNonNull(transportFactory.apply(inbound), "transports"));
         this.meters = new GossipMeters(Objects.requireNonNull(metrics, "metrics"));
         this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
-                new TransportMeters(metrics, transports.all().stream().map(Transport::id).toList()));
+                new TransportMeters(metrics, transports.all().stream().map(Transport::id).toList()), scheduler);
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));

@@ -7,11 +7,14 @@ import io.topictracker.api.transport.ConnectionListener;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -20,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection per peer, shared by every topic: dialled on demand from the addresses in a {@link PeerInfo} (over our
- * most preferred transport that handles one of them, falling back to the next on failure), accepted when the peer
+ * One connection per peer, shared by every topic: dialled on demand from the addresses in a {@link PeerInfo} (our most
+ * preferred transport first, the peer's addresses in its order, those that failed lately last; raced as Happy
+ * Eyeballs does, see {@link DialRace}), accepted when the peer
  * dials us on any of our transports, closed when idle and held by no topic. Frames waiting for a dial are bounded;
  * frames for an open connection go through its {@link LinkOutbox}, which honours the transport's backpressure and
  * resets a link whose peer stops reading. Thread-safe (each link is guarded by its own monitor).
@@ -70,26 +74,30 @@ final class PeerLinks {
     private final BiConsumer<Connection, ByteBuffer> onFrame;
     private final BiConsumer<PeerId, Boolean> onLost;
     private final TransportMeters meters;
+    private final ScheduledExecutorService timers;
+    private final RecentDialFailures failures = new RecentDialFailures();
 
     /** As below, counting nothing. */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
-            BiConsumer<PeerId, Boolean> onLost) {
+            BiConsumer<PeerId, Boolean> onLost, ScheduledExecutorService timers) {
         this(transports, clock, onFrame, onLost, new TransportMeters(io.topictracker.api.metrics.Metrics.none(),
-                List.of()));
+                List.of()), timers);
     }
 
     /**
      * @param onFrame called with each received frame, on a transport thread
      * @param onLost called when a peer has no connection left or cannot be dialled; the flag is true for a failed dial
      * @param meters counts connections opened, closed and failed, and the bytes of frames, per transport
+     * @param timers runs the dial stagger (see {@link DialRace}); shared, not shut down here
      */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
-            BiConsumer<PeerId, Boolean> onLost, TransportMeters meters) {
+            BiConsumer<PeerId, Boolean> onLost, TransportMeters meters, ScheduledExecutorService timers) {
         this.transports = transports;
         this.clock = clock;
         this.onFrame = onFrame;
         this.onLost = onLost;
         this.meters = meters;
+        this.timers = timers;
     }
 
     /**
@@ -135,25 +143,19 @@ final class PeerLinks {
 
     private void dial(Link link, PeerInfo to) {
         TIMELINE.debug("dial {}", to.id().shortText());
-        tryDial(link, to.id(), transports.routes(to).iterator(), null);
-    }
-
-    private void tryDial(Link link, PeerId peer, Iterator<Transports.Route> routes, Throwable last) {
-        if (!routes.hasNext()) {
-            synchronized (link) {
-                link.dialing = false;
-                link.pending.clear();
-                if (link.open() != null) {
-                    return;
-                }
-                links.remove(peer, link);
-            }
-            LOG.debug("cannot reach {}: {}", peer.shortText(), last == null ? "no address our transports handle"
-                    : last.getMessage());
-            onLost.accept(peer, true);
+        List<Transports.Route> routes = failures.lastIfFailed(transports.routes(to), Transports.Route::address,
+                clock.getAsLong());
+        DialRace<Transports.Route> race = new DialRace<>(routes);
+        Transports.Route first = race.first();
+        if (first == null) {
+            dialFailed(link, to.id(), null);
             return;
         }
-        Transports.Route route = routes.next();
+        attempt(link, to.id(), race, first);
+    }
+
+    /** Starts one attempt of {@code race}, and arms the stagger that starts the next if this one is slow. */
+    private void attempt(Link link, PeerId peer, DialRace<Transports.Route> race, Transports.Route route) {
         long started = System.nanoTime();
         TransportMeters.PerTransport counted = meters.of(route.transport().id());
         CompletableFuture<Connection> attempt;
@@ -162,15 +164,33 @@ final class PeerLinks {
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
+        ScheduledFuture<?> stagger = attempt.isDone() ? null : staggerNext(link, peer, race);
         attempt.whenComplete((connection, error) -> {
+            if (stagger != null) {
+                stagger.cancel(false);
+            }
             if (error != null) {
                 counted.failed(error);
+                failures.failed(route.address(), clock.getAsLong());
                 LOG.debug("dialling {} at {} failed: {}", peer.shortText(), route.address(), error.getMessage());
-                tryDial(link, peer, routes, error);
+                Transports.Route next = race.failed();
+                if (next != null) {
+                    attempt(link, peer, race, next);
+                } else if (race.lost()) {
+                    dialFailed(link, peer, error);
+                }
                 return;
             }
             counted.openedOut.increment();
-            TIMELINE.debug("dialled {} in {} ms", peer.shortText(), (System.nanoTime() - started) / 1_000_000);
+            failures.succeeded(route.address());
+            if (!race.connected(route)) {
+                LOG.debug("closing a second connection to {} at {}: another route won", peer.shortText(),
+                        route.address());
+                connection.close();
+                return;
+            }
+            TIMELINE.debug("dialled {} in {} ms over {}", peer.shortText(), (System.nanoTime() - started) / 1_000_000,
+                    route.address());
             LinkOutbox outbox = outbox(connection);
             List<ByteBuffer> flush;
             synchronized (link) {
@@ -183,6 +203,34 @@ final class PeerLinks {
             }
             flush.forEach(outbox::offer);
         });
+    }
+
+    /** @return the timer that starts the race's next route if no attempt ended first; null if timers are gone */
+    private ScheduledFuture<?> staggerNext(Link link, PeerId peer, DialRace<Transports.Route> race) {
+        try {
+            return timers.schedule(() -> {
+                Transports.Route next = race.staggerElapsed();
+                if (next != null) {
+                    attempt(link, peer, race, next);
+                }
+            }, DialRace.STAGGER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            return null; // the node is closing: the attempts under way are the last
+        }
+    }
+
+    private void dialFailed(Link link, PeerId peer, Throwable last) {
+        synchronized (link) {
+            link.dialing = false;
+            link.pending.clear();
+            if (link.open() != null) {
+                return;
+            }
+            links.remove(peer, link);
+        }
+        LOG.debug("cannot reach {}: {}", peer.shortText(), last == null ? "no address our transports handle"
+                : last.getMessage());
+        onLost.accept(peer, true);
     }
 
     /** @return the listener for a connection the peer opened to us */

@@ -70,7 +70,7 @@ class PeerLinksTest {
 
     private PeerLinks linksOn(InMemoryTransport transport) {
         return new PeerLinks(new Transports(List.of(transport)), clock::get, (c, f) -> { },
-                (peer, dialFailed) -> lost.put(peer, dialFailed));
+                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
     }
 
     private InMemoryTransport receiver(int seed) {
@@ -225,12 +225,76 @@ class PeerLinksTest {
         bAddresses.add(0, PeerAddress.parse("tcp://127.0.0.1:9"));
         PeerInfo bInfo = new PeerInfo(PeerId.of(ed25519.fromSeed(bSeed).publicKey()), bAddresses);
         PeerLinks links = new PeerLinks(new Transports(List.of(refusing, a)), clock::get, (c, f) -> { },
-                (peer, dialFailed) -> lost.put(peer, dialFailed));
+                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
 
         links.send(bInfo, ByteBuffer.wrap(new byte[] {7}));
         Await.until(WAIT, "the frame reaches b over the second transport", () -> framesAtB.size() == 1);
         assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.refused(),
                 "the preferred transport was tried first");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
+    }
+
+    @Test
+    void aRouteThatNeverAnswersHoldsTheDialOnlyForTheStagger() {
+        SilentTransport silent = new SilentTransport("tcp");
+        InMemoryTransport a = transport(1, c -> null);
+        InMemoryTransport b = receiver(2);
+        byte[] bSeed = new byte[32];
+        bSeed[0] = 2;
+        List<PeerAddress> bAddresses = new ArrayList<>(b.localAddresses());
+        bAddresses.add(0, PeerAddress.parse("tcp://198.51.100.1:9"));
+        PeerInfo bInfo = new PeerInfo(PeerId.of(ed25519.fromSeed(bSeed).publicKey()), bAddresses);
+        PeerLinks links = new PeerLinks(new Transports(List.of(silent, a)), clock::get, (c, f) -> { },
+                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+
+        links.send(bInfo, ByteBuffer.wrap(new byte[] {7}));
+        Await.until(WAIT, "the frame reaches b over the second route", () -> framesAtB.size() == 1);
+        assertEquals(List.of(PeerAddress.parse("tcp://198.51.100.1:9")), silent.dialled(),
+                "the preferred route was tried first, and only once");
+        assertTrue(lost.isEmpty(), "a dial that succeeded over another route is no lost peer");
+    }
+
+    /** A transport whose dials never complete, as an address that drops every packet. */
+    private static final class SilentTransport implements io.topictracker.api.transport.Transport {
+        private final String id;
+        private final List<PeerAddress> dialled = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        SilentTransport(String id) {
+            this.id = id;
+        }
+
+        List<PeerAddress> dialled() {
+            return dialled;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public CompletableFuture<Void> start() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public List<PeerAddress> localAddresses() {
+            return List.of();
+        }
+
+        @Override
+        public boolean handles(PeerAddress address) {
+            return address.transport().equals(id);
+        }
+
+        @Override
+        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
+                ConnectionListener listener) {
+            dialled.add(address);
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public void close() {}
     }
 }
