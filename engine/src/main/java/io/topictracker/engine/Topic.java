@@ -30,7 +30,22 @@ public final class Topic implements AutoCloseable {
 
     Topic(TopicMembership.Parts parts, TopicId id, byte[] secret, int queueCapacity, Runnable onClose) {
         this.events = new TopicEventQueue(queueCapacity, parts.meters().lagged);
-        this.membership = new TopicMembership(parts, id, secret, this::onEvent);
+        this.membership = new TopicMembership(parts, id, secret, new TopicMembership.Listener() {
+            @Override
+            public void gossip(GossipEvent event) {
+                onEvent(event);
+            }
+
+            @Override
+            public void rejoining() {
+                events.offer(new TopicEvent.Rejoining());
+            }
+
+            @Override
+            public void rejoined() {
+                events.offer(new TopicEvent.Joined());
+            }
+        });
         this.onClose = onClose;
     }
 

@@ -40,6 +40,15 @@ public sealed interface TopicEvent {
     }
 
     /**
+     * The topic lost its last neighbour and is bootstrapping again (looking up records and joining their peers, as at
+     * start), because {@code [bootstrap] rejoin} is on. Broadcasts sent meanwhile reach no one.
+     */
+    record Rejoining() implements TopicEvent {}
+
+    /** After {@link Rejoining}, the topic has a neighbour again. */
+    record Joined() implements TopicEvent {}
+
+    /**
      * The receiver's queue overflowed: {@code missed} of the oldest events were dropped since the last delivered
      * event. Delivered before any newer event.
      */

@@ -21,16 +21,34 @@ import java.time.Duration;
  *     default 100ms
  * @param joinConfirmationWaitTime {@code join_confirmation_wait_time}: wait before checking a join held, 0–1h;
  *     default 500ms
+ * @param rejoin {@code rejoin}: when the topic loses its last neighbour, run the bootstrap again (ours, not the
+ *     crate's: its bootstrap ends once joined); default true
+ * @param rejoinDelay {@code rejoin_delay}: wait before a rejoin, doubled for each rejoin that follows another within
+ *     {@code rejoin_max_delay}, 1ms–1h; default 1s
+ * @param rejoinMaxDelay {@code rejoin_max_delay}: the most a rejoin waits, at least {@code rejoin_delay}, up to 1h;
+ *     default 1m
  */
 public record BootstrapConfig(int maxBootstrapRecords, boolean publishRecordOnStartup,
         boolean checkOlderRecordsFirstOnStartup, Duration discoveryPollInterval, Duration noPeersRetryInterval,
-        Duration perPeerJoinSettleTime, Duration joinConfirmationWaitTime) {
+        Duration perPeerJoinSettleTime, Duration joinConfirmationWaitTime, boolean rejoin, Duration rejoinDelay,
+        Duration rejoinMaxDelay) {
+    /** The crate's seven knobs, rejoining as by default. */
+    public BootstrapConfig(int maxBootstrapRecords, boolean publishRecordOnStartup,
+            boolean checkOlderRecordsFirstOnStartup, Duration discoveryPollInterval, Duration noPeersRetryInterval,
+            Duration perPeerJoinSettleTime, Duration joinConfirmationWaitTime) {
+        this(maxBootstrapRecords, publishRecordOnStartup, checkOlderRecordsFirstOnStartup, discoveryPollInterval,
+                noPeersRetryInterval, perPeerJoinSettleTime, joinConfirmationWaitTime, true, Duration.ofSeconds(1),
+                Duration.ofMinutes(1));
+    }
+
     public BootstrapConfig {
         check("bootstrap.max_bootstrap_records", maxBootstrapRecords, 0, Bounds.MAX_RECORDS);
         check("bootstrap.discovery_poll_interval", discoveryPollInterval, Bounds.ONE_MS, Bounds.ONE_HOUR);
         check("bootstrap.no_peers_retry_interval", noPeersRetryInterval, Bounds.ONE_MS, Bounds.ONE_HOUR);
         check("bootstrap.per_peer_join_settle_time", perPeerJoinSettleTime, Bounds.NONE, Bounds.ONE_HOUR);
         check("bootstrap.join_confirmation_wait_time", joinConfirmationWaitTime, Bounds.NONE, Bounds.ONE_HOUR);
+        check("bootstrap.rejoin_delay", rejoinDelay, Bounds.ONE_MS, Bounds.ONE_HOUR);
+        check("bootstrap.rejoin_max_delay", rejoinMaxDelay, rejoinDelay, Bounds.ONE_HOUR);
     }
 
     /** @return the Rust crate's defaults, never null */

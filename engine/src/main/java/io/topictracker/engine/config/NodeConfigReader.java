@@ -103,7 +103,8 @@ final class NodeConfigReader {
     private static BootstrapConfig bootstrap(ConfigTable t) {
         t.requireKnownKeys(Set.of("max_bootstrap_records", "publish_record_on_startup",
                 "check_older_records_first_on_startup", "discovery_poll_interval", "no_peers_retry_interval",
-                "per_peer_join_settle_time", "join_confirmation_wait_time"));
+                "per_peer_join_settle_time", "join_confirmation_wait_time", "rejoin", "rejoin_delay",
+                "rejoin_max_delay"));
         BootstrapConfig d = BootstrapConfig.defaults();
         return new BootstrapConfig(
                 t.integer("max_bootstrap_records", d.maxBootstrapRecords(), 0, Bounds.MAX_RECORDS),
@@ -113,7 +114,10 @@ final class NodeConfigReader {
                 t.duration("no_peers_retry_interval", d.noPeersRetryInterval(), Bounds.ONE_MS, Bounds.ONE_HOUR),
                 t.duration("per_peer_join_settle_time", d.perPeerJoinSettleTime(), Bounds.NONE, Bounds.ONE_HOUR),
                 t.duration("join_confirmation_wait_time", d.joinConfirmationWaitTime(), Bounds.NONE,
-                        Bounds.ONE_HOUR));
+                        Bounds.ONE_HOUR),
+                t.bool("rejoin", d.rejoin()),
+                t.duration("rejoin_delay", d.rejoinDelay(), Bounds.ONE_MS, Bounds.ONE_HOUR),
+                t.duration("rejoin_max_delay", d.rejoinMaxDelay(), Bounds.ONE_MS, Bounds.ONE_HOUR));
     }
 
     private static PublisherConfig publisher(ConfigTable t) {

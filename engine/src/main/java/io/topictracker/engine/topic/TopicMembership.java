@@ -35,9 +35,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +84,29 @@ public final class TopicMembership implements AutoCloseable {
         }
     }
 
+    /** What the application hears of a topic. Called on the topic's executor or the node's scheduler; must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        /** @param event a gossip event, not null */
+        void gossip(GossipEvent event);
+
+        /** The topic lost its last neighbour and bootstraps again ({@code [bootstrap] rejoin}). */
+        default void rejoining() {
+        }
+
+        /** After {@link #rejoining()}, the topic has a neighbour again. */
+        default void rejoined() {
+        }
+    }
+
     private final Parts parts;
     private final TopicId topic;
     private final byte[] secretHash;
-    private final Consumer<GossipEvent> sink;
+    private final Listener listener;
+    private final RejoinBackoff backoff;
+    /** A rejoin is scheduled or under way (until the next neighbour); guarded by {@code this}. */
+    private boolean rejoining;
+    private ScheduledFuture<?> rejoinTimer;
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
     private final MessageHashes hashes = new MessageHashes();
     private final JoinSignal signal = new JoinSignal();
@@ -108,14 +127,16 @@ public final class TopicMembership implements AutoCloseable {
      * @param parts the node's parts, not null
      * @param topic not null
      * @param secret the topic secret, not null; only its hash is kept (SHA-512 prefix, {@code initial_secret_hash})
-     * @param sink gets every gossip event, on the topic's executor; must not block; not null
+     * @param listener gets every gossip event and the rejoins; must not block; not null
      */
-    public TopicMembership(Parts parts, TopicId topic, byte[] secret, Consumer<GossipEvent> sink) {
+    public TopicMembership(Parts parts, TopicId topic, byte[] secret, Listener listener) {
         this.parts = Objects.requireNonNull(parts, "parts");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.secretHash = SlotDerivation.initialSecretHash(Objects.requireNonNull(secret, "secret"));
-        this.sink = Objects.requireNonNull(sink, "sink");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.meters = parts.meters();
+        this.backoff = new RejoinBackoff(parts.config().bootstrap().rejoinDelay(),
+                parts.config().bootstrap().rejoinMaxDelay());
     }
 
     /**
@@ -141,6 +162,51 @@ public final class TopicMembership implements AutoCloseable {
         thread.start();
     }
 
+    /** The last neighbour went: bootstrap again after the backoff, unless closed or rejoining is off. */
+    private synchronized void scheduleRejoin() {
+        if (closed || rejoining || !joined.isDone() || joined.isCompletedExceptionally()
+                || !parts.config().bootstrap().rejoin()) {
+            return;
+        }
+        rejoining = true;
+        java.time.Duration delay = backoff.lost(System.nanoTime());
+        LOG.debug("topic {}: lost its last neighbour; bootstrapping again in {} ms", topic, delay.toMillis());
+        try {
+            rejoinTimer = parts.scheduler().schedule(this::rejoin, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException nodeClosing) {
+            rejoining = false;
+        }
+    }
+
+    private synchronized void rejoin() {
+        if (closed || !rejoining || signal.joined()) {
+            return; // closed, or a neighbour came back by itself (it dialled us): nothing to do
+        }
+        listener.rejoining();
+        Thread running = bootstrapThread;
+        if (running != null && running.isAlive()) {
+            return; // the first bootstrap has not noticed it was joined: it carries on looking
+        }
+        Thread thread = new Thread(this::bootstrap, parts.threadPrefix() + "rejoin-" + topic.toString()
+                .substring(0, 8));
+        thread.setDaemon(true);
+        bootstrapThread = thread;
+        thread.start();
+    }
+
+    /** A neighbour is up while rejoining: the rejoin is over. */
+    private synchronized void rejoinedIfRejoining() {
+        if (!rejoining) {
+            return;
+        }
+        rejoining = false;
+        if (rejoinTimer != null) {
+            rejoinTimer.cancel(false);
+        }
+        backoff.rejoined(System.nanoTime());
+        listener.rejoined();
+    }
+
     private void onEvent(GossipEvent event) {
         if (event instanceof GossipEvent.NeighborUp up) {
             TIMELINE.debug("neighbour up {}", up.peer().shortText());
@@ -153,15 +219,19 @@ public final class TopicMembership implements AutoCloseable {
                 meters.timeToJoin.record(System.nanoTime() - startedNanos);
             } else if (first) {
                 meters.rejoins.increment(); // had lost every neighbour, and has one again
+                rejoinedIfRejoining();
             }
         } else if (event instanceof GossipEvent.NeighborDown down) {
             TIMELINE.debug("neighbour down {}", down.peer().shortText());
             neighbors.remove(down.peer());
             signal.down();
+            if (neighbors.isEmpty()) {
+                scheduleRejoin();
+            }
         } else if (event instanceof GossipEvent.Received received) {
             hashes.add(received.payload());
         }
-        sink.accept(event);
+        listener.gossip(event);
     }
 
     private void bootstrap() {
@@ -342,6 +412,11 @@ public final class TopicMembership implements AutoCloseable {
         }
         closed = true;
         signal.cancel();
+        synchronized (this) {
+            if (rejoinTimer != null) {
+                rejoinTimer.cancel(false);
+            }
+        }
         Thread thread = bootstrapThread;
         if (thread != null) {
             thread.interrupt();
