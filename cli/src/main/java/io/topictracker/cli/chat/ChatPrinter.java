@@ -47,6 +47,10 @@ final class ChatPrinter implements Runnable {
             return "* neighbor up " + up.peer().shortText();
         } else if (event instanceof TopicEvent.NeighborDown down) {
             return "* neighbor down " + down.peer().shortText();
+        } else if (event instanceof TopicEvent.Rejoining) {
+            return "* no neighbor left: looking for peers again";
+        } else if (event instanceof TopicEvent.Joined) {
+            return "* rejoined the topic";
         } else if (event instanceof TopicEvent.Lagged lagged) {
             return "* missed " + lagged.missed() + " event(s): the output fell behind";
         }
