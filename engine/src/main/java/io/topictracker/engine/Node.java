@@ -1,14 +1,15 @@
 package io.topictracker.engine;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
-import io.topictracker.api.metrics.Metrics;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.topictracker.api.dht.BitTorrentDht;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.dht.DhtProvider;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.TransportContext;
@@ -22,6 +23,7 @@ import io.topictracker.engine.topic.TopicMembership;
 import io.topictracker.engine.topic.TopicMeters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,6 +99,11 @@ public final class Node implements AutoCloseable {
                     inbound -> transports.stream().map(transport -> transport.create(new TransportContext(
                             config.providerTables().transport(transport.id()), identity, signing, clock, scheduler,
                             inbound, metrics))).toList(), metrics);
+            if (dht instanceof BitTorrentDht mainline) {
+                // the DHT's BEP42 vote on our external IP is advertised with each transport's port
+                gossip.externalHostHint(() -> mainline.externalAddress().map(InetAddress::getHostAddress)
+                        .orElse(null));
+            }
         } catch (RuntimeException e) {
             scheduler.shutdownNow();
             throw e;

@@ -30,6 +30,7 @@ import java.util.List;
  * Prune=9       (empty)
  * Gossip=10     author:32 | seq:i64 | flags:u8 (bit 0 neighbours-only) | round:u16 | sigLen:u8 (0|64) | sig
  *               | len:u32 (≤ max message size) | payload
+ * Observed=11   len:u16 (≤ 300) | UTF-8 address text      (topic: 32 zero bytes; of the connection, not a topic)
  * </pre>
  *
  * Integers are big-endian. Decoding is strict: a wrong version, a length that disagrees with the frame, an unknown
@@ -148,6 +149,58 @@ public final class FrameCodec {
 
     /** A decoded frame: which topic, which message. */
     public record Decoded(TopicId topic, Message message) {}
+
+    /** The type of the frame an accepting node sends first: the address it sees the dialler at. */
+    static final int OBSERVED = 11;
+    private static final int TYPE_OFFSET = 1 + 4 + 32;
+
+    /**
+     * @param seen the dialler's address as the acceptor sees it, not null
+     * @return an Observed frame, positioned for reading; never null
+     */
+    public ByteBuffer encodeObserved(PeerAddress seen) {
+        byte[] text = seen.toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(TYPE_OFFSET + 1 + 2 + text.length);
+        out.put((byte) VERSION).putInt(out.capacity() - 5).put(new byte[32]).put((byte) OBSERVED)
+                .putShort((short) text.length).put(text);
+        return out.flip();
+    }
+
+    /**
+     * Reads an Observed frame.
+     *
+     * @param frame not null; consumed only if it is an Observed frame
+     * @return the address in it, or null if the frame is of another type (then {@link #decode} reads it)
+     * @throws MalformedFrameException if it is an Observed frame but not a valid one
+     */
+    public PeerAddress observed(ByteBuffer frame) throws MalformedFrameException {
+        if (frame.remaining() <= TYPE_OFFSET || (frame.get(frame.position() + TYPE_OFFSET) & 0xFF) != OBSERVED) {
+            return null;
+        }
+        try {
+            int version = frame.get() & 0xFF;
+            long length = frame.getInt() & 0xFFFFFFFFL;
+            if (version != VERSION || length != frame.remaining()) {
+                throw new MalformedFrameException("Observed frame with version " + version + " and length " + length);
+            }
+            for (byte b : bytes(frame, 32)) {
+                if (b != 0) {
+                    throw new MalformedFrameException("Observed frame names a topic");
+                }
+            }
+            frame.get();
+            int textLength = frame.getShort() & 0xFFFF;
+            if (textLength > PeerAddress.MAX_TEXT_LENGTH || textLength != frame.remaining()) {
+                throw new MalformedFrameException("Observed address of " + textLength + " bytes in a frame with "
+                        + frame.remaining() + " left");
+            }
+            return PeerAddress.parse(new String(bytes(frame, textLength), StandardCharsets.UTF_8));
+        } catch (BufferUnderflowException e) {
+            throw new MalformedFrameException("Observed frame ends in the middle of a field");
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException("invalid Observed address: " + e.getMessage());
+        }
+    }
 
     /**
      * @param frame the bytes from position to limit, not null; consumed

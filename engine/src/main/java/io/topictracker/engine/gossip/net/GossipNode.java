@@ -1,12 +1,14 @@
 package io.topictracker.engine.gossip.net;
 
+import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.TopicId;
+import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.engine.gossip.GossipConfig;
@@ -32,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,9 @@ public final class GossipNode implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Transports transports;
     private final FrameCodec codec;
+    private final ObservedAddresses observed = new ObservedAddresses();
+    /** The external IP another part of the node learnt (the mainline DHT's BEP42 vote), or null; never null itself. */
+    private volatile Supplier<String> externalHostHint = () -> null;
     private final PeerLinks links;
     private final Map<TopicId, GossipDriver> topics = new ConcurrentHashMap<>();
     /** Topics closed by their handle whose Quit may still be sending; the node's close waits for them too. */
@@ -96,7 +102,11 @@ public final class GossipNode implements AutoCloseable {
         this.signing = Objects.requireNonNull(signing, "signing");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.codec = new FrameCodec(config.maxMessageSize());
-        InboundHandler inbound = connection -> links().accepted(connection);
+        InboundHandler inbound = connection -> {
+            ConnectionListener listener = links().accepted(connection);
+            tellObserved(connection);
+            return listener;
+        };
         this.transports = new Transports(Objects.requireNonNull(transportFactory.apply(inbound), "transports"));
         this.meters = new GossipMeters(Objects.requireNonNull(metrics, "metrics"));
         this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
@@ -185,7 +195,43 @@ public final class GossipNode implements AutoCloseable {
      *     {@link PeerInfo#MAX_ADDRESSES}; never null
      */
     public PeerInfo self() {
-        return new PeerInfo(identity.peerId(), transports.localAddresses());
+        observed.dhtExternalHost(externalHostHint.get());
+        List<PeerAddress> own = transports.localAddresses();
+        List<PeerAddress> confirmed = observed.confirmed(own);
+        // the transports' own addresses first (LAN peers reach those), then what others confirmed, which a full
+        // list of interfaces must not crowd out
+        int ownRoom = PeerInfo.MAX_ADDRESSES - Math.min(confirmed.size(), PeerInfo.MAX_ADDRESSES / 2);
+        List<PeerAddress> all = new ArrayList<>(own.subList(0, Math.min(own.size(), ownRoom)));
+        for (PeerAddress address : confirmed) {
+            if (all.size() < PeerInfo.MAX_ADDRESSES) {
+                all.add(address);
+            }
+        }
+        return new PeerInfo(identity.peerId(), all);
+    }
+
+    /**
+     * Lets the node advertise an external IP another part learnt (the mainline DHT's BEP42 vote) with each
+     * transport's port.
+     *
+     * @param hint gives the IP literal or null, any thread; not null
+     */
+    public void externalHostHint(Supplier<String> hint) {
+        externalHostHint = Objects.requireNonNull(hint, "hint");
+    }
+
+    /** @return the addresses others confirmed for us (see {@link ObservedAddresses}); never null */
+    public List<PeerAddress> confirmedAddresses() {
+        return observed.confirmed(transports.localAddresses());
+    }
+
+    /** Tells a peer that dialled us the address its connection came from, for its own advertising. */
+    private void tellObserved(Connection connection) {
+        try {
+            connection.send(codec.encodeObserved(connection.remoteAddress()));
+        } catch (RuntimeException e) {
+            LOG.debug("could not tell {} its observed address: {}", connection.remote().shortText(), e.toString());
+        }
     }
 
     /**
@@ -227,6 +273,11 @@ public final class GossipNode implements AutoCloseable {
     private void onFrame(Connection connection, ByteBuffer frame) {
         FrameCodec.Decoded decoded;
         try {
+            PeerAddress seen = codec.observed(frame);
+            if (seen != null) {
+                observed.observed(connection.remoteAddress(), seen);
+                return;
+            }
             decoded = codec.decode(frame);
         } catch (MalformedFrameException e) {
             LOG.warn("closing connection to {}: malformed frame: {}", connection.remote().shortText(),
