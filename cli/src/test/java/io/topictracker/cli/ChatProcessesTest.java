@@ -28,7 +28,8 @@ class ChatProcessesTest {
 
         List<String> modulePath = CliProcess.modulePath();
         try (CliProcess a = CliProcess.start(dir, "a", modulePath,
-                        "chat", "--topic", "cli-chat-test", "--secret", "s3cret", "--key", key.toString());
+                        "chat", "--topic", "cli-chat-test", "--secret", "s3cret", "--key", key.toString(),
+                        "--bind", "127.0.0.1");
                 CliProcess b = startSecond(dir, modulePath, a)) {
             String aSelf = a.awaitLine("a's self line", l -> l.startsWith(SELF)).substring(SELF.length());
             String bSelf = b.awaitLine("b's self line", l -> l.startsWith(SELF)).substring(SELF.length());
@@ -56,6 +57,6 @@ class ChatProcessesTest {
     private static CliProcess startSecond(Path dir, List<String> modulePath, CliProcess a) throws Exception {
         String peer = a.awaitLine("a's self line", l -> l.startsWith(SELF)).substring(SELF.length());
         return CliProcess.start(dir, "b", modulePath,
-                "chat", "--topic", "cli-chat-test", "--secret", "s3cret", "--peer", peer);
+                "chat", "--topic", "cli-chat-test", "--secret", "s3cret", "--peer", peer, "--bind", "127.0.0.1");
     }
 }

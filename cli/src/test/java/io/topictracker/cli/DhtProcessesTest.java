@@ -135,6 +135,6 @@ class DhtProcessesTest {
     private static CliProcess chat(Path dir, List<String> modulePath, String name, Path config, String bootstrap)
             throws IOException {
         return CliProcess.start(dir, name, modulePath, "chat", "--topic", "cli-dht-chat", "--secret", "s3cret",
-                "--config", config.toString(), "--bootstrap", bootstrap);
+                "--config", config.toString(), "--bootstrap", bootstrap, "--bind", "127.0.0.1");
     }
 }

@@ -101,11 +101,11 @@ class MetricsProcessesTest {
     void twoChatsExchangingALineMoveTheirGossipAndTransportMeters(@TempDir Path dir) throws Exception {
         List<String> modulePath = CliProcess.modulePath();
         try (CliProcess a = CliProcess.start(dir, "a", modulePath, "chat", "--topic", "metrics-test", "--secret", "s",
-                "--metrics", ":0")) {
+                "--metrics", ":0", "--bind", "127.0.0.1")) {
             String aSelf = a.awaitLine("a's self line", l -> l.startsWith(SELF)).substring(SELF.length());
             String aUrl = metricsUrl(a);
             try (CliProcess b = CliProcess.start(dir, "b", modulePath, "chat", "--topic", "metrics-test", "--secret",
-                    "s", "--peer", aSelf)) {
+                    "s", "--peer", aSelf, "--bind", "127.0.0.1")) {
                 String bShort = b.awaitLine("b's self line", l -> l.startsWith(SELF)).substring(SELF.length(),
                         SELF.length() + 10);
                 a.awaitLine("a sees b", l -> l.equals("* neighbor up " + bShort));

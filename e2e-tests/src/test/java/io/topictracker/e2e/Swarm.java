@@ -74,6 +74,8 @@ final class Swarm implements AutoCloseable {
         NodeConfig.Builder builder = NodeConfig.builder();
         if (transport.equals("inmemory")) {
             builder.set("transport.inmemory.hub", network);
+        } else {
+            builder.set("transport." + transport + ".bind_address", "127.0.0.1");
         }
         return builder
                 .dhtProvider(dhtId)

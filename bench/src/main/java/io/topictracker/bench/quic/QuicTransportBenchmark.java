@@ -12,6 +12,7 @@ import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.bench.support.Args;
 import io.topictracker.bench.support.BenchSigning;
+import io.topictracker.bench.support.LoopbackTables;
 import io.topictracker.engine.measure.Percentiles;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -192,7 +193,7 @@ public final class QuicTransportBenchmark {
 
         private static Transport create(TransportProvider provider, SigningKeyPair keys, SigningProvider signing,
                 ScheduledExecutorService scheduler, InboundHandler inbound) {
-            ConfigTable settings = ConfigTable.empty("transport." + provider.id());
+            ConfigTable settings = LoopbackTables.transport(provider.id());
             return provider.create(new TransportContext(settings, keys, signing, Clock.systemUTC(), scheduler,
                     inbound));
         }

@@ -11,6 +11,7 @@ import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.bench.support.Args;
 import io.topictracker.bench.support.BenchSigning;
+import io.topictracker.bench.support.LoopbackTables;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class TransportCloseBenchmark {
 
     private static Transport start(TransportProvider provider, SigningKeyPair keys, SigningProvider signing,
             ScheduledExecutorService scheduler, InboundHandler inbound) {
-        ConfigTable settings = ConfigTable.empty("transport." + provider.id());
+        ConfigTable settings = LoopbackTables.transport(provider.id());
         Transport transport = provider.create(new TransportContext(settings, keys, signing, Clock.systemUTC(),
                 scheduler, inbound));
         join(transport.start());

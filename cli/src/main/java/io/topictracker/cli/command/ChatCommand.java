@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
         header = "Join a topic and chat from the terminal.",
         description = {"Join a topic and chat: each line read from standard input is broadcast; each message received",
                 "is printed as '<author>: <text>'. Prints 'self: ID@ADDRESS' first, for another's --peer.",
-                "Without --config: transport tcp on 127.0.0.1 (any free port) and the in-process DHT 'inmemory'.",
+                "Without --config: transport tcp on the wildcard address (any free port; --bind to choose) and",
+                "the in-process DHT 'inmemory'.",
                 "Ends at end of input or Ctrl-C."})
 final class ChatCommand implements Callable<Integer> {
     private final CliContext context;
@@ -66,6 +67,11 @@ final class ChatCommand implements Callable<Integer> {
                     "'topic-tracker dht serve'; sets [node] dht = \"mainline\" and [dht.mainline] bootstrap,",
                     "port 0 and bind_address 127.0.0.1 over --config."})
     private List<String> bootstrap = new ArrayList<>();
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", converter = Converters.BindAddress.class,
+            description = {"Listen on this IP only, with every transport (sets their bind_address over --config),",
+                    "e.g. 127.0.0.1; default: the wildcard of both families, advertising the host's addresses."})
+    private String bind;
 
     @Option(names = {"-k", "--key"}, paramLabel = "FILE", converter = Converters.FilePath.class,
             description = "Key file from 'keygen' (overrides [node] key_file); default: a fresh identity.")
@@ -133,7 +139,7 @@ final class ChatCommand implements Callable<Integer> {
     }
 
     private NodeConfig nodeConfig() throws IOException {
-        NodeConfig base = fileConfig();
+        NodeConfig base = withBind(fileConfig());
         if (bootstrap.isEmpty()) {
             return base;
         }
@@ -149,6 +155,21 @@ final class ChatCommand implements Callable<Integer> {
                 base.providers().transports());
         return new NodeConfig(base.keyFile(), choice, base.dhtCalls(), base.bootstrap(), base.maxJoinPeerCount(),
                 base.publisher(), base.merge(), base.timeouts(), base.gossip(), tables);
+    }
+
+    /** @return {@code base} with {@code --bind} as every selected transport's bind_address, if given */
+    private NodeConfig withBind(NodeConfig base) {
+        if (bind == null) {
+            return base;
+        }
+        Map<String, ConfigTable> transportTables = new HashMap<>(base.providerTables().transport());
+        for (String id : base.providers().transports()) {
+            transportTables.put(id, base.providerTables().transport(id).with("bind_address", bind));
+        }
+        ProviderTables tables = new ProviderTables(base.providerTables().signing(), base.providerTables().dht(),
+                transportTables);
+        return new NodeConfig(base.keyFile(), base.providers(), base.dhtCalls(), base.bootstrap(),
+                base.maxJoinPeerCount(), base.publisher(), base.merge(), base.timeouts(), base.gossip(), tables);
     }
 
     private NodeConfig fileConfig() throws IOException {

@@ -2,6 +2,7 @@ package io.topictracker.transport.quic;
 
 import io.topictracker.api.ConfigException;
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.LoopbackOnlyMode;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.transport.AdvertisedAddresses;
 import java.net.InetAddress;
@@ -13,7 +14,8 @@ import java.util.Set;
 /**
  * The {@code [transport.quic]} table, validated. Immutable and thread-safe; no component is null.
  *
- * @param bindAddress the IP literal to bind, default {@code 127.0.0.1}
+ * @param bindAddress the IP literal to bind; by default the wildcard of both families
+ *     ({@link LoopbackOnlyMode#bindAddress})
  * @param port the UDP port to bind, 0 for any free port
  * @param maxFrameSize the largest frame payload in bytes, either direction
  * @param idleTimeout QUIC's max_idle_timeout transport parameter (RFC 9000 §10.1): a silent connection closes after it
@@ -48,8 +50,6 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
      */
     static QuicSettings from(ConfigTable table) {
         table.requireKnownKeys(KEYS);
-        String bindText = table.string(BIND_ADDRESS, "127.0.0.1");
-        InetAddress bind = parseIpLiteral(table, bindText);
         int port = table.integer(PORT, 0, 0, 65535);
         int maxFrame = table.integer(MAX_FRAME_SIZE, DEFAULT_MAX_FRAME_SIZE, 1, MAX_MAX_FRAME_SIZE);
         Duration idle = table.duration(IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
@@ -63,11 +63,13 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
                     + ConfigTable.format(idle) + "), or \"0s\" to turn keep-alive off; got "
                     + ConfigTable.format(keepAlive));
         }
+        String bindText = LoopbackOnlyMode.bindAddress(table, BIND_ADDRESS);
+        InetAddress bind = parseIpLiteral(table, bindText);
         return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake,
                 AdvertisedAddresses.configured(table, QuicTransportProvider.ID));
     }
 
-    /** Defaults for every key. */
+    /** Defaults for every key (in the test suite, {@code bind_address} is then 127.0.0.1). */
     static QuicSettings defaults() {
         return from(ConfigTable.empty("transport.quic"));
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class QuicSettingsTest {
     @Test
-    void defaultsAreLoopbackAnyPortAndTheDocumentedTimes() throws Exception {
-        QuicSettings settings = QuicSettings.defaults();
+    void defaultsAreLoopbackInTheTestSuiteAnyPortAndTheDocumentedTimes() throws Exception {
+        QuicSettings settings = QuicSettings.from(ConfigTable.empty("transport.quic"));
 
         assertEquals(InetAddress.getByName("127.0.0.1"), settings.bindAddress());
         assertEquals(0, settings.port());

@@ -42,7 +42,9 @@ final class QuicTestNode implements AutoCloseable {
     QuicTestNode(ScheduledExecutorService scheduler, Map<String, ?> settings, CredentialsSource credentials,
             io.topictracker.api.transport.InboundHandler inbound) {
         this.identity = SIGNING.generate();
-        ConfigTable table = ConfigTable.of("transport.quic", settings);
+        Map<String, Object> withBind = new java.util.HashMap<>(settings);
+        withBind.putIfAbsent("bind_address", "127.0.0.1"); // tests stay on loopback
+        ConfigTable table = ConfigTable.of("transport.quic", withBind);
         TransportContext context = new TransportContext(table, identity, SIGNING, Clock.systemUTC(), scheduler,
                 inbound != null ? inbound : connection -> {
                     RecordingListener listener = new RecordingListener();

@@ -12,7 +12,9 @@ import io.topictracker.transport.tcp.internal.TcpTransport;
  *
  * <p>Configuration, table {@code [transport.tcp]} (unknown keys are errors):
  * <ul>
- *   <li>{@code bind_address}: IP or host to listen on, default {@code "127.0.0.1"}</li>
+ *   <li>{@code bind_address}: IP or host to listen on, default the wildcard of both families ({@code "::"}, or
+ *       {@code "0.0.0.0"} on a host without IPv6); in the test suite ({@code TOPIC_TRACKER_DHT_LOOPBACK_ONLY} set)
+ *       {@code "127.0.0.1"}</li>
  *   <li>{@code port}: 0–65535, default 0 (any free port)</li>
  *   <li>{@code advertise}: addresses peers can reach this node at besides the socket's own, advertised first, e.g.
  *       {@code ["tcp://203.0.113.5:4000"]} for a port forward; at most 8. A socket bound to a wildcard

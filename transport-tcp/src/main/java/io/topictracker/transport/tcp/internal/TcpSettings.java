@@ -1,6 +1,7 @@
 package io.topictracker.transport.tcp.internal;
 
 import io.topictracker.api.ConfigTable;
+import io.topictracker.api.LoopbackOnlyMode;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.transport.AdvertisedAddresses;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * The validated {@code [transport.tcp]} table. Immutable and thread-safe; no field is null.
  *
- * @param bindAddress the IP literal or host name to listen on; {@code 127.0.0.1} by default
+ * @param bindAddress the IP literal or host name to listen on; by default the wildcard of both families
+ *     ({@link LoopbackOnlyMode#bindAddress})
  * @param port the port to listen on, 0 for any free port
  * @param maxFrameSize the largest frame payload in bytes, both for sending and receiving
  * @param connectTimeout how long a TCP connect may take
@@ -42,10 +44,6 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
      */
     public static TcpSettings from(ConfigTable table) {
         table.requireKnownKeys(KEYS);
-        String bind = table.string("bind_address", "127.0.0.1");
-        if (bind.isBlank() || bind.length() > 253) {
-            throw table.error("bind_address", "expected an IP address or host name, got \"" + bind + "\"");
-        }
         int port = table.integer("port", 0, 0, 65535);
         int maxFrame = table.integer("max_frame_size", DEFAULT_MAX_FRAME_SIZE, 1, LARGEST_MAX_FRAME_SIZE);
         Duration connect = table.duration("connect_timeout", Duration.ofSeconds(5), Duration.ofMillis(10),
@@ -59,6 +57,10 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
                     "must be below write_buffer_high_water_mark (" + high + "), got " + low);
         }
         int threads = table.integer("io_threads", Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
+        String bind = LoopbackOnlyMode.bindAddress(table, "bind_address");
+        if (bind.isBlank() || bind.length() > 253) {
+            throw table.error("bind_address", "expected an IP address or host name, got \"" + bind + "\"");
+        }
         return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads,
                 AdvertisedAddresses.configured(table, "tcp"));
     }

@@ -190,7 +190,7 @@ class TcpTransportTest {
                 () -> TcpSettings.from(ConfigTable.of("transport.tcp", Map.of("max_frame_size", 0L))));
         assertTrue(size.getMessage().contains("max_frame_size"), size.getMessage());
         TcpSettings defaults = TcpSettings.from(ConfigTable.empty("transport.tcp"));
-        assertEquals("127.0.0.1", defaults.bindAddress());
+        assertEquals("127.0.0.1", defaults.bindAddress(), "in the test suite the default bind is loopback");
         assertEquals(0, defaults.port());
         assertEquals(64 * 1024, defaults.maxFrameSize());
     }
@@ -205,7 +205,8 @@ class TcpTransportTest {
                     return frames;
                 });
         TcpSettings settings = TcpSettings.from(ConfigTable.of("transport.tcp", Map.of(
-                "io_threads", 1L, "write_buffer_high_water_mark", 256L * 1024, "handshake_timeout", "15s")));
+                "io_threads", 1L, "write_buffer_high_water_mark", 256L * 1024, "handshake_timeout", "15s",
+                "bind_address", "127.0.0.1")));
         node.transport = new TcpTransport(context, settings, credentials);
         transports.add(node.transport);
         Await.result(node.transport.start(), WAIT);
