@@ -19,7 +19,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Shows the strict-verification cases of {@link SigningContract} bite: run against the JDK's Ed25519 (correct, but
- * accepting small-order keys), the RFC 8032 vectors and the other cases pass and exactly the small-order cases fail.
+ * accepting small-order keys: {@link JdkEd25519} without its small-order check), the RFC 8032 vectors and the other cases pass and exactly the small-order cases fail.
  */
 class SigningContractBitesTest {
     @Test
