@@ -133,7 +133,8 @@ class ProviderGuideTest {
 
     /** A provider of the given name that is never run: the snippets only need it to compile. */
     private static String stub(Optional<String> pkg, String name, boolean transport) {
-        String spi = transport ? "io.topictracker.api.transport.TransportProvider" : "io.topictracker.api.dht.DhtProvider";
+        String spi = transport ? "io.topictracker.api.transport.TransportProvider"
+                : "io.topictracker.api.dht.DhtProvider";
         String made = transport ? "io.topictracker.api.transport.Transport" : "io.topictracker.api.dht.Dht";
         String context = transport ? "io.topictracker.api.transport.TransportContext"
                 : "io.topictracker.api.dht.DhtContext";

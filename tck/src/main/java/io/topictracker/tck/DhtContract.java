@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
  * <p>Nothing here passes by default. Each test gets a fresh network from {@link #newNetwork()} and closes it
  * afterwards; then no thread may be left running and no socket, pipe or event descriptor left open that was not
  * there before the network was made (the JVM's own threads are compared, and {@code /proc/self/fd} where the platform
- * has it: nothing to declare, nothing to forget). {@link io.topictracker.api.dht.DhtProvider#create} must allocate nothing, and
- * {@link Dht#close()} must release what its DHT holds. Two checks need a network that can be slowed down
+ * has it: nothing to declare, nothing to forget). {@link io.topictracker.api.dht.DhtProvider#create} must allocate
+ * nothing, and {@link Dht#close()} must release what its DHT holds. Two checks need a network that can be slowed down
  * ({@link Network#slowDown}); a network that cannot is reported as skipped with the reason, never as passed.
  *
  * <p>Waits are bounded: {@link #operationTimeout()} for what crosses the network, {@link #promptTimeout()} for what
@@ -254,7 +254,8 @@ public abstract class DhtContract {
         MutableItem a = MutableItem.sign(key, bytes("a"), 1, bytes("value a"));
         put("put with salt 'a' must be acknowledged", dht, a, OptionalLong.empty());
         assertEquals(List.of(), getAll("get with salt 'b'", dht, query(key, bytes("b"))),
-                "a get with salt 'b' must not deliver the item put with salt 'a' (BEP44: the salt is part of the target)");
+                "a get with salt 'b' must not deliver the item put with salt 'a' (BEP44: the salt is part of the "
+                        + "target)");
         assertEquals(List.of(), getAll("get with no salt", dht, query(key, new byte[0])),
                 "a get with no salt must not deliver the item put with salt 'a'");
         assertEquals(List.of(a), getAll("get with salt 'a'", dht, query(key, bytes("a"))),
@@ -303,8 +304,8 @@ public abstract class DhtContract {
         MutableItem five = MutableItem.sign(key, bytes("s"), 5, bytes("five"));
         put("put seq 5 to an empty slot must be acknowledged", dht, five, OptionalLong.empty());
         List<MutableItem> above = getAll("get with minSeq 6", dht, query(key, bytes("s"), 6));
-        assertEquals(List.of(), above, "a get with minSeq 6 over stored seq 5 must deliver nothing (MutableQuery.minSeq:"
-                + " lower seqs are not delivered; BEP44 get's seq); delivered seqs " + seqs(above));
+        assertEquals(List.of(), above, "a get with minSeq 6 over stored seq 5 must deliver nothing (MutableQuery"
+                + ".minSeq: lower seqs are not delivered; BEP44 get's seq); delivered seqs " + seqs(above));
         List<MutableItem> from = getAll("get with minSeq 5", dht, query(key, bytes("s"), 5));
         assertEquals(List.of(five), from, "a get with minSeq 5 over stored seq 5 must deliver it (minSeq is the lowest"
                 + " seq wanted); delivered seqs " + seqs(from));
@@ -428,7 +429,8 @@ public abstract class DhtContract {
                 + "exists)", calls.get(CONCURRENT_PUTS));
         List<MutableItem> found = getAll("get after the concurrent puts", startedDht(), query(key, bytes("s")));
         assertTrue(found.stream().anyMatch(item -> item.seq() == CONCURRENT_PUTS), "after " + puts + ", a get must "
-                + "deliver seq " + CONCURRENT_PUTS + " (no put may replace a higher seq); delivered seqs " + seqs(found));
+                + "deliver seq " + CONCURRENT_PUTS + " (no put may replace a higher seq); delivered seqs "
+                + seqs(found));
     }
 
     @Test

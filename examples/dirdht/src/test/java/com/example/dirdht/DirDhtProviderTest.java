@@ -77,8 +77,8 @@ class DirDhtProviderTest {
 
     @Test
     void unknownKeysAndOutOfRangeLifetimesAreRefusedByName() {
-        assertTrue(refused(Map.of("directory", directory.toString(), "folder", "x")).getMessage()
-                .startsWith("node.toml:7: dht.dirdht.folder: unknown key; known keys here: [directory, item_lifetime]"));
+        assertTrue(refused(Map.of("directory", directory.toString(), "folder", "x")).getMessage().startsWith(
+                "node.toml:7: dht.dirdht.folder: unknown key; known keys here: [directory, item_lifetime]"));
         assertTrue(refused(Map.of("directory", directory.toString(), "item_lifetime", "200h")).getMessage()
                 .startsWith("node.toml:7: dht.dirdht.item_lifetime: expected 1s to 168h, got 200h"));
     }
