@@ -86,8 +86,17 @@ class ArgumentErrorsTest {
         assertUsageError("--nodes must be 2 to 200, got 1", "demo", "--nodes", "1");
         assertUsageError("Invalid value for option '--nodes': 'many' is not an int", "demo", "--nodes", "many");
         assertUsageError("not a duration: \"soon\"", "demo", "--timeout", "soon");
-        assertUsageError("--transport must be quic, tcp or inmemory, got 'udp'", "demo", "--transport", "udp");
-        assertUsageError("--dht must be inmemory or mainline, got 'kad'", "demo", "--dht", "kad");
+        assertUsageError("--transport must be a provider id", "demo", "--transport", "udp?");
+    }
+
+    /** Any id may be named; one that is not found is status 3, naming what exists and inventing no module. */
+    @Test
+    void demoNamingAnAbsentProviderIsStatusThree() {
+        CliRun run = CliRun.of("demo", "--dht", "kad");
+        assertEquals(ExitCode.PROVIDER_MISSING, run.status(), run::toString);
+        assertTrue(run.err().contains("no DHT provider 'kad'; available: [inmemory, mainline]; add a module that "
+                + "provides io.topictracker.api.dht.DhtProvider with id 'kad' to the module path (or its jar to the "
+                + "class path)"), run::toString);
     }
 
     @Test
@@ -114,6 +123,23 @@ class ArgumentErrorsTest {
     @Test
     void keygenWithoutOut() {
         assertUsageError("Missing required option: '--out=FILE'", "keygen");
+    }
+
+    @Test
+    void demoAndChatHelpListTheProviderIdsFound() {
+        CliRun demo = CliRun.of("demo", "--help");
+        assertEquals(ExitCode.OK, demo.status(), demo::toString);
+        for (String expected : new String[] {"Providers found here (name them with --dht and --transport, or in "
+                + "--config's [node] table):", "  dht:       inmemory, mainline", "  transport: inmemory, quic", "tcp",
+                "  signing:   ed25519-bc", "--config=FILE"}) {
+            assertTrue(demo.out().contains(expected), () -> "expected '" + expected + "' in\n" + demo);
+        }
+        CliRun chat = CliRun.of("chat", "--help");
+        assertEquals(ExitCode.OK, chat.status(), chat::toString);
+        for (String expected : new String[] {"Providers found here (name them in --config's [node] table):",
+                "  dht:       inmemory, mainline"}) {
+            assertTrue(chat.out().contains(expected), () -> "expected '" + expected + "' in\n" + chat);
+        }
     }
 
     @Test

@@ -135,8 +135,16 @@ class BadInputTest {
                         "demo --messages 99999999999"),
                 args("demo --messages over the bound", 2, "--messages must be 1 to 10000, got 20000",
                         "demo --messages 20000"),
-                args("demo --transport unknown", 2, "--transport must be quic, tcp or inmemory, got 'udp'",
+                args("demo --transport unknown", 3, "no transport provider 'udp'; available: [inmemory, quic, tcp]; "
+                        + "add a module that provides io.topictracker.api.transport.TransportProvider with id 'udp'",
                         "demo --transport udp"),
+                args("demo --dht not an id", 2, "--dht must be a provider id (letters, digits, '-', '_' or '.'; see "
+                        + "'topic-tracker providers'), got \"x/y\"", "demo --dht x/y"),
+                args("demo --config missing", 2, "--config {dir}/none.toml: no such file",
+                        "demo --config {dir}/none.toml"),
+                new Case("demo --config with a typo in its [node] table", 2,
+                        List.of("node.toml:2: node.dht: expected a string"),
+                        "[node]\ndht = 7\n".getBytes(StandardCharsets.UTF_8), List.of("demo", "--config", "{config}")),
                 // dht
                 args("dht get --timeout 0s", 2, "Invalid value for option '--timeout': expected 100ms to 24h",
                         "dht get --bootstrap 127.0.0.1:6881 --pubkey " + PEER + " --timeout 0s"),

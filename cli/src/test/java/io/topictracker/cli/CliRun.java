@@ -1,6 +1,7 @@
 package io.topictracker.cli;
 
 import io.topictracker.cli.support.CliContext;
+import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,10 +15,15 @@ import java.io.StringWriter;
  */
 record CliRun(int status, String out, String err) {
     static CliRun of(String... args) {
+        return with(null, args);
+    }
+
+    /** As {@link #of}, with these providers instead of the ones discovered (null: discover). */
+    static CliRun with(ProviderRegistry registry, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Main.run(args, new CliContext(new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(new byte[0]), null));
+                new ByteArrayInputStream(new byte[0]), registry));
         return new CliRun(status, out.toString(), err.toString());
     }
 

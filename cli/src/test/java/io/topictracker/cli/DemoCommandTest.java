@@ -4,8 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.topictracker.api.dht.Dht;
+import io.topictracker.api.dht.DhtContext;
+import io.topictracker.api.dht.DhtProvider;
 import io.topictracker.cli.support.ExitCode;
+import io.topictracker.engine.provider.ProviderRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code demo --nodes 4 --json} in this JVM and reads its one-line JSON summary. The in-memory transport keeps
@@ -22,6 +31,46 @@ class DemoCommandTest {
         assertTrue(run.out().contains("\"dht\":\"inmemory\",\"dht_choice\":\"chosen with --dht\""), run::toString);
         assertTrue(run.err().contains("in-process DHT"), run::toString);
         assertFalse(run.err().contains("mainline testnet"), run::toString);
+    }
+
+    /**
+     * A DHT provider of an id the demo has never heard of, chosen in {@code --config}'s {@code [node]} table and
+     * configured by its own {@code [dht.<id>]} table from the same file: here the in-process DHT registered under
+     * another name, whose table names the network its nodes share. (The examples build runs the demo with a real
+     * third-party provider, examples/dirdht.)
+     */
+    @Test
+    void anyDhtProviderFoundRunsTheDemoWithItsTableFromConfig(@TempDir Path dir) throws IOException {
+        DhtProvider inMemory = ServiceLoader.load(DhtProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("inmemory")).findFirst().orElseThrow();
+        ProviderRegistry registry = ProviderRegistry.builder().discover(getClass().getClassLoader())
+                .register(new Renamed("borrowed", inMemory)).build();
+        Path config = Files.writeString(dir.resolve("demo.toml"), "[node]\ndht = \"borrowed\"\n\n"
+                + "[dht.borrowed]\nnetwork = \"demo-test-" + System.nanoTime() + "\"\nreplicas = 16\n");
+
+        CliRun run = CliRun.with(registry, "demo", "--nodes", "4", "--transport", "inmemory", "--config",
+                config.toString(), "--timeout", "90s", "--json");
+
+        assertEquals(ExitCode.OK, run.status(), run::toString);
+        assertTrue(run.out().contains("\"dht\":\"borrowed\",\"dht_choice\":\"chosen with --config ([node] dht)\""),
+                run::toString);
+        assertTrue(run.out().contains("\"delivery_ratio\":1.0"), run::toString);
+        assertTrue(run.err().contains("DHT 'borrowed'"), run::toString);
+
+        // The table reaches the provider unread by the demo: the provider's own error names the file and line.
+        Files.writeString(config, "[node]\ndht = \"borrowed\"\n\n[dht.borrowed]\nnetwrk = \"x\"\n");
+        CliRun typo = CliRun.with(registry, "demo", "--nodes", "2", "--transport", "inmemory", "--config",
+                config.toString());
+        assertEquals(ExitCode.USAGE, typo.status(), typo::toString);
+        assertTrue(typo.err().contains("demo.toml:5: dht.borrowed.netwrk: unknown key"), typo::toString);
+    }
+
+    /** Another provider's DHT under a new id: the id is all the demo sees. */
+    private record Renamed(String id, DhtProvider inner) implements DhtProvider {
+        @Override
+        public Dht create(DhtContext context) {
+            return inner.create(context);
+        }
     }
 
     /**

@@ -21,8 +21,13 @@ public interface TransportUnderTest {
     /** @return a new instance of the provider under test, never null */
     TransportProvider provider();
 
-    /** @return the signing provider that makes the peers' keys and verifies proofs, never null */
-    SigningProvider signing();
+    /**
+     * @return the signing provider that makes the peers' keys and verifies proofs, never null; the default is the
+     *     TCK's {@link TestSigning#provider()}
+     */
+    default SigningProvider signing() {
+        return TestSigning.provider();
+    }
 
     /** @return the maximum frame size that {@link #settings()} configures, at least 1 */
     int maxFrameSize();

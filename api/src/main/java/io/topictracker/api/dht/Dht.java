@@ -13,7 +13,13 @@ import java.util.function.Consumer;
  * thread; cancelling one stops that operation.
  */
 public interface Dht extends AutoCloseable {
-    /** @return completes when the DHT can serve calls, or fails with the reason it cannot; never null */
+    /**
+     * Binds sockets and joins the network. Called again on a started DHT it changes nothing (no second socket or
+     * thread; the DHT keeps serving) and its future completes at once, normally or failing with
+     * {@link IllegalStateException}; after {@link #close()} it fails with {@link DhtException.Reason#CLOSED}.
+     *
+     * @return completes when the DHT can serve calls, or fails with the reason it cannot; never null
+     */
     CompletableFuture<Void> start();
 
     /**
@@ -34,7 +40,8 @@ public interface Dht extends AutoCloseable {
      * Stores a signed item (BEP44) on the nodes responsible for its target.
      *
      * @param item a signed item, not null
-     * @param cas if present, store only where the current seq equals it (BEP44 compare-and-swap)
+     * @param cas if present, store only where the stored item's seq equals it (BEP44 compare-and-swap); where nothing
+     *     is stored there is nothing to compare and the item is stored
      * @return completes with how many nodes acknowledged; fails with {@link DhtException} (e.g. reason
      *     {@link DhtException.Reason#SEQ_TOO_OLD}) if every node refused; never null
      */

@@ -25,7 +25,8 @@ public final class MutableQuery {
     /**
      * @param publicKey 32 bytes, not null; copied
      * @param salt 0–64 bytes, not null; copied
-     * @param minSeq when present, items with a lower seq need not be returned (BEP44 {@code seq} argument)
+     * @param minSeq when present, the lowest seq wanted: items with a lower seq are not delivered (BEP44 get's
+     *     {@code seq} argument, which asks for items above it, is this minus 1)
      * @param timeout the longest the lookup may take, positive, not null
      * @throws IllegalArgumentException for a wrong key length, an over-long salt or a non-positive timeout
      */

@@ -12,7 +12,6 @@ import io.topictracker.cli.chat.ChatSession;
 import io.topictracker.cli.support.KeyFiles;
 import io.topictracker.cli.support.PeerSpec;
 import io.topictracker.engine.Node;
-import io.topictracker.engine.config.ConfigLoader;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.config.ProviderSelection;
 import io.topictracker.engine.config.ProviderTables;
@@ -172,19 +171,13 @@ final class ChatCommand implements Callable<Integer> {
                 base.maxJoinPeerCount(), base.publisher(), base.merge(), base.timeouts(), base.gossip(), tables);
     }
 
-    private NodeConfig fileConfig() throws IOException {
+    private NodeConfig fileConfig() {
         if (config == null) {
             // Named, not "the single one present": with dht-mainline on the path too, an unnamed choice would be
             // ambiguous, and a chat must never reach the public DHT unasked (--bootstrap switches to mainline).
             return NodeConfig.builder().dhtProvider("inmemory").transports(List.of("tcp")).build();
         }
-        try {
-            return ConfigLoader.load(config);
-        } catch (NoSuchFileException e) {
-            throw CliException.usage("--config " + config + ": no such file");
-        } catch (IOException e) {
-            throw CliException.usage("--config " + config + ": cannot be read: " + e.getMessage());
-        }
+        return ConfigFiles.load(config);
     }
 
     /** The engine's builder takes a key pair; the key file format is the one 'keygen' writes. */

@@ -37,6 +37,11 @@ public final class Commands {
         // Rendered only when help is printed, so the module path is scanned only when someone asks.
         line.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_FOOTER,
                 help -> ProvidersCommand.helpFooter(context.registry()));
+        line.getSubcommands().get("demo").getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_FOOTER,
+                help -> ProvidersCommand.idsFooter(context.registry(),
+                        "with --dht and --transport, or in --config's [node] table"));
+        line.getSubcommands().get("chat").getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_FOOTER,
+                help -> ProvidersCommand.idsFooter(context.registry(), "in --config's [node] table"));
         line.setParameterExceptionHandler(Commands::usageError);
         line.setExecutionExceptionHandler((e, failed, parseResult) -> failure(e, failed, context));
         return line;

@@ -4,6 +4,7 @@ import io.topictracker.cli.support.CliContext;
 import io.topictracker.cli.support.ExitCode;
 import io.topictracker.cli.support.Json;
 import io.topictracker.engine.provider.ProviderInfo;
+import io.topictracker.engine.provider.ProviderKind;
 import io.topictracker.engine.provider.ProviderProblem;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.util.ArrayList;
@@ -68,6 +69,25 @@ final class ProvidersCommand implements Callable<Integer> {
     /** The providers as the closing section of {@code --help}. */
     static String helpFooter(ProviderRegistry registry) {
         return "%nProviders found on the module path (remove a jar and it is gone):%n".formatted() + table(registry);
+    }
+
+    /**
+     * The ids a command can be given, by kind, as the closing section of its {@code --help}.
+     *
+     * @param registry the providers found, not null
+     * @param howToName how the command takes an id, e.g. "with --dht and --transport", not null
+     * @return never null
+     */
+    static String idsFooter(ProviderRegistry registry, String howToName) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+                "%nProviders found here (name them %s):%n", howToName));
+        for (ProviderKind kind : List.of(ProviderKind.DHT, ProviderKind.TRANSPORT, ProviderKind.SIGNING)) {
+            List<String> ids = registry.providers(kind).stream().map(info -> info.id()
+                    + (info.availability().isAvailable() ? "" : " (unavailable here)")).sorted().toList();
+            text.append(String.format(Locale.ROOT, "  %-10s %s%n", kind.name().toLowerCase(Locale.ROOT) + ":",
+                    ids.isEmpty() ? "(none)" : String.join(", ", ids)));
+        }
+        return text.toString();
     }
 
     private static String table(ProviderRegistry registry) {

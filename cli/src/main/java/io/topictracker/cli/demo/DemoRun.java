@@ -31,17 +31,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param progress where progress lines go, not null
  * @param nodes how many nodes, at least 2
  * @param messages how many messages to broadcast, at least 1
- * @param transport {@code quic}, {@code tcp} or {@code inmemory}, not null
- * @param transportChoice why that transport (for the summary), not null
- * @param dhtChoice why the DHT the bootstrap list implies (for the summary), not null
+ * @param setup the providers every node uses, with their tables and why they were chosen; not null
  * @param topicName the topic, not null
  * @param timeout the longest the run may take, positive
- * @param mainlineBootstrap empty for the in-process DHT; else the loopback mainline nodes to join through
  * @param metrics where every node counts (one registry for the swarm: counters add up), not null
  */
-public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes, int messages, String transport,
-        String transportChoice, String dhtChoice, String topicName, Duration timeout, List<String> mainlineBootstrap,
-        Metrics metrics) {
+public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes, int messages, DemoSetup setup,
+        String topicName, Duration timeout, Metrics metrics) {
     /** PlumTree repairs a missed eager push within a few lazy-push rounds; longer than this, it is lost. */
     private static final Duration CONNECTED_POLL = Duration.ofMillis(50);
     private static final Duration CONNECTED_LIMIT = Duration.ofSeconds(3);
@@ -60,8 +56,8 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
         List<DemoNode> swarm = new ArrayList<>(nodes);
         try {
             startNodes(swarm, network, deadline);
-            say(start, "started %d nodes (%s on 127.0.0.1, %s); joining topic '%s'", nodes,
-                    transport, mainlineBootstrap.isEmpty() ? "in-process DHT" : "loopback mainline DHT", topicName);
+            say(start, "started %d nodes (transport %s, %s); joining topic '%s'", nodes, setup.transport(),
+                    setup.dhtDescription(), topicName);
             List<Double> joinMillis = join(swarm, secret, deliveries, start, deadline);
             long expected = (long) messages * (nodes - 1);
             // Broadcast as soon as every node has a neighbour, without waiting for the overlay to settle: PlumTree
@@ -75,8 +71,8 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
             boolean connected = awaitConnected(swarm, deadline);
             say(start, "overlay %s", connected ? "connected: every node reaches every other"
                     : "NOT connected: some nodes are cut off");
-            return new DemoSummary(transport, transportChoice, mainlineBootstrap.isEmpty() ? "inmemory" : "mainline",
-                    dhtChoice, nodes, joinMillis.size(), joinMillis, connected, messages, expected, deliveries.count(),
+            return new DemoSummary(setup.transport(), setup.transportChoice(), setup.dht(), setup.dhtChoice(), nodes,
+                    joinMillis.size(), joinMillis, connected, messages, expected, deliveries.count(),
                     deliveries.latenciesMillis(), deliveries.lagged(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         } finally {
@@ -87,7 +83,7 @@ public record DemoRun(ProviderRegistry registry, PrintWriter progress, int nodes
     private void startNodes(List<DemoNode> swarm, String network, long deadline) throws InterruptedException {
         List<CompletableFuture<Node>> started = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
-            Node node = Node.builder().config(DemoConfigs.node(i, network, transport, mainlineBootstrap)).registry(registry)
+            Node node = Node.builder().config(DemoConfigs.node(i, network, setup)).registry(registry)
                     .metrics(metrics).build();
             swarm.add(new DemoNode(i, node));
             started.add(node.start());

@@ -10,7 +10,10 @@ import io.topictracker.engine.provider.ProviderKind;
 import io.topictracker.engine.provider.ProviderRegistry;
 import org.junit.jupiter.api.Test;
 
-/** The demo's default-provider rule, for the DHT: mainline when available, else inmemory, with the reason. */
+/**
+ * The demo's default-provider rule, for the DHT: mainline when available, else inmemory, else the only one present,
+ * with the reason.
+ */
 class ProviderChoiceTest {
     /** A DHT provider with an id and an availability; never creates anything. */
     private record FakeDht(String id, Availability availability) implements DhtProvider {
@@ -47,5 +50,11 @@ class ProviderChoiceTest {
     void theFallbackWhenThePreferredOneIsNotOnThePath() {
         assertEquals(new ProviderChoice("inmemory", "default: no mainline provider on the module path"),
                 choose(new FakeDht("inmemory", Availability.AVAILABLE)));
+    }
+
+    @Test
+    void theOnlyProviderHereWhenNeitherDefaultIsOnThePath() {
+        assertEquals(new ProviderChoice("dirdht", "default: no mainline provider on the module path, nor inmemory; "
+                + "the only DHT provider here"), choose(new FakeDht("dirdht", Availability.AVAILABLE)));
     }
 }

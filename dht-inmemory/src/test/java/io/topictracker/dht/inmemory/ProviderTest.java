@@ -33,7 +33,13 @@ class ProviderTest {
         scheduler.shutdownNow();
     }
 
+    /**
+     * The provider as ServiceLoader finds it. On the module path these tests run inside the provider's module, which
+     * declares {@code provides} but (being no consumer) no {@code uses}; the test adds the {@code uses} a consumer
+     * such as the engine declares. On the class path the module is unnamed and this does nothing.
+     */
     private DhtProvider provider() {
+        ProviderTest.class.getModule().addUses(DhtProvider.class);
         return ServiceLoader.load(DhtProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("inmemory")).findFirst().orElseThrow();
     }

@@ -4,8 +4,8 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.DhtContract;
+import io.topictracker.tck.TestSigning;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** A programmatic in-memory network with its own scheduler, for one test. */
 final class TestNetwork implements DhtContract.Network {
-    static final SigningProvider SIGNING = new BouncyCastleEd25519Provider();
+    static final SigningProvider SIGNING = TestSigning.provider();
 
     final InMemoryNetwork network;
     final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, r -> {
@@ -27,6 +27,8 @@ final class TestNetwork implements DhtContract.Network {
     TestNetwork(InMemoryNetwork.Options options) {
         this.network = new InMemoryNetwork(options);
         scheduler.setRemoveOnCancelPolicy(true);
+        // The network's own threads exist before its first DHT, so the contract never counts them as the DHTs'.
+        scheduler.prestartAllCoreThreads();
     }
 
     TestNetwork() {

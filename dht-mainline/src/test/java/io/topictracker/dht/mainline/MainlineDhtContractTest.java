@@ -4,12 +4,11 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.Dht;
 import io.topictracker.api.dht.DhtContext;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.DhtContract;
+import io.topictracker.tck.TestSigning;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ import java.util.Map;
  * node sends, through a test hook.
  */
 class MainlineDhtContractTest extends DhtContract {
-    private static final SigningProvider SIGNING = new BouncyCastleEd25519Provider();
+    private static final SigningProvider SIGNING = TestSigning.provider();
 
     @Override
     protected Network newNetwork() {
@@ -56,10 +55,5 @@ class MainlineDhtContractTest extends DhtContract {
                 net.close();
             }
         };
-    }
-
-    @Override
-    protected Collection<String> providerThreadNamePrefixes() {
-        return List.of("dht-mainline");
     }
 }

@@ -4,32 +4,26 @@ import io.topictracker.api.Provider;
 import io.topictracker.api.dht.DhtProvider;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.TransportProvider;
-import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * The three kinds of provider, with the words the engine uses for them in messages and configuration. Immutable.
  */
 public enum ProviderKind {
     /** {@link SigningProvider}, chosen with {@code [node] signing = "..."}. */
-    SIGNING(SigningProvider.class, "signing provider", "signing", "signing"),
+    SIGNING(SigningProvider.class, "signing provider", "signing"),
     /** {@link DhtProvider}, chosen with {@code [node] dht = "..."}. */
-    DHT(DhtProvider.class, "DHT provider", "dht", "dht"),
+    DHT(DhtProvider.class, "DHT provider", "dht"),
     /** {@link TransportProvider}, chosen with {@code [node] transports = [...]}. */
-    TRANSPORT(TransportProvider.class, "transport provider", "transport", "transports");
-
-    /** First-party provider modules follow {@code <prefix>-<id>} / {@code io.topictracker.<prefix>.<id>}. */
-    private static final Pattern FIRST_PARTY_ID = Pattern.compile("[a-z][a-z0-9]*");
+    TRANSPORT(TransportProvider.class, "transport provider", "transports");
 
     private final Class<? extends Provider> type;
     private final String noun;
-    private final String modulePrefix;
     private final String configKey;
 
-    ProviderKind(Class<? extends Provider> type, String noun, String modulePrefix, String configKey) {
+    ProviderKind(Class<? extends Provider> type, String noun, String configKey) {
         this.type = type;
         this.noun = noun;
-        this.modulePrefix = modulePrefix;
         this.configKey = configKey;
     }
 
@@ -61,24 +55,28 @@ public enum ProviderKind {
     }
 
     /**
-     * Advice on what to add to get a provider with this id: the first-party module when the id follows the
-     * project's naming (e.g. {@code dht-mainline (io.topictracker.dht.mainline)}).
+     * Advice on what to add to get a provider with this id: the module when it is one of this project's (e.g.
+     * {@code dht-mainline (io.topictracker.dht.mainline)}), otherwise the SPI to provide with that id. A module is
+     * named only when it is known: a third party's {@code dirdht} lives in a module nobody here can guess.
      *
      * @param id the id asked for, not null
      * @return never null
      */
     String moduleHint(String id) {
-        Optional<String> firstParty = firstPartyModule(id);
-        return firstParty
-                .map(module -> "add the " + modulePrefix + "-" + id + " module (" + module + ") to the module path")
-                .orElse("add a module that provides " + type.getName() + " with id '" + id
-                        + "' to the module path (or its jar to the class path)");
+        String module = FIRST_PARTY_MODULES.get(this).get(id);
+        if (module != null) {
+            return "add the " + module + " to the module path";
+        }
+        return "add a module that provides " + type.getName() + " with id '" + id
+                + "' to the module path (or its jar to the class path)";
     }
 
-    private Optional<String> firstPartyModule(String id) {
-        if (this == SIGNING || !FIRST_PARTY_ID.matcher(id).matches()) {
-            return Optional.empty();
-        }
-        return Optional.of("io.topictracker." + modulePrefix + "." + id);
-    }
+    /** This project's providers by kind and id: folder and JPMS module, as the hint names them. */
+    private static final Map<ProviderKind, Map<String, String>> FIRST_PARTY_MODULES = Map.of(
+            SIGNING, Map.of("ed25519-bc", "signing-ed25519-bc module (io.topictracker.signing.bc)"),
+            DHT, Map.of("mainline", "dht-mainline module (io.topictracker.dht.mainline)",
+                    "inmemory", "dht-inmemory module (io.topictracker.dht.inmemory)"),
+            TRANSPORT, Map.of("tcp", "transport-tcp module (io.topictracker.transport.tcp)",
+                    "quic", "transport-quic module (io.topictracker.transport.quic)",
+                    "inmemory", "transport-inmemory module (io.topictracker.transport.inmemory)"));
 }

@@ -65,6 +65,27 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void aMissingThirdPartyProviderNamesTheSpiAndIdButInventsNoModule() {
+        ProviderRegistry registry = ProviderRegistry.builder().register(inmemory).build();
+
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> registry.select(DhtProvider.class, Optional.of("dirdht")));
+        assertEquals("no DHT provider 'dirdht'; available: [inmemory]; add a module that provides "
+                + "io.topictracker.api.dht.DhtProvider with id 'dirdht' to the module path (or its jar to the class "
+                + "path)", e.getMessage());
+    }
+
+    @Test
+    void aMissingFirstPartyTransportNamesItsModule() {
+        ProviderRegistry registry = ProviderRegistry.builder().register(inmemory).build();
+
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> registry.selectAll(TransportProvider.class, List.of("quic")));
+        assertEquals("no transport provider 'quic'; available: []; add the transport-quic module "
+                + "(io.topictracker.transport.quic) to the module path", e.getMessage());
+    }
+
+    @Test
     void noProviderAtAllNamesTheSpiToProvide() {
         ProviderRegistry registry = ProviderRegistry.builder().build();
 

@@ -2,10 +2,8 @@ package io.topictracker.transport.quic;
 
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.PeerAddress;
-import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.TransportCloseContract;
 import io.topictracker.tck.TransportConcurrencyContract;
 import io.topictracker.tck.TransportFramingContract;
@@ -78,11 +76,6 @@ class QuicTransportContractTest {
         @Override
         public TransportProvider provider() {
             return new QuicTransportProvider();
-        }
-
-        @Override
-        public SigningProvider signing() {
-            return new BouncyCastleEd25519Provider();
         }
 
         @Override

@@ -4,10 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.topictracker.api.ConfigTable;
-import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.tck.TransportCloseContract;
 import io.topictracker.tck.TransportConcurrencyContract;
@@ -81,11 +79,6 @@ class TcpTransportContractTest {
         @Override
         public TransportProvider provider() {
             return new TcpTransportProvider();
-        }
-
-        @Override
-        public SigningProvider signing() {
-            return new BouncyCastleEd25519Provider();
         }
 
         @Override
