@@ -613,7 +613,12 @@ public final class DhtNode {
     }
 
     private boolean acceptableId(NodeInfo n) {
-        return !config.enforceBep42() || Bep42.isValid(n.id(), bep42View.apply(n.address()));
+        return !config.enforceBep42() || verified(n);
+    }
+
+    /** BEP42: whether {@code n}'s id matches its address (exempt addresses always do); the table prefers these. */
+    private boolean verified(NodeInfo n) {
+        return Bep42.isValid(n.id(), bep42View.apply(n.address()));
     }
 
     private CompletableFuture<Void> bootstrap(List<InetSocketAddress> bootstrap, List<NodeInfo> saved) {
@@ -762,7 +767,7 @@ public final class DhtNode {
     }
 
     private void noteSeen(NodeInfo node, boolean responded, long now) {
-        if (table.seen(node, responded, now) == RoutingTable.Outcome.CACHED) {
+        if (table.seen(node, responded, verified(node), now) == RoutingTable.Outcome.CACHED) {
             NodeInfo questionable = table.questionableNear(node.id(), now);
             if (questionable != null) {
                 ping(questionable);
@@ -786,13 +791,16 @@ public final class DhtNode {
         });
     }
 
-    /** BEP42: once the voters agree on our external IP, take an id valid for it if ours is not. */
+    /**
+     * BEP42: once the voters agree on our external IP, take an id valid for it if ours is not, whether or not we
+     * enforce BEP42 ourselves (as libtorrent does): other nodes prefer verified ids, and enforcing ones require them.
+     */
     private void externalAddressVote(InetAddress voterAddress, InetAddress reported) {
         InetAddress decided = voter.vote(voterAddress, reported);
         if (decided != null) {
             externalAddress = decided;
         }
-        if (decided == null || !config.enforceBep42() || config.nodeId() != null || Bep42.isExempt(decided)
+        if (decided == null || config.nodeId() != null || Bep42.isExempt(decided)
                 || Bep42.isValid(table.ownId(), decided)) {
             return;
         }
@@ -801,7 +809,7 @@ public final class DhtNode {
         RoutingTable next = new RoutingTable(newId, K, MAX_FAILURES);
         long now = clock.millis();
         for (NodeInfo n : table.nodes()) {
-            next.seen(n, true, now);
+            next.seen(n, true, verified(n), now);
         }
         table = next;
         handler = new QueryHandler(table, tokens, items, peers);
