@@ -61,6 +61,9 @@ public final class DhtNode {
     private static final int LOOKUP_CANDIDATES = 64;
     private static final int LOOKUP_MAX_QUERIES = 64;
     private static final long REFRESH_PERIOD_MILLIS = 60_000;
+    /** Bootstrapping again while alone: first after 1 s, doubling up to 30 s (libtorrent's pause between tries). */
+    private static final long REBOOTSTRAP_MIN_MILLIS = 1000;
+    private static final long REBOOTSTRAP_MAX_MILLIS = 30_000;
     private static final int MAX_DATAGRAM = BencodeLimits.KRPC.maxInputLength();
     /** Below this a slow answer is more likely a busy event loop than a lost datagram. */
     private static final long SOFT_TIMEOUT_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -87,6 +90,8 @@ public final class DhtNode {
     private QueryHandler handler;
     private Channel channel;
     private ScheduledFuture<?> refreshTask;
+    /** Bootstraps again while the table is empty (issue 14); null before the socket is bound. */
+    private Rebootstrap rebootstrap;
     private int nextTid;
     private boolean inRead;
     private volatile boolean closed;
@@ -281,7 +286,12 @@ public final class DhtNode {
                 sampleTask = loop.scheduleAtFixedRate(this::sampleGauges, GAUGE_SAMPLE_MILLIS, GAUGE_SAMPLE_MILLIS,
                         TimeUnit.MILLISECONDS);
             }
-            bootstrap(bootstrap, saved).whenComplete((r, e) -> started.complete(null));
+            rebootstrap = new Rebootstrap(loop, () -> table.size(), bootstrap.isEmpty() ? null
+                    : () -> bootstrap(bootstrap, List.of()), REBOOTSTRAP_MIN_MILLIS, REBOOTSTRAP_MAX_MILLIS);
+            bootstrap(bootstrap, saved).whenComplete((r, e) -> {
+                started.complete(null);
+                rebootstrap.check();
+            });
         });
         return started;
     }
@@ -302,6 +312,9 @@ public final class DhtNode {
             saveTable();
             if (refreshTask != null) {
                 refreshTask.cancel(false);
+            }
+            if (rebootstrap != null) {
+                rebootstrap.close();
             }
             if (sampleTask != null) {
                 sampleTask.cancel(false);
@@ -642,6 +655,7 @@ public final class DhtNode {
         if (closed) {
             return;
         }
+        rebootstrap.check(); // a table whose every node went bad has nothing left to refresh from
         List<byte[]> targets = table.refreshTargets(clock.millis(), RoutingTable.QUESTIONABLE_AFTER_MILLIS, random);
         for (int i = 0; i < Math.min(3, targets.size()); i++) {
             runLookup(targets.get(i), "find_node", Map.of(), (from, r) -> { }, config.operationTimeout().toMillis(),
