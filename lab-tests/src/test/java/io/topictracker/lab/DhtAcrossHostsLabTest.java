@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged 1/1 while a raw KRPC get of that target sent to the serving node right after answers with no v"; on
  * 127.0.0.1 all worked). Host A runs {@code dht serve}; host B puts a BEP44 mutable item through it; a raw KRPC
  * {@code get} from host C shows A itself holds it; {@code dht get} on C finds it; then B replaces it with a higher
- * {@code --seq} and C finds that one. Every address is the lab's own (198.51.100.0/24): the processes inherit the
+ * {@code --seq} and C finds that one. And a node whose bootstrap answers a firewall dropped joins once they get
+ * through. Every address is the lab's own (198.51.100.0/24): the processes inherit the
  * test suite's {@code TOPIC_TRACKER_DHT_LOOPBACK_ONLY}, whose guard lets such documentation addresses through.
  */
 @Tag("lab")
@@ -100,6 +101,44 @@ class DhtAcrossHostsLabTest {
             String stopped = serve.toString();
             assertTrue(stopped.contains("(exit 0)") && stopped.contains("dht-node: stopping (SIGTERM)"), stopped);
         }
+    }
+
+    /**
+     * A lost datagram must not leave a node alone for good: host B's firewall (nftables, inside B's namespace only)
+     * drops the serve node's answers while B's {@code dht serve --bootstrap} starts, so B is up with an empty table;
+     * once the drop is lifted B joins by bootstrapping again (it stayed at 0 nodes before, whatever the wait).
+     */
+    @Test
+    void aNodeWhoseBootstrapAnswersWereDroppedJoinsOnceTheyGetThrough(@TempDir Path dir) throws Exception {
+        try (NetLab lab = NetLab.create(dir)) {
+            LabHost a = lab.addHost("a", 10);
+            LabHost b = lab.addHost("b", 20);
+            LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
+                    "--port", "6881", "--seconds", "600", "--status-interval", "0"));
+            serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
+
+            nft(b, "add", "table", "inet", "labdrop");
+            nft(b, "add", "chain", "inet", "labdrop", "input", "{ type filter hook input priority 0; }");
+            nft(b, "add", "rule", "inet", "labdrop", "input", "ip", "saddr", a.ipv4(), "udp", "sport", "6881", "drop");
+            LabProcess node = lab.start(b, "node", topicTracker("dht", "serve", "--bind", b.ipv4(), "--port", "6881",
+                    "--bootstrap", a.ipv4() + ":6881", "--seconds", "600", "--status-interval", "1s"));
+            // printed once start is over, that is once the bootstrap ended (unanswered: every answer dropped)
+            node.awaitLine("B's ready line", l -> l.startsWith("dht-node: 198.51.100.20:6881 "), READY);
+            node.awaitErrorLine("a status line of B with an empty table",
+                    l -> l.startsWith("dht-status: routing table 0 nodes"), READY);
+
+            nft(b, "delete", "table", "inet", "labdrop");
+            node.awaitErrorLine("B's table with A in it", l -> l.startsWith("dht-status: routing table 1 nodes"),
+                    Duration.ofSeconds(90));
+            node.stop();
+            serve.stop();
+        }
+    }
+
+    private static void nft(LabHost host, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), "nft"));
+        command.addAll(List.of(args));
+        Commands.check(command.toArray(String[]::new));
     }
 
     /** Runs {@code dht put} on {@code host} to completion; returns its matched output line (status 0 required). */
