@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 127.0.0.1 all worked). Host A runs {@code dht serve}; host B puts a BEP44 mutable item through it; a raw KRPC
  * {@code get} from host C shows A itself holds it; {@code dht get} on C finds it; then B replaces it with a higher
  * {@code --seq} and C finds that one. And a node whose bootstrap answers a firewall dropped joins once they get
- * through. Every address is the lab's own (198.51.100.0/24): the processes inherit the
+ * through; and two chats on B and C meet through A. Every address is the lab's own (198.51.100.0/24): the processes inherit the
  * test suite's {@code TOPIC_TRACKER_DHT_LOOPBACK_ONLY}, whose guard lets such documentation addresses through.
  */
 @Tag("lab")
@@ -133,6 +133,52 @@ class DhtAcrossHostsLabTest {
             node.stop();
             serve.stop();
         }
+    }
+
+    /**
+     * Issue 14's chats: two {@code chat --bootstrap} on hosts B and C, joined through {@code dht serve} on A, find
+     * each other through the topic's DHT records (no {@code --peer}). Their TCP transports are bound to the hosts'
+     * addresses in {@code --config} by hand (binding the wildcard by default is the addresses part of the issue); the
+     * DHT side is the command's own. Before, {@code --bootstrap} bound the chat's DHT socket to 127.0.0.1, which
+     * cannot reach another host, so neither chat ever stored or found a record.
+     */
+    @Test
+    void twoChatsOnHostsBAndCMeetThroughTheServeNodeOnHostA(@TempDir Path dir) throws Exception {
+        try (NetLab lab = NetLab.create(dir)) {
+            LabHost a = lab.addHost("a", 10);
+            LabHost b = lab.addHost("b", 20);
+            LabHost c = lab.addHost("c", 30);
+            LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
+                    "--port", "6881", "--seconds", "600", "--status-interval", "0"));
+            serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
+            LabProcess chatB = lab.start(b, "chat-b", chat(dir, b, a));
+            LabProcess chatC = lab.start(c, "chat-c", chat(dir, c, a));
+            String bId = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
+            String cId = chatC.awaitLine("C's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
+            // records are per real minute: a slot or two at most
+            chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), Duration.ofSeconds(150));
+            chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), Duration.ofSeconds(150));
+            chatB.stop();
+            chatC.stop();
+            serve.stop();
+        }
+    }
+
+    private static List<String> chat(Path dir, LabHost host, LabHost bootstrap) throws IOException {
+        Path config = Files.writeString(dir.resolve("chat-" + host.name() + ".toml"), """
+                [node]
+                transports = ["tcp"]
+
+                [transport.tcp]
+                bind_address = "%s"
+                port = 0
+
+                [bootstrap]
+                discovery_poll_interval = "500ms"
+                no_peers_retry_interval = "500ms"
+                """.formatted(host.ipv4()));
+        return topicTracker("chat", "--topic", "lab-dht-chat", "--secret", "s3cret", "--config", config.toString(),
+                "--bootstrap", bootstrap.ipv4() + ":6881");
     }
 
     private static void nft(LabHost host, String... args) {
