@@ -343,6 +343,12 @@ public final class DhtNode {
 
     /** Sends one query; the handler is called once on the event loop. Must be called on the event loop. */
     public void query(InetSocketAddress to, String method, Map<String, Object> args, ReplyHandler replyHandler) {
+        query(to, method, args, replyHandler, rtt.timeoutNanos());
+    }
+
+    /** As above, waiting {@code timeoutNanos} for the reply instead of the adaptive timeout. */
+    private void query(InetSocketAddress to, String method, Map<String, Object> args, ReplyHandler replyHandler,
+            long timeoutNanos) {
         if (closed || channel == null) {
             replyHandler.onFailure("closed");
             return;
@@ -366,15 +372,15 @@ public final class DhtNode {
             if (p != null) {
                 stats.timeouts++;
                 meters.sent(p.type, DhtMeters.TIMEOUT);
-                LOG.debug("{} timed out after {} ms: {} to {}", localAddress, rtt.timeoutNanos() / 1_000_000,
+                LOG.debug("{} timed out after {} ms: {} to {}", localAddress, timeoutNanos / 1_000_000,
                         method, to);
                 p.handler.onFailure("timeout");
             }
-        }, rtt.timeoutNanos(), TimeUnit.NANOSECONDS);
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
         Pending entry = new Pending(to, replyHandler, System.nanoTime(), timeout, type);
         pending.put(key, entry);
         long soft = rtt.softTimeoutNanos(SOFT_TIMEOUT_FLOOR_NANOS);
-        if (soft < rtt.timeoutNanos()) {
+        if (soft < timeoutNanos) {
             loop.schedule(() -> {
                 if (pending.get(key) == entry) {
                     replyHandler.onSlow();
@@ -419,6 +425,9 @@ public final class DhtNode {
             for (Lookup.Candidate c : targets) {
                 Map<String, Object> a = new TreeMap<>(args);
                 a.put("token", c.token());
+                // The longest timeout: these nodes answered the lookup just now, and a storing node checks a
+                // signature before it answers (a cold one took over the adaptive 250 ms under load), so a slow
+                // answer is far likelier than a lost node here, and an unanswered store is an unacknowledged one.
                 query(c.node().address(), method, a, new ReplyHandler() {
                     @Override
                     public void onReply(KrpcMessage reply) {
@@ -434,7 +443,7 @@ public final class DhtNode {
                             done.complete(replies);
                         }
                     }
-                });
+                }, config.maxQueryTimeout().toNanos());
             }
         });
         return done;
