@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.cli.support.ExitCode;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,6 +91,27 @@ class DhtProcessesTest {
         } finally {
             for (CliProcess process : started) {
                 process.close();
+            }
+        }
+    }
+
+    /**
+     * A client stores nothing on itself (BEP43 read-only: the process exits right after), so a put whose bootstrap
+     * node never answers reached no node and says so with status 1, instead of "acknowledged 1/1" for a copy kept
+     * only in the exiting process (how issue 14's put looked successful while no other node had the item).
+     */
+    @Test
+    void aPutThatReachesNoOtherNodeFailsInsteadOfAcknowledgingItself(@TempDir Path dir) throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            CliProcess put = run(dir, CliProcess.modulePath(), "put-alone", "dht", "put", "--bootstrap",
+                    "127.0.0.1:" + silent.getLocalPort(), "--seed", "09".repeat(32), "--value", "nobody hears",
+                    "--timeout", "5s");
+            try {
+                assertEquals(ExitCode.FAILED, put.awaitExit(), put::toString);
+                assertTrue(put.stderrText().contains("no node stored the item"), put::toString);
+                assertTrue(put.lines().stream().noneMatch(l -> l.startsWith("put: ")), put::toString);
+            } finally {
+                put.close();
             }
         }
     }

@@ -78,6 +78,33 @@ final class LabProcess {
         throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s\n" + this);
     }
 
+    /**
+     * @return the first standard-error line {@code match} takes, waiting at most {@code timeout} (the file is read
+     *     again every 100 ms); fails with the output
+     */
+    String awaitErrorLine(String what, Predicate<String> match, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean alive = process.isAlive();
+            try {
+                if (Files.exists(stderr)) {
+                    for (String line : Files.readAllLines(stderr)) {
+                        if (match.test(line)) {
+                            return line;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new AssertionError("cannot read " + stderr + ": " + e, e);
+            }
+            if (!alive) {
+                break; // exited without it (and the file was read after): no use waiting out the timeout
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s\n" + this);
+    }
+
     /** Stops the process by its pid (SIGTERM, then SIGKILL after 10 s); idempotent. */
     void stop() {
         try {

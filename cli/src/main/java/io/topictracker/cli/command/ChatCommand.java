@@ -64,7 +64,8 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
             description = {"Use the mainline DHT, joined through this node (repeatable), e.g. one started with",
                     "'topic-tracker dht serve'; sets [node] dht = \"mainline\" and [dht.mainline] bootstrap,",
-                    "port 0 and bind_address 127.0.0.1 over --config."})
+                    "and, unless --config sets them, port 0 and bind_address 127.0.0.1 (0.0.0.0 when a",
+                    "bootstrap node is not on loopback)."})
     private List<String> bootstrap = new ArrayList<>();
 
     @Option(names = "--bind", paramLabel = "ADDRESS", converter = Converters.BindAddress.class,
@@ -142,10 +143,7 @@ final class ChatCommand implements Callable<Integer> {
         if (bootstrap.isEmpty()) {
             return base;
         }
-        ConfigTable table = base.providerTables().dht(DhtCommand.PROVIDER)
-                .with("bootstrap", List.copyOf(bootstrap))
-                .with("port", 0L)
-                .with("bind_address", "127.0.0.1");
+        ConfigTable table = ChatDhtTable.with(base.providerTables().dht(DhtCommand.PROVIDER), bootstrap);
         Map<String, ConfigTable> dhtTables = new HashMap<>(base.providerTables().dht());
         dhtTables.put(DhtCommand.PROVIDER, table);
         ProviderTables tables = new ProviderTables(base.providerTables().signing(), dhtTables,

@@ -63,7 +63,7 @@ final class DhtItemCommands {
             if (seq != null && seq < 0) {
                 throw CliException.usage("--seq must be at least 0, got " + seq);
             }
-            try (DhtSession session = DhtSession.open(context, network, 0, null, true)) {
+            try (DhtSession session = DhtSession.openClient(context, network)) {
                 SigningKeyPair keys = session.signing.fromSeed(seed.bytes());
                 long useSeq;
                 if (seq != null) {
@@ -110,7 +110,7 @@ final class DhtItemCommands {
         @Override
         public Integer call() {
             byte[] saltBytes = salt(salt);
-            try (DhtSession session = DhtSession.open(context, network, 0, null, true)) {
+            try (DhtSession session = DhtSession.openClient(context, network)) {
                 MutableQuery query = MutableQuery.of(pubkey.bytes(), saltBytes, OptionalLong.empty(), network.timeout);
                 HexFormat hex = HexFormat.of();
                 LookupSummary summary = DhtSession.await(session.dht.getMutable(query, item -> {

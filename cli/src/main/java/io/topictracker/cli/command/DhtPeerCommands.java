@@ -34,7 +34,7 @@ final class DhtPeerCommands {
             if (port < 0 || port > 65535) {
                 throw CliException.usage("--port must be 0 to 65535, got " + port);
             }
-            try (DhtSession session = DhtSession.open(context, network, 0, null, true)) {
+            try (DhtSession session = DhtSession.openClient(context, network)) {
                 PutSummary summary = DhtSession.await(session.bitTorrent().announcePeer(infoHash.bytes(), port), network.timeout,
                         "announce");
                 context.out().println("announced: " + HexFormat.of().formatHex(infoHash.bytes()) + " port " + port
@@ -59,7 +59,7 @@ final class DhtPeerCommands {
 
         @Override
         public Integer call() {
-            try (DhtSession session = DhtSession.open(context, network, 0, null, true)) {
+            try (DhtSession session = DhtSession.openClient(context, network)) {
                 List<InetSocketAddress> peers = DhtSession.await(session.bitTorrent().getPeers(infoHash.bytes(), network.timeout),
                         network.timeout.plusSeconds(1), "get-peers");
                 for (InetSocketAddress peer : peers) {

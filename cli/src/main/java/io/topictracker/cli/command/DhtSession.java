@@ -46,6 +46,19 @@ final class DhtSession implements AutoCloseable {
         return open(context, network, port, nodeIdHex, requireBootstrap, Map.of());
     }
 
+    /**
+     * A node for one client operation ({@code dht get}, {@code put}, {@code announce}, {@code get-peers}): BEP43
+     * read-only, since the process exits right after. A read-only node answers no queries, so other nodes keep it out
+     * of their routing tables (instead of handing it out once it is gone), and it is no storage node for its own
+     * lookups: a put is acknowledged only by nodes that outlive the command, and one that reached none fails rather
+     * than report an item stored in the exiting process alone.
+     *
+     * @throws CliException usage error without {@code --bootstrap}
+     */
+    static DhtSession openClient(CliContext context, DhtNetworkOptions network) {
+        return open(context, network, 0, null, true, Map.of("read_only", true));
+    }
+
     /** As above, with further {@code [dht.mainline]} keys (the demo's loopback settings). */
     static DhtSession open(CliContext context, DhtNetworkOptions network, int port, String nodeIdHex,
             boolean requireBootstrap, Map<String, Object> extra) {

@@ -49,6 +49,49 @@ class RoutingTableTest {
         assertEquals(8, table.size());
     }
 
+    /**
+     * Unverified ids (BEP42) are admitted like any other, but a verified node that answered us displaces one from a
+     * full bucket, and a bad node's place goes to a verified replacement first (libtorrent's
+     * dht_prefer_verified_node_ids); a verified node that only queried us, or an unverified one, is cached.
+     */
+    @Test
+    void verifiedIdsArePreferredInAFullBucketAndAmongReplacements() {
+        RoutingTable table = new RoutingTable(own, 8, 2);
+        List<NodeInfo> unverified = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            NodeInfo n = nodeWithPrefix(0);
+            unverified.add(n);
+            assertEquals(Outcome.ADDED, table.seen(n, true, false, i), "unverified ids are admitted");
+        }
+        assertEquals(Outcome.CACHED, table.seen(nodeWithPrefix(0), true, false, 10), "another unverified one waits");
+        NodeInfo onlyQueried = nodeWithPrefix(0);
+        assertEquals(Outcome.CACHED, table.seen(onlyQueried, false, true, 11), "a query alone proves no address");
+        assertFalse(table.contains(onlyQueried));
+
+        NodeInfo verified = nodeWithPrefix(0);
+        assertEquals(Outcome.ADDED, table.seen(verified, true, true, 12));
+        assertTrue(table.contains(verified));
+        assertFalse(table.contains(unverified.get(0)), "the unverified node heard from longest ago made way");
+        assertEquals(8, table.size());
+        assertEquals(3, table.replacementCount(), "the displaced node waits as a replacement");
+
+        // the most recent replacement is the displaced unverified node, yet the verified one takes a bad node's place
+        table.failed(unverified.get(1));
+        table.failed(unverified.get(1));
+        assertFalse(table.contains(unverified.get(1)));
+        assertTrue(table.contains(onlyQueried), "the verified replacement is promoted first");
+        assertFalse(table.contains(unverified.get(0)));
+        assertEquals(8, table.size());
+
+        // once every node of the bucket is verified, nobody is displaced any more
+        for (int i = 2; i < 8; i++) {
+            assertEquals(Outcome.ADDED, table.seen(nodeWithPrefix(0), true, true, 20 + i));
+            assertFalse(table.contains(unverified.get(i)));
+        }
+        assertEquals(Outcome.CACHED, table.seen(nodeWithPrefix(0), true, true, 30), "nothing left to displace");
+        assertEquals(8, table.size());
+    }
+
     @Test
     void bucketContainingOwnIdSplits() {
         RoutingTable table = new RoutingTable(own, 8, 2);

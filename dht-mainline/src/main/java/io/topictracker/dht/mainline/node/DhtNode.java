@@ -45,6 +45,9 @@ public final class DhtNode {
     /** BEP5 bucket size and the number of nodes a value is stored on. */
     public static final int K = RoutingMaintainer.K;
     private static final long REFRESH_PERIOD_MILLIS = 60_000;
+    /** Bootstrapping again while alone: first after 1 s, doubling up to 30 s (libtorrent's pause between tries). */
+    private static final long REBOOTSTRAP_MIN_MILLIS = 1000;
+    private static final long REBOOTSTRAP_MAX_MILLIS = 30_000;
     /**
      * How often the routing table and stores are sized for the gauges. They live on the event loop and are not
      * thread-safe, so a gauge read on a scrape thread reads this sample instead (at most this old).
@@ -70,6 +73,8 @@ public final class DhtNode {
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
     private ScheduledFuture<?> refreshTask;
     private ScheduledFuture<?> sampleTask;
+    /** Bootstraps again while the table is empty; null before the socket is bound. */
+    private Rebootstrap rebootstrap;
     /** Sizes sampled on the event loop for the gauges, which are read on other threads. */
     private volatile int routingNodesSampled;
     private volatile int storedItemsSampled;
@@ -105,7 +110,7 @@ public final class DhtNode {
                 counters, meters);
         this.lookups = new LookupDriver(settings, loop, socket, routing, closing, counters, meters,
                 this::selfAddress);
-        this.stores = new StoreFanOut(socket);
+        this.stores = new StoreFanOut(socket, settings.maxQueryTimeout().toNanos());
         this.tableFile = new RoutingTableFile(settings.routingTableFile());
     }
 
@@ -202,7 +207,12 @@ public final class DhtNode {
                 sampleTask = loop.scheduleAtFixedRate(this::sampleGauges, GAUGE_SAMPLE_MILLIS, GAUGE_SAMPLE_MILLIS,
                         TimeUnit.MILLISECONDS);
             }
-            bootstrap(bootstrap, saved.nodes()).whenComplete((r, failure) -> started.complete(null));
+            rebootstrap = new Rebootstrap(loop, () -> routing.table().size(), bootstrap.isEmpty() ? null
+                    : () -> bootstrap(bootstrap, List.of()), REBOOTSTRAP_MIN_MILLIS, REBOOTSTRAP_MAX_MILLIS);
+            bootstrap(bootstrap, saved.nodes()).whenComplete((r, failure) -> {
+                started.complete(null);
+                rebootstrap.check();
+            });
         });
         return started;
     }
@@ -222,6 +232,9 @@ public final class DhtNode {
             tableFile.save(routing.table());
             cancel(refreshTask);
             cancel(sampleTask);
+            if (rebootstrap != null) {
+                rebootstrap.close();
+            }
             gauges.forEach(Metrics.Registration::close);
             // operations first, so they fail as closed rather than finish on their queries' failures
             closing.close();
@@ -320,6 +333,7 @@ public final class DhtNode {
         if (closing.isClosed()) {
             return;
         }
+        rebootstrap.check(); // a table whose every node went bad has nothing left to refresh from
         for (byte[] target : routing.refreshTargets(clock.millis())) {
             lookups.run(new Query.FindNode(target), (from, r) -> { }, settings.operationTimeout().toMillis(),
                     List.of(), List.of(), new CompletableFuture<>());

@@ -136,6 +136,11 @@ final class KrpcSocket {
      * @param handler not null
      */
     <R extends Response> void send(InetSocketAddress to, Query<R> query, ReplyHandler<R> handler) {
+        send(to, query, rtt.timeoutNanos(), handler);
+    }
+
+    /** As above, waiting {@code timeoutNanos} for the reply instead of the adaptive timeout. */
+    <R extends Response> void send(InetSocketAddress to, Query<R> query, long timeoutNanos, ReplyHandler<R> handler) {
         if (closed || channel == null) {
             handler.onFailure(QueryFailure.CLOSED);
             return;
@@ -151,11 +156,12 @@ final class KrpcSocket {
             tid = nextTransactionId++ & 0xffff;
         } while (inFlight.containsKey(tid));
         int key = tid;
-        ScheduledFuture<?> timeout = loop.schedule(() -> timedOut(key), rtt.timeoutNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timeout = loop.schedule(() -> timedOut(key, timeoutNanos), timeoutNanos,
+                TimeUnit.NANOSECONDS);
         InFlight entry = new InFlight(to, query, handler, System.nanoTime(), timeout, type);
         inFlight.put(key, entry);
         long soft = rtt.softTimeoutNanos(SOFT_TIMEOUT_FLOOR_NANOS);
-        if (soft < rtt.timeoutNanos()) {
+        if (soft < timeoutNanos) {
             loop.schedule(() -> {
                 if (inFlight.get(key) == entry) {
                     handler.onSlow();
@@ -169,12 +175,12 @@ final class KrpcSocket {
         transmit(KrpcMessage.query(transactionId, query.method(), arguments, settings.readOnly()).encode(), to);
     }
 
-    private void timedOut(int key) {
+    private void timedOut(int key, long afterNanos) {
         InFlight entry = inFlight.remove(key);
         if (entry != null) {
             counters.timeouts++;
             meters.sent(entry.type, DhtMeters.TIMEOUT);
-            LOG.debug("{} timed out after {} ms: {} to {}", localAddress, rtt.timeoutNanos() / 1_000_000,
+            LOG.debug("{} timed out after {} ms: {} to {}", localAddress, afterNanos / 1_000_000,
                     entry.query.method(), entry.to);
             entry.handler.onFailure(QueryFailure.TIMEOUT);
         }

@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
  * @param port UDP port, 0 for any
  * @param bootstrap "host:port" entries to join through, never null
  * @param readOnly BEP43 read-only mode
- * @param enforceBep42 refuse nodes whose id does not match their IP (BEP42; local addresses exempt)
+ * @param enforceBep42 refuse nodes whose id does not match their IP (BEP42; local addresses exempt). Off by default,
+ *     as libtorrent's {@code dht_enforce_node_id}: on a fresh network nobody has learnt its external IP yet (that
+ *     takes votes from other nodes), so every id is unverified and enforcing nodes would refuse each other. Verified
+ *     ids are still preferred in the routing table, and a node takes a verified id once its address is voted on.
  * @param routingTableFile where the table is saved on close and loaded on start, or null
  * @param nodeId a fixed 20-byte id, or null for a random (or saved) one
  * @param alpha lookup parallelism
@@ -102,7 +105,7 @@ public record MainlineSettings(String bindAddress, int port, List<String> bootst
             throw t.error("max_query_timeout", "must not be below min_query_timeout");
         }
         return new MainlineSettings(bindAddress, t.integer("port", 6881, 0, 65535), bootstrap,
-                t.bool("read_only", false), t.bool("enforce_bep42", true), routingTableFile(t),
+                t.bool("read_only", false), t.bool("enforce_bep42", false), routingTableFile(t),
                 nodeId, t.integer("alpha", 3, 1, 16), minTimeout, maxTimeout,
                 t.duration("operation_timeout", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 t.integer("max_items", 2000, 1, 1_000_000), t.integer("max_items_per_ip", 100, 1, 1_000_000),

@@ -69,7 +69,12 @@ final class RoutingMaintainer {
 
     /** @return whether {@code node}'s id may enter the table and lookups (BEP42, when enforced) */
     boolean admits(NodeInfo node) {
-        return !settings.enforceBep42() || Bep42.isValid(node.id(), conditions.addressOf(node.address()));
+        return !settings.enforceBep42() || verified(node);
+    }
+
+    /** BEP42: whether {@code node}'s id matches its address (exempt addresses always do); the table prefers these. */
+    private boolean verified(NodeInfo node) {
+        return Bep42.isValid(node.id(), conditions.addressOf(node.address()));
     }
 
     /**
@@ -81,7 +86,7 @@ final class RoutingMaintainer {
         if (!admits(node)) {
             return null;
         }
-        if (table.seen(node, responded, now) == RoutingTable.Outcome.CACHED) {
+        if (table.seen(node, responded, verified(node), now) == RoutingTable.Outcome.CACHED) {
             return table.questionableNear(node.id(), now);
         }
         return null;
@@ -100,7 +105,8 @@ final class RoutingMaintainer {
 
     /**
      * BEP42: {@code voter} says it sees us at {@code reported}; once the voters agree, takes an id valid for that
-     * address if ours is not (unless the id is configured or BEP42 not enforced).
+     * address if ours is not (unless the id is configured), whether or not we enforce BEP42 ourselves (as libtorrent
+     * does): other nodes prefer verified ids, and enforcing ones require them.
      */
     void vote(InetSocketAddress voterAddress, InetSocketAddress reported, long now) {
         if (reported == null) {
@@ -110,14 +116,14 @@ final class RoutingMaintainer {
         if (decided != null) {
             externalAddress = decided;
         }
-        if (decided == null || !settings.enforceBep42() || settings.nodeId() != null || Bep42.isExempt(decided)
+        if (decided == null || settings.nodeId() != null || Bep42.isExempt(decided)
                 || Bep42.isValid(table.ownId(), decided)) {
             return;
         }
         LOG.info("external address {} learned by vote; switching to a BEP42 node id", decided.getHostAddress());
         RoutingTable next = new RoutingTable(Bep42.idFor(decided, random), K, MAX_FAILURES);
         for (NodeInfo n : table.nodes()) {
-            next.seen(n, true, now);
+            next.seen(n, true, verified(n), now);
         }
         table = next;
     }

@@ -16,9 +16,17 @@ import java.util.function.Function;
  */
 final class StoreFanOut {
     private final KrpcSocket socket;
+    private final long timeoutNanos;
 
-    StoreFanOut(KrpcSocket socket) {
+    /**
+     * @param timeoutNanos how long each store query waits: the longest query timeout, since these nodes answered the
+     *     lookup just now, and a storing node checks a signature before it answers (a cold one took over the adaptive
+     *     250 ms under load), so a slow answer is far likelier than a lost node, and an unanswered store is an
+     *     unacknowledged one
+     */
+    StoreFanOut(KrpcSocket socket, long timeoutNanos) {
         this.socket = socket;
+        this.timeoutNanos = timeoutNanos;
     }
 
     /**
@@ -42,7 +50,7 @@ final class StoreFanOut {
             }
         };
         for (Lookup.Candidate target : targets) {
-            socket.send(target.node().address(), withToken.apply(target.token()), new ReplyHandler<>() {
+            socket.send(target.node().address(), withToken.apply(target.token()), timeoutNanos, new ReplyHandler<>() {
                 @Override
                 public void onResponse(Response.Stored response) {
                     acknowledged[0]++;

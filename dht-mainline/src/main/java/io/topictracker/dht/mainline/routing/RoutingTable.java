@@ -22,6 +22,11 @@ import java.util.Random;
  * <p>Liveness (BEP5): a node is good while it answered us within {@link #QUESTIONABLE_AFTER_MILLIS}; after
  * {@code maxFailures} unanswered queries in a row it is bad, removed, and a replacement promoted.
  *
+ * <p>Verified ids (BEP42: the id matches the node's IP, as the caller judges) are preferred where that costs nothing,
+ * as libtorrent's {@code dht_prefer_verified_node_ids} does, while unverified ones are still admitted: a verified node
+ * that answered us takes the place of an unverified one in a full bucket (which moves to the replacement cache), and
+ * a bad node's place goes to the most recent verified replacement first.
+ *
  * <p>Pure logic with no IO and no clock of its own (times are passed in). Not thread-safe: confine to one thread.
  */
 public final class RoutingTable {
@@ -71,6 +76,18 @@ public final class RoutingTable {
      * @return what happened, never null
      */
     public Outcome seen(NodeInfo node, boolean responded, long now) {
+        return seen(node, responded, true, now);
+    }
+
+    /**
+     * Records that we heard from {@code node}, knowing whether its id is verified.
+     *
+     * @param responded true if it answered one of our queries (which proves the address), false if it queried us
+     * @param verified true if its id matches its address (BEP42), or the caller does not check
+     * @param now the current time in milliseconds
+     * @return what happened, never null
+     */
+    public Outcome seen(NodeInfo node, boolean responded, boolean verified, long now) {
         if (Arrays.equals(node.id(), ownId)) {
             return Outcome.REJECTED;
         }
@@ -83,6 +100,7 @@ public final class RoutingTable {
                     return Outcome.REJECTED;
                 }
                 existing.lastSeen = now;
+                existing.verified = verified;
                 if (responded) {
                     existing.lastResponse = now;
                     existing.failures = 0;
@@ -90,8 +108,9 @@ public final class RoutingTable {
                 bucket.lastChanged = now;
                 return Outcome.UPDATED;
             }
+            Entry entry = new Entry(node, now, responded ? now : 0, verified);
             if (bucket.nodes.size() < k) {
-                bucket.nodes.add(new Entry(node, now, responded ? now : 0));
+                bucket.nodes.add(entry);
                 bucket.removeReplacement(node.id());
                 bucket.lastChanged = now;
                 return Outcome.ADDED;
@@ -103,11 +122,20 @@ public final class RoutingTable {
             Entry bad = bucket.firstBad(maxFailures);
             if (bad != null) {
                 bucket.nodes.remove(bad);
-                bucket.nodes.add(new Entry(node, now, responded ? now : 0));
+                bucket.nodes.add(entry);
                 bucket.lastChanged = now;
                 return Outcome.ADDED;
             }
-            bucket.cache(new Entry(node, now, responded ? now : 0), k);
+            // Only a node that answered us displaces another: a query's source address alone proves nothing.
+            Entry unverified = verified && responded ? bucket.leastRecentlySeenUnverified() : null;
+            if (unverified != null) {
+                bucket.nodes.remove(unverified);
+                bucket.nodes.add(entry);
+                bucket.cache(unverified, k); // still good: first in line if a node of the bucket goes bad
+                bucket.lastChanged = now;
+                return Outcome.ADDED;
+            }
+            bucket.cache(entry, k);
             return Outcome.CACHED;
         }
     }
@@ -126,7 +154,7 @@ public final class RoutingTable {
         entry.failures++;
         if (entry.failures >= maxFailures) {
             bucket.nodes.remove(entry);
-            Entry replacement = bucket.replacements.pollLast();
+            Entry replacement = bucket.takeReplacement();
             if (replacement != null) {
                 bucket.nodes.add(replacement);
             }
@@ -298,11 +326,14 @@ public final class RoutingTable {
         long lastSeen;
         long lastResponse;
         int failures;
+        /** Whether the id matched the address (BEP42) when last seen. */
+        boolean verified;
 
-        Entry(NodeInfo node, long lastSeen, long lastResponse) {
+        Entry(NodeInfo node, long lastSeen, long lastResponse, boolean verified) {
             this.node = node;
             this.lastSeen = lastSeen;
             this.lastResponse = lastResponse;
+            this.verified = verified;
         }
     }
 
@@ -328,6 +359,29 @@ public final class RoutingTable {
                 }
             }
             return null;
+        }
+
+        /** @return the unverified node heard from longest ago, or null if every node is verified */
+        Entry leastRecentlySeenUnverified() {
+            Entry oldest = null;
+            for (Entry e : nodes) {
+                if (!e.verified && (oldest == null || e.lastSeen < oldest.lastSeen)) {
+                    oldest = e;
+                }
+            }
+            return oldest;
+        }
+
+        /** Removes and returns the most recent verified replacement, else the most recent one; null if none. */
+        Entry takeReplacement() {
+            for (Iterator<Entry> it = replacements.descendingIterator(); it.hasNext();) {
+                Entry e = it.next();
+                if (e.verified) {
+                    it.remove();
+                    return e;
+                }
+            }
+            return replacements.pollLast();
         }
 
         void cache(Entry entry, int max) {
