@@ -188,6 +188,8 @@ public final class LocalTestnet implements AutoCloseable {
         values.put("enforce_bep42", false);
         values.put("rate_limit_per_ip", 0L);
         values.put("max_items_per_ip", 100_000L);
+        values.put("max_announcements_per_ip", 100_000L); // every node of a testnet is 127.0.0.1
+        values.put("max_peers_per_ip_per_info_hash", 10_000L);
         values.put("min_query_timeout", "200ms"); // above the queueing delay of hundreds of nodes on 2 threads
         values.put("max_query_timeout", "1s");
         values.put("operation_timeout", "5s");

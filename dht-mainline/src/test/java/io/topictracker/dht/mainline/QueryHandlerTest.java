@@ -36,7 +36,7 @@ class QueryHandlerTest {
     private final TokenIssuer tokens = new TokenIssuer(0);
     private final ItemStore items = new ItemStore(SIGNING, 100, 3);
     private final QueryHandler handler = new QueryHandler(new RoutingTable(new byte[20], 8, 2), tokens, items,
-            new PeerStore(10, 10));
+            new PeerStore(10, 10, 10, 4));
     private final SigningKeyPair key = SIGNING.generate();
     private long now = 1000;
 
@@ -163,7 +163,7 @@ class QueryHandlerTest {
             }
         };
         QueryHandler counted = new QueryHandler(new RoutingTable(new byte[20], 8, 2), tokens,
-                new ItemStore(counting, 10, 10), new PeerStore(1, 1));
+                new ItemStore(counting, 10, 10), new PeerStore(1, 1, 1, 1));
         Map<String, Object> args = putArgs(new byte[0], 1, bytes("v"), alice);
         args.put("id", new byte[20]);
         answer(counted, alice, "put", args);

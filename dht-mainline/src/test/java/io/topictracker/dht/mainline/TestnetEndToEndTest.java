@@ -76,7 +76,9 @@ class TestnetEndToEndTest {
 
     /**
      * The testnet's nodes share one signature verdict cache: an item stored on the 8 closest nodes and read from
-     * another node is verified once in all (by the putter), not once per storing node and again by the getter.
+     * another node is verified once in all, not once per storing node and again by the getter. Once per event-loop
+     * thread at most: the cache holds no lock while it verifies, so two storing nodes on the testnet's two threads
+     * can both miss it at the same moment.
      */
     @Test
     void aPutAndAGetVerifyTheItemOnceInTheWholeTestnet() {
@@ -86,7 +88,8 @@ class TestnetEndToEndTest {
         PutSummary put = Await.result(node(5).putMutable(item), WAIT);
         assertTrue(put.acknowledged() >= 1, put.toString());
         assertEquals(List.of(item), getAll(node(11), key, bytes("verify once")));
-        assertEquals(1, node(0).signatureVerifications() - before);
+        long verified = node(0).signatureVerifications() - before;
+        assertTrue(verified >= 1 && verified <= 2, "verified " + verified + " times by a testnet of 2 threads");
     }
 
     @Test

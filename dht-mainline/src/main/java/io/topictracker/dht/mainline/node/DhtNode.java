@@ -102,7 +102,8 @@ public final class DhtNode {
         }
         TokenIssuer tokens = new TokenIssuer(clock.millis());
         this.items = new ItemStore(signing, settings.maxItems(), settings.maxItemsPerIp());
-        this.peers = new PeerStore(settings.maxInfoHashes(), settings.maxPeersPerInfoHash());
+        this.peers = new PeerStore(settings.maxInfoHashes(), settings.maxPeersPerInfoHash(),
+                settings.maxAnnouncementsPerIp(), settings.maxPeersPerIpPerInfoHash());
         this.routing = new RoutingMaintainer(settings, conditions,
                 settings.nodeId() != null ? settings.nodeId() : randomTarget(random), random);
         this.handler = new QueryHandler(routing::table, tokens, items, peers);

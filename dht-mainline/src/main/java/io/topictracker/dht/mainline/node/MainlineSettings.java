@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * @param maxItemsPerIp BEP44 items stored for one IP at most
  * @param maxInfoHashes info-hashes tracked at most
  * @param maxPeersPerInfoHash peers per info-hash at most
+ * @param maxAnnouncementsPerIp announcements held for one IP at most, over every info-hash
+ * @param maxPeersPerIpPerInfoHash peers of one info-hash announced from one IP at most
  * @param rateLimitPerIp queries answered per second per IP (0 = unlimited)
  * @param maxPendingQueries our queries in flight at most
  * @param useEpoll use the native epoll transport when available
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public record MainlineSettings(String bindAddress, int port, List<String> bootstrap, boolean readOnly,
         boolean enforceBep42, String routingTableFile, byte[] nodeId, int alpha, Duration minQueryTimeout,
         Duration maxQueryTimeout, Duration operationTimeout, int maxItems, int maxItemsPerIp, int maxInfoHashes,
-        int maxPeersPerInfoHash, int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
+        int maxPeersPerInfoHash, int maxAnnouncementsPerIp, int maxPeersPerIpPerInfoHash, int rateLimitPerIp, int maxPendingQueries, boolean useEpoll, int receiveBufferBytes) {
 
     /**
      * The well-known public routers, the default bootstrap. Never used by tests: they name 127.0.0.1 nodes, and
@@ -50,7 +52,8 @@ public record MainlineSettings(String bindAddress, int port, List<String> bootst
     /** The keys {@link #from} accepts. */
     public static final Set<String> KEYS = Set.of("bind_address", "port", "bootstrap", "read_only", "enforce_bep42",
             "routing_table_file", "node_id", "alpha", "min_query_timeout", "max_query_timeout", "operation_timeout",
-            "max_items", "max_items_per_ip", "max_info_hashes", "max_peers_per_info_hash", "rate_limit_per_ip",
+            "max_items", "max_items_per_ip", "max_info_hashes", "max_peers_per_info_hash", "max_announcements_per_ip",
+            "max_peers_per_ip_per_info_hash", "rate_limit_per_ip",
             "max_pending_queries", "epoll", "receive_buffer_bytes");
 
     /** The path is checked (non-empty, no NUL, at most 4096 characters) when read; the file itself at start. */
@@ -110,6 +113,8 @@ public record MainlineSettings(String bindAddress, int port, List<String> bootst
                 t.duration("operation_timeout", Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofMinutes(5)),
                 t.integer("max_items", 2000, 1, 1_000_000), t.integer("max_items_per_ip", 100, 1, 1_000_000),
                 t.integer("max_info_hashes", 2000, 1, 1_000_000), t.integer("max_peers_per_info_hash", 100, 1, 10_000),
+                t.integer("max_announcements_per_ip", 100, 1, 1_000_000),
+                t.integer("max_peers_per_ip_per_info_hash", 4, 1, 10_000),
                 t.integer("rate_limit_per_ip", 250, 0, 10_000_000), t.integer("max_pending_queries", 2048, 16, 65_536),
                 t.bool("epoll", true),
                 // bursts (a node everyone bootstraps from) overflow the kernel's ~200 KB default and drop queries
