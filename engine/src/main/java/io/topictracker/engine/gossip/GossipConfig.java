@@ -37,6 +37,12 @@ import java.util.Set;
  * @param messageIdCapacity most delivered ids remembered; key {@code message_id_capacity}
  * @param lazyQueueCapacity most IHave announcements queued per peer before a dispatch; key
  *     {@code lazy_queue_capacity}
+ * @param maxInboundConnections most connections others opened to us at once, as libp2p's connection manager and
+ *     Hyperswarm's {@code maxPeers} bound them; key {@code max_inbound_connections}
+ * @param maxInboundConnectionsPerIp most of those from one IP; key {@code max_inbound_connections_per_ip}
+ * @param maxInboundConnectionsPerPeer most of those from one identity; key {@code max_inbound_connections_per_peer}
+ * @param joinDeadline how long an accepted connection may go without a frame for a topic we joined before it is
+ *     closed; key {@code join_deadline}
  */
 public record GossipConfig(
         int activeViewCapacity,
@@ -59,7 +65,11 @@ public record GossipConfig(
         boolean verifySignatures,
         int messageCacheCapacity,
         int messageIdCapacity,
-        int lazyQueueCapacity) {
+        int lazyQueueCapacity,
+        int maxInboundConnections,
+        int maxInboundConnectionsPerIp,
+        int maxInboundConnectionsPerPeer,
+        Duration joinDeadline) {
 
     /** The largest {@code max_message_size} accepted: one payload must fit a transport frame with room to spare. */
     public static final int MAX_MESSAGE_SIZE_LIMIT = 1 << 20;
@@ -70,12 +80,13 @@ public record GossipConfig(
             "shuffle_passive_view_count", "shuffle_interval", "neighbor_request_timeout", "graft_timeout_1",
             "graft_timeout_2", "dispatch_timeout", "optimization_threshold", "message_cache_retention",
             "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
-            "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity");
+            "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity", "max_inbound_connections",
+            "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline");
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
             Duration.ofMillis(5), 7, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
-            4096, true, 4096, 65_536, 4096);
+            4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10));
 
     /** Checks the cross-field rules; single-field ranges are checked by {@link #from(ConfigTable)} and here. */
     public GossipConfig {
@@ -99,6 +110,10 @@ public record GossipConfig(
         requireRange("message_cache_capacity", messageCacheCapacity, 1, 1 << 20);
         requireRange("message_id_capacity", messageIdCapacity, 1, 1 << 22);
         requireRange("lazy_queue_capacity", lazyQueueCapacity, 1, 1 << 20);
+        requireRange("max_inbound_connections", maxInboundConnections, 1, 1 << 20);
+        requireRange("max_inbound_connections_per_ip", maxInboundConnectionsPerIp, 1, maxInboundConnections);
+        requireRange("max_inbound_connections_per_peer", maxInboundConnectionsPerPeer, 1, maxInboundConnections);
+        requirePositive("join_deadline", joinDeadline);
     }
 
     /** @return every key of the {@code [gossip]} table, an immutable set; never null */
@@ -157,7 +172,11 @@ public record GossipConfig(
                 table.bool("verify_signatures", d.verifySignatures),
                 table.integer("message_cache_capacity", d.messageCacheCapacity, 1, 1 << 20),
                 table.integer("message_id_capacity", d.messageIdCapacity, 1, 1 << 22),
-                table.integer("lazy_queue_capacity", d.lazyQueueCapacity, 1, 1 << 20));
+                table.integer("lazy_queue_capacity", d.lazyQueueCapacity, 1, 1 << 20),
+                table.integer("max_inbound_connections", d.maxInboundConnections, 1, 1 << 20),
+                table.integer("max_inbound_connections_per_ip", d.maxInboundConnectionsPerIp, 1, 1 << 20),
+                table.integer("max_inbound_connections_per_peer", d.maxInboundConnectionsPerPeer, 1, 1 << 20),
+                table.duration("join_deadline", d.joinDeadline, ms1, hour));
     }
 
     /** @return a copy with signature checking switched as given */
@@ -181,7 +200,8 @@ public record GossipConfig(
                 passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
                 shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout, threshold,
                 messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
-                messageCacheCapacity, messageIdCapacity, lazyQueueCapacity);
+                messageCacheCapacity, messageIdCapacity, lazyQueueCapacity, maxInboundConnections,
+                maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline);
     }
 
     private static void requireRange(String key, int value, int min, int max) {

@@ -63,6 +63,9 @@ public final class GossipNode implements AutoCloseable {
     private final Transports transports;
     private final FrameCodec codec;
     private final ObservedAddresses observed = new ObservedAddresses();
+    private final InboundLimits inboundLimits;
+    /** Accepted connections that have not yet carried a frame for a topic we joined; bounded by the inbound limits. */
+    private final Set<Connection> awaitingTopic = ConcurrentHashMap.newKeySet();
     /** The external IP another part of the node learnt (the mainline DHT's BEP42 vote), or null; never null itself. */
     private volatile Supplier<String> externalHostHint = () -> null;
     private final PeerLinks links;
@@ -102,11 +105,9 @@ public final class GossipNode implements AutoCloseable {
         this.signing = Objects.requireNonNull(signing, "signing");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.codec = new FrameCodec(config.maxMessageSize());
-        InboundHandler inbound = connection -> {
-            ConnectionListener listener = links().accepted(connection);
-            tellObserved(connection);
-            return listener;
-        };
+        this.inboundLimits = new InboundLimits(config.maxInboundConnections(), config.maxInboundConnectionsPerIp(),
+                config.maxInboundConnectionsPerPeer());
+        InboundHandler inbound = this::accepted;
         this.transports = new Transports(Objects.requireNonNull(transportFactory.apply(inbound), "transports"));
         this.meters = new GossipMeters(Objects.requireNonNull(metrics, "metrics"));
         this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
@@ -225,6 +226,63 @@ public final class GossipNode implements AutoCloseable {
         return observed.confirmed(transports.localAddresses());
     }
 
+    /**
+     * A peer dialled us: within the inbound bounds it gets a link, its observed address, and until the join deadline
+     * to send a frame for a topic we joined; over a bound it is closed at once.
+     */
+    private ConnectionListener accepted(Connection connection) {
+        PeerId peer = connection.remote();
+        String ip = connection.remoteAddress().host();
+        String refusal = inboundLimits.admit(peer, ip);
+        if (refusal != null) {
+            LOG.debug("closing a connection from {} at {}: {}", peer.shortText(), ip, refusal);
+            connection.close();
+            return IGNORED;
+        }
+        awaitingTopic.add(connection);
+        ConnectionListener listener = links().accepted(connection);
+        tellObserved(connection);
+        try {
+            scheduler.schedule(() -> closeIfServingNoTopic(connection), config.joinDeadline().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            connection.close(); // the node is closing
+        }
+        return new ConnectionListener() {
+            @Override
+            public void onFrame(Connection c, ByteBuffer frame) {
+                listener.onFrame(c, frame);
+            }
+
+            @Override
+            public void onClosed(Connection c, Throwable cause) {
+                inboundLimits.release(peer, ip);
+                awaitingTopic.remove(c);
+                listener.onClosed(c, cause);
+            }
+        };
+    }
+
+    /** A connection held only with frames for topics we never joined is an attacker's (or a stale peer's). */
+    private void closeIfServingNoTopic(Connection connection) {
+        if (awaitingTopic.remove(connection) && connection.isOpen()) {
+            LOG.debug("closing the connection from {}: no frame for a topic we joined within {} ms",
+                    connection.remote().shortText(), config.joinDeadline().toMillis());
+            connection.close();
+        }
+    }
+
+    /** The listener of a connection refused at once: it hears nothing worth acting on. */
+    private static final ConnectionListener IGNORED = new ConnectionListener() {
+        @Override
+        public void onFrame(Connection connection, ByteBuffer frame) {
+        }
+
+        @Override
+        public void onClosed(Connection connection, Throwable cause) {
+        }
+    };
+
     /** Tells a peer that dialled us the address its connection came from, for its own advertising. */
     private void tellObserved(Connection connection) {
         try {
@@ -297,6 +355,8 @@ public final class GossipNode implements AutoCloseable {
                     connection.remote().shortText());
             return;
         }
+        awaitingTopic.remove(connection);
+        links.used(connection.remote());
         runner.offer(new Input.Received(connection.remote(), decoded.message()));
     }
 

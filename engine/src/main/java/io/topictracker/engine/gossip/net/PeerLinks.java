@@ -233,6 +233,17 @@ final class PeerLinks {
         onLost.accept(peer, true);
     }
 
+    /**
+     * The peer's connection carried a frame for a topic we joined: it is in use. Frames for other topics do not
+     * count, so they cannot keep a connection from the idle sweep.
+     */
+    void used(PeerId peer) {
+        Link link = links.get(peer);
+        if (link != null) {
+            link.lastUsed = clock.getAsLong();
+        }
+    }
+
     /** @return the listener for a connection the peer opened to us */
     ConnectionListener accepted(Connection connection) {
         TIMELINE.debug("accepted {}", connection.remote().shortText());
@@ -257,10 +268,6 @@ final class PeerLinks {
             @Override
             public void onFrame(Connection connection, ByteBuffer frame) {
                 counted.bytesIn.increment(frame.remaining());
-                Link link = links.get(connection.remote());
-                if (link != null) {
-                    link.lastUsed = clock.getAsLong();
-                }
                 PeerLinks.this.onFrame.accept(connection, frame);
             }
 
