@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * {@code quic://[::1]:4000}.
  *
  * <p>The transport id is 1–16 characters of {@code [a-z0-9-]} starting with a letter; the host is an IPv4 literal,
- * a bracketed IPv6 literal or a DNS name of at most 253 characters; the port is 1–65535. {@link #parse(String)}
- * rejects anything else with a message naming the part that is wrong. Immutable and thread-safe; no field is null.
+ * a bracketed IPv6 literal in one of the text forms of RFC 4291 §2.2 (without a zone) or a DNS name of at most 253
+ * characters; the port is 1–65535. {@link #parse(String)} rejects anything else with a message naming the part that
+ * is wrong. Immutable and thread-safe; no field is null.
  */
 public final class PeerAddress {
     /** The longest text form {@link #parse(String)} accepts. */
@@ -19,7 +20,10 @@ public final class PeerAddress {
     private static final Pattern TRANSPORT = Pattern.compile("[a-z][a-z0-9-]{0,15}");
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final Pattern HEX_GROUP = Pattern.compile("[0-9A-Fa-f]{1,4}");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}");
+    /** The longest IPv6 text form: eight groups of four digits, or six groups and a dotted quad. */
+    private static final int MAX_IPV6_LENGTH = 45;
 
     private final String transport;
     private final String host;
@@ -49,13 +53,64 @@ public final class PeerAddress {
         }
         String normalisedHost = host.contains(":") ? host.toLowerCase(Locale.ROOT) : host;
         if (host.contains(":")) {
-            if (!IPV6.matcher(host).matches()) {
-                throw new IllegalArgumentException("invalid IPv6 host '" + host + "'");
+            if (!isIpv6Literal(host)) {
+                throw new IllegalArgumentException("invalid IPv6 host '" + host + "': expected an IPv6 address such as"
+                        + " 2001:db8::1 (RFC 4291 section 2.2)");
             }
         } else if (!DNS_NAME.matcher(host).matches()) {
             throw new IllegalArgumentException("invalid host '" + host + "': expected an IP literal or DNS name");
         }
         return new PeerAddress(transport, normalisedHost, port);
+    }
+
+    /**
+     * Whether {@code text} is an IPv6 address in a text form of RFC 4291 §2.2: eight groups of 1–4 hex digits, at
+     * most one {@code ::} standing for one or more zero groups, and optionally a dotted IPv4 address as the last 32
+     * bits. Stricter than a character class on purpose: text that only looks like IPv6 ({@code .:}, {@code 1:2}) is
+     * what {@link java.net.InetAddress#getByName} would hand to DNS instead of reading it as a literal.
+     */
+    static boolean isIpv6Literal(String text) {
+        if (text.length() < 2 || text.length() > MAX_IPV6_LENGTH) {
+            return false;
+        }
+        int gap = text.indexOf("::");
+        if (gap < 0) {
+            return groups(text) == 8;
+        }
+        if (text.indexOf("::", gap + 1) >= 0) {
+            return false; // at most one "::" (and ":::" is none)
+        }
+        String before = text.substring(0, gap);
+        String after = text.substring(gap + 2);
+        int left = before.isEmpty() ? 0 : groups(before);
+        int right = after.isEmpty() ? 0 : groups(after);
+        // the dotted quad may only end the address, so it may not end the part before "::"
+        return left >= 0 && right >= 0 && !before.contains(".") && left + right <= 7;
+    }
+
+    /** @return how many 16-bit groups the colon-separated {@code part} holds (a final dotted quad counts 2), or -1 */
+    private static int groups(String part) {
+        String[] fields = part.split(":", -1);
+        int count = 0;
+        for (int i = 0; i < fields.length; i++) {
+            if (HEX_GROUP.matcher(fields[i]).matches()) {
+                count++;
+            } else if (i == fields.length - 1 && DOTTED_QUAD.matcher(fields[i]).matches() && octetsFit(fields[i])) {
+                count += 2;
+            } else {
+                return -1;
+            }
+        }
+        return count;
+    }
+
+    private static boolean octetsFit(String dottedQuad) {
+        for (String octet : dottedQuad.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

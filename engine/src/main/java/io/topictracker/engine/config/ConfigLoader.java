@@ -66,6 +66,12 @@ public final class ConfigLoader {
         } catch (StackOverflowError e) {
             // TomlNesting should make this unreachable; if a shape it does not count still gets here, say so plainly.
             throw new ConfigException("", 0, sourceName + ": invalid TOML: nested too deeply to parse");
+        } catch (AssertionError e) {
+            // With assertions enabled (java -ea, and every test run), tomlj 1.1.1 checks assumptions that some
+            // invalid text breaks, e.g. a backslash-u escape with fewer than four hex digits (a fuzzing finding);
+            // without -ea the same text ends in its ordinary parse error. Either way the text is not TOML.
+            throw new ConfigException("", 0, sourceName + ": invalid TOML: the parser could not read it (is there a"
+                    + " malformed escape sequence, such as \\u without four hex digits?)");
         }
         if (result.hasErrors()) {
             TomlParseError error = result.errors().get(0);

@@ -43,9 +43,18 @@ public final class RecordSealer {
 
     /** Seals {@code record} into {@code slot}'s minute (normally the record's own topic and minute). */
     public byte[] seal(Record record, SlotKeys slot) {
-        byte[] plain = record.encode();
         byte[] nonce = new byte[NONCE_LENGTH];
         random.nextBytes(nonce);
+        return sealBytes(record.encode(), slot, nonce);
+    }
+
+    /**
+     * Seals any plaintext under {@code slot}'s key; {@link #seal} with a record's bytes. Package-private so tests can
+     * seal bytes that are not a valid record and check that {@link #open} refuses them after decrypting.
+     *
+     * @param plain not null; @param slot not null; @param nonce 12 bytes, not null
+     */
+    static byte[] sealBytes(byte[] plain, SlotKeys slot, byte[] nonce) {
         ChaCha20Poly1305 aead = new ChaCha20Poly1305();
         aead.init(true, new AEADParameters(new KeyParameter(slot.sealKey()), TAG_LENGTH * 8, nonce, aad(slot)));
         byte[] out = new byte[1 + NONCE_LENGTH + aead.getOutputSize(plain.length)];

@@ -217,7 +217,11 @@ public final class Bencode {
             return digits(terminator, true);
         }
 
-        /** Reads canonical decimal digits up to {@code terminator}, consuming it. */
+        /**
+         * Reads canonical decimal digits up to {@code terminator}, consuming it. Every long is accepted, from
+         * {@link Long#MIN_VALUE} to {@link Long#MAX_VALUE} (BEP44's {@code seq} is a 64-bit integer), and nothing
+         * beyond.
+         */
         private long digits(char terminator, boolean signed) throws BencodeException {
             int first = pos;
             boolean negative = false;
@@ -226,17 +230,21 @@ public final class Bencode {
                 pos++;
             }
             int digitsAt = pos;
+            // Accumulated as a negative number, whose range includes the magnitude of Long.MIN_VALUE.
             long value = 0;
             while (pos < end && data[pos] != terminator) {
                 byte d = data[pos];
                 if (d < '0' || d > '9') {
                     throw error("expected a digit, got 0x" + Integer.toHexString(d & 0xff));
                 }
-                if (pos - digitsAt >= 18) {
-                    // 18 digits always fit a long; refusing more keeps the arithmetic exact (seq and values fit)
-                    throw error("number too long");
+                if (pos - digitsAt >= 19) {
+                    throw error("number too long"); // no long has more than 19 digits
                 }
-                value = value * 10 + (d - '0');
+                int digit = d - '0';
+                if (value < (Long.MIN_VALUE + digit) / 10) {
+                    throw error("number out of the 64-bit range");
+                }
+                value = value * 10 - digit;
                 pos++;
             }
             if (pos >= end) {
@@ -253,8 +261,11 @@ public final class Bencode {
             if (negative && value == 0) {
                 throw error("negative zero");
             }
+            if (!negative && value == Long.MIN_VALUE) {
+                throw error("number out of the 64-bit range");
+            }
             pos++;
-            return negative ? -value : value;
+            return negative ? value : -value;
         }
 
         private BencodeException error(String problem) {

@@ -60,7 +60,9 @@ public record KrpcMessage(Kind kind, byte[] transactionId, String method, Map<St
         switch (kind) {
             case QUERY -> {
                 top.put("y", "q");
-                top.put("q", method);
+                // as decode reads it: one byte per char (a String would be written as UTF-8, so a method name with
+                // a byte over 0x7f, which a remote may send us, would not survive a round trip)
+                top.put("q", method.getBytes(StandardCharsets.ISO_8859_1));
                 top.put("a", body);
                 if (readOnly) {
                     top.put("ro", 1L);

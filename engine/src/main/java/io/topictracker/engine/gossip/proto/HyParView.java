@@ -41,7 +41,10 @@ final class HyParView {
     private final PeerId self;
     private final Map<PeerId, PeerInfo> active = new LinkedHashMap<>();
     private final Map<PeerId, PeerInfo> passive = new LinkedHashMap<>();
-    /** Neighbor requests in flight (§4.2); never more than the free places of the active view. */
+    /**
+     * Neighbor requests in flight (§4.2): made only for free places of the active view, so never more than its
+     * capacity; a request can outlive its place when a Join fills the view meanwhile (its ACCEPT then evicts).
+     */
     private final Map<PeerId, PeerInfo> pending = new LinkedHashMap<>();
     private boolean quit;
 
