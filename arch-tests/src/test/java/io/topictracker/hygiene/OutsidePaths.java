@@ -26,6 +26,9 @@ final class OutsidePaths {
             ".properties");
     /** Scripts without an extension. */
     private static final Set<String> SCANNED_FILES = Set.of("topic-tracker", ".ci/run");
+    /** Jazzer's input folders, {@code src/test/resources/<package>/<Class>Inputs/}. */
+    private static final java.util.regex.Pattern FUZZ_INPUTS =
+            java.util.regex.Pattern.compile("(^|/)src/test/resources/.*Inputs/");
     private static final Set<String> NOT_SOURCES = Set.of("target", ".git", "node_modules", ".idea");
 
     /** One offending line: {@code path:line: text}. */
@@ -57,6 +60,9 @@ final class OutsidePaths {
 
     /** @return whether a repository-relative path ('/'-separated) is a source or script this check reads */
     static boolean scanned(String relativePath) {
+        if (FUZZ_INPUTS.matcher(relativePath).find()) {
+            return false; // a fuzz target's inputs are data (often not even UTF-8), whatever their name ends with
+        }
         return SCANNED_FILES.contains(relativePath) || SCANNED_ENDINGS.stream().anyMatch(relativePath::endsWith);
     }
 

@@ -44,12 +44,13 @@ class RepositoryPathsTest {
     }
 
     @Test
-    void sourcesAndScriptsAreScannedDocumentationIsNot() {
+    void sourcesAndScriptsAreScannedDocumentationAndFuzzInputsAreNot() {
         for (String path : List.of("pom.xml", "cli/src/main/java/A.java", "bench/x.py", "a/b.sh", "c.toml",
                 "d.properties", "topic-tracker", ".ci/run")) {
             assertTrue(OutsidePaths.scanned(path), path);
         }
-        for (String path : List.of("README.md", "lab-tests/notes.txt", "run")) {
+        for (String path : List.of("README.md", "lab-tests/notes.txt", "run",
+                "engine/src/test/resources/io/topictracker/engine/config/ConfigFileFuzzTestInputs/load/bad-utf8.toml")) {
             assertTrue(!OutsidePaths.scanned(path), path);
         }
     }

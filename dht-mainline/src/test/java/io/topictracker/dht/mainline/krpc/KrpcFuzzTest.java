@@ -70,7 +70,10 @@ class KrpcFuzzTest {
         }
         Fixture fixture = new Fixture();
         try {
-            Map<String, Object> r = fixture.handler.handle(fixture.withValidToken(message), SENDER, NOW);
+            KrpcMessage query = fixture.withValidToken(message);
+            KrpcMessage.id20(query.body(), "id"); // the socket checks the sender's id before the query
+            Map<String, Object> r = fixture.handler.answer(Query.parse(query.method(), query.body()), SENDER, NOW)
+                    .values();
             assertNotNull(r.get("id"));
             assertDecodes(KrpcMessage.response(message.transactionId(), r,
                     NodeInfo.encodeAddress(SENDER)).encode());
@@ -96,12 +99,12 @@ class KrpcFuzzTest {
             byte[] nodeId = new byte[20];
             Arrays.fill(nodeId, (byte) 0x11);
             table.seen(new NodeInfo(nodeId, new InetSocketAddress("127.0.0.3", 6881)), true, NOW);
-            PeerStore peers = new PeerStore(10, 10);
+            PeerStore peers = new PeerStore(10, 10, 10, 4);
             byte[] infoHash = new byte[20];
             Arrays.fill(infoHash, (byte) 0x22);
             peers.announce(infoHash, new InetSocketAddress("127.0.0.4", 6881), NOW);
             ItemStore items = new ItemStore(SIGNING, 10, 3);
-            items.put(Map.of("v", "stored".getBytes(StandardCharsets.US_ASCII)), "127.0.0.5", NOW);
+            items.put(Query.PutItem.immutable("stored".getBytes(StandardCharsets.US_ASCII)), "127.0.0.5", NOW);
             handler = new QueryHandler(table, tokens, items, peers);
         }
 
