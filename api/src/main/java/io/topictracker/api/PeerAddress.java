@@ -54,8 +54,8 @@ public final class PeerAddress {
         String normalisedHost = host.contains(":") ? host.toLowerCase(Locale.ROOT) : host;
         if (host.contains(":")) {
             if (!isIpv6Literal(host)) {
-                throw new IllegalArgumentException("invalid IPv6 host '" + host + "': expected an IPv6 address such as"
-                        + " 2001:db8::1 (RFC 4291 section 2.2)");
+                throw new IllegalArgumentException("invalid IPv6 host '" + host
+                        + "': expected an IPv6 address such as 2001:db8::1 (RFC 4291 section 2.2)");
             }
         } else if (!DNS_NAME.matcher(host).matches()) {
             throw new IllegalArgumentException("invalid host '" + host + "': expected an IP literal or DNS name");

@@ -150,7 +150,8 @@ class RecordSealingPropertiesTest {
                     yield r.nextBoolean() ? String.join(":", groups).toUpperCase(java.util.Locale.ROOT)
                             : String.join(":", groups.subList(0, 3)) + "::" + groups.get(7);
                 }
-                case 2 -> "::ffff:" + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256);
+                case 2 -> "::ffff:" + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256) + "."
+                        + r.nextInt(256);
                 default -> "node-" + r.nextInt(1000) + ".example.org";
             };
         };

@@ -36,12 +36,14 @@ class RoutingTablePropertiesTest {
 
     @Test
     void invariantsHoldAfterEveryStep() {
-        qt().withFixedSeed(20260403L).withExamples(200).forAll(runs(true)).checkAssert(RoutingTablePropertiesTest::check);
+        qt().withFixedSeed(20260403L).withExamples(200).forAll(runs(true))
+                .checkAssert(RoutingTablePropertiesTest::check);
     }
 
     @Test
     void withoutFailuresClosestIsExactlyTheNearestNodes() {
-        qt().withFixedSeed(20260404L).withExamples(200).forAll(runs(false)).checkAssert(RoutingTablePropertiesTest::check);
+        qt().withFixedSeed(20260404L).withExamples(200).forAll(runs(false))
+                .checkAssert(RoutingTablePropertiesTest::check);
     }
 
     private static void check(Run run) {

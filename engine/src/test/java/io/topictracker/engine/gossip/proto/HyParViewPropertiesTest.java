@@ -43,7 +43,8 @@ class HyParViewPropertiesTest {
                     "active_view_capacity", (long) run.activeCapacity,
                     "passive_view_capacity", (long) run.passiveCapacity,
                     "shuffle_active_view_count", (long) Math.min(3, run.activeCapacity),
-                    "shuffle_passive_view_count", (long) Math.min(4, run.passiveCapacity)))).withVerifySignatures(false);
+                    "shuffle_passive_view_count", (long) Math.min(4, run.passiveCapacity))))
+                    .withVerifySignatures(false);
             Harness node = new Harness(Harness.peer(SELF + 1), config, BroadcastAuth.none());
             for (Step step : run.steps) {
                 apply(node, step);
