@@ -151,20 +151,51 @@ class DhtAcrossHostsLabTest {
             LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
                     "--port", "6881", "--seconds", "600", "--status-interval", "0"));
             serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
-            LabProcess chatB = lab.start(b, "chat-b", chat(dir, b, a));
-            LabProcess chatC = lab.start(c, "chat-c", chat(dir, c, a));
-            String bId = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
-            String cId = chatC.awaitLine("C's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
-            // records are per real minute: a slot or two at most
-            chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), Duration.ofSeconds(150));
-            chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), Duration.ofSeconds(150));
+            LabProcess chatB = lab.start(b, "chat-b", chat(dir, b, a, b.ipv4()));
+            LabProcess chatC = lab.start(c, "chat-c", chat(dir, c, a, c.ipv4()));
+            awaitMeeting(chatB, chatC);
             chatB.stop();
             chatC.stop();
             serve.stop();
         }
     }
 
-    private static List<String> chat(Path dir, LabHost host, LabHost bootstrap) throws IOException {
+    /**
+     * The addresses part of issue 14: chats whose TCP transport is bound to the wildcard (the default for users; the
+     * test suite's default is loopback, so it is named here) advertise their host's lab address, not 0.0.0.0 or
+     * 127.0.0.1 as they did, and so two of them on different hosts can dial each other and meet.
+     */
+    @Test
+    void twoChatsBoundToTheWildcardAdvertiseTheirHostsAddressAndMeet(@TempDir Path dir) throws Exception {
+        try (NetLab lab = NetLab.create(dir)) {
+            LabHost a = lab.addHost("a", 10);
+            LabHost b = lab.addHost("b", 20);
+            LabHost c = lab.addHost("c", 30);
+            LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
+                    "--port", "6881", "--seconds", "600", "--status-interval", "0"));
+            serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
+            LabProcess chatB = lab.start(b, "chat-b", chat(dir, b, a, "0.0.0.0"));
+            LabProcess chatC = lab.start(c, "chat-c", chat(dir, c, a, "0.0.0.0"));
+            String bSelf = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), READY);
+            assertTrue(bSelf.contains("@tcp://" + b.ipv4() + ":"), "B advertises its host's address: " + bSelf);
+            String cSelf = chatC.awaitLine("C's self line", l -> l.startsWith("self: "), READY);
+            assertTrue(cSelf.contains("@tcp://" + c.ipv4() + ":"), "C advertises its host's address: " + cSelf);
+            awaitMeeting(chatB, chatC);
+            chatB.stop();
+            chatC.stop();
+            serve.stop();
+        }
+    }
+
+    /** Waits until each chat has the other as a neighbour; records are per real minute: a slot or two at most. */
+    private static void awaitMeeting(LabProcess chatB, LabProcess chatC) throws Exception {
+        String bId = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
+        String cId = chatC.awaitLine("C's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
+        chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), Duration.ofSeconds(150));
+        chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), Duration.ofSeconds(150));
+    }
+
+    private static List<String> chat(Path dir, LabHost host, LabHost bootstrap, String bind) throws IOException {
         Path config = Files.writeString(dir.resolve("chat-" + host.name() + ".toml"), """
                 [node]
                 transports = ["tcp"]
@@ -176,7 +207,7 @@ class DhtAcrossHostsLabTest {
                 [bootstrap]
                 discovery_poll_interval = "500ms"
                 no_peers_retry_interval = "500ms"
-                """.formatted(host.ipv4()));
+                """.formatted(bind));
         return topicTracker("chat", "--topic", "lab-dht-chat", "--secret", "s3cret", "--config", config.toString(),
                 "--bootstrap", bootstrap.ipv4() + ":6881");
     }
