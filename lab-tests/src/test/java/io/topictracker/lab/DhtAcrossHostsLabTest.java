@@ -113,9 +113,7 @@ class DhtAcrossHostsLabTest {
         try (NetLab lab = NetLab.create(dir)) {
             LabHost a = lab.addHost("a", 10);
             LabHost b = lab.addHost("b", 20);
-            LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
-                    "--port", "6881", "--seconds", "600", "--status-interval", "0"));
-            serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
+            LabProcess serve = serveOn(lab, a);
 
             nft(b, "add", "table", "inet", "labdrop");
             nft(b, "add", "chain", "inet", "labdrop", "input", "{ type filter hook input priority 0; }");
@@ -148,9 +146,7 @@ class DhtAcrossHostsLabTest {
             LabHost a = lab.addHost("a", 10);
             LabHost b = lab.addHost("b", 20);
             LabHost c = lab.addHost("c", 30);
-            LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
-                    "--port", "6881", "--seconds", "600", "--status-interval", "0"));
-            serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
+            LabProcess serve = serveOn(lab, a);
             LabProcess chatB = lab.start(b, "chat-b", chat(dir, b, a, b.ipv4()));
             LabProcess chatC = lab.start(c, "chat-c", chat(dir, c, a, c.ipv4()));
             awaitMeeting(chatB, chatC);
@@ -171,9 +167,7 @@ class DhtAcrossHostsLabTest {
             LabHost a = lab.addHost("a", 10);
             LabHost b = lab.addHost("b", 20);
             LabHost c = lab.addHost("c", 30);
-            LabProcess serve = lab.start(a, "serve", topicTracker("dht", "serve", "--bind", a.ipv4(),
-                    "--port", "6881", "--seconds", "600", "--status-interval", "0"));
-            serve.awaitLine("A's ready line", l -> l.startsWith("dht-node: 198.51.100.10:6881 "), READY);
+            LabProcess serve = serveOn(lab, a);
             LabProcess chatB = lab.start(b, "chat-b", chat(dir, b, a, "0.0.0.0"));
             LabProcess chatC = lab.start(c, "chat-c", chat(dir, c, a, "0.0.0.0"));
             String bSelf = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), READY);
@@ -185,6 +179,14 @@ class DhtAcrossHostsLabTest {
             chatC.stop();
             serve.stop();
         }
+    }
+
+    /** Starts {@code dht serve} on {@code host}'s address, port 6881, and waits for its ready line. */
+    private static LabProcess serveOn(NetLab lab, LabHost host) throws IOException {
+        LabProcess serve = lab.start(host, "serve", topicTracker("dht", "serve", "--bind", host.ipv4(),
+                "--port", "6881", "--seconds", "600", "--status-interval", "0"));
+        serve.awaitLine("the serve node's ready line", l -> l.startsWith("dht-node: " + host.ipv4() + ":6881 "), READY);
+        return serve;
     }
 
     /** Waits until each chat has the other as a neighbour; records are per real minute: a slot or two at most. */
