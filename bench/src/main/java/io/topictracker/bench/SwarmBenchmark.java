@@ -46,8 +46,10 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
- *     [warmup=0]
+ *     [warmup=0] [trace=0]
  * </pre>
+ * {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then sends N more broadcasts one at a time and prints where their latency went (see
+ * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
  * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults. {@code warmup=N} first runs a
  * cold start of N nodes on a network of their own and closes them, so the measured cold start is not also the JVM's
@@ -67,7 +69,7 @@ public final class SwarmBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
-                "warmup", "metrics");
+                "warmup", "metrics", "trace", "idle");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -155,11 +157,27 @@ public final class SwarmBenchmark {
             waitConnected(topics, nodes);
             System.out.println(pathLengths(topics, nodes));
 
+            // What the swarm burns doing nothing (timers, DHT polls, shuffles): the floor under the broadcast phase.
+            long idleCpu = processCpuNanos();
+            long idleStart = System.nanoTime();
+            TimeUnit.SECONDS.sleep(opts.integer("idle", 2, 1, 3600));
+            System.out.printf(Locale.ROOT, "idle swarm: process CPU %.0f ms per second%n",
+                    (processCpuNanos() - idleCpu) / 1e6 / ((System.nanoTime() - idleStart) / 1e9));
+
             // 3. broadcasts, with the process CPU they cost (every node's threads: the metrics' cost shows here)
             long cpuBefore = processCpuNanos();
+            Map<String, Long> threadsBefore = ThreadCpu.snapshot();
+            long phaseStart = System.nanoTime();
             broadcastPhase(topics, broadcasts);
-            System.out.printf(Locale.ROOT, "broadcast phase: process CPU %.2f ms per broadcast%n",
-                    (processCpuNanos() - cpuBefore) / 1e6 / Math.max(1, broadcasts));
+            System.out.printf(Locale.ROOT, "broadcast phase: process CPU %.2f ms per broadcast (%s), %.0f ms per"
+                    + " second of the phase%n", (processCpuNanos() - cpuBefore) / 1e6 / Math.max(1, broadcasts),
+                    ThreadCpu.perOperation(threadsBefore, ThreadCpu.snapshot(), Math.max(1, broadcasts)),
+                    (processCpuNanos() - cpuBefore) / 1e6 / ((System.nanoTime() - phaseStart) / 1e9));
+            // 4. (trace=N) where the latency goes: N more broadcasts, one at a time, each traced hop by hop
+            int traced = (int) opts.integer("trace", 0, 0, 10_000);
+            if (traced > 0) {
+                BroadcastTrace.run(topics, nodes, traced);
+            }
         } finally {
             long closeStart = System.nanoTime();
             nodes.parallelStream().forEach(Node::close);

@@ -60,6 +60,16 @@ final class ThreadCpu {
         if (name.startsWith("GC ") || name.startsWith("G1 ") || name.equals("VM Thread")) {
             return "GC+VM";
         }
+        // the swarm's nodes: their executors and schedulers, transport event loops, the benchmark's event readers
+        if (name.startsWith("tt-node-")) {
+            return "node executors";
+        }
+        if (name.startsWith("tt-tcp") || name.startsWith("tt-quic") || name.startsWith("inmemory-")) {
+            return "transport threads";
+        }
+        if (name.endsWith("-reader")) {
+            return "event readers";
+        }
         if (name.equals("main") || name.equals("java")) {
             return "caller";
         }

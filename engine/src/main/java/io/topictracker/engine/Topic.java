@@ -127,7 +127,8 @@ public final class Topic implements AutoCloseable {
                 outcomes.getOrDefault(RecordPublisher.Outcome.SKIPPED_ALREADY_IN_SLOT, 0L));
         return membership.gossip().snapshot().thenApply(g -> new TopicStats(g.neighbors(), recordStats,
                 g.refusedAdmissions(), new TopicStats.Gossip(g.messagesSent(), g.gossipSent(), g.ihaveSent(),
-                        g.graftSent(), g.pruneSent(), g.duplicatesDropped(), g.strangerDropped(), g.delivered())));
+                        g.graftSent(), g.pruneSent(), g.duplicatesDropped(), g.strangerDropped(), g.delivered(),
+                        g.deliveredAfterGraft())));
     }
 
     /** @return the internals, for the node's tests and metrics */

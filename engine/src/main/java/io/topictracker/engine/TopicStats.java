@@ -50,7 +50,9 @@ public record TopicStats(Set<PeerId> neighbors, Records records, long refusedAdm
      * @param duplicatesDropped broadcasts received again and dropped
      * @param strangerDropped messages dropped for coming from a peer outside the active view
      * @param delivered broadcasts delivered to the application
+     * @param deliveredAfterGraft of {@code delivered}, those whose payload arrived after we had sent a Graft for it
+     *     (announced by IHave and missing after the graft timeout: PlumTree's lazy path); the rest came by eager push
      */
     public record Gossip(long messagesSent, long gossipSent, long ihaveSent, long graftSent, long pruneSent,
-            long duplicatesDropped, long strangerDropped, long delivered) {}
+            long duplicatesDropped, long strangerDropped, long delivered, long deliveredAfterGraft) {}
 }

@@ -224,10 +224,11 @@ public final class GossipDriver implements AutoCloseable {
      * @param duplicatesDropped broadcasts received again
      * @param strangerDropped messages dropped for coming from a peer outside the active view
      * @param delivered broadcasts delivered to the application
+     * @param deliveredAfterGraft of those, the ones whose payload came after we grafted it (the lazy path)
      */
     public record Snapshot(Set<PeerId> neighbors, long refusedAdmissions, long messagesSent, long gossipSent,
             long ihaveSent, long graftSent, long pruneSent, long duplicatesDropped, long strangerDropped,
-            long delivered) {}
+            long delivered, long deliveredAfterGraft) {}
 
     /** @return a snapshot of the view and counters; never null */
     public CompletableFuture<Snapshot> snapshot() {
@@ -235,7 +236,7 @@ public final class GossipDriver implements AutoCloseable {
             var s = state.stats();
             return new Snapshot(Set.copyOf(state.activeView()), s.joinsRefused(), s.messagesSent(), s.gossipSent(),
                     s.ihaveSent(), s.graftSent(), s.pruneSent(), s.duplicatesDropped(), s.strangerDropped(),
-                    s.delivered());
+                    s.delivered(), s.deliveredAfterGraft());
         });
     }
 

@@ -16,6 +16,7 @@ public final class GossipStats {
     private volatile long strangerDropped;
     private volatile long duplicatesDropped;
     private volatile long delivered;
+    private volatile long deliveredAfterGraft;
 
     void sent(Message message) {
         messagesSent++;
@@ -51,6 +52,10 @@ public final class GossipStats {
 
     void deliver() {
         delivered++;
+    }
+
+    void deliverAfterGraft() {
+        deliveredAfterGraft++;
     }
 
     /** @return every message sent, of any kind */
@@ -106,5 +111,14 @@ public final class GossipStats {
     /** @return broadcasts delivered to the application */
     public long delivered() {
         return delivered;
+    }
+
+    /**
+     * @return broadcasts, among {@link #delivered}, whose payload arrived after this node had sent a Graft for them
+     *     (PlumTree §3.6: announced by IHave, not received within the graft timeout): the lazy path. The others came
+     *     by eager push alone.
+     */
+    public long deliveredAfterGraft() {
+        return deliveredAfterGraft;
     }
 }

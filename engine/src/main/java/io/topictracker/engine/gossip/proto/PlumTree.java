@@ -7,6 +7,7 @@ import io.topictracker.api.MessageTooLargeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +46,8 @@ final class PlumTree implements HyParView.Listener {
     private final MessageLog received;
     /** Announced but not yet received (§3.6 "missing"). */
     private final Map<MessageId, ArrayDeque<Announce>> missing = new LinkedHashMap<>();
+    /** The ids in {@link #missing} we sent a Graft for: a subset of its keys, so bounded by it. */
+    private final Set<MessageId> grafted = new HashSet<>();
     private final Map<PeerId, List<Message.IHaveEntry>> lazyQueue = new LinkedHashMap<>();
     private boolean dispatchScheduled;
     private long nextSeq;
@@ -209,6 +212,9 @@ final class PlumTree implements HyParView.Listener {
             return;
         }
         ArrayDeque<Announce> announcers = missing.remove(id);
+        if (announcers != null && grafted.remove(id)) {
+            env.stats.deliverAfterGraft();
+        }
         Gossip next = gossip.nextHop();
         eagerPush(next, from);
         lazyPush(next, from);
@@ -275,8 +281,10 @@ final class PlumTree implements HyParView.Listener {
         Announce next = announcers.pollFirst();
         if (next == null) {
             missing.remove(id);
+            grafted.remove(id);
             return;
         }
+        grafted.add(id);
         lazy.remove(next.peer());
         eager.add(next.peer());
         send(next.peer(), new Message.Graft(id, next.round()));

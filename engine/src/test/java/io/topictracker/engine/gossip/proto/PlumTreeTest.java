@@ -129,6 +129,10 @@ class PlumTreeTest {
         node.outputs.clear();
         node.fire(new Timer.Graft(missing.id()));
         assertEquals(b, node.sendsOf(Message.Graft.class).get(0).to());
+        assertEquals(0, node.state.stats().deliveredAfterGraft());
+        node.receive(b, missing);
+        assertEquals(1, node.state.stats().delivered());
+        assertEquals(1, node.state.stats().deliveredAfterGraft(), "the payload came on the lazy path");
     }
 
     @Test
@@ -142,6 +146,7 @@ class PlumTreeTest {
         node.outputs.clear();
         node.fire(new Timer.Graft(message.id()));
         assertTrue(node.sendsOf(Message.Graft.class).isEmpty());
+        assertEquals(0, node.state.stats().deliveredAfterGraft(), "the payload came by eager push");
     }
 
     @Test
