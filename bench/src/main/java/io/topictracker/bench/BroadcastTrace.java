@@ -88,6 +88,7 @@ final class BroadcastTrace {
         long missed = 0;
         String slowestTimeline = "";
         double slowest = -1;
+        long[] kindsBefore = messageKinds(topics);
         try {
             for (int b = 0; b < broadcasts; b++) {
                 long[] graftedBefore = graftCounts(topics);
@@ -154,6 +155,14 @@ final class BroadcastTrace {
         System.out.printf(Locale.ROOT, "trace: %d broadcasts one at a time over %d members: %d deliveries, %d missed;"
                 + " %d (%.1f%%) on the lazy path (IHave + Graft), the rest by eager push%n", broadcasts, members,
                 total, missed, lazyDeliveries, 100.0 * lazyDeliveries / Math.max(1, total));
+        long[] kindsAfter = messageKinds(topics);
+        System.out.printf(Locale.ROOT, "trace: messages per broadcast: %.1f payloads (Gossip), %.1f IHave, %.1f Graft,"
+                + " %.1f Prune, %.1f duplicate payloads dropped%n",
+                (kindsAfter[0] - kindsBefore[0]) / (double) broadcasts,
+                (kindsAfter[1] - kindsBefore[1]) / (double) broadcasts,
+                (kindsAfter[2] - kindsBefore[2]) / (double) broadcasts,
+                (kindsAfter[3] - kindsBefore[3]) / (double) broadcasts,
+                (kindsAfter[4] - kindsBefore[4]) / (double) broadcasts);
         System.out.printf(Locale.ROOT, "trace: hops per delivery mean %.2f, last delivery hop mean %.2f max %.0f%n",
                 mean(depths), mean(lastDepths), Percentiles.of(lastDepths).max());
         System.out.println("trace: " + summary("eager hop wait", eagerHops));
@@ -187,6 +196,20 @@ final class BroadcastTrace {
             counts[i] = topics.get(i).stats().get(10, TimeUnit.SECONDS).gossip().deliveredAfterGraft();
         }
         return counts;
+    }
+
+    /** @return payloads, IHaves, Grafts and Prunes sent and duplicates dropped, summed over the members */
+    private static long[] messageKinds(List<Topic> topics) throws Exception {
+        long[] sums = new long[5];
+        for (Topic topic : topics) {
+            var gossip = topic.stats().get(10, TimeUnit.SECONDS).gossip();
+            sums[0] += gossip.gossipSent();
+            sums[1] += gossip.ihaveSent();
+            sums[2] += gossip.graftSent();
+            sums[3] += gossip.pruneSent();
+            sums[4] += gossip.duplicatesDropped();
+        }
+        return sums;
     }
 
     private static double mean(List<Double> values) {

@@ -48,7 +48,8 @@ import java.util.stream.IntStream;
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
  *     [warmup=0] [trace=0]
  * </pre>
- * {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then sends N more broadcasts one at a time and prints where their latency went (see
+ * {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
+ * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
  * join_confirmation_wait 200 ms); {@code fast=false} keeps the Rust crate's defaults. {@code warmup=N} first runs a
