@@ -19,7 +19,6 @@ import io.topictracker.engine.gossip.proto.Gossip;
 import io.topictracker.engine.gossip.proto.GossipStateMachine;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Message;
-import io.topictracker.engine.gossip.proto.VerifiedSignatures;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -117,11 +116,7 @@ public final class GossipNode implements AutoCloseable {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
         }
-        this.sharedVerifications = VerifiedSignatures.register();
     }
-
-    /** Our part in sharing signature verifications with the other nodes of this process; closed with the node. */
-    private final VerifiedSignatures.Registration sharedVerifications;
 
     /**
      * Unregisters a topic its handle closed, so that it can be joined again at once, and keeps it among the leaving
@@ -422,6 +417,5 @@ public final class GossipNode implements AutoCloseable {
         links.closeAll(Connection::close);
         transports.close();
         gauges.forEach(Metrics.Registration::close);
-        sharedVerifications.close();
     }
 }

@@ -67,15 +67,12 @@ public interface BroadcastAuth {
         private final SigningKeyPair identity;
         private final byte[] self;
         private final SigningProvider signing;
-        /** Names the verifier's rules for {@link VerifiedSignatures}: its provider id and class. */
-        private final String verifierId;
 
         Ed25519Auth(TopicId topic, SigningKeyPair identity, SigningProvider signing) {
             this.topic = Objects.requireNonNull(topic, "topic").toBytes();
             this.identity = Objects.requireNonNull(identity, "identity");
             this.self = identity.publicKey();
             this.signing = Objects.requireNonNull(signing, "signing");
-            this.verifierId = signing.id() + "/" + signing.getClass().getName();
         }
 
         @Override
@@ -83,28 +80,10 @@ public interface BroadcastAuth {
             return identity.sign(signedBytes(topic, self, seq, payload));
         }
 
-        /**
-         * Checks the signature, or finds that another node of this process already found it valid
-         * ({@link VerifiedSignatures}, only while several nodes run in this process).
-         */
         @Override
         public boolean verify(PeerId author, long seq, byte[] payload, byte[] signature) {
-            if (signature.length != SigningProvider.SIGNATURE_LENGTH) {
-                return false;
-            }
-            byte[] signed = signedBytes(topic, author.toBytes(), seq, payload);
-            if (!VerifiedSignatures.shared()) {
-                return signing.verify(author, signed, signature);
-            }
-            java.nio.ByteBuffer key = VerifiedSignatures.key(verifierId, signature, signed);
-            if (VerifiedSignatures.isKnownValid(key)) {
-                return true;
-            }
-            boolean valid = signing.verify(author, signed, signature);
-            if (valid) {
-                VerifiedSignatures.rememberValid(key);
-            }
-            return valid;
+            return signature.length == SigningProvider.SIGNATURE_LENGTH
+                    && signing.verify(author, signedBytes(topic, author.toBytes(), seq, payload), signature);
         }
     }
 }
