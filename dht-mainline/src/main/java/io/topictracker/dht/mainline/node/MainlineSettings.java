@@ -125,7 +125,7 @@ public record MainlineSettings(List<NodeSocket> sockets, int port, List<String> 
      * mode (the test suite); else {@code 0.0.0.0} and {@code ::}, the IPv6 one optional (a host without IPv6 runs
      * the IPv4 node alone). With two sockets the IPv6 node saves its table to the file's name plus {@code .ipv6}.
      */
-    private static List<NodeSocket> sockets(ConfigTable t, String tableFile, boolean loopbackOnly) {
+    static List<NodeSocket> sockets(ConfigTable t, String tableFile, boolean loopbackOnly) {
         if (t.contains("bind_address") && t.contains("bind_addresses")) {
             throw t.error("bind_addresses", "set either bind_address (one socket) or bind_addresses (one per address"
                     + " family), not both");
