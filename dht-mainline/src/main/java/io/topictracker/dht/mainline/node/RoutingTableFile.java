@@ -78,7 +78,10 @@ final class RoutingTableFile {
             Map<String, Object> state = new TreeMap<>();
             state.put("id", table.ownId());
             state.put("nodes", NodeInfo.encodeCompact(table.nodes()));
-            state.put("nodes6", NodeInfo.encodeCompact6(table.nodes())); // BEP32 form, for an IPv6 node
+            byte[] nodes6 = NodeInfo.encodeCompact6(table.nodes()); // BEP32's form, an IPv6 node's table
+            if (nodes6.length > 0) {
+                state.put("nodes6", nodes6);
+            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, Bencode.encode(state));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
