@@ -140,6 +140,21 @@ final class NetLab implements AutoCloseable {
         return host;
     }
 
+    /**
+     * Makes {@code host} (from {@link #addHost}) dual-stack: adds {@link #ipv6Of}{@code (hostNumber)}/64 to its
+     * {@code eth0}, without duplicate address detection.
+     *
+     * @param hostNumber 1..254, unique among this lab's IPv6 hosts
+     */
+    void addIpv6Address(LabHost host, int hostNumber) {
+        if (hostNumber < 1 || hostNumber > 254 || ipv6Hosts.contains(hostNumber)) {
+            throw new IllegalArgumentException("host number must be 1..254 and new: " + hostNumber);
+        }
+        Commands.check("ip", "-n", host.namespace(), "address", "add", ipv6Of(hostNumber) + "/64", "dev", "eth0",
+                "nodad");
+        ipv6Hosts.add(hostNumber);
+    }
+
     /** @return the IPv6 address {@link #addIpv6OnlyHost} gives host {@code hostNumber}: 2001:db8::N, N in hex */
     static String ipv6Of(int hostNumber) {
         return SEGMENT6_PREFIX + Integer.toHexString(hostNumber);

@@ -97,7 +97,7 @@ class DualStackDhtTest {
         MutableItem item = MutableItem.sign(SIGNING.generate(), bytes("bep32"), 1, bytes("over IPv6"));
         assertTrue(Await.result(v6Only.putMutable(item), WAIT).acknowledged() > 0);
         List<MutableItem> got = new CopyOnWriteArrayList<>();
-        Await.result(dual.get(2).getMutable(MutableQuery.of(item.publicKey(), item.salt(), java.util.OptionalLong.empty(), Duration.ofSeconds(5)), got::add), WAIT);
+        Await.result(dual.get(2).getMutable(query(item), got::add), WAIT);
         assertEquals(List.of(item), got, "a dual-stack node gets what an IPv6-only node put");
 
         // and back: put by the IPv4-only node (its lookup finds only IPv4 nodes), got by the IPv6-only one
@@ -108,8 +108,8 @@ class DualStackDhtTest {
         assertTrue(Await.result(dual.get(0).putMutable(relayed), WAIT).acknowledged() >= 2);
         List<MutableItem> viaV6 = new CopyOnWriteArrayList<>();
         List<MutableItem> viaV4 = new CopyOnWriteArrayList<>();
-        Await.result(v6Only.getMutable(MutableQuery.of(relayed.publicKey(), relayed.salt(), java.util.OptionalLong.empty(), Duration.ofSeconds(5)), viaV6::add), WAIT);
-        Await.result(v4Only.getMutable(MutableQuery.of(relayed.publicKey(), relayed.salt(), java.util.OptionalLong.empty(), Duration.ofSeconds(5)), viaV4::add), WAIT);
+        Await.result(v6Only.getMutable(query(relayed), viaV6::add), WAIT);
+        Await.result(v4Only.getMutable(query(relayed), viaV4::add), WAIT);
         assertEquals(List.of(relayed), viaV6, "the IPv6-only node gets a dual-stack node's put");
         assertEquals(List.of(relayed), viaV4, "and so does the IPv4-only node");
 
@@ -159,6 +159,10 @@ class DualStackDhtTest {
             }
         });
         return Await.result(nodes, WAIT);
+    }
+
+    private static MutableQuery query(MutableItem item) {
+        return MutableQuery.of(item.publicKey(), item.salt(), java.util.OptionalLong.empty(), Duration.ofSeconds(5));
     }
 
     private static byte[] bytes(String s) {

@@ -123,7 +123,8 @@ public final class DhtNode {
         this.routing = new RoutingMaintainer(settings, conditions,
                 settings.nodeId() != null ? settings.nodeId() : randomTarget(random), random);
         this.handler = new QueryHandler(routing::table, tokens, items, peers);
-        this.socket = new KrpcSocket(settings, nodeSocket.bindAddress(), loop, channelClass, routing::ownId, new Inbound(), conditions,
+        this.socket = new KrpcSocket(settings, nodeSocket.bindAddress(), loop, channelClass, routing::ownId,
+                new Inbound(), conditions,
                 counters, meters);
         this.lookups = new LookupDriver(settings, loop, socket, routing, closing, counters, meters,
                 this::selfAddress);

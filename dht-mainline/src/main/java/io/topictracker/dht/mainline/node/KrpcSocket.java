@@ -13,6 +13,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.dht.mainline.bencode.BencodeLimits;
@@ -94,11 +96,12 @@ final class KrpcSocket {
     private boolean inRead;
     private boolean closed;
     private volatile InetSocketAddress localAddress;
-    /** Whether the bound socket is IPv6; set on bind. */
+    /** Whether the socket is IPv6 (the bind address's family); set by {@link #bind}. */
     private volatile boolean ipv6;
 
     /** @param bindAddress the IP (or name) to bind with the settings' port, not null */
-    KrpcSocket(MainlineSettings settings, String bindAddress, EventLoop loop, Class<? extends DatagramChannel> channelClass,
+    KrpcSocket(MainlineSettings settings, String bindAddress, EventLoop loop,
+            Class<? extends DatagramChannel> channelClass,
             Supplier<byte[]> ownId, Inbound inbound, NetworkConditions conditions, NodeCounters counters,
             DhtMeters meters) {
         this.settings = settings;
@@ -119,11 +122,19 @@ final class KrpcSocket {
     CompletableFuture<InetSocketAddress> bind() {
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
         InetSocketAddress address = new InetSocketAddress(bindAddress, settings.port());
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelClass)
+        boolean bindsIpv6 = address.getAddress() instanceof Inet6Address;
+        ipv6 = bindsIpv6;
+        // A socket of the bind address's own family. Netty's default datagram channel is an IPv6 socket, and bound
+        // to 0.0.0.0 it binds [::], both families (measured in the lab: "dht serve --bind 0.0.0.0" reported [::]),
+        // which would take the IPv6 node's datagrams and port.
+        SocketProtocolFamily family = bindsIpv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        boolean epoll = EpollDatagramChannel.class.equals(channelClass);
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
                 .option(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes())
                 .handler(new Receiver());
-        if (address.getAddress() instanceof Inet6Address && EpollDatagramChannel.class.equals(channelClass)) {
+        if (bindsIpv6 && epoll) {
             // BEP32: IPv4 and IPv6 are separate nodes on separate sockets (as libtorrent's listen sockets), which may
             // share a port only if the IPv6 one is IPv6-only; Linux makes IPv6 sockets dual-stack by default. NIO
             // offers no such option: there a dual-stack socket's IPv4 datagrams are dropped in receive().
@@ -136,7 +147,6 @@ final class KrpcSocket {
                     }
                     channel = ((ChannelFuture) f).channel();
                     localAddress = (InetSocketAddress) channel.localAddress();
-                    ipv6 = localAddress.getAddress() instanceof Inet6Address;
                     bound.complete(localAddress);
                 });
         return bound;

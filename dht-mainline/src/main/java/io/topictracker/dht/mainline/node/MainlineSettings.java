@@ -52,7 +52,8 @@ public record MainlineSettings(List<NodeSocket> sockets, int port, List<String> 
             "dht.transmissionbt.com:6881", "router.utorrent.com:6881", "dht.libtorrent.org:25401");
 
     /** The keys {@link #from} accepts. */
-    public static final Set<String> KEYS = Set.of("bind_address", "bind_addresses", "port", "bootstrap", "read_only", "enforce_bep42",
+    public static final Set<String> KEYS = Set.of("bind_address", "bind_addresses", "port", "bootstrap", "read_only",
+            "enforce_bep42",
             "routing_table_file", "node_id", "alpha", "min_query_timeout", "max_query_timeout", "operation_timeout",
             "max_items", "max_items_per_ip", "max_info_hashes", "max_peers_per_info_hash", "max_announcements_per_ip",
             "max_peers_per_ip_per_info_hash", "rate_limit_per_ip",

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A routing table saved across restarts ({@code routing_table_file}): a bencoded dictionary of our {@code id} and the
- * table's compact {@code nodes} (IPv4) and {@code nodes6} (IPv6, BEP32), written to a temporary file and moved into place, so a crash leaves the old file.
+ * table's compact {@code nodes} (IPv4) and {@code nodes6} (IPv6, BEP32), written to a temporary file and moved into
+ * place, so a crash leaves the old file.
  * An unreadable file is logged and ignored: the node then bootstraps as if new.
  *
  * <p>Stateless apart from the path; call from one thread at a time.
