@@ -110,6 +110,7 @@ public final class MainlineDht implements BitTorrentDht {
                     NettyTransport.channelClass(epoll), context.metrics(), conditions));
         }
         if (created.size() == 2) {
+            created.get(1).useIdOf(created.get(0));
             created.get(0).linkOtherFamily(created.get(1));
             created.get(1).linkOtherFamily(created.get(0));
         }

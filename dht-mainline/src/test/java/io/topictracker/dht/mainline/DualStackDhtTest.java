@@ -1,5 +1,6 @@
 package io.topictracker.dht.mainline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,7 @@ class DualStackDhtTest {
         MainlineDht hub = dualStack(List.of());
         assertEquals(2, hub.localAddresses().size(), "one socket per family: " + hub.localAddresses());
         assertTrue(hasBothFamilies(hub.localAddresses()), hub.localAddresses().toString());
+        assertArrayEquals(hub.nodes().get(0).id(), hub.nodes().get(1).id(), "one id in both tables (BEP32)");
         List<MainlineDht> dual = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             dual.add(dualStack(bootstrapOf(hub)));

@@ -168,6 +168,17 @@ public final class DhtNode {
         handler.otherFamily(other.handler::ownClosest);
     }
 
+    /**
+     * BEP32 (Operation): "a node should use the same node id in both tables". Takes {@code other}'s id unless the
+     * settings fix one; call before start. A saved table's id, or a BEP42 id once votes decide our address, still
+     * replaces it.
+     */
+    public void useIdOf(DhtNode other) {
+        if (settings.nodeId() == null) {
+            routing.adopt(other.routing.ownId());
+        }
+    }
+
     /** @return the socket this node was configured with, never null */
     public NodeSocket nodeSocket() {
         return nodeSocket;

@@ -127,12 +127,13 @@ public record MainlineSettings(List<NodeSocket> sockets, int port, List<String> 
      * the IPv4 node alone). With two sockets the IPv6 node saves its table to the file's name plus {@code .ipv6}.
      */
     static List<NodeSocket> sockets(ConfigTable t, String tableFile, boolean loopbackOnly) {
-        if (t.contains("bind_address") && t.contains("bind_addresses")) {
+        // a key given as null (a caller's map) reads as absent, as the other keys' defaults do
+        String bindAddress = t.string("bind_address", null);
+        if (bindAddress != null && t.contains("bind_addresses")) {
             throw t.error("bind_addresses", "set either bind_address (one socket) or bind_addresses (one per address"
                     + " family), not both");
         }
-        if (t.contains("bind_address")) {
-            String bindAddress = t.string("bind_address", null);
+        if (bindAddress != null) {
             if (bindAddress.isBlank() || bindAddress.length() > HostPort.MAX_HOST_LENGTH) {
                 throw t.error("bind_address", "expected the local IP address to bind, e.g. 127.0.0.1, 0.0.0.0 or ::;"
                         + " got " + ConfigTable.excerpt(bindAddress));
