@@ -124,11 +124,11 @@ public final class MainlineDht implements BitTorrentDht {
                 }
                 String problem = "cannot bind " + socket.bindAddress() + " port " + config.port() + ": "
                         + DhtResults.closedOr(e).getMessage();
+                node.close(); // it is not among the nodes close() reaches: its gauges and loop tasks go now
                 if (!socket.optional()) {
                     throw new DhtException(DhtException.Reason.OTHER, problem, e);
                 }
                 LOG.warn("{}; the DHT runs without an IPv6 node", problem);
-                node.close();
                 return null;
             }));
         }
