@@ -1,5 +1,5 @@
 /**
- * A BitTorrent mainline DHT node (BEP5, BEP42, BEP43, BEP44) on Netty UDP, offered as the DHT provider
+ * A BitTorrent mainline DHT node (BEP5, BEP32, BEP42, BEP43, BEP44) on Netty UDP, offered as the DHT provider
  * {@code mainline}.
  *
  * <p>Only {@code io.topictracker.dht.mainline} is exported (the provider, the {@code Dht} implementation and the
@@ -11,6 +11,7 @@ module io.topictracker.dht.mainline {
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
     requires org.slf4j;
 
     exports io.topictracker.dht.mainline;

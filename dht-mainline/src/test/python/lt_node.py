@@ -10,13 +10,17 @@ of dht-mainline (LtNode.java, LibtorrentInteropTest.java).
     get-peers --port P --bootstrap 127.0.0.1:Q --infohash HEX20
     announce  --port P --bootstrap 127.0.0.1:Q --infohash HEX20
     keys      --seed HEX32
-    common:   [--node-id HEX20] [--timeout S] [--bootstrap-timeout S] [--read-only]
+    common:   [--node-id HEX20] [--timeout S] [--bootstrap-timeout S] [--read-only] [--ipv6]
+
+With --ipv6 the session listens on [::1] instead, so libtorrent runs its DHT on that IPv6 socket (BEP32; it runs
+one DHT per listen socket), and every --bootstrap is [::1]:PORT.
 
 Each subcommand writes exactly one JSON object on one line to standard output (its result) and exits 0 when it
 succeeded, 1 when it did not; diagnostics go to standard error. `serve` also writes {"event": "ready", ...} to
 standard error once its session exists, and runs until SIGTERM/SIGINT or --seconds (at most an hour).
 
-Loopback only: every address must be 127.x, the session listens on 127.0.0.1, and libtorrent's default bootstrap
+Loopback only: every address must be 127.x (or ::1 with --ipv6), the session listens on 127.0.0.1 (or ::1), and
+libtorrent's default bootstrap
 router, local service discovery, UPnP and NAT-PMP are off. Every wait is bounded by --timeout.
 """
 import argparse
@@ -53,19 +57,20 @@ def result(obj):
     print(json.dumps(obj, sort_keys=True), flush=True)
 
 
-def loopback_endpoint(text):
-    """HOST:PORT with HOST in 127.0.0.0/8, else exit with status 2 naming the value."""
+def loopback_endpoint(text, ipv6=False):
+    """HOST:PORT with HOST in 127.0.0.0/8 ([::1]:PORT when ipv6), else exit with status 2 naming the value."""
     host, _, port = text.rpartition(':')
-    if not host.startswith('127.') or not port.isdigit():
-        note('not a loopback HOST:PORT: %r' % text)
+    loopback = host == '[::1]' if ipv6 else host.startswith('127.')
+    if not loopback or not port.isdigit():
+        note('not a loopback %s:PORT: %r' % ('[::1]' if ipv6 else 'HOST', text))
         sys.exit(2)
-    return host, int(port)
+    return host.strip('[]'), int(port)
 
 
-def session_settings(port, read_only):
+def session_settings(port, read_only, ipv6=False):
     """libtorrent 2.0.8 on loopback: every node shares one IP, so the per-IP defaults would ban or merge them."""
     return {
-        'listen_interfaces': '127.0.0.1:%d' % port,
+        'listen_interfaces': ('[::1]:%d' if ipv6 else '127.0.0.1:%d') % port,
         'listen_system_port_fallback': False,  # fail rather than bind another port
         'max_retry_port_bind': 0,
         'enable_dht': False,                   # turned on once the saved DHT state is in place
@@ -115,17 +120,20 @@ def signature_valid(key, signature, salt, seq, bencoded_value):
 
 
 class LtDht:
-    """One libtorrent session with its DHT on 127.0.0.1:port. Not thread-safe."""
+    """One libtorrent session with its DHT on 127.0.0.1:port (or [::1]:port). Not thread-safe."""
 
-    def __init__(self, port, bootstrap, node_id=None, read_only=False):
-        self.bootstrap = [loopback_endpoint(b) for b in bootstrap]
+    def __init__(self, port, bootstrap, node_id=None, read_only=False, ipv6=False):
+        self.bootstrap = [loopback_endpoint(b, ipv6) for b in bootstrap]
         # The bootstrap nodes go in as saved DHT state: libtorrent then puts them in its routing table and runs its
         # bootstrap lookup from them (a router, or add_dht_node, would only be pinged or kept out of the table).
-        state = {b'nodes': [socket.inet_aton(host) + struct.pack('>H', p) for host, p in self.bootstrap]}
+        # IPv6 ones go in "nodes6", 18-byte entries, which libtorrent gives to its IPv6 socket's DHT.
+        family = socket.AF_INET6 if ipv6 else socket.AF_INET
+        compact = [socket.inet_pton(family, host) + struct.pack('>H', p) for host, p in self.bootstrap]
+        state = {b'nodes6' if ipv6 else b'nodes': compact}
         if node_id:
-            state[b'node-id'] = [bytes.fromhex(node_id) + socket.inet_aton('127.0.0.1')]
+            state[b'node-id'] = [bytes.fromhex(node_id) + socket.inet_pton(family, '::1' if ipv6 else '127.0.0.1')]
         params = lt.read_session_params(lt.bencode({b'dht state': state}))
-        params.settings = session_settings(port, read_only)
+        params.settings = session_settings(port, read_only, ipv6)
         self.session = lt.session(params)
         self.session.apply_settings({'enable_dht': True})
         self.bootstrapped = False
@@ -195,7 +203,7 @@ def run_keys(args):
 
 
 def run_serve(args):
-    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only)
+    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only, args.ipv6)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
@@ -212,7 +220,7 @@ def run_serve(args):
 def run_put(args):
     seed = bytes.fromhex(args.seed)
     key = public_key(seed)
-    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only)
+    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only, args.ipv6)
     dht.await_bootstrap(args.bootstrap_timeout)
     started = time.monotonic()
     # The binding signs with seq = the highest seq the lookup found + 1; it takes no seq of its own.
@@ -241,7 +249,7 @@ def item_of(alert):
 def run_get(args):
     key = bytes.fromhex(args.pubkey)
     salt = args.salt.encode()
-    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only)
+    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only, args.ipv6)
     dht.await_bootstrap(args.bootstrap_timeout)
     started = time.monotonic()
     dht.session.dht_get_mutable_item(key, salt)
@@ -277,13 +285,14 @@ def run_get(args):
 
 
 def run_get_peers(args):
-    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only)
+    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only, args.ipv6)
     dht.await_bootstrap(args.bootstrap_timeout)
     started = time.monotonic()
     dht.session.dht_get_peers(lt.sha1_hash(bytes.fromhex(args.infohash)))
     # posted once, when the lookup ends
     reply = dht.await_alert(lambda a: isinstance(a, lt.dht_get_peers_reply_alert), args.timeout)
-    peers = sorted({'%s:%d' % (host, port) for host, port in reply.peers()}) if reply is not None else []
+    peers = sorted({('[%s]:%d' if ':' in host else '%s:%d') % (host, port) for host, port in reply.peers()}) \
+        if reply is not None else []
     out = {'cmd': 'get-peers', 'infohash': args.infohash, 'ok': bool(peers), 'complete': reply is not None,
            'peers': peers, 'ms': elapsed_ms(started)}
     out.update(dht.summary())
@@ -296,7 +305,7 @@ def run_announce(args):
     """BEP5 announce_peer. session.dht_announce is not callable from Python in 2.0.8 (its flags type has no
     converter), so a torrent with just this info-hash is added and announced; libtorrent then announces
     implied_port=1, i.e. the peer port is this node's UDP port (--port)."""
-    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only)
+    dht = LtDht(args.port, args.bootstrap, args.node_id, args.read_only, args.ipv6)
     dht.await_bootstrap(args.bootstrap_timeout)
     params = lt.add_torrent_params()
     params.info_hashes = lt.info_hash_t(lt.sha1_hash(bytes.fromhex(args.infohash)))
@@ -335,6 +344,7 @@ def parser():
         sub.add_argument('--bootstrap-timeout', type=float, default=5.0,
                          help='seconds to wait for the bootstrap lookup before the operation')
         sub.add_argument('--read-only', action='store_true', help='BEP43 read-only node')
+        sub.add_argument('--ipv6', action='store_true', help='listen and bootstrap on [::1] (BEP32)')
         return sub
 
     commands.add_parser('keys').add_argument('--seed', required=True, help='32-byte Ed25519 seed, hex')

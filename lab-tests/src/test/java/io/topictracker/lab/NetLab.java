@@ -38,6 +38,7 @@ final class NetLab implements AutoCloseable {
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     private final List<LabProcess> processes = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
+    private final java.util.Set<Integer> ipv6Hosts = new java.util.HashSet<>();
     private final Thread shutdownHook;
     private boolean closed;
 
@@ -103,6 +104,60 @@ final class NetLab implements AutoCloseable {
         Commands.check("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
         hosts.put(name, host);
         return host;
+    }
+
+    /** IPv6 hosts' segment: 2001:db8::/64 (RFC 3849 documentation prefix), never routed anywhere. */
+    static final String SEGMENT6_PREFIX = "2001:db8::";
+
+    /**
+     * Adds an IPv6-only host plugged into the switch (issue 14, lab scenario 3): {@code 2001:db8::<hostNumber>/64}
+     * on its {@code eth0} and no IPv4 address there ({@code lo} keeps 127.0.0.1 and ::1). The address is added with
+     * {@code nodad}, so it is usable at once rather than "tentative" through duplicate address detection. The host's
+     * {@link LabHost#ipv4()} is empty; its address is {@link #ipv6Of}.
+     *
+     * @param name lower-case letters and digits, at most 12, unique in this lab
+     * @param hostNumber 1..254, unique among this lab's IPv6 hosts
+     */
+    LabHost addIpv6OnlyHost(String name, int hostNumber) {
+        if (!HOST_NAME.matcher(name).matches() || hosts.containsKey(name)) {
+            throw new IllegalArgumentException("host name must be [a-z][a-z0-9]{0,11} and new: " + name);
+        }
+        if (hostNumber < 1 || hostNumber > 254 || ipv6Hosts.contains(hostNumber)) {
+            throw new IllegalArgumentException("host number must be 1..254 and new: " + hostNumber);
+        }
+        LabHost host = new LabHost(name, prefix + name, "");
+        addNamespace(host.namespace());
+        String port = "port" + hosts.size();
+        Commands.check("ip", "-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0",
+                "netns", host.namespace());
+        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "master", BRIDGE);
+        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "up");
+        Commands.check("ip", "-n", host.namespace(), "address", "add", ipv6Of(hostNumber) + "/64", "dev", "eth0",
+                "nodad");
+        Commands.check("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
+        hosts.put(name, host);
+        ipv6Hosts.add(hostNumber);
+        return host;
+    }
+
+    /**
+     * Makes {@code host} (from {@link #addHost}) dual-stack: adds {@link #ipv6Of}{@code (hostNumber)}/64 to its
+     * {@code eth0}, without duplicate address detection.
+     *
+     * @param hostNumber 1..254, unique among this lab's IPv6 hosts
+     */
+    void addIpv6Address(LabHost host, int hostNumber) {
+        if (hostNumber < 1 || hostNumber > 254 || ipv6Hosts.contains(hostNumber)) {
+            throw new IllegalArgumentException("host number must be 1..254 and new: " + hostNumber);
+        }
+        Commands.check("ip", "-n", host.namespace(), "address", "add", ipv6Of(hostNumber) + "/64", "dev", "eth0",
+                "nodad");
+        ipv6Hosts.add(hostNumber);
+    }
+
+    /** @return the IPv6 address {@link #addIpv6OnlyHost} gives host {@code hostNumber}: 2001:db8::N, N in hex */
+    static String ipv6Of(int hostNumber) {
+        return SEGMENT6_PREFIX + Integer.toHexString(hostNumber);
     }
 
     /**

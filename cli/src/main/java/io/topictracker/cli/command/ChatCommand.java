@@ -65,7 +65,7 @@ final class ChatCommand implements Callable<Integer> {
             description = {"Use the mainline DHT, joined through this node (repeatable), e.g. one started with",
                     "'topic-tracker dht serve'; sets [node] dht = \"mainline\" and [dht.mainline] bootstrap,",
                     "and, unless --config sets them, port 0 and bind_address 127.0.0.1 (0.0.0.0 when a",
-                    "bootstrap node is not on loopback)."})
+                    "bootstrap node is not on loopback; ::1 or :: for IPv6 nodes, one socket each for both)."})
     private List<String> bootstrap = new ArrayList<>();
 
     @Option(names = "--bind", paramLabel = "ADDRESS", converter = Converters.BindAddress.class,

@@ -7,13 +7,17 @@ import java.util.List;
  * The {@code [dht.mainline]} table of a {@code chat --bootstrap HOST:PORT}: the named nodes, on a socket that can
  * reach them. The {@code --config} file's {@code bind_address} and {@code port} win when it sets them; otherwise any
  * free port, on 127.0.0.1 when every bootstrap node is on loopback (the tests, the demo, a node on the same machine),
- * else on the wildcard 0.0.0.0. A socket bound to 127.0.0.1 can send only to loopback, so binding it for a node on
+ * else on the wildcard 0.0.0.0 — per address family: IPv6 nodes ({@code [2001:db8::10]:6881}) get an IPv6 socket
+ * ({@code ::1} or {@code ::}, BEP32), and nodes of both families a socket of each ({@code bind_addresses}). A socket
+ * bound to 127.0.0.1 can send only to loopback, so binding it for a node on
  * another host (as the chat did, over {@code --config} too) left the chat's DHT with an empty table and no way to
  * meet anyone (issue 14). Stateless.
  */
 final class ChatDhtTable {
     static final String LOOPBACK = "127.0.0.1";
     static final String WILDCARD = "0.0.0.0";
+    static final String LOOPBACK6 = "::1";
+    static final String WILDCARD6 = "::";
 
     private ChatDhtTable() {}
 
@@ -29,11 +33,26 @@ final class ChatDhtTable {
         if (!configured.contains("port")) {
             table = table.with("port", 0L);
         }
-        if (!configured.contains("bind_address")) {
-            table = table.with("bind_address", bootstrap.stream().allMatch(ChatDhtTable::isLoopback)
-                    ? LOOPBACK : WILDCARD);
+        if (!configured.contains("bind_address") && !configured.contains("bind_addresses")) {
+            boolean loopback = bootstrap.stream().allMatch(ChatDhtTable::isLoopback);
+            boolean ipv6 = bootstrap.stream().anyMatch(ChatDhtTable::isIpv6);
+            boolean ipv4 = !bootstrap.stream().allMatch(ChatDhtTable::isIpv6);
+            List<String> binds = new java.util.ArrayList<>();
+            if (ipv4) {
+                binds.add(loopback ? LOOPBACK : WILDCARD);
+            }
+            if (ipv6) {
+                binds.add(loopback ? LOOPBACK6 : WILDCARD6);
+            }
+            table = binds.size() == 1 ? table.with("bind_address", binds.get(0))
+                    : table.with("bind_addresses", List.copyOf(binds));
         }
         return table;
+    }
+
+    /** An IPv6 literal, which the converter let through only in brackets. */
+    static boolean isIpv6(String hostPort) {
+        return hostPort.startsWith("[");
     }
 
     /** A loopback literal or {@code localhost}; nothing is resolved. */

@@ -94,8 +94,10 @@ final class DhtServeCommand extends DhtSubcommand {
             try (monitoring; CloseOnShutdown hook = CloseOnShutdown.register(closing::close,
                     "dht-serve-shutdown")) {
                 InetSocketAddress bound = session.boundAddress();
-                context.out().println("dht-node: " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
-                        + " " + idHex);
+                // an IPv6 address in brackets, as --bootstrap takes it: [2001:db8:0:0:0:0:0:10]:6881
+                String host = bound.getAddress() instanceof java.net.Inet6Address
+                        ? "[" + bound.getAddress().getHostAddress() + "]" : bound.getAddress().getHostAddress();
+                context.out().println("dht-node: " + host + ":" + bound.getPort() + " " + idHex);
                 context.out().flush();
                 monitoring.running(session.bitTorrent());
                 if (stopOnEof) {

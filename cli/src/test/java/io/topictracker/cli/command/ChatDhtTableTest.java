@@ -26,9 +26,20 @@ class ChatDhtTableTest {
 
     @Test
     void loopbackBootstrapNodesKeepTheLoopbackSocket() {
-        for (String node : List.of("127.0.0.1:6881", "127.0.0.2:1", "localhost:6881", "[::1]:6881")) {
+        for (String node : List.of("127.0.0.1:6881", "127.0.0.2:1", "localhost:6881")) {
             assertEquals("127.0.0.1", ChatDhtTable.with(NONE, List.of(node)).string("bind_address", null), node);
         }
+        assertEquals("::1", ChatDhtTable.with(NONE, List.of("[::1]:6881")).string("bind_address", null));
+        assertEquals(List.of("127.0.0.1", "::1"), ChatDhtTable.with(NONE, List.of("[::1]:6881", "127.0.0.1:1"))
+                .stringList("bind_addresses", List.of()));
+    }
+
+    @Test
+    void ipv6BootstrapNodesGetAnIpv6SocketAndMixedOnesOneOfEachFamily() {
+        assertEquals("::", ChatDhtTable.with(NONE, List.of("[2001:db8::10]:6881")).string("bind_address", null));
+        ConfigTable both = ChatDhtTable.with(NONE, List.of("[2001:db8::10]:6881", "198.51.100.10:6881"));
+        assertEquals(List.of("0.0.0.0", "::"), both.stringList("bind_addresses", List.of()));
+        assertEquals(false, both.contains("bind_address"));
     }
 
     @Test

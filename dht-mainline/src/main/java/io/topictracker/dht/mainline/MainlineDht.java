@@ -19,6 +19,9 @@ import io.topictracker.dht.mainline.node.LookupResult;
 import io.topictracker.dht.mainline.node.MainlineSettings;
 import io.topictracker.dht.mainline.node.NetworkConditions;
 import io.topictracker.dht.mainline.node.NodeCounters;
+import io.topictracker.dht.mainline.node.NodeSocket;
+import io.topictracker.dht.mainline.node.StoreOutcome;
+import io.topictracker.dht.mainline.krpc.KrpcError;
 import io.topictracker.dht.mainline.node.ResponseListener;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.CachedVerifier;
@@ -36,16 +39,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@code mainline} DHT: one {@link DhtNode} on its own event loop (or on a loop shared with a
- * {@link LocalTestnet}), offering BEP44 mutable and immutable items and BEP5 peers.
+ * The {@code mainline} DHT: one {@link DhtNode} per address family it binds (BEP32: an IPv4 and an IPv6 socket, each
+ * with its own routing table, as libtorrent runs one DHT per listen socket), on one event loop of its own (or on a
+ * loop shared with a {@link LocalTestnet}), offering BEP44 mutable and immutable items and BEP5 peers. Lookups, gets
+ * and puts run on every node at once and their results are merged.
  *
  * <p>Thread-safe: calls hop onto the node's event loop; futures and item callbacks run there, so callbacks must not
  * block. {@link #close()} fails operations in flight with {@link DhtException.Reason#CLOSED}.
  */
 public final class MainlineDht implements BitTorrentDht {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MainlineDht.class);
     /** Signature verdicts one standalone node remembers: 32-byte digests, about 100 KB at most. */
     private static final int VERDICTS_REMEMBERED = 1024;
     /** Most peers one get_peers returns, however many the nodes name. */
@@ -57,7 +64,9 @@ public final class MainlineDht implements BitTorrentDht {
     private final EventLoop sharedLoop;
     private final boolean sharedEpoll;
     private volatile EventLoopGroup ownGroup;
-    private volatile DhtNode node;
+    /** The nodes, one per socket, IPv4 first; empty before start. */
+    private volatile List<DhtNode> nodes = List.of();
+    private volatile boolean started;
     private volatile boolean closed;
     /** The network as the node sees it: the real one unless a test of this module changes it. */
     private final NetworkConditions conditions = new NetworkConditions();
@@ -81,9 +90,10 @@ public final class MainlineDht implements BitTorrentDht {
         if (closed) {
             return CompletableFuture.failedFuture(new DhtException(DhtException.Reason.CLOSED, "closed"));
         }
-        if (node != null) {
+        if (started) {
             return CompletableFuture.failedFuture(new IllegalStateException("already started"));
         }
+        started = true;
         EventLoop loop;
         boolean epoll;
         if (sharedLoop != null) {
@@ -94,22 +104,55 @@ public final class MainlineDht implements BitTorrentDht {
             ownGroup = NettyTransport.group(1, epoll, "dht-mainline");
             loop = ownGroup.next();
         }
-        DhtNode created = new DhtNode(config, signing, context.clock(), loop,
-                NettyTransport.channelClass(epoll), context.metrics(), conditions);
-        node = created;
-        return created.start(config.resolvedBootstrap()).handle((r, e) -> {
+        List<DhtNode> created = new ArrayList<>();
+        for (NodeSocket socket : config.sockets()) {
+            created.add(new DhtNode(config, socket, signing, context.clock(), loop,
+                    NettyTransport.channelClass(epoll), context.metrics(), conditions));
+        }
+        if (created.size() == 2) {
+            created.get(1).useIdOf(created.get(0));
+            created.get(0).linkOtherFamily(created.get(1));
+            created.get(1).linkOtherFamily(created.get(0));
+        }
+        List<InetSocketAddress> bootstrap = config.resolvedBootstrap();
+        List<CompletableFuture<DhtNode>> starts = new ArrayList<>();
+        for (DhtNode node : created) {
+            starts.add(node.start(bootstrap).handle((r, e) -> {
+                NodeSocket socket = node.nodeSocket();
+                if (e == null) {
+                    return node;
+                }
+                String problem = "cannot bind " + socket.bindAddress() + " port " + config.port() + ": "
+                        + DhtResults.closedOr(e).getMessage();
+                node.close(); // it is not among the nodes close() reaches: its gauges and loop tasks go now
+                if (!socket.optional()) {
+                    throw new DhtException(DhtException.Reason.OTHER, problem, e);
+                }
+                LOG.warn("{}; the DHT runs without an IPv6 node", problem);
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).handle((r, e) -> {
+            List<DhtNode> running = starts.stream().map(f -> f.getNow(null)).filter(n -> n != null).toList();
+            // failed nodes are not offered: operations run on the bound ones only
+            nodes = List.copyOf(running);
             if (e != null) {
-                throw new DhtException(DhtException.Reason.OTHER,
-                        "cannot bind " + config.bindAddress() + ":" + config.port() + ": " + e.getMessage(), e);
+                close();
+                throw DhtResults.closedOr(e);
             }
             return null;
         });
     }
 
-    /** @return the bound UDP address, or null before start */
+    /** @return the first node's bound UDP address (IPv4 when there is one), or null before start */
     public InetSocketAddress localAddress() {
-        DhtNode n = node;
+        DhtNode n = node();
         return n == null ? null : n.localAddress();
+    }
+
+    /** @return every bound UDP address, IPv4 first (BEP32: one socket per family); empty before start */
+    public List<InetSocketAddress> localAddresses() {
+        return nodes.stream().map(DhtNode::localAddress).filter(a -> a != null).toList();
     }
 
     @Override
@@ -119,8 +162,7 @@ public final class MainlineDht implements BitTorrentDht {
 
     @Override
     public Optional<InetAddress> externalAddress() {
-        DhtNode n = node;
-        return n == null ? Optional.empty() : Optional.ofNullable(n.externalAddress());
+        return nodes.stream().map(DhtNode::externalAddress).filter(a -> a != null).findFirst();
     }
 
     /**
@@ -138,24 +180,36 @@ public final class MainlineDht implements BitTorrentDht {
 
     /** @return completes once the socket is bound, before bootstrapping ends; null before start */
     CompletableFuture<Void> bound() {
-        DhtNode n = node;
+        DhtNode n = node();
         return n == null ? null : n.bound();
     }
 
-    /** @return the running node, or null before start (for this module's tests) */
+    /** @return the first node (IPv4 when there is one), or null before start (for this module's tests) */
     DhtNode node() {
-        return node;
+        List<DhtNode> all = nodes;
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /** @return the running nodes, one per family, IPv4 first (for this module's tests) */
+    List<DhtNode> nodes() {
+        return nodes;
     }
 
     /** @return a snapshot of the node's counters, or null before start */
     public NodeStats stats() {
-        DhtNode n = node;
-        if (n == null) {
+        List<DhtNode> all = nodes;
+        if (all.isEmpty()) {
             return null;
         }
-        NodeCounters s = n.stats();
-        return new NodeStats(s.queriesReceived(), s.queriesAnswered(), s.queriesSent(), s.dropped(), s.malformed(),
-                s.timeouts(), s.lookups(), s.lookupRounds());
+        NodeStats sum = new NodeStats(0, 0, 0, 0, 0, 0, 0, 0);
+        for (DhtNode n : all) {
+            NodeCounters s = n.stats();
+            sum = new NodeStats(sum.queriesReceived() + s.queriesReceived(),
+                    sum.queriesAnswered() + s.queriesAnswered(), sum.queriesSent() + s.queriesSent(),
+                    sum.dropped() + s.dropped(), sum.malformed() + s.malformed(), sum.timeouts() + s.timeouts(),
+                    sum.lookups() + s.lookups(), sum.lookupRounds() + s.lookupRounds());
+        }
+        return sum;
     }
 
     /**
@@ -176,25 +230,33 @@ public final class MainlineDht implements BitTorrentDht {
 
     /** @return our 20-byte node id, or null before start */
     public byte[] nodeId() {
-        DhtNode n = node;
+        DhtNode n = node();
         return n == null ? null : n.id();
     }
 
-    /** @return completes with the number of nodes in the routing table */
+    /** @return completes with the number of nodes in the routing tables (both families') */
     public CompletableFuture<Integer> routingTableSize() {
-        return running().tableSize();
+        return routingTableAddresses().thenApply(List::size);
     }
 
-    /** @return completes with the routing table's nodes' addresses */
+    /** @return completes with the routing tables' nodes' addresses, IPv4 table first */
     public CompletableFuture<List<InetSocketAddress>> routingTableAddresses() {
-        return running().tableNodes().thenApply(nodes -> nodes.stream().map(NodeInfo::address).toList());
+        CompletableFuture<List<InetSocketAddress>> all = CompletableFuture.completedFuture(List.of());
+        for (DhtNode n : running()) {
+            all = all.thenCombine(n.tableNodes(), (sofar, table) -> {
+                List<InetSocketAddress> merged = new ArrayList<>(sofar);
+                table.forEach(node -> merged.add(node.address()));
+                return merged;
+            });
+        }
+        return all;
     }
 
     @Override
     public CompletableFuture<LookupSummary> getMutable(MutableQuery query, Consumer<MutableItem> onItem) {
-        DhtNode n;
+        List<DhtNode> all;
         try {
-            n = running();
+            all = running();
         } catch (DhtException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -203,9 +265,11 @@ public final class MainlineDht implements BitTorrentDht {
         // BEP44: with seq, v comes back only if the stored seq is greater
         Long seqAbove = query.minSeq().isPresent() && query.minSeq().getAsLong() > 0
                 ? query.minSeq().getAsLong() - 1 : null;
+        // the families' lookups share the event loop, so these are never touched concurrently
         Set<MutableItem> delivered = new HashSet<>();
         int[] responded = {0};
-        return n.lookup(new Query.GetItem(query.target(), seqAbove), (from, found) -> {
+        int[] queries = {0};
+        return onEveryNode(all, n -> n.lookup(new Query.GetItem(query.target(), seqAbove), (from, found) -> {
             responded[0]++;
             MutableItem item = DhtResults.mutableItem(found, key, salt);
             if (item != null && (query.minSeq().isEmpty() || item.seq() >= query.minSeq().getAsLong())
@@ -213,26 +277,23 @@ public final class MainlineDht implements BitTorrentDht {
                 delivered.add(item);
                 onItem.accept(item);
             }
-        }, query.timeout().toMillis()).handle((result, e) -> {
-            if (e != null) {
-                throw DhtResults.closedOr(e);
-            }
-            return new LookupSummary(delivered.size(), responded[0], result.queries());
-        });
+        }, query.timeout().toMillis()).thenAccept(result -> queries[0] += result.queries()))
+                .thenApply(done -> new LookupSummary(delivered.size(), responded[0], queries[0]));
     }
 
     @Override
     public CompletableFuture<PutSummary> putMutable(MutableItem item, OptionalLong cas) {
         Query.PutItem put = new Query.PutItem(item.value(), item.publicKey(), item.salt(), item.seq(),
                 item.signature(), cas.isPresent() ? cas.getAsLong() : null, null);
-        MutablePutPlan plan = new MutablePutPlan(item, cas, signing);
         // An item from elsewhere is verified on the calling thread while the lookup runs on the event loop (the
         // verification is most of a put's own work); nothing is stored before it passed. An item signed here is not:
         // the storing nodes check it anyway and refuse a bad signer's item with 206, and on 2 cores the check took a
         // core from the lookup (put median 1.2 ms without it, 1.5 ms with it, 500-node testnet, per-node caches).
         CompletableFuture<Void> verified = new CompletableFuture<>();
-        CompletableFuture<PutSummary> stored = store(new Query.GetItem(item.target(), null), plan, put::withToken,
-                verified, plan::targets);
+        CompletableFuture<PutSummary> stored = store(new Query.GetItem(item.target(), null), () -> {
+            MutablePutPlan plan = new MutablePutPlan(item, cas, signing); // one per family: each sees its lookup
+            return new StorePlan<>(plan, plan::targets);
+        }, put::withToken, verified);
         if (item.signedHere() || item.verify(signing)) {
             verified.complete(null);
             return stored;
@@ -250,107 +311,154 @@ public final class MainlineDht implements BitTorrentDht {
                     "value over " + Bep44.MAX_VALUE_LENGTH + " bytes"));
         }
         Query.PutItem put = Query.PutItem.immutable(value);
-        return store(new Query.GetItem(BitTorrentDht.immutableTarget(value), null), (from, r) -> { },
-                put::withToken, CompletableFuture.completedFuture(null), closest -> closest);
+        return store(new Query.GetItem(BitTorrentDht.immutableTarget(value), null), StorePlan::closest,
+                put::withToken, CompletableFuture.completedFuture(null));
     }
 
     @Override
     public CompletableFuture<Optional<byte[]>> getImmutable(byte[] target, Duration timeout) {
-        DhtNode n;
+        List<DhtNode> all;
         try {
-            n = running();
+            all = running();
         } catch (DhtException e) {
             return CompletableFuture.failedFuture(e);
         }
         byte[][] found = new byte[1][];
-        return n.lookup(new Query.GetItem(target, null), (from, r) -> {
+        return onEveryNode(all, n -> n.lookup(new Query.GetItem(target, null), (from, r) -> {
             if (found[0] == null) {
                 found[0] = DhtResults.immutableValue(r, target);
             }
-        }, timeout.toMillis()).handle((r, e) -> {
-            if (e != null) {
-                throw DhtResults.closedOr(e);
-            }
-            return Optional.ofNullable(found[0]);
-        });
+        }, timeout.toMillis()).thenAccept(r -> { })).thenApply(done -> Optional.ofNullable(found[0]));
     }
 
     @Override
     public CompletableFuture<List<InetSocketAddress>> getPeers(byte[] infoHash, Duration timeout) {
-        DhtNode n;
+        List<DhtNode> all;
         try {
-            n = running();
+            all = running();
         } catch (DhtException e) {
             return CompletableFuture.failedFuture(e);
         }
         Set<InetSocketAddress> peers = new LinkedHashSet<>();
-        return n.lookup(new Query.GetPeers(infoHash), (from, r) -> {
+        return onEveryNode(all, n -> n.lookup(new Query.GetPeers(infoHash), (from, r) -> {
             for (byte[] compact : r.peers()) {
-                if (compact.length == 6 && peers.size() < MAX_PEERS_RETURNED) {
-                    InetSocketAddress peer = NodeInfo.decodeAddress(compact, 0);
-                    if (peer != null) {
-                        peers.add(peer);
-                    }
+                // 6 bytes from IPv4 nodes, 18 from IPv6 ones (BEP32)
+                InetSocketAddress peer = NodeInfo.decodeAddress(compact);
+                if (peer != null && peers.size() < MAX_PEERS_RETURNED) {
+                    peers.add(peer);
                 }
             }
-        }, timeout.toMillis()).handle((r, e) -> {
-            if (e != null) {
-                throw DhtResults.closedOr(e);
-            }
-            return List.copyOf(peers);
-        });
+        }, timeout.toMillis()).thenAccept(r -> { })).thenApply(done -> List.copyOf(peers));
     }
 
     @Override
     public CompletableFuture<PutSummary> announcePeer(byte[] infoHash, int port) {
         Query.AnnouncePeer announce = new Query.AnnouncePeer(infoHash, port, port == 0, null);
-        return store(new Query.GetPeers(infoHash), (from, r) -> { }, announce::withToken,
-                CompletableFuture.completedFuture(null), closest -> closest);
+        return store(new Query.GetPeers(infoHash), StorePlan::closest, announce::withToken,
+                CompletableFuture.completedFuture(null));
     }
 
     /**
-     * A lookup with {@code lookup} to collect tokens, then the store query {@code withToken} makes on the closest
-     * once {@code precondition} completed (its failure is the store's failure, and nothing is stored).
+     * How one node's store chooses: what it watches during its lookup, and which of the closest it stores on.
+     *
+     * @param observe sees every lookup response, not null
+     * @param selectTargets picks the nodes to store on among the closest with tokens; may throw DhtException
+     */
+    private record StorePlan<R extends Response.LookupResponse>(ResponseListener<? super R> observe,
+            UnaryOperator<List<Lookup.Candidate>> selectTargets) {
+        static <R extends Response.LookupResponse> StorePlan<R> closest() {
+            return new StorePlan<>((from, r) -> { }, closest -> closest);
+        }
+    }
+
+    /** One node's lookup and store. */
+    private record Stored(LookupResult found, StoreOutcome outcome) {}
+
+    /**
+     * On every node (each family's, BEP32): a lookup with {@code lookup} to collect tokens, then the store query
+     * {@code withToken} makes on the closest, once {@code precondition} completed (its failure is the store's
+     * failure, and nothing is stored). The put counts as stored when any family's nodes acknowledged it.
      */
     private <R extends Response.LookupResponse> CompletableFuture<PutSummary> store(LookupQuery<R> lookup,
-            ResponseListener<? super R> observe, Function<byte[], Query<Response.Stored>> withToken,
-            CompletableFuture<Void> precondition, UnaryOperator<List<Lookup.Candidate>> selectTargets) {
-        DhtNode n;
+            Supplier<StorePlan<R>> plans, Function<byte[], Query<Response.Stored>> withToken,
+            CompletableFuture<Void> precondition) {
+        List<DhtNode> all;
         try {
-            n = running();
+            all = running();
         } catch (DhtException e) {
             return CompletableFuture.failedFuture(e);
         }
+        List<CompletableFuture<Stored>> perNode = new ArrayList<>();
+        for (DhtNode n : all) {
+            perNode.add(storeOn(n, lookup, plans.get(), withToken, precondition));
+        }
+        return CompletableFuture.allOf(perNode.toArray(CompletableFuture[]::new)).handle((r, e) -> {
+            if (e != null) {
+                throw DhtResults.closedOr(e);
+            }
+            List<Lookup.Candidate> closest = new ArrayList<>();
+            int queries = 0;
+            int responses = 0;
+            int asked = 0;
+            int acknowledged = 0;
+            List<KrpcError> refusals = new ArrayList<>();
+            for (CompletableFuture<Stored> f : perNode) {
+                Stored one = f.join();
+                closest.addAll(one.found().closest());
+                queries += one.found().queries();
+                responses += one.found().responses();
+                asked += one.outcome().asked();
+                acknowledged += one.outcome().acknowledged();
+                refusals.addAll(one.outcome().refusals());
+            }
+            return DhtResults.summarize(new LookupResult(closest, queries, responses),
+                    new StoreOutcome(asked, acknowledged, refusals));
+        });
+    }
+
+    private <R extends Response.LookupResponse> CompletableFuture<Stored> storeOn(DhtNode n, LookupQuery<R> lookup,
+            StorePlan<R> plan, Function<byte[], Query<Response.Stored>> withToken,
+            CompletableFuture<Void> precondition) {
         long timeout = config.operationTimeout().toMillis();
         // the whole store's deadline runs on the node's event loop, where the operation completes (so cancelling it
         // is a local step), not on CompletableFuture's shared delay thread, which orTimeout would wake for every put
-        return n.failAfter(timeout * 2 + 1000, n.lookup(lookup, observe, timeout)
+        return n.failAfter(timeout * 2 + 1000, n.lookup(lookup, plan.observe(), timeout)
                 .thenCombine(precondition, (found, checked) -> found)
                 .thenCompose((LookupResult found) -> {
                     List<Lookup.Candidate> withTokens = found.closest().stream().filter(c -> c.token() != null)
                             .limit(DhtNode.K).toList();
-                    List<Lookup.Candidate> targets = selectTargets.apply(new ArrayList<>(withTokens));
+                    List<Lookup.Candidate> targets = plan.selectTargets().apply(new ArrayList<>(withTokens));
                     return n.storeOn(targets, withToken).thenApply(outcome -> {
                         if (n.isClosed()) {
                             throw new IllegalStateException("closed");
                         }
-                        return DhtResults.summarize(found, outcome);
+                        return new Stored(found, outcome);
                     });
-                })
-                .handle((summary, e) -> {
-                    if (e != null) {
-                        throw DhtResults.closedOr(e);
-                    }
-                    return summary;
                 }));
     }
 
-    private DhtNode running() {
-        DhtNode n = node;
-        if (n == null || closed || n.isClosed()) {
-            throw new DhtException(DhtException.Reason.CLOSED, n == null ? "not started" : "closed");
+    /**
+     * Runs {@code operation} on every node and completes when all have, failing as the api's exception when one
+     * fails (closed, typically).
+     */
+    private static CompletableFuture<Void> onEveryNode(List<DhtNode> all,
+            Function<DhtNode, CompletableFuture<Void>> operation) {
+        CompletableFuture<?>[] each = all.stream().map(operation).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(each).handle((r, e) -> {
+            if (e != null) {
+                throw DhtResults.closedOr(e);
+            }
+            return null;
+        });
+    }
+
+    /** @return the running nodes, never empty */
+    private List<DhtNode> running() {
+        List<DhtNode> all = nodes;
+        if (all.isEmpty() || closed || all.get(0).isClosed()) {
+            throw new DhtException(DhtException.Reason.CLOSED, all.isEmpty() ? "not started" : "closed");
         }
-        return n;
+        return all;
     }
 
     @Override
@@ -361,8 +469,7 @@ public final class MainlineDht implements BitTorrentDht {
             }
             closed = true;
         }
-        DhtNode n = node;
-        if (n != null) {
+        for (DhtNode n : nodes) {
             try {
                 n.close().get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -380,6 +487,6 @@ public final class MainlineDht implements BitTorrentDht {
 
     @Override
     public String toString() {
-        return "MainlineDht[" + localAddress() + "]";
+        return "MainlineDht" + localAddresses();
     }
 }

@@ -73,10 +73,25 @@ final class LtNode implements AutoCloseable {
         }
     }
 
+    /** @return a UDP port free right now on ::1 */
+    static int freePort6() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {
+            return s.getLocalPort();
+        }
+    }
+
     /** Starts {@code serve} and waits (bounded) for its ready event. */
     static LtNode serve(int port, List<String> bootstrap, int seconds, Path dir) throws Exception {
+        return serve(port, bootstrap, seconds, dir, false);
+    }
+
+    /** As above; with {@code ipv6} on [::1] (bootstrap entries then "[::1]:port"). */
+    static LtNode serve(int port, List<String> bootstrap, int seconds, Path dir, boolean ipv6) throws Exception {
         List<String> args = new ArrayList<>(List.of("serve", "--port", Integer.toString(port), "--seconds",
                 Integer.toString(seconds)));
+        if (ipv6) {
+            args.add("--ipv6");
+        }
         for (String b : bootstrap) {
             args.add("--bootstrap");
             args.add(b);
@@ -143,7 +158,9 @@ final class LtNode implements AutoCloseable {
 
     /** @return the strings in the JSON list at {@code key} */
     static List<String> list(String json, String key) {
-        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": \\[([^\\]]*)\\]").matcher(json);
+        // entries may hold brackets themselves ("[::1]:6881"): the list is a run of quoted strings
+        Matcher m = Pattern.compile("\"" + Pattern.quote(key) + "\": \\[((?:\"[^\"]*\"(?:, )?)*)\\]")
+                .matcher(json);
         List<String> result = new ArrayList<>();
         if (m.find()) {
             Matcher item = Pattern.compile("\"([^\"]*)\"").matcher(m.group(1));

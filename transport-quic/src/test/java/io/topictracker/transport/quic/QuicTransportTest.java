@@ -73,6 +73,33 @@ class QuicTransportTest {
         assertTrue(inbound.connection().isOpen());
     }
 
+    /** Issue 14, "dual-stack transports": QUIC over IPv6 (::1), advertised and seen as an IPv6 address. */
+    @Test
+    void connectsOverIpv6Loopback() {
+        QuicTestNode client = node(Map.of("bind_address", "::1"));
+        QuicTestNode server = node(Map.of("bind_address", "::1"));
+        assertTrue(isIpv6Loopback(server.address().host()), "advertises ::1: " + server.address());
+        RecordingListener clientSide = new RecordingListener();
+        Connection outbound = Await.result(client.transport.connect(server.id(), server.address(), clientSide),
+                QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+        assertEquals(client.id(), inbound.connection().remote());
+        assertTrue(isIpv6Loopback(inbound.connection().remoteAddress().host()), "seen from ::1: "
+                + inbound.connection().remoteAddress());
+        Await.result(outbound.send(frame(6)), QuicTestNode.WAIT);
+        Await.until(QuicTestNode.WAIT, "the frame over IPv6", () -> inbound.listener().frames.size() == 1);
+        assertArrayEquals(bytes(frame(6)), bytes(inbound.listener().frames.get(0)));
+    }
+
+    private static boolean isIpv6Loopback(String literal) {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.getByName(literal); // a literal: no lookup
+            return address instanceof java.net.Inet6Address && address.isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     @Test
     void framesArriveWholeAndInOrderBothWays() {
         QuicTestNode client = node();

@@ -19,9 +19,14 @@ import io.topictracker.transport.tcp.internal.TcpConnection;
 import java.time.Duration;
 import java.util.Map;
 
-/** Runs every transport contract, behaviour by behaviour, against the TCP provider, with TLS, over 127.0.0.1. */
+/**
+ * Runs every transport contract, behaviour by behaviour, against the TCP provider, with TLS, over 127.0.0.1; and the
+ * identity and framing contracts over ::1 too.
+ */
 class TcpTransportContractTest {
-    private static final TransportUnderTest TRANSPORT = new UnderTest();
+    private static final TransportUnderTest TRANSPORT = new UnderTest("127.0.0.1");
+    /** Issue 14, "dual-stack transports": the same provider on IPv6 (::1). */
+    private static final TransportUnderTest OVER_IPV6 = new UnderTest("::1");
 
     @Nested
     class Identity extends TransportIdentityContract {
@@ -36,6 +41,22 @@ class TcpTransportContractTest {
         @Override
         protected TransportUnderTest transport() {
             return TRANSPORT;
+        }
+    }
+
+    @Nested
+    class IdentityOverIpv6 extends TransportIdentityContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return OVER_IPV6;
+        }
+    }
+
+    @Nested
+    class FramingOverIpv6 extends TransportFramingContract {
+        @Override
+        protected TransportUnderTest transport() {
+            return OVER_IPV6;
         }
     }
 
@@ -75,6 +96,11 @@ class TcpTransportContractTest {
     private static final class UnderTest implements TransportUnderTest {
         private static final int MAX_FRAME = 64 * 1024;
         private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
+        private final String bindAddress;
+
+        UnderTest(String bindAddress) {
+            this.bindAddress = bindAddress;
+        }
 
         @Override
         public TransportProvider provider() {
@@ -88,7 +114,7 @@ class TcpTransportContractTest {
 
         @Override
         public ConfigTable settings() {
-            return ConfigTable.of("transport.tcp", Map.of("bind_address", "127.0.0.1", "port", 0L,
+            return ConfigTable.of("transport.tcp", Map.of("bind_address", bindAddress, "port", 0L,
                     "max_frame_size", (long) MAX_FRAME, "handshake_timeout", "15s", "io_threads", 1L));
         }
 

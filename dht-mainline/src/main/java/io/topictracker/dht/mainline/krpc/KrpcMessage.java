@@ -186,10 +186,31 @@ public record KrpcMessage(Kind kind, byte[] transactionId, String method, Map<St
         return map.get(key) instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
-    /** @return up to {@code max} nodes of the compact {@code nodes} entry; a missing or malformed one reads as none */
-    public static List<NodeInfo> nodes(Map<String, Object> map, int max) {
+    /**
+     * Reads the closer nodes of a response: up to {@code max} IPv4 nodes of {@code nodes} (BEP5) followed by up to
+     * {@code max} IPv6 nodes of {@code nodes6} (BEP32). A missing entry reads as none; so does a {@code nodes} of
+     * another type, and its trailing partial entry is skipped (older clients are lenient there too).
+     *
+     * @throws KrpcException 203 when {@code nodes6} is not a byte string of whole 38-byte entries
+     */
+    public static List<NodeInfo> nodes(Map<String, Object> map, int max) throws KrpcException {
         byte[] compact = bytes(map, "nodes");
-        return compact == null ? List.of() : NodeInfo.decodeCompact(compact, max);
+        List<NodeInfo> v4 = compact == null ? List.of() : NodeInfo.decodeCompact(compact, max);
+        Object nodes6 = map.get("nodes6");
+        if (nodes6 == null) {
+            return v4;
+        }
+        if (!(nodes6 instanceof byte[] compact6) || compact6.length % NodeInfo.COMPACT_LENGTH_V6 != 0) {
+            throw new KrpcException(KrpcException.PROTOCOL, "nodes6 must be whole 38-byte entries (BEP32), got "
+                    + (nodes6 instanceof byte[] b ? b.length + " bytes" : "a non-string"));
+        }
+        List<NodeInfo> v6 = NodeInfo.decodeCompact6(compact6, max);
+        if (v4.isEmpty()) {
+            return v6;
+        }
+        List<NodeInfo> all = new java.util.ArrayList<>(v4);
+        all.addAll(v6);
+        return all;
     }
 
     /** @return the 20-byte id at {@code key} ({@code id}, {@code target}, {@code info_hash}) or throws 203 */

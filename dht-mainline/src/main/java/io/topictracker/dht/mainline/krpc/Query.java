@@ -40,10 +40,11 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
     static Query<?> parse(String method, Map<String, Object> args) throws KrpcException {
         return switch (method) {
             case "ping" -> new Ping();
-            case "find_node" -> new FindNode(KrpcMessage.id20(args, "target"));
-            case "get_peers" -> new GetPeers(KrpcMessage.id20(args, "info_hash"));
+            case "find_node" -> new FindNode(KrpcMessage.id20(args, "target"), Want.parse(args.get("want")));
+            case "get_peers" -> new GetPeers(KrpcMessage.id20(args, "info_hash"), Want.parse(args.get("want")));
             case "announce_peer" -> AnnouncePeer.parse(args);
-            case "get" -> new GetItem(KrpcMessage.id20(args, "target"), KrpcMessage.integer(args, "seq"));
+            case "get" -> new GetItem(KrpcMessage.id20(args, "target"), KrpcMessage.integer(args, "seq"),
+                    Want.parse(args.get("want")));
             case "put" -> PutItem.parse(args);
             default -> throw new KrpcException(KrpcException.METHOD_UNKNOWN, "method unknown");
         };
@@ -67,8 +68,17 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
         }
     }
 
-    /** BEP5 {@code find_node}: the nodes closest to {@code target}. */
-    record FindNode(byte[] target) implements LookupQuery<Response.NodesFound> {
+    /**
+     * BEP5 {@code find_node}: the nodes closest to {@code target}.
+     *
+     * @param want BEP32: the families wanted back, or null for the socket's own
+     */
+    record FindNode(byte[] target, Want want) implements LookupQuery<Response.NodesFound> {
+        /** A find_node without {@code want}. */
+        public FindNode(byte[] target) {
+            this(target, null);
+        }
+
         @Override
         public String method() {
             return "find_node";
@@ -78,6 +88,7 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
         public Map<String, Object> arguments() {
             Map<String, Object> a = new TreeMap<>();
             a.put("target", target);
+            putWant(a, want);
             return a;
         }
 
@@ -88,8 +99,17 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
         }
     }
 
-    /** BEP5 {@code get_peers}: the peers announced for {@code infoHash}, and a token to announce. */
-    record GetPeers(byte[] infoHash) implements LookupQuery<Response.PeersFound> {
+    /**
+     * BEP5 {@code get_peers}: the peers announced for {@code infoHash}, and a token to announce.
+     *
+     * @param want BEP32: the families of nodes wanted back, or null for the socket's own
+     */
+    record GetPeers(byte[] infoHash, Want want) implements LookupQuery<Response.PeersFound> {
+        /** A get_peers without {@code want}. */
+        public GetPeers(byte[] infoHash) {
+            this(infoHash, null);
+        }
+
         @Override
         public byte[] target() {
             return infoHash;
@@ -104,6 +124,7 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
         public Map<String, Object> arguments() {
             Map<String, Object> a = new TreeMap<>();
             a.put("info_hash", infoHash);
+            putWant(a, want);
             return a;
         }
 
@@ -168,8 +189,14 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
      * BEP44 {@code get}: the item stored at {@code target}, and a token to put.
      *
      * @param seqAbove BEP44 {@code seq}: return {@code v} only if the stored seq is greater; null for any
+     * @param want BEP32: the families of nodes wanted back, or null for the socket's own
      */
-    record GetItem(byte[] target, Long seqAbove) implements LookupQuery<Response.ItemFound> {
+    record GetItem(byte[] target, Long seqAbove, Want want) implements LookupQuery<Response.ItemFound> {
+        /** A get without {@code want}. */
+        public GetItem(byte[] target, Long seqAbove) {
+            this(target, seqAbove, null);
+        }
+
         @Override
         public String method() {
             return "get";
@@ -182,6 +209,7 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
             if (seqAbove != null) {
                 a.put("seq", seqAbove);
             }
+            putWant(a, want);
             return a;
         }
 
@@ -280,6 +308,12 @@ public sealed interface Query<R extends Response> permits LookupQuery, Query.Pin
         /** @return this put carrying {@code newToken} */
         public PutItem withToken(byte[] newToken) {
             return new PutItem(value, key, salt, seq, signature, cas, newToken);
+        }
+    }
+
+    private static void putWant(Map<String, Object> arguments, Want want) {
+        if (want != null) {
+            arguments.put("want", want.encode());
         }
     }
 }

@@ -24,9 +24,12 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
     /** @return the {@code r} dictionary to send, a new mutable map, never null */
     Map<String, Object> values();
 
-    /** An answer from a step of an iterative lookup: closer nodes and, for data lookups, a write token. */
+    /**
+     * An answer from a step of an iterative lookup: closer nodes and, for data lookups, a write token. Its nodes may
+     * be of both families: IPv4 ones go in {@code nodes}, IPv6 ones in {@code nodes6} (BEP32).
+     */
     sealed interface LookupResponse extends Response permits NodesFound, PeersFound, ItemFound {
-        /** @return the closer nodes it named, possibly empty, never null */
+        /** @return the closer nodes it named, IPv4 before IPv6, possibly empty, never null */
         List<NodeInfo> nodes();
 
         /** @return the write token it gave, or null */
@@ -59,7 +62,7 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
         @Override
         public Map<String, Object> values() {
             Map<String, Object> r = withId(id);
-            r.put("nodes", NodeInfo.encodeCompact(nodes));
+            putNodes(r, nodes);
             return r;
         }
     }
@@ -67,7 +70,7 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
     /**
      * The answer to get_peers.
      *
-     * @param peers compact 6-byte peer addresses, possibly empty, never null
+     * @param peers compact peer addresses, 6 bytes for IPv4 and 18 for IPv6 (BEP32), possibly empty, never null
      */
     record PeersFound(byte[] id, List<NodeInfo> nodes, byte[] token, List<byte[]> peers) implements LookupResponse {
         static PeersFound read(Map<String, Object> r) throws KrpcException {
@@ -86,7 +89,7 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
         @Override
         public Map<String, Object> values() {
             Map<String, Object> r = withId(id);
-            r.put("nodes", NodeInfo.encodeCompact(nodes));
+            putNodes(r, nodes);
             r.put("token", token);
             if (!peers.isEmpty()) {
                 r.put("values", peers);
@@ -115,7 +118,7 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
         @Override
         public Map<String, Object> values() {
             Map<String, Object> r = withId(id);
-            r.put("nodes", NodeInfo.encodeCompact(nodes));
+            putNodes(r, nodes);
             r.put("token", token);
             if (value != null) {
                 r.put("v", value);
@@ -130,6 +133,21 @@ public sealed interface Response permits Response.Pong, Response.Stored, Respons
                 r.put("seq", seq);
             }
             return r;
+        }
+    }
+
+    /**
+     * Writes {@code nodes} (IPv4, BEP5) and {@code nodes6} (IPv6, BEP32). {@code nodes} is written even when empty
+     * unless there are only IPv6 nodes, so an IPv4-only answer looks as it did before BEP32.
+     */
+    private static void putNodes(Map<String, Object> r, List<NodeInfo> nodes) {
+        byte[] v4 = NodeInfo.encodeCompact(nodes);
+        byte[] v6 = NodeInfo.encodeCompact6(nodes);
+        if (v4.length > 0 || v6.length == 0) {
+            r.put("nodes", v4);
+        }
+        if (v6.length > 0) {
+            r.put("nodes6", v6);
         }
     }
 

@@ -15,6 +15,7 @@ import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.ItemStore;
 import io.topictracker.dht.mainline.store.PeerStore;
 import io.topictracker.dht.mainline.store.TokenIssuer;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -54,7 +55,10 @@ public final class DhtNode {
      */
     private static final long GAUGE_SAMPLE_MILLIS = 1000;
 
+    private static final InetAddress IPV6_LOOPBACK = ipv6Loopback();
+
     private final MainlineSettings settings;
+    private final NodeSocket nodeSocket;
     private final Clock clock;
     private final EventLoop loop;
     private final Random random = new SecureRandom();
@@ -91,7 +95,19 @@ public final class DhtNode {
      */
     public DhtNode(MainlineSettings settings, SigningProvider signing, Clock clock, EventLoop loop,
             Class<? extends DatagramChannel> channelClass, Metrics metrics, NetworkConditions conditions) {
+        this(settings, settings.sockets().get(0), signing, clock, loop, channelClass, metrics, conditions);
+    }
+
+    /**
+     * A node on one of the settings' sockets (BEP32: one node per address family, see {@link #linkOtherFamily}).
+     *
+     * @param nodeSocket which socket, not null; the others as above
+     */
+    public DhtNode(MainlineSettings settings, NodeSocket nodeSocket, SigningProvider signing, Clock clock,
+            EventLoop loop, Class<? extends DatagramChannel> channelClass, Metrics metrics,
+            NetworkConditions conditions) {
         this.settings = settings;
+        this.nodeSocket = nodeSocket;
         this.clock = clock;
         this.loop = loop;
         this.meters = new DhtMeters(metrics);
@@ -107,12 +123,13 @@ public final class DhtNode {
         this.routing = new RoutingMaintainer(settings, conditions,
                 settings.nodeId() != null ? settings.nodeId() : randomTarget(random), random);
         this.handler = new QueryHandler(routing::table, tokens, items, peers);
-        this.socket = new KrpcSocket(settings, loop, channelClass, routing::ownId, new Inbound(), conditions,
+        this.socket = new KrpcSocket(settings, nodeSocket.bindAddress(), loop, channelClass, routing::ownId,
+                new Inbound(), conditions,
                 counters, meters);
         this.lookups = new LookupDriver(settings, loop, socket, routing, closing, counters, meters,
                 this::selfAddress);
         this.stores = new StoreFanOut(socket, settings.maxQueryTimeout().toNanos());
-        this.tableFile = new RoutingTableFile(settings.routingTableFile());
+        this.tableFile = new RoutingTableFile(nodeSocket.routingTableFile());
     }
 
     /** Answers queries and notes who queried or answered us. */
@@ -134,6 +151,42 @@ public final class DhtNode {
             pingIfWaiting(routing.seen(responder, true, now));
             routing.vote(responder.address(), reportedAddress, now);
         }
+    }
+
+    /**
+     * BEP32: lets queries that {@code want} the other address family's nodes be answered from {@code other}'s
+     * table. Both nodes must live on the same event loop (the table is read there, unsynchronized). Call before
+     * start.
+     *
+     * @param other the node on the other family's socket, not null
+     * @throws IllegalArgumentException if it runs on another event loop
+     */
+    public void linkOtherFamily(DhtNode other) {
+        if (other.loop != loop) {
+            throw new IllegalArgumentException("the two families' nodes must share one event loop");
+        }
+        handler.otherFamily(other.handler::ownClosest);
+    }
+
+    /**
+     * BEP32 (Operation): "a node should use the same node id in both tables". Takes {@code other}'s id unless the
+     * settings fix one; call before start. A saved table's id, or a BEP42 id once votes decide our address, still
+     * replaces it.
+     */
+    public void useIdOf(DhtNode other) {
+        if (settings.nodeId() == null) {
+            routing.adopt(other.routing.ownId());
+        }
+    }
+
+    /** @return the socket this node was configured with, never null */
+    public NodeSocket nodeSocket() {
+        return nodeSocket;
+    }
+
+    /** @return whether the bound socket is IPv6 (valid once bound) */
+    public boolean isIpv6() {
+        return socket.isIpv6();
     }
 
     /** @return the event loop this node runs on */
@@ -201,6 +254,10 @@ public final class DhtNode {
                 return;
             }
             bound.complete(null);
+            // BEP32: a socket reaches only its own family; the other family's entries are the sibling node's
+            List<InetSocketAddress> reachable = bootstrap.stream()
+                    .filter(a -> (a.getAddress() instanceof Inet6Address) == socket.isIpv6()).toList();
+            List<NodeInfo> savedNodes = saved.nodes().stream().filter(n -> n.isIpv6() == socket.isIpv6()).toList();
             refreshTask = loop.scheduleAtFixedRate(this::refresh, REFRESH_PERIOD_MILLIS, REFRESH_PERIOD_MILLIS,
                     TimeUnit.MILLISECONDS);
             if (meters.enabled) {
@@ -208,9 +265,9 @@ public final class DhtNode {
                 sampleTask = loop.scheduleAtFixedRate(this::sampleGauges, GAUGE_SAMPLE_MILLIS, GAUGE_SAMPLE_MILLIS,
                         TimeUnit.MILLISECONDS);
             }
-            rebootstrap = new Rebootstrap(loop, () -> routing.table().size(), bootstrap.isEmpty() ? null
-                    : () -> bootstrap(bootstrap, List.of()), REBOOTSTRAP_MIN_MILLIS, REBOOTSTRAP_MAX_MILLIS);
-            bootstrap(bootstrap, saved.nodes()).whenComplete((r, failure) -> {
+            rebootstrap = new Rebootstrap(loop, () -> routing.table().size(), reachable.isEmpty() ? null
+                    : () -> bootstrap(reachable, List.of()), REBOOTSTRAP_MIN_MILLIS, REBOOTSTRAP_MAX_MILLIS);
+            bootstrap(reachable, savedNodes).whenComplete((r, failure) -> {
                 started.complete(null);
                 rebootstrap.check();
             });
@@ -309,8 +366,11 @@ public final class DhtNode {
 
     private InetSocketAddress selfAddress() {
         InetSocketAddress bound = socket.localAddress();
-        return bound.getAddress().isAnyLocalAddress()
-                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort()) : bound;
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return bound;
+        }
+        return new InetSocketAddress(socket.isIpv6() ? IPV6_LOOPBACK : InetAddress.getLoopbackAddress(),
+                bound.getPort());
     }
 
     private CompletableFuture<Void> bootstrap(List<InetSocketAddress> bootstrap, List<NodeInfo> saved) {
@@ -368,6 +428,14 @@ public final class DhtNode {
         routingNodesSampled = routing.table().size();
         storedItemsSampled = items.size();
         storedPeersSampled = peers.peerCount();
+    }
+
+    private static InetAddress ipv6Loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e); // 16 bytes are always an address
+        }
     }
 
     private static void cancel(ScheduledFuture<?> task) {

@@ -11,7 +11,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.dht.mainline.bencode.BencodeLimits;
 import io.topictracker.dht.mainline.krpc.KrpcError;
@@ -20,6 +24,7 @@ import io.topictracker.dht.mainline.krpc.KrpcMessage;
 import io.topictracker.dht.mainline.krpc.Query;
 import io.topictracker.dht.mainline.krpc.Response;
 import io.topictracker.dht.mainline.routing.NodeInfo;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -71,7 +76,11 @@ final class KrpcSocket {
     private record InFlight(InetSocketAddress to, Query<?> query, ReplyHandler<?> handler, long sentNanos,
             ScheduledFuture<?> timeout, int type) {}
 
+    /** IPV6_V6ONLY (Linux: IPPROTO_IPV6 41, option 26): the IPv6 socket leaves IPv4 to the IPv4 node's socket. */
+    private static final IntegerUnixChannelOption IPV6_ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
+
     private final MainlineSettings settings;
+    private final String bindAddress;
     private final EventLoop loop;
     private final Class<? extends DatagramChannel> channelClass;
     private final Supplier<byte[]> ownId;
@@ -87,11 +96,16 @@ final class KrpcSocket {
     private boolean inRead;
     private boolean closed;
     private volatile InetSocketAddress localAddress;
+    /** Whether the socket is IPv6 (the bind address's family); set by {@link #bind}. */
+    private volatile boolean ipv6;
 
-    KrpcSocket(MainlineSettings settings, EventLoop loop, Class<? extends DatagramChannel> channelClass,
+    /** @param bindAddress the IP (or name) to bind with the settings' port, not null */
+    KrpcSocket(MainlineSettings settings, String bindAddress, EventLoop loop,
+            Class<? extends DatagramChannel> channelClass,
             Supplier<byte[]> ownId, Inbound inbound, NetworkConditions conditions, NodeCounters counters,
             DhtMeters meters) {
         this.settings = settings;
+        this.bindAddress = bindAddress;
         this.loop = loop;
         this.channelClass = channelClass;
         this.ownId = ownId;
@@ -107,11 +121,26 @@ final class KrpcSocket {
     /** Binds the configured address; completes with the bound address on the event loop. Any thread. */
     CompletableFuture<InetSocketAddress> bind() {
         CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-        new Bootstrap().group(loop).channel(channelClass)
+        InetSocketAddress address = new InetSocketAddress(bindAddress, settings.port());
+        boolean bindsIpv6 = address.getAddress() instanceof Inet6Address;
+        ipv6 = bindsIpv6;
+        // A socket of the bind address's own family. Netty's default datagram channel is an IPv6 socket, and bound
+        // to 0.0.0.0 it binds [::], both families (measured in the lab: "dht serve --bind 0.0.0.0" reported [::]),
+        // which would take the IPv6 node's datagrams and port.
+        SocketProtocolFamily family = bindsIpv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        boolean epoll = EpollDatagramChannel.class.equals(channelClass);
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
                 .option(ChannelOption.SO_RCVBUF, settings.receiveBufferBytes())
-                .handler(new Receiver())
-                .bind(new InetSocketAddress(settings.bindAddress(), settings.port())).addListener(f -> {
+                .handler(new Receiver());
+        if (bindsIpv6 && epoll) {
+            // BEP32: IPv4 and IPv6 are separate nodes on separate sockets (as libtorrent's listen sockets), which may
+            // share a port only if the IPv6 one is IPv6-only; Linux makes IPv6 sockets dual-stack by default. NIO
+            // offers no such option: there a dual-stack socket's IPv4 datagrams are dropped in receive().
+            bootstrap.option(IPV6_ONLY, 1);
+        }
+        bootstrap.bind(address).addListener(f -> {
                     if (!f.isSuccess()) {
                         bound.completeExceptionally(f.cause());
                         return;
@@ -126,6 +155,11 @@ final class KrpcSocket {
     /** @return the bound address, or null before {@link #bind} completed; any thread */
     InetSocketAddress localAddress() {
         return localAddress;
+    }
+
+    /** @return whether the socket is IPv6 (BEP32), valid once {@link #bind} completed; any thread */
+    boolean isIpv6() {
+        return ipv6;
     }
 
     /**
@@ -232,8 +266,8 @@ final class KrpcSocket {
     }
 
     private void receive(byte[] data, InetSocketAddress sender) {
-        if (sender.getPort() == 0) {
-            return;
+        if (sender.getPort() == 0 || (sender.getAddress() instanceof Inet6Address) != ipv6) {
+            return; // an IPv4 datagram on a dual-stack IPv6 socket: the IPv4 node's, not this one's (BEP32)
         }
         KrpcMessage message;
         try {
@@ -312,8 +346,11 @@ final class KrpcSocket {
             handler.onFailure(QueryFailure.INVALID_RESPONSE);
             return;
         }
-        InetSocketAddress reported = reply.ip() != null && reply.ip().length == 6
-                ? NodeInfo.decodeAddress(reply.ip(), 0) : null;
+        // BEP42 (BEP32 for IPv6): 6 or 18 bytes; only our own family's is a vote on this socket's address
+        InetSocketAddress reported = reply.ip() != null ? NodeInfo.decodeAddress(reply.ip()) : null;
+        if (reported != null && (reported.getAddress() instanceof Inet6Address) != ipv6) {
+            reported = null;
+        }
         inbound.responded(new NodeInfo(response.id(), sender), reported);
         handler.onResponse(response);
     }

@@ -231,8 +231,10 @@ final class LookupDriver {
         }
 
         private void addNodes(Response.LookupResponse response) {
+            boolean ipv6 = socket.isIpv6();
             for (NodeInfo n : response.nodes()) {
-                if (!Arrays.equals(n.id(), ownId) && routing.admits(n)) {
+                // BEP32: this socket reaches its own family only; the other family's nodes are its sibling's
+                if (n.isIpv6() == ipv6 && !Arrays.equals(n.id(), ownId) && routing.admits(n)) {
                     lookup.add(n);
                 }
             }

@@ -3,19 +3,27 @@ package io.topictracker.dht.mainline.node;
 import io.topictracker.dht.mainline.krpc.KrpcException;
 import io.topictracker.dht.mainline.krpc.Query;
 import io.topictracker.dht.mainline.krpc.Response;
+import io.topictracker.dht.mainline.krpc.Want;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.routing.RoutingTable;
 import io.topictracker.dht.mainline.store.ItemStore;
 import io.topictracker.dht.mainline.store.PeerStore;
 import io.topictracker.dht.mainline.store.StoredItem;
 import io.topictracker.dht.mainline.store.TokenIssuer;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Answers incoming queries (the server side of BEP5 and BEP44): ping, find_node, get_peers, announce_peer, get and
  * put. Pure logic over the routing table and stores; the caller sends what it returns.
+ *
+ * <p>BEP32: a query's {@code want} picks the families of the nodes answered; without it, the family of the socket
+ * the query came in on (which is the querier's family: a socket only hears its own). Nodes of the other family come
+ * from the sibling node on the other socket, if {@link #otherFamily} linked one.
  *
  * <p>Not thread-safe: confine to the node's event loop.
  */
@@ -27,6 +35,8 @@ public final class QueryHandler {
     private final TokenIssuer tokens;
     private final ItemStore items;
     private final PeerStore peers;
+    /** The closest nodes of the other family's table (BEP32 {@code want}); none until linked. */
+    private Function<byte[], List<NodeInfo>> otherFamily = target -> List.of();
 
     /** All arguments not null and confined to the same thread as this handler. */
     public QueryHandler(RoutingTable table, TokenIssuer tokens, ItemStore items, PeerStore peers) {
@@ -39,6 +49,16 @@ public final class QueryHandler {
         this.tokens = tokens;
         this.items = items;
         this.peers = peers;
+    }
+
+    /**
+     * Links the table of the other address family, so queries that {@code want} its nodes get them (BEP32).
+     *
+     * @param closest gives up to {@link #K} closest nodes of the other family to a target, on this handler's
+     *     thread; not null
+     */
+    void otherFamily(Function<byte[], List<NodeInfo>> closest) {
+        this.otherFamily = closest;
     }
 
     /**
@@ -55,10 +75,10 @@ public final class QueryHandler {
             return new Response.Pong(id);
         }
         if (query instanceof Query.FindNode find) {
-            return new Response.NodesFound(id, closest(find.target()));
+            return new Response.NodesFound(id, closest(find.target(), find.want(), source));
         }
         if (query instanceof Query.GetPeers get) {
-            return new Response.PeersFound(id, closest(get.infoHash()), tokens.issue(ip, now),
+            return new Response.PeersFound(id, closest(get.infoHash(), get.want(), source), tokens.issue(ip, now),
                     peers.peers(get.infoHash(), now));
         }
         if (query instanceof Query.AnnouncePeer announce) {
@@ -69,7 +89,7 @@ public final class QueryHandler {
             return new Response.Stored(id);
         }
         if (query instanceof Query.GetItem get) {
-            return itemFound(id, get, tokens.issue(ip, now), now);
+            return itemFound(id, get, tokens.issue(ip, now), source, now);
         }
         Query.PutItem put = (Query.PutItem) query; // the last of the sealed type's records
         checkToken(put.token(), ip, now);
@@ -77,8 +97,9 @@ public final class QueryHandler {
         return new Response.Stored(id);
     }
 
-    private Response.ItemFound itemFound(byte[] id, Query.GetItem get, byte[] token, long now) {
-        List<NodeInfo> closest = closest(get.target());
+    private Response.ItemFound itemFound(byte[] id, Query.GetItem get, byte[] token, InetSocketAddress source,
+            long now) {
+        List<NodeInfo> closest = closest(get.target(), get.want(), source);
         StoredItem item = items.get(get.target(), now);
         if (item == null) {
             return new Response.ItemFound(id, closest, token, null, null, null, null);
@@ -100,7 +121,22 @@ public final class QueryHandler {
         }
     }
 
-    private List<NodeInfo> closest(byte[] target) {
+    /** Up to K nodes of each family {@code want} (or the source's family) names: IPv4 first, then IPv6. */
+    private List<NodeInfo> closest(byte[] target, Want want, InetSocketAddress source) {
+        boolean ipv6Socket = source.getAddress() instanceof Inet6Address;
+        Want families = Want.orSocketFamily(want, ipv6Socket);
+        List<NodeInfo> nodes = new ArrayList<>(2 * K);
+        if (families.n4()) {
+            nodes.addAll(ipv6Socket ? otherFamily.apply(target) : ownClosest(target));
+        }
+        if (families.n6()) {
+            nodes.addAll(ipv6Socket ? ownClosest(target) : otherFamily.apply(target));
+        }
+        return nodes;
+    }
+
+    /** @return up to K nodes of our own table closest to {@code target} */
+    List<NodeInfo> ownClosest(byte[] target) {
         List<NodeInfo> nodes = table.get().closest(target, K);
         return nodes.size() > K ? nodes.subList(0, K) : nodes;
     }

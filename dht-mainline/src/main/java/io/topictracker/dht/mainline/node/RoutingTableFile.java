@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A routing table saved across restarts ({@code routing_table_file}): a bencoded dictionary of our {@code id} and the
- * table's compact {@code nodes}, written to a temporary file and moved into place, so a crash leaves the old file.
+ * table's compact {@code nodes} (IPv4) and {@code nodes6} (IPv6, BEP32), written to a temporary file and moved into
+ * place, so a crash leaves the old file.
  * An unreadable file is logged and ignored: the node then bootstraps as if new.
  *
  * <p>Stateless apart from the path; call from one thread at a time.
@@ -55,7 +56,10 @@ final class RoutingTableFile {
             Object decoded = Bencode.decode(Files.readAllBytes(file), LIMITS);
             if (decoded instanceof Map<?, ?> map && map.get("nodes") instanceof byte[] compact) {
                 byte[] id = map.get("id") instanceof byte[] saved && saved.length == 20 ? saved : null;
-                List<NodeInfo> nodes = NodeInfo.decodeCompact(compact, MAX_NODES);
+                List<NodeInfo> nodes = new java.util.ArrayList<>(NodeInfo.decodeCompact(compact, MAX_NODES));
+                if (map.get("nodes6") instanceof byte[] compact6) {
+                    nodes.addAll(NodeInfo.decodeCompact6(compact6, MAX_NODES));
+                }
                 LOG.debug("loaded {} nodes from {}", nodes.size(), file);
                 return new Saved(id, nodes);
             }
@@ -75,6 +79,10 @@ final class RoutingTableFile {
             Map<String, Object> state = new TreeMap<>();
             state.put("id", table.ownId());
             state.put("nodes", NodeInfo.encodeCompact(table.nodes()));
+            byte[] nodes6 = NodeInfo.encodeCompact6(table.nodes()); // BEP32's form, an IPv6 node's table
+            if (nodes6.length > 0) {
+                state.put("nodes6", nodes6);
+            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.write(tmp, Bencode.encode(state));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

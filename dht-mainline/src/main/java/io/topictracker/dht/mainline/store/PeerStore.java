@@ -95,7 +95,10 @@ public final class PeerStore {
         perIp.merge(ip, 1, Integer::sum);
     }
 
-    /** @return up to {@link #MAX_RETURNED} live peers as 6-byte compact values, in random order; never null */
+    /**
+     * @return up to {@link #MAX_RETURNED} live peers as compact values (6 bytes IPv4, 18 bytes IPv6, BEP32), in
+     *     random order; never null
+     */
     public List<byte[]> peers(byte[] infoHash, long now) {
         String key = Keys.of(infoHash);
         expire(key, now);
