@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * "The node keeps serving its real peers while an attacker holds the maximum" (issue 16). The attacker makes an
  * Ed25519 identity per connection, completes TLS with the victim over TCP and keeps each connection in use with a
- * well-formed frame for the victim's topic every second (it knows the topic's name, not its secret), from 127.0.0.2
+ * well-formed frame for the victim's topic every second (it knows the topic's name, not its secret; the victim's
+ * {@code join_deadline} is long, standing for an attacker that reconnects as soon as it is cut), from 127.0.0.2
  * and 127.0.0.3 — all of 127/8 is loopback on Linux, so these are other addresses to the per-IP bound, as other
  * hosts would be. It holds every inbound place the victim has; one more connection is closed at once. A real peer
  * on 127.0.0.1 then joins the topic and the two exchange broadcasts: inbound bounds never limit the victim's own
@@ -65,7 +66,11 @@ class InboundMaximumHeldTest {
         try (Swarm swarm = new Swarm()) {
             Node victim = swarm.start("victim", b -> b
                     .set("gossip.max_inbound_connections", (long) PER_IP * ATTACKER_IPS.size())
-                    .set("gossip.max_inbound_connections_per_ip", (long) PER_IP));
+                    .set("gossip.max_inbound_connections_per_ip", (long) PER_IP)
+                    // An attacker without the secret never becomes a neighbour, so each of its connections is closed
+                    // at the join deadline; one that reconnects at once holds the places nearly all the time. The
+                    // long deadline here is that worst case, held still.
+                    .set("gossip.join_deadline", Duration.ofMinutes(5)));
             Topic victimTopic = victim.joinNoWait(TOPIC, SECRET);
             PeerAddress target = victim.self().addresses().get(0);
             ByteBuffer prune = new FrameCodec(GossipConfig.defaults().maxMessageSize())

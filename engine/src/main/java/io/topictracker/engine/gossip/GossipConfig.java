@@ -41,8 +41,8 @@ import java.util.Set;
  *     Hyperswarm's {@code maxPeers} bound them; key {@code max_inbound_connections}
  * @param maxInboundConnectionsPerIp most of those from one IP; key {@code max_inbound_connections_per_ip}
  * @param maxInboundConnectionsPerPeer most of those from one identity; key {@code max_inbound_connections_per_peer}
- * @param joinDeadline how long an accepted connection may go without a frame for a topic we joined before it is
- *     closed; key {@code join_deadline}
+ * @param joinDeadline how long an accepted connection may go without its peer becoming a neighbour in one of our
+ *     topics before it is closed; key {@code join_deadline}
  * @param floodLimits what one neighbour may send per second, by kind, before it is throttled and then disconnected
  *     (keys {@code max_*_per_second_per_peer}, {@code flood_disconnect_after}, {@code flood_ban})
  */

@@ -279,10 +279,18 @@ public final class GossipNode implements AutoCloseable {
     }
 
     /** A connection held only with frames for topics we never joined is an attacker's (or a stale peer's). */
+    /**
+     * At the join deadline an accepted connection must serve a topic: its peer a neighbour in one (held). Frames for
+     * a topic we joined are not enough: a topic's id is the hash of its name, so anyone who knows the name can send
+     * well-formed frames for it (a Prune every second held a connection for ever, issue 16), while only a peer that
+     * knows the secret passes the admission of a Join or Neighbor request and becomes a neighbour.
+     */
     private void closeIfServingNoTopic(Connection connection) {
-        if (awaitingTopic.remove(connection) && connection.isOpen()) {
-            LOG.debug("closing the connection from {}: no frame for a topic we joined within {} ms",
-                    connection.remote().shortText(), config.joinDeadline().toMillis());
+        boolean noFrameForOurTopics = awaitingTopic.remove(connection);
+        if (connection.isOpen() && (noFrameForOurTopics || !held(connection.remote()))) {
+            LOG.debug("closing the connection from {}: {} within {} ms", connection.remote().shortText(),
+                    noFrameForOurTopics ? "no frame for a topic we joined" : "not a neighbour in any topic",
+                    config.joinDeadline().toMillis());
             connection.close();
         }
     }
