@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputTest {
     private static final String PEER = "a".repeat(64);
     private static final String CHAT = "chat --topic t --secret s";
+    /** A [node] table naming the DHT, so the rows after it reach the table they test. */
+    private static final String INMEMORY = "[node]\ndht = \"inmemory\"\n";
 
     @TempDir
     static Path dir;
@@ -93,6 +95,20 @@ class BadInputTest {
                         "node.toml:4: dht.mainline.bootstrap: expected \"host:port\""),
                 toml("bind_address empty", 2, mainline("\"127.0.0.1:6881\"") + "bind_address = \"\"\n",
                         "node.toml:5: dht.mainline.bind_address: expected the local IP address to bind"),
+                toml("a duration of 2562048h in a config file", 2, INMEMORY + "[gossip]\nshuffle_interval = \"2562048h\"\n",
+                        "node.toml:4: gossip.shuffle_interval: "),
+                toml("a duration of 19 digits in a config file", 2,
+                        INMEMORY + "[gossip]\njoin_deadline = \"9999999999999999999s\"\n",
+                        "node.toml:4: gossip.join_deadline: "),
+                toml("a negative flood rate", 2, INMEMORY + "[gossip]\nmax_broadcasts_per_second_per_peer = -1\n",
+                        "node.toml:4: gossip.max_broadcasts_per_second_per_peer: expected 0 to 1048576"),
+                toml("tcp handshakes per IP over the total", 2,
+                        INMEMORY + "[transport.tcp]\nmax_handshakes_in_flight = 8\n"
+                                + "max_handshakes_in_flight_per_ip = 9\n",
+                        "transport.tcp.max_handshakes_in_flight_per_ip: must not exceed max_handshakes_in_flight (8),"
+                                + " got 9"),
+                toml("tcp port 99999", 2, INMEMORY + "[transport.tcp]\nport = 99999\n",
+                        "node.toml:4: transport.tcp.port: expected 0 to 65535"),
                 toml("an absent DHT provider", 3, "[node]\ndht = \"kademlia\"\n",
                         "no DHT provider 'kademlia'; available: [inmemory, mainline]"),
                 args("--config is a directory", 2, "folder: is a directory", CHAT + " --config {dir}/folder"),
@@ -152,6 +168,10 @@ class BadInputTest {
                         "dht put --bootstrap 127.0.0.1:6881 --seed " + PEER + " --value v --timeout 25h"),
                 args("dht serve --bind empty", 2, "Invalid value for option '--bind': expected a local IP address",
                         List.of("dht", "serve", "--port", "0", "--bind", "")),
+                args("dht serve --rate-limit-per-ip -1", 2, "--rate-limit-per-ip must be 0 to 10000000, got -1",
+                        "dht serve --port 0 --rate-limit-per-ip -1"),
+                args("dht put --timeout 0s", 2, "Invalid value for option '--timeout': expected 100ms to 24h",
+                        "dht put --bootstrap 127.0.0.1:6881 --seed " + PEER + " --value v --timeout 0s"),
                 args("dht serve --port -1", 2, "--port must be 0 to 65535, got -1", "dht serve --port -1"),
                 args("dht get --bootstrap port 0", 2, "Invalid value for option '--bootstrap' (HOST:PORT): port must "
                         + "be 1 to 65535, got 0", "dht get --bootstrap 127.0.0.1:0 --pubkey " + PEER),

@@ -53,6 +53,12 @@ final class DhtServeCommand extends DhtSubcommand {
             + "at start if it exists, and save it there when the node stops (its directory must exist).")
     private Path routingTable;
 
+    @Option(names = "--rate-limit-per-ip", paramLabel = "N",
+            description = "Queries answered per second from one IP, burst twice that; 0: no limit (default: 250, "
+                    + "[dht.mainline] rate_limit_per_ip). Raise it when several local processes or a NAT full of "
+                    + "nodes use this node: they all count as one IP.")
+    private Integer rateLimitPerIp;
+
     @Mixin
     private MetricsOption metrics = new MetricsOption();
 
@@ -74,8 +80,16 @@ final class DhtServeCommand extends DhtSubcommand {
         if (seconds != null && seconds < 1) {
             throw CliException.usage("--seconds must be at least 1, got " + seconds);
         }
-        Map<String, Object> extra = routingTable == null ? Map.of()
-                : Map.of("routing_table_file", checkedRoutingTable(routingTable).toString());
+        if (rateLimitPerIp != null && (rateLimitPerIp < 0 || rateLimitPerIp > 10_000_000)) {
+            throw CliException.usage("--rate-limit-per-ip must be 0 to 10000000, got " + rateLimitPerIp);
+        }
+        Map<String, Object> extra = new java.util.HashMap<>();
+        if (routingTable != null) {
+            extra.put("routing_table_file", checkedRoutingTable(routingTable).toString());
+        }
+        if (rateLimitPerIp != null) {
+            extra.put("rate_limit_per_ip", (long) rateLimitPerIp);
+        }
         byte[] id = new byte[20];
         new SecureRandom().nextBytes(id);
         String idHex = HexFormat.of().formatHex(id);

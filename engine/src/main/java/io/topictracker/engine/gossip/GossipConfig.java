@@ -41,8 +41,10 @@ import java.util.Set;
  *     Hyperswarm's {@code maxPeers} bound them; key {@code max_inbound_connections}
  * @param maxInboundConnectionsPerIp most of those from one IP; key {@code max_inbound_connections_per_ip}
  * @param maxInboundConnectionsPerPeer most of those from one identity; key {@code max_inbound_connections_per_peer}
- * @param joinDeadline how long an accepted connection may go without a frame for a topic we joined before it is
- *     closed; key {@code join_deadline}
+ * @param joinDeadline how long an accepted connection may go without its peer becoming a neighbour in one of our
+ *     topics before it is closed; key {@code join_deadline}
+ * @param floodLimits what one neighbour may send per second, by kind, before it is throttled and then disconnected
+ *     (keys {@code max_*_per_second_per_peer}, {@code flood_disconnect_after}, {@code flood_ban})
  */
 public record GossipConfig(
         int activeViewCapacity,
@@ -69,7 +71,8 @@ public record GossipConfig(
         int maxInboundConnections,
         int maxInboundConnectionsPerIp,
         int maxInboundConnectionsPerPeer,
-        Duration joinDeadline) {
+        Duration joinDeadline,
+        FloodLimits floodLimits) {
 
     /** The largest {@code max_message_size} accepted: one payload must fit a transport frame with room to spare. */
     public static final int MAX_MESSAGE_SIZE_LIMIT = 1 << 20;
@@ -81,12 +84,16 @@ public record GossipConfig(
             "graft_timeout_2", "dispatch_timeout", "optimization_threshold", "message_cache_retention",
             "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
             "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity", "max_inbound_connections",
-            "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline");
+            "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline",
+            "max_broadcasts_per_second_per_peer", "max_relayed_broadcasts_per_second_per_peer",
+            "max_joins_per_second_per_peer", "max_shuffles_per_second_per_peer",
+            "max_control_messages_per_second_per_peer", "flood_disconnect_after", "flood_ban");
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
             Duration.ofMillis(5), 7, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
-            4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10));
+            4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10),
+            new FloodLimits(1000, 8000, 20, 10, 2000, 200, Duration.ofMinutes(10)));
 
     /** Checks the cross-field rules; single-field ranges are checked by {@link #from(ConfigTable)} and here. */
     public GossipConfig {
@@ -114,6 +121,42 @@ public record GossipConfig(
         requireRange("max_inbound_connections_per_ip", maxInboundConnectionsPerIp, 1, maxInboundConnections);
         requireRange("max_inbound_connections_per_peer", maxInboundConnectionsPerPeer, 1, maxInboundConnections);
         requirePositive("join_deadline", joinDeadline);
+        java.util.Objects.requireNonNull(floodLimits, "floodLimits");
+    }
+
+    /**
+     * What one neighbour may send, summed over the topics we share with it (issue 16: a member that knows a topic's
+     * secret must not be able to flood it). Each rate is messages a second with a burst of twice that; 0 turns that
+     * kind's limit off. Messages over a rate are dropped; a neighbour whose dropped messages reach
+     * {@code disconnectAfter} (draining at that many a minute) is disconnected and banned for {@code ban}.
+     *
+     * @param broadcastsPerSecond broadcasts the neighbour authored itself; key
+     *     {@code max_broadcasts_per_second_per_peer}
+     * @param relayedBroadcastsPerSecond broadcasts of other authors the neighbour relays (an honest relay forwards
+     *     the whole topic's traffic, so these are only dropped, never a reason to disconnect); key
+     *     {@code max_relayed_broadcasts_per_second_per_peer}
+     * @param joinsPerSecond Join and ForwardJoin; key {@code max_joins_per_second_per_peer}
+     * @param shufflesPerSecond Shuffle and ShuffleReply; key {@code max_shuffles_per_second_per_peer}
+     * @param controlPerSecond IHave, Graft, Prune, Neighbor and Disconnect; key
+     *     {@code max_control_messages_per_second_per_peer}
+     * @param disconnectAfter dropped messages at which the neighbour is disconnected; key
+     *     {@code flood_disconnect_after}
+     * @param ban how long a disconnected neighbour's identity is refused and not dialled; key {@code flood_ban}
+     */
+    public record FloodLimits(int broadcastsPerSecond, int relayedBroadcastsPerSecond, int joinsPerSecond, int shufflesPerSecond,
+            int controlPerSecond, int disconnectAfter, Duration ban) {
+        /** Checks the ranges. */
+        public FloodLimits {
+            requireRange("max_broadcasts_per_second_per_peer", broadcastsPerSecond, 0, 1 << 20);
+            requireRange("max_relayed_broadcasts_per_second_per_peer", relayedBroadcastsPerSecond, 0, 1 << 20);
+            requireRange("max_joins_per_second_per_peer", joinsPerSecond, 0, 1 << 20);
+            requireRange("max_shuffles_per_second_per_peer", shufflesPerSecond, 0, 1 << 20);
+            requireRange("max_control_messages_per_second_per_peer", controlPerSecond, 0, 1 << 20);
+            requireRange("flood_disconnect_after", disconnectAfter, 1, 1 << 20);
+            if (ban == null || ban.isNegative()) {
+                throw new IllegalArgumentException("gossip.flood_ban: expected a duration of at least 0, got " + ban);
+            }
+        }
     }
 
     /** @return every key of the {@code [gossip]} table, an immutable set; never null */
@@ -176,7 +219,19 @@ public record GossipConfig(
                 table.integer("max_inbound_connections", d.maxInboundConnections, 1, 1 << 20),
                 table.integer("max_inbound_connections_per_ip", d.maxInboundConnectionsPerIp, 1, 1 << 20),
                 table.integer("max_inbound_connections_per_peer", d.maxInboundConnectionsPerPeer, 1, 1 << 20),
-                table.duration("join_deadline", d.joinDeadline, ms1, hour));
+                table.duration("join_deadline", d.joinDeadline, ms1, hour),
+                new FloodLimits(
+                        table.integer("max_broadcasts_per_second_per_peer", d.floodLimits.broadcastsPerSecond(), 0,
+                                1 << 20),
+                        table.integer("max_relayed_broadcasts_per_second_per_peer",
+                                d.floodLimits.relayedBroadcastsPerSecond(), 0, 1 << 20),
+                        table.integer("max_joins_per_second_per_peer", d.floodLimits.joinsPerSecond(), 0, 1 << 20),
+                        table.integer("max_shuffles_per_second_per_peer", d.floodLimits.shufflesPerSecond(), 0,
+                                1 << 20),
+                        table.integer("max_control_messages_per_second_per_peer", d.floodLimits.controlPerSecond(),
+                                0, 1 << 20),
+                        table.integer("flood_disconnect_after", d.floodLimits.disconnectAfter(), 1, 1 << 20),
+                        table.duration("flood_ban", d.floodLimits.ban(), Duration.ZERO, Duration.ofDays(1))));
     }
 
     /** @return a copy with signature checking switched as given */
@@ -201,7 +256,7 @@ public record GossipConfig(
                 shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout, threshold,
                 messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
                 messageCacheCapacity, messageIdCapacity, lazyQueueCapacity, maxInboundConnections,
-                maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline);
+                maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline, floodLimits);
     }
 
     private static void requireRange(String key, int value, int min, int max) {

@@ -34,6 +34,8 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
     private final InboundHandler inbound;
     private final Consumer<QuicConnection> registry;
     private final BooleanSupplier transportClosed;
+    /** Frees the connection's place among the handshakes in flight; idempotent. */
+    private final Runnable handshakeEnded;
     private QuicConnection connection;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -42,31 +44,39 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
      * @param inbound told of the connection, not null
      * @param registry told of the connection so the transport can close it, not null
      * @param transportClosed whether the transport has begun to close, not null; any thread
+     * @param handshakeEnded run when the handshake ends, either way (may run more than once), not null
      */
     InboundConnectionHandler(ConnectionFactory factory, InboundHandler inbound, Consumer<QuicConnection> registry,
-            BooleanSupplier transportClosed) {
+            BooleanSupplier transportClosed, Runnable handshakeEnded) {
+        this.handshakeEnded = handshakeEnded;
         this.factory = factory;
         this.inbound = inbound;
         this.registry = registry;
         this.transportClosed = transportClosed;
     }
 
+    /**
+     * Arms the handshake timeout when the connection is created (its first Initial arrived), not at channelActive: a
+     * server-side QUIC channel becomes active only once its handshake is done, so a timer armed there never bounded an
+     * unfinished handshake, which then lived until the idle timeout — and a client retransmitting its Initial kept
+     * resetting that (issue 16).
+     */
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         long nanos = factory.settings().handshakeTimeout().toNanos();
         handshakeTimer = ctx.executor().schedule(() -> {
-            if (connection == null && ctx.channel().isActive()) {
-                LOG.debug("closing QUIC connection from {}: no completed handshake within {}",
-                        ctx.channel().remoteAddress(), factory.settings().handshakeTimeout());
+            if (connection == null && ctx.channel().isOpen()) {
+                LOG.debug("closing QUIC connection from {}: not accepted within {}",
+                        ((QuicChannel) ctx.channel()).remoteSocketAddress(), factory.settings().handshakeTimeout());
                 ctx.channel().close();
             }
         }, nanos, TimeUnit.NANOSECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
+            handshakeEnded.run();
             if (handshake.isSuccess()) {
                 accept((QuicChannel) ctx.channel());
             } else {
@@ -83,6 +93,7 @@ final class InboundConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        handshakeEnded.run();
         if (handshakeTimer != null) {
             handshakeTimer.cancel(false);
         }

@@ -5,6 +5,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.LoopbackOnlyMode;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.transport.AdvertisedAddresses;
+import io.topictracker.tls.HandshakeGate;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -22,9 +23,13 @@ import java.util.Set;
  * @param keepAliveInterval how often an otherwise idle connection sends a keep-alive record; 0 turns it off
  * @param handshakeTimeout the bound on the QUIC/TLS handshake plus the server's confirmation
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
+ * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
+ *     ({@value HandshakeGate#MAX_KEY})
+ * @param maxHandshakesInFlightPerIp of those, from one remote IP at most ({@value HandshakeGate#MAX_PER_IP_KEY})
  */
 record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duration idleTimeout,
-        Duration keepAliveInterval, Duration handshakeTimeout, List<PeerAddress> advertise) {
+        Duration keepAliveInterval, Duration handshakeTimeout, List<PeerAddress> advertise, int maxHandshakesInFlight,
+        int maxHandshakesInFlightPerIp) {
 
     static final String BIND_ADDRESS = "bind_address";
     static final String PORT = "port";
@@ -35,7 +40,7 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
 
     static final Set<String> KEYS =
             Set.of(BIND_ADDRESS, PORT, MAX_FRAME_SIZE, IDLE_TIMEOUT, KEEP_ALIVE_INTERVAL, HANDSHAKE_TIMEOUT,
-                    AdvertisedAddresses.ADVERTISE_KEY);
+                    AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY);
 
     /** 1 MiB: large enough for any gossip message, small enough that one peer cannot pin much memory. */
     static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
@@ -65,8 +70,10 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
         }
         String bindText = LoopbackOnlyMode.bindAddress(table, BIND_ADDRESS);
         InetAddress bind = parseIpLiteral(table, bindText);
+        HandshakeGate handshakes = HandshakeGate.from(table);
         return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake,
-                AdvertisedAddresses.configured(table, QuicTransportProvider.ID));
+                AdvertisedAddresses.configured(table, QuicTransportProvider.ID), handshakes.max(),
+                handshakes.maxPerIp());
     }
 
     /** Defaults for every key (in the test suite, {@code bind_address} is then 127.0.0.1). */

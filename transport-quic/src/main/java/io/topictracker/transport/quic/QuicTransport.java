@@ -31,6 +31,7 @@ import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.tls.HandshakeGate;
 import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -92,6 +93,10 @@ final class QuicTransport implements Transport {
     private final ExpectedPeers expectedPeers = new ExpectedPeers();
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<OutboundAttempt> attempts = ConcurrentHashMap.newKeySet();
+    /** Accepted connections whose handshake has not finished: bounded per remote IP and in total. */
+    private final HandshakeGate handshakes;
+    /** Accepted connections refused by {@link #handshakes}, indexed by {@link HandshakeGate.Limit#ordinal()}. */
+    private final Metrics.Counter[] handshakesRefused;
 
     private final Object lock = new Object();
     private State state = State.NEW;
@@ -121,6 +126,13 @@ final class QuicTransport implements Transport {
         this.factory = new ConnectionFactory(settings, context.signing());
         this.handshakeDuration = context.metrics().timer("topictracker.transport.handshake.duration",
                 "transport", "quic");
+        this.handshakes = new HandshakeGate(settings.maxHandshakesInFlight(), settings.maxHandshakesInFlightPerIp());
+        HandshakeGate.Limit[] limits = HandshakeGate.Limit.values();
+        this.handshakesRefused = new Metrics.Counter[limits.length];
+        for (HandshakeGate.Limit limit : limits) {
+            handshakesRefused[limit.ordinal()] = context.metrics().counter("topictracker.transport.handshakes.refused",
+                    "transport", "quic", "limit", limit.tag());
+        }
     }
 
     @Override
@@ -171,9 +183,14 @@ final class QuicTransport implements Transport {
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
                     protected void initChannel(QuicChannel channel) {
+                        HandshakeGate.Permit permit = admitHandshake(channel);
+                        if (permit == null) {
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> permit.release());
                         channel.pipeline().addLast(
                                 new InboundConnectionHandler(factory, context.inbound(), QuicTransport.this::register,
-                                        QuicTransport.this::isClosed));
+                                        QuicTransport.this::isClosed, permit::release));
                     }
                 })
                 .streamHandler(new ChannelInitializer<QuicStreamChannel>() {
@@ -215,6 +232,30 @@ final class QuicTransport implements Transport {
                 started.complete(null);
             });
         });
+    }
+
+    /**
+     * Counts a new connection's handshake (its first Initial packet just arrived) against the in-flight bounds. Over a
+     * bound the connection is closed at once, before its handshake goes any further, and counted in
+     * {@code topictracker.transport.handshakes.refused}.
+     *
+     * @return the handshake's permit, or null if the connection was refused
+     */
+    private HandshakeGate.Permit admitHandshake(QuicChannel channel) {
+        java.net.InetAddress far = ((InetSocketAddress) channel.remoteSocketAddress()).getAddress();
+        HandshakeGate.Admission admission = handshakes.admit(far);
+        if (admission.admitted()) {
+            return admission.permit();
+        }
+        handshakesRefused[admission.refusedBy().ordinal()].increment();
+        LOG.debug("{}", admission.reason("quic", far));
+        channel.close(true, QuicConnection.NO_ERROR, Unpooled.copiedBuffer("busy", StandardCharsets.UTF_8));
+        return null;
+    }
+
+    /** @return the gate counting accepted handshakes in flight (for tests) */
+    HandshakeGate handshakes() {
+        return handshakes;
     }
 
     private Bootstrap udp() {

@@ -18,7 +18,11 @@ import io.topictracker.api.transport.TransportProvider;
  *   <li>{@code idle_timeout} — QUIC max_idle_timeout, default {@code "30s"}</li>
  *   <li>{@code keep_alive_interval} — keep-alive on idle connections, default {@code "10s"}, {@code "0s"} for none,
  *       shorter than {@code idle_timeout}</li>
- *   <li>{@code handshake_timeout} — bound on handshake plus acceptance, default {@code "10s"}</li>
+ *   <li>{@code handshake_timeout} — bound on handshake plus acceptance, from the client's first Initial packet,
+ *       default {@code "10s"}</li>
+ *   <li>{@code max_handshakes_in_flight} (default 256) and {@code max_handshakes_in_flight_per_ip} (default 16,
+ *       IPv6 counted per /64) — connections whose handshake has not finished, in total and from one address; one
+ *       over either is closed at once and counted in {@code topictracker.transport.handshakes.refused}</li>
  * </ul>
  *
  * <p>Availability: {@link #availability()} is unavailable, with the cause, where the native library cannot load

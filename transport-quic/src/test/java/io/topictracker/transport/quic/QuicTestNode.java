@@ -41,6 +41,12 @@ final class QuicTestNode implements AutoCloseable {
     /** With {@code inbound} instead of recording accepted connections (then {@link #accepted} stays empty). */
     QuicTestNode(ScheduledExecutorService scheduler, Map<String, ?> settings, CredentialsSource credentials,
             io.topictracker.api.transport.InboundHandler inbound) {
+        this(scheduler, settings, credentials, inbound, io.topictracker.api.metrics.Metrics.none());
+    }
+
+    /** As above, counting into {@code metrics}. */
+    QuicTestNode(ScheduledExecutorService scheduler, Map<String, ?> settings, CredentialsSource credentials,
+            io.topictracker.api.transport.InboundHandler inbound, io.topictracker.api.metrics.Metrics metrics) {
         this.identity = SIGNING.generate();
         Map<String, Object> withBind = new java.util.HashMap<>(settings);
         withBind.putIfAbsent("bind_address", "127.0.0.1"); // tests stay on loopback
@@ -50,7 +56,7 @@ final class QuicTestNode implements AutoCloseable {
                     RecordingListener listener = new RecordingListener();
                     accepted.add(new Accepted(connection, listener));
                     return listener;
-                });
+                }, metrics);
         this.transport = new QuicTransport(context, QuicSettings.from(table), Availability.AVAILABLE, credentials);
         Await.result(transport.start(), WAIT);
     }

@@ -27,6 +27,11 @@ import io.topictracker.transport.tcp.internal.TcpTransport;
  *       of high): unsent bytes per connection above which {@code send} refuses with OVERLOADED, and below which it
  *       takes frames again</li>
  *   <li>{@code io_threads}: event loop threads, default min(2, processors)</li>
+ *   <li>{@code max_handshakes_in_flight} (default 256, 1 to 65536) and {@code max_handshakes_in_flight_per_ip}
+ *       (default 16, at most the former; IPv6 counted per /64): accepted connections whose TLS handshake has not
+ *       finished, in total and from one remote address. A connection over either is reset at once, before any TLS
+ *       byte, and counted in {@code topictracker.transport.handshakes.refused}. Authenticated connections are bounded
+ *       by the engine ({@code [gossip] max_inbound_connections*}), not here.</li>
  * </ul>
  *
  * <p>Wire protocol: TLS 1.3 (RFC 8446) with mutual authentication; then the acceptor sends the 8 ASCII bytes

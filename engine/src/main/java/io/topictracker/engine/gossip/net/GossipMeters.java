@@ -19,6 +19,9 @@ final class GossipMeters {
     final Metrics.Counter deliveries;
     final Metrics.Counter duplicates;
     final Metrics.Counter admissionsRefused;
+    /** Messages dropped by the flood guard, by {@link FloodGuard.Kind#ordinal()}. */
+    private final Metrics.Counter[] throttled = new Metrics.Counter[FloodGuard.Kind.values().length];
+    final Metrics.Counter floodBans;
 
     GossipMeters(Metrics metrics) {
         enabled = metrics.isEnabled();
@@ -29,10 +32,18 @@ final class GossipMeters {
         deliveries = metrics.counter("topictracker.gossip.deliveries");
         duplicates = metrics.counter("topictracker.gossip.duplicates");
         admissionsRefused = metrics.counter("topictracker.gossip.admissions.refused");
+        for (FloodGuard.Kind kind : FloodGuard.Kind.values()) {
+            throttled[kind.ordinal()] = metrics.counter("topictracker.gossip.throttled", "kind", kind.tag);
+        }
+        floodBans = metrics.counter("topictracker.gossip.flood.disconnects");
     }
 
     void sent(Message message) {
         sent[kindIndex(message)].increment();
+    }
+
+    void throttled(FloodGuard.Kind kind) {
+        throttled[kind.ordinal()].increment();
     }
 
     void received(Message message) {

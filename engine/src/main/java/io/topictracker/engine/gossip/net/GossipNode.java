@@ -64,6 +64,8 @@ public final class GossipNode implements AutoCloseable {
     private final FrameCodec codec;
     private final ObservedAddresses observed = new ObservedAddresses();
     private final InboundLimits inboundLimits;
+    /** Per-neighbour rates by message kind; bans the neighbours that flood. */
+    private final FloodGuard floodGuard;
     /** Accepted connections that have not yet carried a frame for a topic we joined; bounded by the inbound limits. */
     private final Set<Connection> awaitingTopic = ConcurrentHashMap.newKeySet();
     /** The external IP another part of the node learnt (the mainline DHT's BEP42 vote), or null; never null itself. */
@@ -107,11 +109,17 @@ public final class GossipNode implements AutoCloseable {
         this.codec = new FrameCodec(config.maxMessageSize());
         this.inboundLimits = new InboundLimits(config.maxInboundConnections(), config.maxInboundConnectionsPerIp(),
                 config.maxInboundConnectionsPerPeer());
+        GossipConfig.FloodLimits flood = config.floodLimits();
+        this.floodGuard = new FloodGuard(java.util.Map.of(FloodGuard.Kind.BROADCAST, flood.broadcastsPerSecond(),
+                FloodGuard.Kind.RELAYED_BROADCAST, flood.relayedBroadcastsPerSecond(), FloodGuard.Kind.JOIN,
+                flood.joinsPerSecond(), FloodGuard.Kind.SHUFFLE, flood.shufflesPerSecond(),
+                FloodGuard.Kind.CONTROL, flood.controlPerSecond()), flood.disconnectAfter(), flood.ban().toMillis());
         InboundHandler inbound = this::accepted;
         this.transports = new Transports(Objects.requireNonNull(transportFactory.apply(inbound), "transports"));
         this.meters = new GossipMeters(Objects.requireNonNull(metrics, "metrics"));
         this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
                 new TransportMeters(metrics, transports.all().stream().map(Transport::id).toList()), scheduler);
+        links.bar(peer -> floodGuard.isBanned(peer, now()));
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
@@ -152,8 +160,10 @@ public final class GossipNode implements AutoCloseable {
      * @return completes when all listen; fails if any transport cannot start (then close this node); never null
      */
     public CompletableFuture<Void> start() {
-        return transports.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(
-                () -> links.closeIdle(this::held, IDLE_MILLIS), 5, 5, TimeUnit.SECONDS));
+        return transports.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(() -> {
+            links.closeIdle(this::held, IDLE_MILLIS);
+            floodGuard.retainOnly(links::isConnected);
+        }, 5, 5, TimeUnit.SECONDS));
     }
 
     private boolean held(PeerId peer) {
@@ -233,6 +243,11 @@ public final class GossipNode implements AutoCloseable {
     private ConnectionListener accepted(Connection connection) {
         PeerId peer = connection.remote();
         String ip = connection.remoteAddress().host();
+        if (floodGuard.isBanned(peer, now())) {
+            LOG.debug("closing a connection from {} at {}: banned for flooding", peer.shortText(), ip);
+            connection.close();
+            return IGNORED;
+        }
         String refusal = inboundLimits.admit(peer, ip);
         if (refusal != null) {
             LOG.debug("closing a connection from {} at {}: {}", peer.shortText(), ip, refusal);
@@ -264,10 +279,18 @@ public final class GossipNode implements AutoCloseable {
     }
 
     /** A connection held only with frames for topics we never joined is an attacker's (or a stale peer's). */
+    /**
+     * At the join deadline an accepted connection must serve a topic: its peer a neighbour in one (held). Frames for
+     * a topic we joined are not enough: a topic's id is the hash of its name, so anyone who knows the name can send
+     * well-formed frames for it (a Prune every second held a connection for ever, issue 16), while only a peer that
+     * knows the secret passes the admission of a Join or Neighbor request and becomes a neighbour.
+     */
     private void closeIfServingNoTopic(Connection connection) {
-        if (awaitingTopic.remove(connection) && connection.isOpen()) {
-            LOG.debug("closing the connection from {}: no frame for a topic we joined within {} ms",
-                    connection.remote().shortText(), config.joinDeadline().toMillis());
+        boolean noFrameForOurTopics = awaitingTopic.remove(connection);
+        if (connection.isOpen() && (noFrameForOurTopics || !held(connection.remote()))) {
+            LOG.debug("closing the connection from {}: {} within {} ms", connection.remote().shortText(),
+                    noFrameForOurTopics ? "no frame for a topic we joined" : "not a neighbour in any topic",
+                    config.joinDeadline().toMillis());
             connection.close();
         }
     }
@@ -349,6 +372,9 @@ public final class GossipNode implements AutoCloseable {
         if (meters.enabled) {
             meters.received(decoded.message());
         }
+        if (!withinFloodLimits(connection, decoded.message())) {
+            return;
+        }
         GossipDriver runner = topics.get(decoded.topic());
         if (runner == null) {
             LOG.debug("frame for topic {} we have not joined, from {}", decoded.topic(),
@@ -358,6 +384,39 @@ public final class GossipNode implements AutoCloseable {
         awaitingTopic.remove(connection);
         links.used(connection.remote());
         runner.offer(new Input.Received(connection.remote(), decoded.message()));
+    }
+
+    /**
+     * Counts the message against its sender's rates (issue 16): over a rate it is dropped; a sender that keeps
+     * flooding is disconnected and banned, and a banned sender's connection (one we dialled before the ban, say) is
+     * closed on its next frame.
+     *
+     * @return whether the message may go to its topic
+     */
+    private boolean withinFloodLimits(Connection connection, Message message) {
+        PeerId peer = connection.remote();
+        long now = now();
+        if (floodGuard.isBanned(peer, now)) {
+            connection.close();
+            return false;
+        }
+        FloodGuard.Verdict verdict = floodGuard.admit(peer, message, now);
+        if (verdict == FloodGuard.Verdict.PASS) {
+            return true;
+        }
+        FloodGuard.Kind kind = FloodGuard.Kind.of(peer, message);
+        meters.throttled(kind);
+        if (verdict == FloodGuard.Verdict.DROP) {
+            return false;
+        }
+        meters.floodBans.increment();
+        GossipConfig.FloodLimits limits = config.floodLimits();
+        LOG.warn("disconnecting {}: it kept sending {} messages over its rate (flood_disconnect_after {}); banned for {}",
+                peer.shortText(), kind.tag, limits.disconnectAfter(),
+                io.topictracker.api.ConfigTable.format(limits.ban()));
+        links.closePeer(peer);
+        connection.close();
+        return false;
     }
 
     /** @return a membership message's kind and what identifies it, for the timeline log */

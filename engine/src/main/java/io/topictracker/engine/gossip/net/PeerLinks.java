@@ -76,6 +76,8 @@ final class PeerLinks {
     private final TransportMeters meters;
     private final ScheduledExecutorService timers;
     private final RecentDialFailures failures = new RecentDialFailures();
+    /** Peers not to be dialled nor sent to (banned for flooding); never null. */
+    private volatile Predicate<PeerId> barred = peer -> false;
 
     /** As below, counting nothing. */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
@@ -105,6 +107,11 @@ final class PeerLinks {
      * the connection to be writable; past the bound a dial drops the frame and an open link is reset.
      */
     void send(PeerInfo to, ByteBuffer frame) {
+        if (barred.test(to.id())) {
+            // A banned peer is not dialled: the topics hear of it as of a failed dial, so it leaves their views.
+            onLost.accept(to.id(), true);
+            return;
+        }
         Link link = links.computeIfAbsent(to.id(), Link::new);
         LinkOutbox ready;
         synchronized (link) {
@@ -318,6 +325,35 @@ final class PeerLinks {
                 toClose = link.connectionList();
             }
             toClose.forEach(Connection::close);
+        }
+    }
+
+    /** @param barred peers {@link #send} neither dials nor sends to, from now on; not null, called on any thread */
+    void bar(Predicate<PeerId> barred) {
+        this.barred = java.util.Objects.requireNonNull(barred, "barred");
+    }
+
+    /** Closes every connection to {@code peer}; the topics are told it was lost when the last one closes. */
+    void closePeer(PeerId peer) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return;
+        }
+        List<Connection> all;
+        synchronized (link) {
+            all = link.connectionList();
+        }
+        all.forEach(Connection::close);
+    }
+
+    /** @return whether {@code peer} has an open connection now */
+    boolean isConnected(PeerId peer) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return false;
+        }
+        synchronized (link) {
+            return link.open() != null;
         }
     }
 

@@ -84,6 +84,19 @@ class InboundLimitsTest {
     }
 
     @Test
+    void aConnectionCarryingFramesForOurTopicButNeverAdmittedIsClosedAtTheDeadline() {
+        GossipNode node = node(Map.of("join_deadline", "300ms"));
+        Connection rogue = dial(node, 51);
+        FrameCodec codec = new FrameCodec(GossipConfig.defaults().maxMessageSize());
+        // anyone who knows the topic's name can send well-formed frames for it; only the secret makes a neighbour
+        Await.until(WAIT, "the node closed the connection of a peer that is no neighbour", () -> {
+            rogue.send(codec.encode(JOINED, new Message.Prune()));
+            return !rogue.isOpen();
+        });
+        assertFalse(rogue.isOpen());
+    }
+
+    @Test
     void aSecondConnectionFromOneIdentityOverItsBoundIsClosedAndTheFirstKept() {
         GossipNode node = node(Map.of("max_inbound_connections_per_peer", 1L));
         Connection first = dial(node, 60);

@@ -4,6 +4,7 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.LoopbackOnlyMode;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.transport.AdvertisedAddresses;
+import io.topictracker.tls.HandshakeGate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -21,10 +22,13 @@ import java.util.Set;
  * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
  * @param ioThreads event loop threads for this transport
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
+ * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
+ *     ({@value HandshakeGate#MAX_KEY})
+ * @param maxHandshakesInFlightPerIp of those, from one remote IP at most ({@value HandshakeGate#MAX_PER_IP_KEY})
  */
 public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,
         Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads,
-        List<PeerAddress> advertise) {
+        List<PeerAddress> advertise, int maxHandshakesInFlight, int maxHandshakesInFlightPerIp) {
 
     /** The default and largest frame sizes: 64 KiB by default, 16 MiB at most, so one frame never eats the heap. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
@@ -33,7 +37,7 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
     /** The keys this table may hold; anything else is a configuration error. */
     public static final Set<String> KEYS = Set.of("bind_address", "port", "max_frame_size", "connect_timeout",
             "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads",
-            AdvertisedAddresses.ADVERTISE_KEY);
+            AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY);
 
     /**
      * Reads and checks the table.
@@ -61,7 +65,8 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
         if (bind.isBlank() || bind.length() > 253) {
             throw table.error("bind_address", "expected an IP address or host name, got \"" + bind + "\"");
         }
+        HandshakeGate handshakes = HandshakeGate.from(table);
         return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads,
-                AdvertisedAddresses.configured(table, "tcp"));
+                AdvertisedAddresses.configured(table, "tcp"), handshakes.max(), handshakes.maxPerIp());
     }
 }

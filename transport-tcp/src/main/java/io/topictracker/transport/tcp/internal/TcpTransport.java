@@ -27,6 +27,7 @@ import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.tls.HandshakeGate;
 import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -66,6 +67,10 @@ public final class TcpTransport implements Transport {
     private final BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<Connection>> connecting = ConcurrentHashMap.newKeySet();
+    /** Accepted connections whose TLS handshake has not finished: bounded per remote IP and in total. */
+    private final HandshakeGate handshakes;
+    /** Accepted connections refused by {@link #handshakes}, indexed by {@link HandshakeGate.Limit#ordinal()}. */
+    private final Metrics.Counter[] handshakesRefused;
 
     private volatile State state = State.NEW;
     private volatile Running running;
@@ -90,6 +95,13 @@ public final class TcpTransport implements Transport {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.handshakeDuration = context.metrics().timer("topictracker.transport.handshake.duration",
                 "transport", "tcp");
+        this.handshakes = new HandshakeGate(settings.maxHandshakesInFlight(), settings.maxHandshakesInFlightPerIp());
+        HandshakeGate.Limit[] limits = HandshakeGate.Limit.values();
+        this.handshakesRefused = new Metrics.Counter[limits.length];
+        for (HandshakeGate.Limit limit : limits) {
+            handshakesRefused[limit.ordinal()] = context.metrics().counter("topictracker.transport.handshakes.refused",
+                    "transport", "tcp", "limit", limit.tag());
+        }
     }
 
     @Override
@@ -124,8 +136,16 @@ public final class TcpTransport implements Transport {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        HandshakeGate.Permit permit = admitHandshake(channel);
+                        if (permit == null) {
+                            return;
+                        }
                         track(channel);
                         SslHandler ssl = tls.server().newHandler(channel.alloc());
+                        // The dialler is authenticated once TLS completes (its certificate checked): from then on
+                        // it is the gossip driver's inbound limits that count it.
+                        ssl.handshakeFuture().addListener(done -> permit.release());
+                        channel.closeFuture().addListener(closed -> permit.release());
                         ChannelPipeline pipeline = commonPipeline(channel, ssl);
                         pipeline.addLast(ConnectionHandler.acceptor(context.signing(), settings.maxFrameSize(),
                                 context.inbound()));
@@ -243,6 +263,31 @@ public final class TcpTransport implements Transport {
             connected.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport is closed", e));
         }
         return connected;
+    }
+
+    /**
+     * Counts an accepted connection's handshake against the in-flight bounds. Over a bound the connection is closed
+     * at once with a reset (SO_LINGER 0: no TLS byte read or written, no FIN handshake, no TIME_WAIT kept here) and
+     * counted in {@code topictracker.transport.handshakes.refused}.
+     *
+     * @return the handshake's permit, or null if the connection was refused
+     */
+    private HandshakeGate.Permit admitHandshake(Channel channel) {
+        java.net.InetAddress far = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        HandshakeGate.Admission admission = handshakes.admit(far);
+        if (admission.admitted()) {
+            return admission.permit();
+        }
+        handshakesRefused[admission.refusedBy().ordinal()].increment();
+        LOG.debug("{}", admission.reason("tcp", far));
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close();
+        return null;
+    }
+
+    /** @return the gate counting accepted handshakes in flight (for tests) */
+    HandshakeGate handshakes() {
+        return handshakes;
     }
 
     /** Bounds the TLS handshake plus the acceptance confirmation on the dialler's side. */
