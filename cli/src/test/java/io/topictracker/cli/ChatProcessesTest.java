@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.cli.support.ExitCode;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,45 @@ class ChatProcessesTest {
             assertEquals(ExitCode.OK, a.awaitExit(), a::toString);
             assertTrue(a.lines().stream().noneMatch(l -> l.startsWith(aShort + ": ")),
                     () -> "a does not print its own lines back\n" + a);
+        }
+    }
+
+    /** A peer named with --peer that is not up yet is joined again until it is there. */
+    @Test
+    void aPeerThatComesUpLaterIsJoinedOnceItIsThere(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("late.key");
+        CliRun keygen = CliRun.of("keygen", "--out", key.toString());
+        assertEquals(ExitCode.OK, keygen.status(), keygen::toString);
+        String lateId = keygen.out().lines().filter(l -> l.startsWith("peer id: ")).findFirst().orElseThrow()
+                .substring("peer id: ".length());
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // free now; the late peer binds it below
+        }
+        Path lateConfig = Files.writeString(dir.resolve("late.toml"), """
+                [node]
+                dht = "inmemory"
+                transports = ["tcp"]
+
+                [transport.tcp]
+                bind_address = "127.0.0.1"
+                port = %d
+                """.formatted(port));
+
+        List<String> modulePath = CliProcess.modulePath();
+        try (CliProcess early = CliProcess.start(dir, "early", modulePath, "chat", "--topic", "cli-chat-late",
+                "--secret", "s3cret", "--bind", "127.0.0.1", "--peer", lateId + "@tcp://127.0.0.1:" + port)) {
+            early.awaitLine("the early chat tries again while its peer is down",
+                    l -> l.equals("* no neighbor yet: joining 1 peer(s) again"));
+            try (CliProcess late = CliProcess.start(dir, "late", modulePath, "chat", "--topic", "cli-chat-late",
+                    "--secret", "s3cret", "--key", key.toString(), "--config", lateConfig.toString())) {
+                early.awaitLine("the early chat reaches the late one",
+                        l -> l.equals("* neighbor up " + lateId.substring(0, 10)));
+                late.closeInput();
+                assertEquals(ExitCode.OK, late.awaitExit(), late::toString);
+            }
+            early.closeInput();
+            assertEquals(ExitCode.OK, early.awaitExit(), early::toString);
         }
     }
 

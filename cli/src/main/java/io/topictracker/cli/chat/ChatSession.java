@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,16 +24,25 @@ import java.util.concurrent.TimeoutException;
  * One chat: start the node, print {@code self: ID@ADDRESS}, join the topic (and the peers named), then broadcast each
  * line of input until it ends. Closing (end of input, or the shutdown hook on Ctrl-C) closes the topic and the node
  * once. Driven from one thread; {@link #close()} may come from the shutdown hook's thread.
+ *
+ * <p>Peers named with {@code --peer} are joined again while the topic has no neighbour (first after
+ * {@link #FIRST_RETRY}, then twice as long each time, at most {@link #MAX_RETRY} apart): a Join whose dial failed
+ * (the peer not up yet, a lost first packet) is not retried by the protocol, and a user who named a peer expects to
+ * reach it once it is there.
  */
 public final class ChatSession implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     private final Node node;
     private final PrintWriter out;
     private final PrintWriter err;
     private Topic topic;
     private ChatPrinter printer;
+    /** Joins the named peers again while there is no neighbour; null until there are peers to retry. */
+    private ScheduledExecutorService retries;
     private boolean closed;
 
     /**
@@ -74,6 +85,7 @@ public final class ChatSession implements AutoCloseable {
         if (!peers.isEmpty()) {
             topic.sender().joinPeers(peers);
             err.println("* joining " + peers.size() + " peer(s) directly, and looking for more on the DHT");
+            scheduleRetry(peers, FIRST_RETRY);
         } else {
             err.println("* looking for peers on the DHT; type a line to send it");
         }
@@ -111,6 +123,33 @@ public final class ChatSession implements AutoCloseable {
         err.flush();
     }
 
+    private synchronized void scheduleRetry(List<PeerInfo> peers, Duration delay) {
+        if (closed) {
+            return;
+        }
+        if (retries == null) {
+            retries = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "chat-join-retry");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        retries.schedule(() -> retryIfAlone(peers, delay), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void retryIfAlone(List<PeerInfo> peers, Duration lastDelay) {
+        synchronized (this) {
+            if (closed || !topic.neighbors().isEmpty()) {
+                return; // a neighbour came: the overlay (and rejoin, should it lose them all) takes over
+            }
+            topic.sender().joinPeers(peers);
+            out.println("* no neighbor yet: joining " + peers.size() + " peer(s) again");
+            out.flush();
+        }
+        Duration next = lastDelay.multipliedBy(2);
+        scheduleRetry(peers, next.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : next);
+    }
+
     /** Closes the topic and the node; idempotent, callable from any thread. */
     @Override
     public synchronized void close() {
@@ -118,6 +157,9 @@ public final class ChatSession implements AutoCloseable {
             return;
         }
         closed = true;
+        if (retries != null) {
+            retries.shutdownNow();
+        }
         try {
             if (topic != null) {
                 topic.close();
