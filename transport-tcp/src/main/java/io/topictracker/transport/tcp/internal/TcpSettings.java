@@ -21,10 +21,16 @@ import java.util.Set;
  * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
  * @param ioThreads event loop threads for this transport
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
+ * @param idleTimeout {@code idle_timeout}: a connection on which nothing (no frame, no keep-alive) arrived for this
+ *     long is closed with TIMEOUT, so a peer whose link died silently is noticed (TCP alone would retransmit for many
+ *     minutes); 1s–1h, default 15s
+ * @param keepAliveInterval {@code keep_alive_interval}: a connection we wrote nothing on for this long sends a
+ *     keep-alive record, so the far end's idle timeout does not fire while we live; 0 turns them off, else shorter
+ *     than {@code idle_timeout}; default 5s (three may be lost before the far end gives up)
  */
 public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,
         Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads,
-        List<PeerAddress> advertise) {
+        List<PeerAddress> advertise, Duration idleTimeout, Duration keepAliveInterval) {
 
     /** The default and largest frame sizes: 64 KiB by default, 16 MiB at most, so one frame never eats the heap. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
@@ -33,7 +39,7 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
     /** The keys this table may hold; anything else is a configuration error. */
     public static final Set<String> KEYS = Set.of("bind_address", "port", "max_frame_size", "connect_timeout",
             "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads",
-            AdvertisedAddresses.ADVERTISE_KEY);
+            AdvertisedAddresses.ADVERTISE_KEY, "idle_timeout", "keep_alive_interval");
 
     /**
      * Reads and checks the table.
@@ -61,7 +67,16 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
         if (bind.isBlank() || bind.length() > 253) {
             throw table.error("bind_address", "expected an IP address or host name, got \"" + bind + "\"");
         }
+        Duration idle = table.duration("idle_timeout", Duration.ofSeconds(15), Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        Duration keepAlive = table.duration("keep_alive_interval", Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ofHours(1));
+        if (!keepAlive.isZero() && keepAlive.compareTo(idle) >= 0) {
+            // a keep-alive at or after the far end's idle timeout arrives too late to keep anything alive
+            throw table.error("keep_alive_interval", "must be shorter than idle_timeout (" + idle.toMillis()
+                    + " ms), or 0 to send none; got " + keepAlive.toMillis() + " ms");
+        }
         return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads,
-                AdvertisedAddresses.configured(table, "tcp"));
+                AdvertisedAddresses.configured(table, "tcp"), idle, keepAlive);
     }
 }
