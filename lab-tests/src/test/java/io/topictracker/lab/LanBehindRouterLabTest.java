@@ -1,6 +1,5 @@
 package io.topictracker.lab;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ class LanBehindRouterLabTest {
             chatP.awaitLine("P meets the LAN", l -> l.equals("* neighbor up " + l1Id)
                     || l.equals("* neighbor up " + l2Id), MEET);
 
-            List<String> peers = tcpPeers(l1);
+            List<String> peers = SocketTable.tcpPeers(l1);
             assertTrue(peers.contains(l2.ipv4()), "L1's connection with L2 is on the LAN: " + peers);
             assertTrue(peers.stream().noneMatch(peer -> peer.equals(router.ipv4()) || peer.equals("10.1.0.1")),
                     "nothing of L1 goes through the router back into the LAN: " + peers);
@@ -65,18 +64,5 @@ class LanBehindRouterLabTest {
     private static List<String> chat(LabHost serveHost) {
         return Cli.asAUser(Cli.command("chat", "--topic", "lab-lan", "--secret", "s3cret",
                 "--bootstrap", serveHost.ipv4() + ":6881"));
-    }
-
-    /** @return the peer IPs of {@code host}'s established TCP connections, from {@code ss} in its namespace */
-    private static List<String> tcpPeers(LabHost host) {
-        String table = Commands.check("ip", "netns", "exec", host.namespace(), "ss", "-H", "-n", "-t", "state",
-                "established");
-        List<String> peers = table.lines().map(String::strip).filter(l -> !l.isEmpty()).map(l -> {
-            String[] columns = l.split("\\s+");
-            String peer = columns[columns.length - 1];
-            return peer.substring(0, peer.lastIndexOf(':')).replace("[::ffff:", "").replace("]", "");
-        }).toList();
-        assertEquals(false, peers.isEmpty(), "L1 has TCP connections");
-        return peers;
     }
 }
