@@ -29,7 +29,15 @@ final class Cli {
         } catch (IOException e) {
             throw new UncheckedIOException("the cli's module path file (mvn builds it): " + e.getMessage(), e);
         }
-        List<String> command = new ArrayList<>(List.of(JAVA, "--module-path", modulePath,
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        if (Boolean.getBoolean("lab.timeline")) {
+            // diagnostics for measurements: the engine's join timeline (dials, membership messages) on stderr
+            command.addAll(List.of("-Dorg.slf4j.simpleLogger.log.io.topictracker.timeline=debug",
+                    "-Dorg.slf4j.simpleLogger.log.io.topictracker.engine.topic=debug",
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+        }
+        command.addAll(List.of("--module-path", modulePath,
                 "--add-modules", "ALL-MODULE-PATH", "--module", "io.topictracker.cli/io.topictracker.cli.Main"));
         command.addAll(List.of(args));
         return command;
