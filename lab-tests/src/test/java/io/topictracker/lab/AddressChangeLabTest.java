@@ -59,8 +59,9 @@ class AddressChangeLabTest {
     }
 
     /**
-     * A user's chat (transport tcp, as without --config, default binds), but publishing every 2-3 s rather than every 10-60 s, so the next minute's record follows the
-     * minute's start closely (a minute's record cannot be replaced within it: every put of a slot uses one seq).
+     * A user's chat (transport tcp, as without --config, default binds), but publishing every 2-3 s rather than
+     * every 10-60 s, so the next minute's record follows the minute's start closely (a minute's record cannot be
+     * replaced within it: every put of a slot uses one seq).
      */
     private static List<String> chat(Path dir, LabHost serveHost) {
         Path config = dir.resolve("chat-publishing-often.toml");

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class LabMeasurements {
     private static final Duration MEET = Duration.ofSeconds(150);
     private static final int NEWCOMERS = Integer.getInteger("lab.newcomers", 20);
-    private static final int REJOINS = Integer.getInteger("lab.rejoins", 5);
+    private static final int REJOINS = Integer.getInteger("lab.rejoins", 3);
+    /** Past {@code [bootstrap] rejoin_max_delay} (1 min): a topic joined that long rejoins after the first delay. */
+    private static final Duration SETTLE = Duration.ofSeconds(65);
     /** Long enough for the TCP idle timeout (15 s) to notice the cut on both ends. */
     private static final Duration CUT = Duration.ofSeconds(Long.getLong("lab.cutSeconds", 20));
 
@@ -58,9 +60,10 @@ class LabMeasurements {
 
     /**
      * Time to join across the 40 ms RTT, 1 % loss segment: two members (B, C) have met, so their records exist; then
-     * {@value #NEWCOMERS} newcomers, one at a time on host D, each a fresh {@code chat} process. Per newcomer: from its
+     * {@code lab.newcomers} (20 by default) newcomers, one at a time on host D, each a fresh {@code chat} process.
+     * Per newcomer: from its
      * {@code self:} line (printed once its node started: JVM up, DHT bootstrapped, sockets bound) to its first
-     * {@code * neighbor up} (its record published, the slots looked up, a member dialled over TCP and TLS, the Join
+     * {@code * neighbor up} (its record's put started, the slots looked up, a member dialled over TCP and TLS, the Join
      * answered): the part of joining that needs the records. Also from process start, for scale.
      */
     @Test
@@ -101,8 +104,9 @@ class LabMeasurements {
 
     /**
      * Time to rejoin after the link returns: B and C have met; C's link is cut for {@code lab.cutSeconds} (20 s by
-     * default, past the TCP idle timeout) and restored, {@value #REJOINS} times; per round, from the restore to C's
-     * {@code * rejoined the topic}.
+     * default, past the TCP idle timeout) and restored, {@code lab.rejoins} times (3 by default); per round, from the
+     * restore to C's {@code * rejoined the topic}. Rounds start 65 s after the last rejoin, so each rejoin waits the
+     * first backoff ({@code rejoin_delay}, 1 s) rather than one doubled for a flapping link.
      */
     @Test
     void timeToRejoinAfterTheLinkReturns(@TempDir Path dir) {
@@ -122,8 +126,7 @@ class LabMeasurements {
                 int before = chatC.lineCount();
                 long cutAt = System.nanoTime();
                 lab.cut(c);
-                chatC.awaitLineIndex(before, "C looking for peers again",
-                        l -> l.equals("* no neighbor left: looking for peers again"), CUT);
+                chatC.awaitLineIndex(before, "C seeing B go", l -> l.equals("* neighbor down " + bId), CUT);
                 LockSupport.parkNanos(Math.max(0, cutAt + CUT.toNanos() - System.nanoTime()));
                 int restored = chatC.lineCount();
                 long restoredAt = System.nanoTime();
@@ -131,6 +134,9 @@ class LabMeasurements {
                 int rejoined = chatC.awaitLineIndex(restored, "C rejoining", l -> l.equals("* rejoined the topic"),
                         MEET);
                 rejoins.add(chatC.arrivalNanos(rejoined) - restoredAt);
+                if (i + 1 < REJOINS) {
+                    LockSupport.parkNanos(SETTLE.toNanos());
+                }
             }
             report(String.format(Locale.ROOT, "rejoin after a %d s cut, 40 ms RTT, 1 %% loss, %d rounds: median %s "
                     + "(min %s, max %s) from the link's return to '* rejoined the topic'", CUT.toSeconds(), REJOINS,

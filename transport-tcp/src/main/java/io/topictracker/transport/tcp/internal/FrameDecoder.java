@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Splits the byte stream into frames (4-byte big-endian length, then the payload) and emits each as a heap
- * {@link ByteBuffer} the listener can own; skips keep-alive records ({@link #KEEP_ALIVE}). One instance per channel; event-loop only.
+ * {@link ByteBuffer} the listener can own; skips keep-alive records ({@link #KEEP_ALIVE}). One instance per channel;
+ * event-loop only.
  *
  * <p>Why not Netty's {@code LengthFieldBasedFrameDecoder}: it emits a retained slice per frame, which the connection
  * then copies and releases; profiling showed the slice release among the receiving loop's top costs, and a
