@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * processes). {@link #close()} stops every process the lab started (by pid) and deletes every namespace; a shutdown
  * hook does the same if the JVM exits first. Needs root and iproute2's {@code ip}.
  *
- * <p>Addresses: 198.51.100.0/24 (RFC 5737 TEST-NET-2), never routed anywhere. Built for reuse by multi-host scenarios
- * (more segments and routers later); today: one segment, hosts, processes. Not thread-safe: one test drives it.
+ * <p>Addresses: 198.51.100.0/24 (RFC 5737 TEST-NET-2), never routed anywhere, for the public segment; LANs
+ * ({@link #addLanRouter}, {@link #addLanHost}) are 10.N.0.0/24 bridges of their own behind a masquerading router
+ * host. The public segment can be impaired (delay, loss: {@link #impair}) and a host's link cut and restored
+ * ({@link #cut}, {@link #restore}). Not thread-safe: one test drives it (several labs may run side by side).
  */
 final class NetLab implements AutoCloseable {
     static final String SEGMENT_PREFIX = "198.51.100.";
