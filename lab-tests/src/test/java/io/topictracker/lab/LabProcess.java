@@ -24,6 +24,8 @@ final class LabProcess {
     private final String label;
     private final Path stderr;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** When each line of {@link #lines} was read ({@link System#nanoTime()}), same index; appended before it. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
 
     private LabProcess(Process process, String label, Path stderr) {
         this.process = process;
@@ -46,6 +48,7 @@ final class LabProcess {
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
+                arrivals.add(System.nanoTime());
                 lines.add(line);
             }
         } catch (IOException e) {
@@ -63,19 +66,54 @@ final class LabProcess {
 
     /** @return the first output line {@code match} takes, waiting at most {@code timeout}; fails with the output */
     String awaitLine(String what, Predicate<String> match, Duration timeout) {
+        return lines.get(awaitLineIndex(0, what, match, timeout));
+    }
+
+    /**
+     * @param from the first line index to look at (a {@link #lineCount()} taken earlier), at least 0
+     * @return the index of the first output line at or after {@code from} that {@code match} takes, waiting at most
+     *     {@code timeout}; fails with the output
+     */
+    int awaitLineIndex(int from, String what, Predicate<String> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : lines) {
-                if (match.test(line)) {
-                    return line;
+        while (true) {
+            boolean alive = process.isAlive();
+            for (int i = from; i < lines.size(); i++) {
+                if (match.test(lines.get(i))) {
+                    return i;
                 }
             }
-            if (!process.isAlive() && lines.stream().noneMatch(match)) {
-                break; // exited without it: no use waiting out the timeout
+            if (!alive || System.nanoTime() >= deadline) {
+                break; // exited without it (all its output read after): no use waiting out the timeout
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s\n" + this);
+    }
+
+    /** @return how many output lines were read so far */
+    int lineCount() {
+        return lines.size();
+    }
+
+    /** @return output line {@code index} (from {@link #awaitLineIndex}) */
+    String line(int index) {
+        return lines.get(index);
+    }
+
+    /** @return when output line {@code index} was read, as {@link System#nanoTime()} */
+    long arrivalNanos(int index) {
+        return arrivals.get(index);
+    }
+
+    /** Writes {@code line} and a newline to the process's standard input, flushed; fails if it cannot. */
+    void send(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new AssertionError("cannot write to " + label + "'s input: " + e + "\n" + this, e);
+        }
     }
 
     /**

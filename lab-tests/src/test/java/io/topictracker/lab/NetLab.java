@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * processes). {@link #close()} stops every process the lab started (by pid) and deletes every namespace; a shutdown
  * hook does the same if the JVM exits first. Needs root and iproute2's {@code ip}.
  *
- * <p>Addresses: 198.51.100.0/24 (RFC 5737 TEST-NET-2), never routed anywhere. Built for reuse by multi-host scenarios
- * (more segments and routers later); today: one segment, hosts, processes. Not thread-safe: one test drives it.
+ * <p>Addresses: 198.51.100.0/24 (RFC 5737 TEST-NET-2), never routed anywhere, for the public segment; LANs
+ * ({@link #addLanRouter}, {@link #addLanHost}) are 10.N.0.0/24 bridges of their own behind a masquerading router
+ * host. The public segment can be impaired (delay, loss: {@link #impair}) and a host's link cut and restored
+ * ({@link #cut}, {@link #restore}). Not thread-safe: one test drives it (several labs may run side by side).
  */
 final class NetLab implements AutoCloseable {
     static final String SEGMENT_PREFIX = "198.51.100.";
@@ -36,6 +38,11 @@ final class NetLab implements AutoCloseable {
     private final String switchNamespace;
     private final Path logDir;
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
+    /** Each host's port in the switch namespace (the switch end of its veth pair), by host name. */
+    private final Map<String, String> ports = new LinkedHashMap<>();
+    /** Each router's LAN number, by router name. */
+    private final Map<String, String> lans = new LinkedHashMap<>();
+    private ImpairedSwitch impaired;
     private final List<LabProcess> processes = new ArrayList<>();
     private final List<String> namespaces = new ArrayList<>();
     private final java.util.Set<Integer> ipv6Hosts = new java.util.HashSet<>();
@@ -92,17 +99,14 @@ final class NetLab implements AutoCloseable {
         if (hostNumber < 1 || hostNumber > 254 || hosts.values().stream().anyMatch(h -> h.ipv4().equals(address))) {
             throw new IllegalArgumentException("host number must be 1..254 and new: " + hostNumber);
         }
+        if (impaired != null) {
+            throw new IllegalStateException("the segment is impaired already: add every host before impair()");
+        }
         LabHost host = new LabHost(name, prefix + name, address);
         addNamespace(host.namespace());
-        String port = "port" + hosts.size();
-        // Made inside the switch namespace, its peer moved straight into the host: nothing appears in root.
-        Commands.check("ip", "-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0",
-                "netns", host.namespace());
-        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "master", BRIDGE);
-        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "up");
-        Commands.check("ip", "-n", host.namespace(), "address", "add", address + "/" + PREFIX_LENGTH, "dev", "eth0");
-        Commands.check("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
+        plug(host.namespace(), "eth0", BRIDGE, address + "/" + PREFIX_LENGTH);
         hosts.put(name, host);
+        ports.put(name, "port" + (ports.size()));
         return host;
     }
 
@@ -158,6 +162,136 @@ final class NetLab implements AutoCloseable {
     /** @return the IPv6 address {@link #addIpv6OnlyHost} gives host {@code hostNumber}: 2001:db8::N, N in hex */
     static String ipv6Of(int hostNumber) {
         return SEGMENT6_PREFIX + Integer.toHexString(hostNumber);
+    }
+
+    /**
+     * Plugs a new interface {@code device} of {@code namespace} into {@code bridge} of the switch, with
+     * {@code cidr} on it; both ends up. The switch end is named {@code port<N>}, N counting every plug of the lab.
+     */
+    private void plug(String namespace, String device, String bridge, String cidr) {
+        String port = "port" + ports.size();
+        // Made inside the switch namespace, its peer moved straight into the host: nothing appears in root.
+        Commands.check("ip", "-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", device,
+                "netns", namespace);
+        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "master", bridge);
+        Commands.check("ip", "-n", switchNamespace, "link", "set", port, "up");
+        Commands.check("ip", "-n", namespace, "address", "add", cidr, "dev", device);
+        Commands.check("ip", "-n", namespace, "link", "set", device, "up");
+    }
+
+    /**
+     * Adds a LAN behind a router: a bridge of its own in the switch namespace ({@code 10.<lanNumber>.0.0/24}), and a
+     * router host with {@code 198.51.100.<routerNumber>} on the public segment ({@code eth0}) and
+     * {@code 10.<lanNumber>.0.1} on the LAN ({@code eth1}), forwarding and masquerading (nftables, inside the
+     * router's namespace) what leaves the LAN for the public segment, as a home router does. Public hosts have no
+     * route to the LAN: only answers to connections the LAN opened get in.
+     *
+     * @param name the router's host name, as {@link #addHost}
+     * @param lanNumber 1..254, the LAN's second octet, unique in this lab
+     * @return the router host
+     */
+    LabHost addLanRouter(String name, int routerNumber, int lanNumber) {
+        if (lanNumber < 1 || lanNumber > 254 || lans.containsValue(String.valueOf(lanNumber))) {
+            throw new IllegalArgumentException("LAN number must be 1..254 and new: " + lanNumber);
+        }
+        LabHost router = addHost(name, routerNumber);
+        String bridge = "lan" + lanNumber;
+        Commands.check("ip", "-n", switchNamespace, "link", "add", bridge, "type", "bridge");
+        Commands.check("ip", "-n", switchNamespace, "link", "set", bridge, "up");
+        plug(router.namespace(), "eth1", bridge, "10." + lanNumber + ".0.1/24");
+        ports.put(name + "-lan", "port" + (ports.size()));
+        lans.put(name, String.valueOf(lanNumber));
+        Commands.check("ip", "netns", "exec", router.namespace(), "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        Commands.check("ip", "netns", "exec", router.namespace(), "nft", "add table ip lab; "
+                + "add chain ip lab postrouting { type nat hook postrouting priority 100; }; "
+                + "add rule ip lab postrouting oifname eth0 ip saddr 10." + lanNumber + ".0.0/24 masquerade");
+        return router;
+    }
+
+    /**
+     * Adds a host on the LAN of {@code router} ({@link #addLanRouter}): {@code 10.<lan>.0.<hostNumber>/24} on its
+     * {@code eth0}, its default route via the router.
+     *
+     * @param hostNumber 2..254, unique on that LAN
+     */
+    LabHost addLanHost(String name, LabHost router, int hostNumber) {
+        String lan = lans.get(router.name());
+        if (lan == null || !HOST_NAME.matcher(name).matches() || hosts.containsKey(name)
+                || hostNumber < 2 || hostNumber > 254) {
+            throw new IllegalArgumentException("need a router of this lab, a new host name and 2..254: " + name);
+        }
+        String address = "10." + lan + ".0." + hostNumber;
+        if (hosts.values().stream().anyMatch(h -> h.ipv4().equals(address))) {
+            throw new IllegalArgumentException("host number taken on that LAN: " + hostNumber);
+        }
+        LabHost host = new LabHost(name, prefix + name, address);
+        addNamespace(host.namespace());
+        plug(host.namespace(), "eth0", "lan" + lan, address + "/24");
+        Commands.check("ip", "-n", host.namespace(), "route", "add", "default", "via", "10." + lan + ".0.1");
+        hosts.put(name, host);
+        ports.put(name, "port" + (ports.size()));
+        return host;
+    }
+
+    /**
+     * Replaces the public segment's kernel bridge by an {@link ImpairedSwitch} over the same ports: every frame
+     * between the hosts added so far is delayed by half {@code roundTrip} and lost with probability {@code loss}.
+     * Call once, after the last {@link #addHost}; LAN bridges are not impaired.
+     *
+     * @param loss the chance each frame is lost, in [0, 1)
+     * @param seed seeds the losses, so a run can be repeated
+     */
+    ImpairedSwitch impair(Duration roundTrip, double loss, long seed) {
+        if (impaired != null) {
+            throw new IllegalStateException("already impaired");
+        }
+        List<String> segmentPorts = hosts.values().stream().filter(h -> h.ipv4().startsWith(SEGMENT_PREFIX))
+                .map(h -> ports.get(h.name())).toList();
+        for (String port : segmentPorts) {
+            Commands.check("ip", "-n", switchNamespace, "link", "set", port, "nomaster");
+        }
+        impaired = ImpairedSwitch.start(this, switchNamespace, segmentPorts, roundTrip, loss, seed);
+        return impaired;
+    }
+
+    /** Cuts {@code host}'s link at the switch (frames from it and to it are lost); its own interface stays up. */
+    void cut(LabHost host) {
+        String port = requirePort(host);
+        if (impaired != null) {
+            impaired.cut(port);
+        } else {
+            Commands.check("ip", "-n", switchNamespace, "link", "set", port, "nomaster");
+        }
+    }
+
+    /** Undoes {@link #cut}. */
+    void restore(LabHost host) {
+        String port = requirePort(host);
+        if (impaired != null) {
+            impaired.restore(port);
+        } else {
+            Commands.check("ip", "-n", switchNamespace, "link", "set", port, "master",
+                host.ipv4().startsWith(SEGMENT_PREFIX) ? BRIDGE : "lan" + host.ipv4().split("\\.")[1]);
+        }
+    }
+
+    private String requirePort(LabHost host) {
+        String port = ports.get(host.name());
+        if (port == null || hosts.get(host.name()) != host) {
+            throw new IllegalArgumentException("not a host of this lab: " + host);
+        }
+        return port;
+    }
+
+    /** Starts a process in the switch namespace (the impaired switch), stopped at {@link #close()} like the rest. */
+    LabProcess startInSwitch(String label, List<String> command) {
+        try {
+            LabProcess process = LabProcess.start(switchNamespace, label, command, logDir);
+            processes.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + command + " in the switch: " + e, e);
+        }
     }
 
     /**

@@ -32,11 +32,16 @@ import io.topictracker.transport.tcp.internal.TcpTransport;
  *       finished, in total and from one remote address. A connection over either is reset at once, before any TLS
  *       byte, and counted in {@code topictracker.transport.handshakes.refused}. Authenticated connections are bounded
  *       by the engine ({@code [gossip] max_inbound_connections*}), not here.</li>
+ *   <li>{@code idle_timeout} (default {@code "15s"}, 1s–1h) and {@code keep_alive_interval} (default {@code "5s"},
+ *       0 for none, shorter than {@code idle_timeout}): a connection on which nothing arrived for the idle timeout
+ *       is closed (TIMEOUT), and one we wrote nothing on for the interval sends a keep-alive record, so a peer
+ *       whose link died silently is noticed in seconds rather than after TCP's minutes of retransmissions</li>
  * </ul>
  *
  * <p>Wire protocol: TLS 1.3 (RFC 8446) with mutual authentication; then the acceptor sends the 8 ASCII bytes
  * {@code tt-tcp/1} once it has verified the dialler; then frames in both directions, each a 4-byte big-endian length
- * followed by that many bytes. Stateless and thread-safe; {@link #create} allocates nothing.
+ * followed by that many bytes, and keep-alive records, a bare length of {@code 0xFFFFFFFF}. Stateless and
+ * thread-safe; {@link #create} allocates nothing.
  */
 public final class TcpTransportProvider implements TransportProvider {
     /** The id to name in configuration, and the scheme of this transport's addresses. */

@@ -6,6 +6,8 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.Connection;
@@ -71,6 +73,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             handshakeDone(ctx, handshake);
+        } else if (event instanceof IdleStateEvent idle) {
+            idle(ctx, idle);
         } else if (event == Acceptance.ACCEPTED) {
             if (connection != null && expected != null && connection.remote().equals(expected)) {
                 if (connected.complete(connection)) {
@@ -83,6 +87,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         } else {
             ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    /**
+     * Liveness, once established (before, the handshake timeout rules): nothing written for a while sends a
+     * keep-alive record; nothing read for {@code idle_timeout} closes the connection with TIMEOUT, as a peer whose
+     * link went away silently sends neither frames nor keep-alives, and TCP would go on retransmitting for minutes.
+     */
+    private void idle(ChannelHandlerContext ctx, IdleStateEvent idle) {
+        if (!established) {
+            return;
+        }
+        if (idle.state() == IdleState.WRITER_IDLE) {
+            ctx.writeAndFlush(ctx.alloc().buffer(Integer.BYTES).writeInt((int) FrameDecoder.KEEP_ALIVE));
+        } else if (idle.state() == IdleState.READER_IDLE) {
+            LOG.debug("closing connection {}: nothing arrived within the idle timeout", describe(ctx));
+            recordCause(new TransportException(Reason.TIMEOUT, "nothing (no frame, no keep-alive) arrived from "
+                    + describe(ctx) + " within the idle timeout"));
+            ctx.close();
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Splits the byte stream into frames (4-byte big-endian length, then the payload) and emits each as a heap
- * {@link ByteBuffer} the listener can own. One instance per channel; event-loop only.
+ * {@link ByteBuffer} the listener can own; skips keep-alive records ({@link #KEEP_ALIVE}). One instance per channel;
+ * event-loop only.
  *
  * <p>Why not Netty's {@code LengthFieldBasedFrameDecoder}: it emits a retained slice per frame, which the connection
  * then copies and releases; profiling showed the slice release among the receiving loop's top costs, and a
@@ -18,6 +19,12 @@ import java.util.List;
  * decoder discards all input while the connection closes.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
+    /**
+     * The header of a keep-alive record: no payload, nothing emitted. No frame can have this length (the largest
+     * {@code max_frame_size} is 16 MiB), so it cannot be mistaken for one.
+     */
+    public static final long KEEP_ALIVE = 0xFFFF_FFFFL;
+
     private final int maxFrameSize;
     private boolean failed;
 
@@ -34,6 +41,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         while (in.readableBytes() >= Integer.BYTES) {
             long length = in.getUnsignedInt(in.readerIndex());
+            if (length == KEEP_ALIVE) {
+                in.skipBytes(Integer.BYTES); // it did its job by arriving (the idle timer saw the bytes)
+                continue;
+            }
             if (length > maxFrameSize) {
                 failed = true;
                 in.skipBytes(in.readableBytes());

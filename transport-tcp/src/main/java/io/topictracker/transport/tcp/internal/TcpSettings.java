@@ -25,10 +25,17 @@ import java.util.Set;
  * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
  *     ({@value HandshakeGate#MAX_KEY})
  * @param maxHandshakesInFlightPerIp of those, from one remote IP at most ({@value HandshakeGate#MAX_PER_IP_KEY})
+ * @param idleTimeout {@code idle_timeout}: a connection on which nothing (no frame, no keep-alive) arrived for this
+ *     long is closed with TIMEOUT, so a peer whose link died silently is noticed (TCP alone would retransmit for many
+ *     minutes); 1s–1h, default 15s
+ * @param keepAliveInterval {@code keep_alive_interval}: a connection we wrote nothing on for this long sends a
+ *     keep-alive record, so the far end's idle timeout does not fire while we live; 0 turns them off, else shorter
+ *     than {@code idle_timeout}; default 5s (three may be lost before the far end gives up)
  */
 public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,
         Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads,
-        List<PeerAddress> advertise, int maxHandshakesInFlight, int maxHandshakesInFlightPerIp) {
+        List<PeerAddress> advertise, int maxHandshakesInFlight, int maxHandshakesInFlightPerIp, Duration idleTimeout,
+        Duration keepAliveInterval) {
 
     /** The default and largest frame sizes: 64 KiB by default, 16 MiB at most, so one frame never eats the heap. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
@@ -37,7 +44,8 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
     /** The keys this table may hold; anything else is a configuration error. */
     public static final Set<String> KEYS = Set.of("bind_address", "port", "max_frame_size", "connect_timeout",
             "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads",
-            AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY);
+            AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY, "idle_timeout",
+            "keep_alive_interval");
 
     /**
      * Reads and checks the table.
@@ -66,7 +74,16 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
             throw table.error("bind_address", "expected an IP address or host name, got \"" + bind + "\"");
         }
         HandshakeGate handshakes = HandshakeGate.from(table);
+        Duration idle = table.duration("idle_timeout", Duration.ofSeconds(15), Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        Duration keepAlive = table.duration("keep_alive_interval", Duration.ofSeconds(5), Duration.ZERO,
+                Duration.ofHours(1));
+        if (!keepAlive.isZero() && keepAlive.compareTo(idle) >= 0) {
+            // a keep-alive at or after the far end's idle timeout arrives too late to keep anything alive
+            throw table.error("keep_alive_interval", "must be shorter than idle_timeout (" + idle.toMillis()
+                    + " ms), or 0 to send none; got " + keepAlive.toMillis() + " ms");
+        }
         return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads,
-                AdvertisedAddresses.configured(table, "tcp"), handshakes.max(), handshakes.maxPerIp());
+                AdvertisedAddresses.configured(table, "tcp"), handshakes.max(), handshakes.maxPerIp(), idle, keepAlive);
     }
 }

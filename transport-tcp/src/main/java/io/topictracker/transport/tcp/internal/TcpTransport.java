@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -308,6 +309,10 @@ public final class TcpTransport implements Transport {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("tls", ssl);
         pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
+        // Sees every decrypted read and every write: fires the idle events ConnectionHandler turns into a close
+        // (nothing read for idle_timeout) or a keep-alive record (nothing written for keep_alive_interval).
+        pipeline.addLast("liveness", new IdleStateHandler(settings.idleTimeout().toMillis(),
+                settings.keepAliveInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("frames", new FrameDecoder(settings.maxFrameSize()));
         return pipeline;
     }

@@ -193,9 +193,65 @@ class TcpTransportTest {
         assertEquals("127.0.0.1", defaults.bindAddress(), "in the test suite the default bind is loopback");
         assertEquals(0, defaults.port());
         assertEquals(64 * 1024, defaults.maxFrameSize());
+        assertEquals(Duration.ofSeconds(15), defaults.idleTimeout());
+        assertEquals(Duration.ofSeconds(5), defaults.keepAliveInterval());
+        var lateKeepAlive = org.junit.jupiter.api.Assertions.assertThrows(io.topictracker.api.ConfigException.class,
+                () -> TcpSettings.from(ConfigTable.of("transport.tcp", Map.of(
+                        "idle_timeout", "10s", "keep_alive_interval", "10s"))));
+        assertTrue(lateKeepAlive.getMessage().contains("keep_alive_interval"), lateKeepAlive.getMessage());
+        assertEquals(Duration.ZERO, TcpSettings.from(ConfigTable.of("transport.tcp", Map.of(
+                "keep_alive_interval", "0s"))).keepAliveInterval(), "0 turns keep-alives off");
+    }
+
+    /**
+     * A peer whose link died silently sends nothing: with keep-alives off on the acceptor (standing in for it), the
+     * dialler closes the connection once its idle timeout passes, with TIMEOUT, and the listener hears of it.
+     */
+    @Test
+    void aConnectionOnWhichNothingArrivesForTheIdleTimeoutIsClosedWithTimeout() {
+        Node server = start(SIGNING.generate(), NodeCredentials::create, Map.of("keep_alive_interval", "0s"));
+        Node client = start(SIGNING.generate(), NodeCredentials::create, Map.of("idle_timeout", "1s",
+                "keep_alive_interval", "0s"));
+        Frames frames = new Frames();
+        Connection outbound = Await.result(client.transport.connect(server.keys.peerId(), server.address(), frames),
+                WAIT);
+
+        Await.result(outbound.closeFuture(), WAIT);
+        Throwable cause = Await.result(frames.closedBy, WAIT);
+        assertEquals(Reason.TIMEOUT, assertInstanceOf(TransportException.class, cause).reason(), cause.toString());
+    }
+
+    /**
+     * Keep-alives keep an idle connection open well past the idle timeout on both ends, carry nothing the listener
+     * sees, and frames still flow after them.
+     */
+    @Test
+    void keepAlivesKeepAnIdleConnectionOpenAndAreNotFrames() throws Exception {
+        Map<String, Object> liveness = Map.of("idle_timeout", "1s", "keep_alive_interval", "200ms");
+        Node server = start(SIGNING.generate(), NodeCredentials::create, liveness);
+        Node client = start(SIGNING.generate(), NodeCredentials::create, liveness);
+        Frames clientFrames = new Frames();
+        Connection outbound = Await.result(client.transport.connect(server.keys.peerId(), server.address(),
+                clientFrames), WAIT);
+        Connection inbound = Await.result(server.nextAccepted(), WAIT);
+
+        // three idle timeouts without a frame: only keep-alives cross, and neither end gives up
+        org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> outbound.closeFuture().get(3, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(outbound.isOpen() && inbound.isOpen());
+        assertTrue(server.frames.get(inbound).frames.isEmpty(), "keep-alives are not frames");
+        assertTrue(clientFrames.frames.isEmpty(), "keep-alives are not frames");
+
+        Await.result(outbound.send(ByteBuffer.wrap(new byte[] {7})), WAIT);
+        assertEquals(7, server.frames.get(inbound).next().get(0));
     }
 
     private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials) {
+        return start(keys, credentials, Map.of());
+    }
+
+    private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials,
+            Map<String, Object> extra) {
         Node node = new Node(keys);
         TransportContext context = new TransportContext(ConfigTable.empty("transport.tcp"), keys, SIGNING,
                 Clock.systemUTC(), scheduler, connection -> {
@@ -204,9 +260,11 @@ class TcpTransportTest {
                     node.accepted.add(connection);
                     return frames;
                 });
-        TcpSettings settings = TcpSettings.from(ConfigTable.of("transport.tcp", Map.of(
+        Map<String, Object> values = new java.util.HashMap<>(Map.of(
                 "io_threads", 1L, "write_buffer_high_water_mark", 256L * 1024, "handshake_timeout", "15s",
-                "bind_address", "127.0.0.1")));
+                "bind_address", "127.0.0.1"));
+        values.putAll(extra);
+        TcpSettings settings = TcpSettings.from(ConfigTable.of("transport.tcp", values));
         node.transport = new TcpTransport(context, settings, credentials);
         transports.add(node.transport);
         Await.result(node.transport.start(), WAIT);
@@ -249,8 +307,12 @@ class TcpTransportTest {
             frames.add(frame);
         }
 
+        final CompletableFuture<Throwable> closedBy = new CompletableFuture<>();
+
         @Override
-        public void onClosed(Connection connection, Throwable cause) {}
+        public void onClosed(Connection connection, Throwable cause) {
+            closedBy.complete(cause);
+        }
 
         ByteBuffer next() {
             try {

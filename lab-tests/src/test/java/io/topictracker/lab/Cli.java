@@ -1,0 +1,69 @@
+package io.topictracker.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The real command as the lab runs it: {@code java --module-path ... --module io.topictracker.cli/...Main}, as
+ * {@code ./topic-tracker} does, and the few runs every scenario needs. Stateless.
+ */
+final class Cli {
+    /** JVM start, DHT bootstrap and socket binds on a loaded 2-core machine. */
+    static final Duration READY = Duration.ofSeconds(90);
+    /** The test suite's loopback-only switch (see api's LoopbackOnlyMode), inherited by every lab process. */
+    static final String LOOPBACK_ONLY = "TOPIC_TRACKER_DHT_LOOPBACK_ONLY";
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private Cli() {}
+
+    /** @return the command line running {@code topic-tracker args...} */
+    static List<String> command(String... args) {
+        String modulePath;
+        try {
+            modulePath = Files.readString(Path.of(System.getProperty("lab.cliModulePathFile"))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the cli's module path file (mvn builds it): " + e.getMessage(), e);
+        }
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        if (Boolean.getBoolean("lab.timeline")) {
+            // diagnostics for measurements: the engine's join timeline (dials, membership messages) on stderr
+            command.addAll(List.of("-Dorg.slf4j.simpleLogger.log.io.topictracker.timeline=debug",
+                    "-Dorg.slf4j.simpleLogger.log.io.topictracker.engine.topic=debug",
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+        }
+        command.addAll(List.of("--module-path", modulePath,
+                "--add-modules", "ALL-MODULE-PATH", "--module", "io.topictracker.cli/io.topictracker.cli.Main"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * @return {@code command} run without {@value #LOOPBACK_ONLY} in its environment ({@code env -u}, which execs it:
+     *     the pid stays the command's), so its default binds are a user's: the wildcard, not 127.0.0.1
+     */
+    static List<String> asAUser(List<String> command) {
+        List<String> full = new ArrayList<>(List.of("env", "-u", LOOPBACK_ONLY));
+        full.addAll(command);
+        return full;
+    }
+
+    /** Starts {@code dht serve} on {@code host}'s address, port 6881, and waits for its ready line. */
+    static LabProcess serveOn(NetLab lab, LabHost host) {
+        LabProcess serve = lab.start(host, "serve-" + host.name(), command("dht", "serve", "--bind", host.ipv4(),
+                "--port", "6881", "--seconds", "900", "--status-interval", "0"));
+        serve.awaitLine("the serve node's ready line", l -> l.startsWith("dht-node: " + host.ipv4() + ":6881 "),
+                READY);
+        return serve;
+    }
+
+    /** @return the short id (10 hex digits, as chat prints authors and neighbours) from a chat's self line */
+    static String shortId(LabProcess chat) {
+        return chat.awaitLine("the chat's self line", l -> l.startsWith("self: "), READY).substring(6, 16);
+    }
+}

@@ -1,0 +1,166 @@
+package io.topictracker.lab;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14's lab figures, for BENCHMARKS.md; not part of CI (the class name is outside surefire's default includes,
+ * so only {@code -Dtest=LabMeasurements} runs it). Prints each figure and appends it to
+ * {@code target/lab-measurements.txt}. Asserts only that each run did what it measures, never a speed.
+ *
+ * <pre>
+ * mvn -B -o verify -Plab -pl lab-tests -am -Dtests.groups=lab -Dtest=LabMeasurements \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+@Tag("lab")
+class LabMeasurements {
+    private static final Duration MEET = Duration.ofSeconds(150);
+    private static final int NEWCOMERS = Integer.getInteger("lab.newcomers", 20);
+    private static final int REJOINS = Integer.getInteger("lab.rejoins", 3);
+    /** Past {@code [bootstrap] rejoin_max_delay} (1 min): a topic joined that long rejoins after the first delay. */
+    private static final Duration SETTLE = Duration.ofSeconds(65);
+    /** Long enough for the TCP idle timeout (15 s) to notice the cut on both ends. */
+    private static final Duration CUT = Duration.ofSeconds(Long.getLong("lab.cutSeconds", 20));
+
+    /**
+     * The delay helper's overhead: pings across the impaired switch configured for 40 ms and for 0 ms, and across
+     * the kernel bridge, 200 each, 20 ms apart.
+     */
+    @Test
+    void delayHelperRoundTripAgainstTheConfigured(@TempDir Path dir) {
+        for (long configured : new long[] {40, 0, -1}) {
+            try (NetLab lab = NetLab.create(dir)) {
+                LabHost a = lab.addHost("a", 10);
+                LabHost b = lab.addHost("b", 20);
+                if (configured >= 0) {
+                    lab.impair(Duration.ofMillis(configured), 0, 1);
+                }
+                LabPing.run(lab, a, b.ipv4(), 3, Duration.ofMillis(20)); // ARP, caches
+                LabPing ping = LabPing.run(lab, a, b.ipv4(), 200, Duration.ofMillis(20));
+                assertTrue(ping.received() >= 190, ping.toString());
+                report(String.format(Locale.ROOT, "delay helper: configured RTT %s: %s",
+                        configured < 0 ? "none (kernel bridge)" : configured + " ms", ping));
+            }
+        }
+    }
+
+    /**
+     * Time to join across the 40 ms RTT, 1 % loss segment: two members (B, C) have met, so their records exist; then
+     * {@code lab.newcomers} (20 by default) newcomers, one at a time on host D, each a fresh {@code chat} process.
+     * Per newcomer: from its
+     * {@code self:} line (printed once its node started: JVM up, DHT bootstrapped, sockets bound) to its first
+     * {@code * neighbor up} (its record's put started, the slots looked up, a member dialled over TCP and TLS, the Join
+     * answered): the part of joining that needs the records. Also from process start, for scale.
+     */
+    @Test
+    void timeToJoinAcrossTheFortyMillisecondLab(@TempDir Path dir) {
+        try (NetLab lab = NetLab.create(dir)) {
+            LabHost a = lab.addHost("a", 10);
+            LabHost b = lab.addHost("b", 20);
+            LabHost c = lab.addHost("c", 30);
+            LabHost d = lab.addHost("d", 40);
+            lab.impair(LossyPublicSegmentLabTest.ROUND_TRIP, LossyPublicSegmentLabTest.LOSS, 20);
+            Cli.serveOn(lab, a);
+            LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
+            LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
+            String cId = Cli.shortId(chatC);
+            chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), MEET);
+
+            List<Long> afterSelf = new ArrayList<>();
+            List<Long> fromStart = new ArrayList<>();
+            for (int i = 0; i < NEWCOMERS; i++) {
+                long started = System.nanoTime();
+                LabProcess newcomer = lab.start(d, "newcomer-" + i, LossyPublicSegmentLabTest.userChat(a));
+                int self = newcomer.awaitLineIndex(0, "the newcomer's self line", l -> l.startsWith("self: "),
+                        Cli.READY);
+                int up = newcomer.awaitLineIndex(self, "the newcomer's first neighbour",
+                        l -> l.startsWith("* neighbor up "), MEET);
+                afterSelf.add(newcomer.arrivalNanos(up) - newcomer.arrivalNanos(self));
+                fromStart.add(newcomer.arrivalNanos(up) - started);
+                newcomer.stop();
+            }
+            report(String.format(Locale.ROOT, "join, %d newcomers, 40 ms RTT, 1 %% loss: self line to first "
+                    + "neighbour median %s (min %s, max %s); process start to first neighbour median %s",
+                    NEWCOMERS, millis(median(afterSelf)), millis(afterSelf.stream().min(Long::compare).orElseThrow()),
+                    millis(afterSelf.stream().max(Long::compare).orElseThrow()), millis(median(fromStart))));
+            report("join, each newcomer, self line to first neighbour (ms): " + afterSelf.stream()
+                    .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList());
+        }
+    }
+
+    /**
+     * Time to rejoin after the link returns: B and C have met; C's link is cut for {@code lab.cutSeconds} (20 s by
+     * default, past the TCP idle timeout) and restored, {@code lab.rejoins} times (3 by default); per round, from the
+     * restore to C's {@code * rejoined the topic}. Rounds start 65 s after the last rejoin, so each rejoin waits the
+     * first backoff ({@code rejoin_delay}, 1 s) rather than one doubled for a flapping link.
+     */
+    @Test
+    void timeToRejoinAfterTheLinkReturns(@TempDir Path dir) {
+        try (NetLab lab = NetLab.create(dir)) {
+            LabHost a = lab.addHost("a", 10);
+            LabHost b = lab.addHost("b", 20);
+            LabHost c = lab.addHost("c", 30);
+            lab.impair(LossyPublicSegmentLabTest.ROUND_TRIP, LossyPublicSegmentLabTest.LOSS, 21);
+            Cli.serveOn(lab, a);
+            LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
+            LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
+            String bId = Cli.shortId(chatB);
+            chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), MEET);
+
+            List<Long> rejoins = new ArrayList<>();
+            for (int i = 0; i < REJOINS; i++) {
+                int before = chatC.lineCount();
+                long cutAt = System.nanoTime();
+                lab.cut(c);
+                chatC.awaitLineIndex(before, "C seeing B go", l -> l.equals("* neighbor down " + bId), CUT);
+                LockSupport.parkNanos(Math.max(0, cutAt + CUT.toNanos() - System.nanoTime()));
+                int restored = chatC.lineCount();
+                long restoredAt = System.nanoTime();
+                lab.restore(c);
+                int rejoined = chatC.awaitLineIndex(restored, "C rejoining", l -> l.equals("* rejoined the topic"),
+                        MEET);
+                rejoins.add(chatC.arrivalNanos(rejoined) - restoredAt);
+                if (i + 1 < REJOINS) {
+                    LockSupport.parkNanos(SETTLE.toNanos());
+                }
+            }
+            report(String.format(Locale.ROOT, "rejoin after a %d s cut, 40 ms RTT, 1 %% loss, %d rounds: median %s "
+                    + "(min %s, max %s) from the link's return to '* rejoined the topic'", CUT.toSeconds(), REJOINS,
+                    millis(median(rejoins)), millis(rejoins.stream().min(Long::compare).orElseThrow()),
+                    millis(rejoins.stream().max(Long::compare).orElseThrow())));
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
+    }
+
+    private static void report(String line) {
+        System.out.println("lab-measurement: " + line);
+        try {
+            Files.writeString(Path.of("target", "lab-measurements.txt"), line + System.lineSeparator(),
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new AssertionError("cannot append to target/lab-measurements.txt: " + e, e);
+        }
+    }
+}
