@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class CycleSoakTest {
     private static final int WARM_UP = 10;
     private static final int TOPIC_CYCLES = 1000;
-    private static final int NODE_CYCLES = 40;
+    private static final int NODE_CYCLES = 30;
     private static final long HEAP_TOLERANCE_MB = 2;
     private static final Duration RELEASE_WAIT = Duration.ofSeconds(20);
 
