@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a killed process's kernel does too (its TCP connections end); the difference is that a closing node also tells its
  * neighbours it leaves. The DHT is the in-process one by default ({@code dht=inmemory}), so what is measured is the
  * overlay and the bootstrap; {@code dht=mainline} gives each node a mainline DHT node on 127.0.0.1 bootstrapped from a
- * loopback testnet of {@value #TESTNET_NODES} nodes in this JVM. Every wait is bounded; every node is closed at the end.
+ * loopback testnet of {@value #TESTNET_NODES} nodes in this JVM. Every wait is bounded; every node is closed at the
+ * end.
  *
  * <p>Delivery during churn counts (broadcast, member) pairs where the member was live when the broadcast was sent and
  * stayed live for {@value #DELIVERY_WINDOW_SECONDS} s after it (a member closed a moment after a broadcast could not

@@ -73,8 +73,8 @@ public final class DeadNodesDhtBenchmark {
                 "max_query_timeout", "2s", "operation_timeout", "15s")) : ConfigTable.empty("dht.mainline");
         List<DatagramSocket> blackHoles = new ArrayList<>();
         long t0 = System.nanoTime();
-        try (LocalTestnet net = LocalTestnet.builder(signing).nodes(size).settings(settings).startTimeout(Duration.ofMinutes(5))
-                .start()) {
+        try (LocalTestnet net = LocalTestnet.builder(signing).nodes(size).settings(settings)
+                .startTimeout(Duration.ofMinutes(5)).start()) {
             List<MainlineDht> nodes = net.nodes();
             System.out.printf(Locale.ROOT, "testnet: %d nodes started in %.1f s%n", size,
                     (System.nanoTime() - t0) / 1e9);
