@@ -2,9 +2,15 @@
 127.0.0.1, bootstrapped from each other, then BEP44 puts and gets from random nodes, timed the way
 MainlineTestnetBenchmark times ours, so both can be measured minutes apart on the same machine.
 
-Run with Debian's interpreter (python3-libtorrent): /usr/bin/python3 bench/libtorrent-testnet.py [nodes] [ops]
+Run with Debian's interpreter (python3-libtorrent): /usr/bin/python3 bench/libtorrent-testnet.py [nodes] [ops] [dead]
 Prints what it measures, one figure a line. Loopback only; every wait is bounded in time; the sessions are
 closed before exit.
+
+With a dead fraction (e.g. 0.3, as DeadNodesDhtBenchmark's dead=0.3): after the measured pass, ops items are put,
+then that fraction of the nodes goes silent, and the pass runs again from the nodes that answer, followed by gets of
+the items put before the silence. A silenced node's session is destroyed (its socket closed) and its UDP port is at
+once bound again by a socket that is never read: queries to it get no reply, no error and no ICMP port-unreachable
+(which a closed loopback port would send, and which libtorrent takes as the node being gone).
 """
 import hashlib
 import os
@@ -108,6 +114,10 @@ def pct(values, p):
 def main():
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     operations = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    dead = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
+    if not 0 <= dead < 1:
+        sys.exit('dead fraction must be at least 0 and below 1, got %s' % sys.argv[3])
+    black_holes = []
     rng = random.Random(42)
     rss_before = rss_bytes()
     started = time.monotonic()
@@ -134,28 +144,41 @@ def main():
             alert = wait_for(session, lt.dht_put_alert, 30.0)
             return (time.monotonic() - start) * 1000, alert
 
-        def get(index, public_key, salt):
+        def get(index, public_key, salt, first_item_ms=None):
+            """@return ms until the authoritative answer, and its alert; appends to first_item_ms the ms until the
+            first alert carrying the item (libtorrent posts one as each newer item arrives), or nothing if none"""
             session = sessions[index]
             start = time.monotonic()
+            first = []
+
+            def authoritative(alert):
+                if not first and has_item(alert):
+                    first.append((time.monotonic() - start) * 1000)
+                return alert.authoritative
             session.dht_get_mutable_item(public_key, salt)
-            alert = wait_for(session, lt.dht_mutable_item_alert, 30.0, lambda a: a.authoritative)
+            alert = wait_for(session, lt.dht_mutable_item_alert, 30.0, authoritative)
+            if first_item_ms is not None:
+                first_item_ms.extend(first)
             return (time.monotonic() - start) * 1000, alert
 
-        def run_pass():
+        def run_pass(pool=None):
+            """puts and gets from random sessions of pool (default: all); requests are counted over pool"""
+            pool = list(range(size)) if pool is None else pool
+            live = [sessions[i] for i in pool]
             seeds = [os.urandom(32) for _ in range(operations)]
-            put_ms, get_ms, acks, found = [], [], [], 0
-            before = requests_sent(sessions)
+            put_ms, get_ms, acks, found, first_ms = [], [], [], 0, []
+            before = requests_sent(live)
             for i, seed in enumerate(seeds):
-                ms, alert = put(rng.randrange(size), seed, b'salt', b'benchmark value %d' % i)
+                ms, alert = put(rng.choice(pool), seed, b'salt', b'benchmark value %d' % i)
                 put_ms.append(ms)
                 acks.append(alert.num_success if alert is not None else 0)
-            middle = requests_sent(sessions)
+            middle = requests_sent(live)
             for seed in seeds:
-                ms, alert = get(rng.randrange(size), lt_public_key(seed), b'salt')
+                ms, alert = get(rng.choice(pool), lt_public_key(seed), b'salt', first_ms)
                 get_ms.append(ms)
                 found += 1 if has_item(alert) else 0
-            after = requests_sent(sessions)
-            return put_ms, get_ms, acks, found, (middle - before) / operations, (after - middle) / operations
+            after = requests_sent(live)
+            return put_ms, get_ms, acks, found, (middle - before) / operations, (after - middle) / operations, first_ms
 
         warm_up = time.monotonic()
         cold = run_pass()
@@ -163,16 +186,70 @@ def main():
             run_pass()
         print('warm-up: 3 passes in %.1f s; the first: put median %.2f ms, get median %.2f ms'
               % (time.monotonic() - warm_up, statistics.median(cold[0]), statistics.median(cold[1])), flush=True)
-        put_ms, get_ms, acks, found, put_requests, get_requests = run_pass()
-        print('put: median %.2f ms, p90 %.2f ms, max %.2f ms; requests sent per put (all nodes) %.1f; acks median %d'
-              % (statistics.median(put_ms), pct(put_ms, 90), max(put_ms), put_requests, statistics.median(acks)))
-        print('get: median %.2f ms, p90 %.2f ms, max %.2f ms; requests sent per get (all nodes) %.1f; found %d/%d'
-              % (statistics.median(get_ms), pct(get_ms, 90), max(get_ms), get_requests, found, operations))
+        report(run_pass())
+        if dead > 0:
+            # items stored while every node answered, read again once some of their storing nodes are silent
+            old_seeds = [os.urandom(32) for _ in range(operations)]
+            for i, seed in enumerate(old_seeds):
+                put(rng.randrange(size), seed, b'salt', b'before the silence %d' % i)
+            silent = rng.sample(range(size), int(round(size * dead)))
+            for index in silent:
+                black_holes.append(silence(sessions, index))
+            answering = [i for i in range(size) if i not in set(silent)]
+            print('silenced %d of %d nodes (session destroyed, port held by a socket that never reads); operations'
+                  ' now start from the %d that answer' % (len(silent), size, len(answering)), flush=True)
+            report(run_pass(answering))
+            get_ms, found, first_ms = [], 0, []
+            for seed in old_seeds:
+                ms, alert = get(rng.choice(answering), lt_public_key(seed), b'salt', first_ms)
+                get_ms.append(ms)
+                found += 1 if has_item(alert) else 0
+            print('get of items put before the silence: median %.2f ms, p90 %.2f ms, max %.2f ms; found %d/%d; %s'
+                  % (statistics.median(get_ms), pct(get_ms, 90), max(get_ms), found, operations, first(first_ms)))
         print('load average %.1f' % os.getloadavg()[0], flush=True)
     finally:
         for s in sessions:
-            s.pause()
+            if s is not None:
+                s.pause()
         del sessions[:]
+        for hole in black_holes:
+            hole.close()
+
+
+def first(first_ms):
+    if not first_ms:
+        return 'no item arrived'
+    return 'first item after median %.2f ms, p90 %.2f ms' % (statistics.median(first_ms), pct(first_ms, 90))
+
+
+def report(measured):
+    put_ms, get_ms, acks, found, put_requests, get_requests, first_ms = measured
+    print('put: median %.2f ms, p90 %.2f ms, max %.2f ms; requests sent per put (all nodes) %.1f; acks median %d;'
+          ' with at least one ack %d/%d'
+          % (statistics.median(put_ms), pct(put_ms, 90), max(put_ms), put_requests, statistics.median(acks),
+             sum(1 for a in acks if a > 0), len(acks)))
+    print('get: median %.2f ms, p90 %.2f ms, max %.2f ms; requests sent per get (all nodes) %.1f; found %d/%d; %s'
+          % (statistics.median(get_ms), pct(get_ms, 90), max(get_ms), get_requests, found, len(get_ms),
+             first(first_ms)), flush=True)
+
+
+def silence(sessions, index):
+    """Destroys sessions[index] (the destructor closes its socket) and holds its UDP port with a socket that is
+    never read; @return that socket. Retries the bind for at most 2 s."""
+    port = BASE_PORT + index
+    sessions[index] = None  # the last reference: the session shuts down here, synchronously
+    deadline = time.monotonic() + 2
+    while True:
+        hole = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        hole.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills at once: the kernel drops the rest
+        try:
+            hole.bind(('127.0.0.1', port))
+            return hole
+        except OSError:
+            hole.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 _PUBLIC_KEYS = {}

@@ -111,6 +111,22 @@ final class Swarm implements AutoCloseable {
         return start(name, b -> b);
     }
 
+    /**
+     * Starts a node the swarm does not keep (so a closed one can be collected, for heap checks); the caller closes it,
+     * also when this throws.
+     */
+    Node startUntracked(String name) {
+        Node node = Node.builder().config(config(name).build()).registry(registry).clock(clock).metrics(metrics)
+                .build();
+        try {
+            Await.result(node.start(), WAIT);
+        } catch (RuntimeException | Error e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
     /** @return whether the mutual neighbour links connect all the topics */
     static boolean connected(List<Topic> topics, List<Node> nodes) {
         return graph(topics, nodes).isConnected();

@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  *
  * <p>Threads of the JDK's shared pools, which any code may wake and which outlive everyone (the common fork-join
  * pool, {@code CompletableFuture}'s delay scheduler, the process reaper, the attach listener), are not counted.
- * Stateless and thread-safe.
+ * Stateless and thread-safe. Public for soak tests outside the TCK (e2e-tests' {@code CycleSoakTest}).
  */
-final class JvmResources {
+public final class JvmResources {
     private static final Path DESCRIPTORS = Path.of("/proc/self/fd");
     private static final List<String> SHARED_THREAD_PREFIXES = List.of("ForkJoinPool.commonPool-worker-",
             "CompletableFutureDelayScheduler", "process reaper", "Attach Listener", "Common-Cleaner",
@@ -54,10 +54,10 @@ final class JvmResources {
      * @param descriptors descriptor number to what it refers to (e.g. {@code socket:[1234]}), sockets, pipes and
      *     event descriptors only; empty where the platform has no {@code /proc/self/fd}; never null
      */
-    record Snapshot(Set<Thread> threads, Map<Integer, String> descriptors) {}
+    public record Snapshot(Set<Thread> threads, Map<Integer, String> descriptors) {}
 
     /** @return what is alive and open now, never null */
-    static Snapshot take() {
+    public static Snapshot take() {
         return new Snapshot(Set.copyOf(Thread.getAllStackTraces().keySet()), descriptors());
     }
 
@@ -66,7 +66,7 @@ final class JvmResources {
      * @return the threads and descriptors there now that were not in {@code before}, each described for a failure
      *     message (a thread with its state and where it runs); empty if none; never null
      */
-    static List<String> newSince(Snapshot before) {
+    public static List<String> newSince(Snapshot before) {
         List<String> found = new ArrayList<>();
         Thread.getAllStackTraces().forEach((thread, stack) -> {
             if (thread.isAlive() && !before.threads().contains(thread) && !shared(thread.getName())) {
@@ -90,7 +90,7 @@ final class JvmResources {
      * @param rule what must hold, for the failure message (e.g. "close() must stop ..."), not null
      * @throws AssertionError stating the rule and what is still there
      */
-    static void awaitReleased(Snapshot before, Duration timeout, String rule) {
+    public static void awaitReleased(Snapshot before, Duration timeout, String rule) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(1);
         List<String> left = newSince(before);

@@ -51,6 +51,8 @@ public final class GossipDriver implements AutoCloseable {
     private final Runnable unregister;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
+    /** Timers on the node's scheduler; cancelled when the topic stops, so nothing there holds a closed topic. */
+    private final PendingTimers timers = new PendingTimers();
     private final GossipMeters meters;
     /** The state machine's counters as last turned into meter increments; on the executor only. */
     private long duplicatesCounted;
@@ -267,11 +269,13 @@ public final class GossipDriver implements AutoCloseable {
     }
 
     /**
-     * Sends nothing more from now on (a drain under way stops before its next send) and drops queued inputs. For the
-     * node's close when a topic did not quit in time: the transports are about to go. Idempotent, any thread.
+     * Sends nothing more from now on (a drain under way stops before its next send), drops queued inputs and cancels
+     * the pending timers. Also for the node's close when a topic did not quit in time: the transports are about to
+     * go. Idempotent, any thread.
      */
     void stop() {
         closed = true;
+        timers.cancelAll();
     }
 
     /** Carries out what the state machine asked for; runs on the topic's executor. */
@@ -295,8 +299,8 @@ public final class GossipDriver implements AutoCloseable {
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {
                     try {
-                        scheduler.schedule(() -> offer(new Input.TimerFired(schedule.timer())),
-                                schedule.delayMillis(), TimeUnit.MILLISECONDS);
+                        timers.add(scheduler.schedule(() -> offer(new Input.TimerFired(schedule.timer())),
+                                schedule.delayMillis(), TimeUnit.MILLISECONDS));
                     } catch (RejectedExecutionException e) {
                         // The node's scheduler is shutting down: the topic is going away with it.
                         closed = true;
