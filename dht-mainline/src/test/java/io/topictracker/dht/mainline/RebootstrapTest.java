@@ -79,6 +79,34 @@ class RebootstrapTest {
         }
     }
 
+    @Test
+    void aLookupOnAnEmptyTableAsksTheBootstrapNodes() throws Exception {
+        try (DatagramSocket bootstrapNode = new DatagramSocket(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            bootstrapNode.setSoTimeout((int) WAIT.toMillis());
+            Map<String, Object> values = Map.of("bind_address", "127.0.0.1", "port", 0L, "bootstrap",
+                    List.of("127.0.0.1:" + bootstrapNode.getLocalPort()), "max_query_timeout", "500ms");
+            dht = (MainlineDht) new MainlineDhtProvider().create(new DhtContext(ConfigTable.of("dht.mainline",
+                    values), new BouncyCastleEd25519Provider(), Clock.systemUTC(), scheduler));
+            Await.result(dht.start(), WAIT); // the bootstrap is over, unanswered
+            assertEquals(0, Await.result(dht.routingTableSize(), WAIT), "nobody answered: alone");
+
+            byte[] infoHash = new byte[20];
+            Arrays.fill(infoHash, (byte) 0x5a);
+            dht.getPeers(infoHash, Duration.ofSeconds(5));
+            // the node's own re-bootstraps look up its own id; the lookup's query looks up the info-hash
+            boolean askedForTarget = false;
+            for (int i = 0; i < 20 && !askedForTarget; i++) {
+                Map<?, ?> query = receiveQuery(bootstrapNode);
+                Map<?, ?> arguments = (Map<?, ?>) query.get("a");
+                askedForTarget = Arrays.equals(bytes("find_node"), (byte[]) query.get("q"))
+                        && Arrays.equals(infoHash, (byte[]) arguments.get("target"));
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(askedForTarget,
+                    "the lookup on an empty table asked the bootstrap node for its target");
+        }
+    }
+
     private static Map<?, ?> receiveQuery(DatagramSocket socket) throws Exception {
         return receiveQuery(socket, new DatagramPacket[1]);
     }

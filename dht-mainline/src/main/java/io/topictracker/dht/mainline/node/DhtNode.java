@@ -79,6 +79,8 @@ public final class DhtNode {
     private ScheduledFuture<?> sampleTask;
     /** Bootstraps again while the table is empty; null before the socket is bound. */
     private Rebootstrap rebootstrap;
+    /** The bootstrap nodes of this node's family, set once at start; read on the loop. */
+    private List<InetSocketAddress> bootstrapNodes = List.of();
     /** Sizes sampled on the event loop for the gauges, which are read on other threads. */
     private volatile int routingNodesSampled;
     private volatile int storedItemsSampled;
@@ -257,6 +259,7 @@ public final class DhtNode {
             // BEP32: a socket reaches only its own family; the other family's entries are the sibling node's
             List<InetSocketAddress> reachable = bootstrap.stream()
                     .filter(a -> (a.getAddress() instanceof Inet6Address) == socket.isIpv6()).toList();
+            bootstrapNodes = reachable;
             List<NodeInfo> savedNodes = saved.nodes().stream().filter(n -> n.isIpv6() == socket.isIpv6()).toList();
             refreshTask = loop.scheduleAtFixedRate(this::refresh, REFRESH_PERIOD_MILLIS, REFRESH_PERIOD_MILLIS,
                     TimeUnit.MILLISECONDS);
@@ -326,7 +329,11 @@ public final class DhtNode {
     public <R extends Response.LookupResponse> CompletableFuture<LookupResult> lookup(LookupQuery<R> query,
             ResponseListener<? super R> listener, long timeoutMillis) {
         CompletableFuture<LookupResult> result = new CompletableFuture<>();
-        loop.execute(() -> lookups.run(query, listener, timeoutMillis, List.of(), List.of(), result));
+        // With an empty table (a bootstrap that went unanswered, every node gone bad) the lookup starts from the
+        // bootstrap nodes, as libtorrent's traversals add its routers when they have no node; else a one-shot client
+        // whose single bootstrap ping was lost fails at once although the network is there.
+        loop.execute(() -> lookups.run(query, listener, timeoutMillis,
+                routing.table().size() == 0 ? bootstrapNodes : List.of(), List.of(), result));
         return result;
     }
 
