@@ -143,20 +143,6 @@ final class LabProcess {
         throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s\n" + this);
     }
 
-    /**
-     * Writes {@code line} and a newline to the process's standard input (a chat sends each line it reads).
-     *
-     * @throws java.io.UncheckedIOException when the process no longer reads it
-     */
-    void send(String line) {
-        try {
-            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write to " + label + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Stops the process by its pid (SIGTERM, then SIGKILL after 10 s); idempotent. */
     void stop() {
         try {
