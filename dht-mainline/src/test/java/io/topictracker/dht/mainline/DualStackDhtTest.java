@@ -142,6 +142,23 @@ class DualStackDhtTest {
         assertTrue(hasBothFamilies(findNode(ipv4Node, hubV4, Want.BOTH).stream().map(NodeInfo::address).toList()));
     }
 
+    @Test
+    void aDualStackNodeBootstrappedOverIpv4FillsItsIpv6TableThroughWant() {
+        MainlineDht hub = dualStack(List.of());
+        MainlineDht other = dualStack(bootstrapOf(hub));
+        Await.until(WAIT, "the hub knows the other node on both families", () ->
+                hasBothFamilies(Await.result(hub.routingTableAddresses(), WAIT)));
+        // bootstrapped through the hub's IPv4 socket only: its IPv6 node has no bootstrap node of its own
+        MainlineDht late = dualStack(List.of(bootstrapOf(hub).get(0)));
+        Await.until(WAIT, "the IPv6 table filled from nodes6 answers to the IPv4 side's want", () ->
+                Await.result(late.routingTableAddresses(), WAIT).stream()
+                        .anyMatch(a -> a.getAddress() instanceof Inet6Address));
+        assertTrue(Await.result(late.routingTableAddresses(), WAIT).stream()
+                .filter(a -> a.getAddress() instanceof Inet6Address)
+                .allMatch(a -> a.equals(hub.localAddresses().get(1)) || a.equals(other.localAddresses().get(1))),
+                "only nodes that answered a ping: " + Await.result(late.routingTableAddresses(), WAIT));
+    }
+
     private static List<NodeInfo> findNode(DhtNode from, InetSocketAddress to, Want want) {
         CompletableFuture<List<NodeInfo>> nodes = new CompletableFuture<>();
         from.query(to, new Query.FindNode(new byte[20], want), new ReplyHandler<>() {

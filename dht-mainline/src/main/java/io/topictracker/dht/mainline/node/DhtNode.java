@@ -10,6 +10,7 @@ import io.topictracker.dht.mainline.krpc.KrpcException;
 import io.topictracker.dht.mainline.krpc.LookupQuery;
 import io.topictracker.dht.mainline.krpc.Query;
 import io.topictracker.dht.mainline.krpc.Response;
+import io.topictracker.dht.mainline.krpc.Want;
 import io.topictracker.dht.mainline.routing.NodeIds;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.ItemStore;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +50,8 @@ public final class DhtNode {
     private static final long REFRESH_PERIOD_MILLIS = 60_000;
     /** Bootstrapping again while alone: first after 1 s, doubling up to 30 s (libtorrent's pause between tries). */
     private static final long REBOOTSTRAP_MIN_MILLIS = 1000;
+    /** Nodes heard of through the other family are pinged only while our table has fewer than this many. */
+    private static final int SIBLING_FILL_LIMIT = 64;
     private static final long REBOOTSTRAP_MAX_MILLIS = 30_000;
     /**
      * How often the routing table and stores are sized for the gauges. They live on the event loop and are not
@@ -79,6 +83,8 @@ public final class DhtNode {
     private ScheduledFuture<?> sampleTask;
     /** Bootstraps again while the table is empty; null before the socket is bound. */
     private Rebootstrap rebootstrap;
+    /** BEP32: the node of the other address family on this loop, or null; set before start. */
+    private DhtNode sibling;
     /** The bootstrap nodes of this node's family, set once at start; read on the loop. */
     private List<InetSocketAddress> bootstrapNodes = List.of();
     /** Sizes sampled on the event loop for the gauges, which are read on other threads. */
@@ -129,7 +135,7 @@ public final class DhtNode {
                 new Inbound(), conditions,
                 counters, meters);
         this.lookups = new LookupDriver(settings, loop, socket, routing, closing, counters, meters,
-                this::selfAddress);
+                this::selfAddress, this::otherFamilyHeardOf);
         this.stores = new StoreFanOut(socket, settings.maxQueryTimeout().toNanos());
         this.tableFile = new RoutingTableFile(nodeSocket.routingTableFile());
     }
@@ -168,6 +174,46 @@ public final class DhtNode {
             throw new IllegalArgumentException("the two families' nodes must share one event loop");
         }
         handler.otherFamily(other.handler::ownClosest);
+        sibling = other;
+    }
+
+    /** Our maintenance lookups' {@code want}: both families once a sibling can use the other's nodes (BEP32). */
+    private Want maintenanceWant() {
+        return sibling == null ? null : Want.BOTH;
+    }
+
+    /** A node of the other family that one of our lookups heard of: the sibling's to check. On the loop. */
+    private void otherFamilyHeardOf(NodeInfo node) {
+        if (sibling != null) {
+            sibling.heardOf(node);
+        }
+    }
+
+    /**
+     * BEP32: a node of this family that the other family's lookup heard of (their answers carry both families when
+     * asked with {@code want}). While the table is small it is pinged, and it enters the table only if it answers
+     * (BEP5: good nodes are those that responded), so a dual-stack node bootstrapped over one family fills the
+     * other's table. On the loop (the sibling shares it).
+     */
+    private void heardOf(NodeInfo node) {
+        if (closing.isClosed() || routing.table().size() >= SIBLING_FILL_LIMIT || !routing.admits(node)
+                || Arrays.equals(node.id(), routing.ownId()) || routing.table().contains(node)) {
+            return;
+        }
+        socket.send(node.address(), new Query.Ping(), new ReplyHandler<>() {
+            @Override
+            public void onResponse(Response.Pong response) {
+                // the socket's listener puts every responder in the table
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+            }
+
+            @Override
+            public void onFailure(QueryFailure failure) {
+            }
+        });
     }
 
     /**
@@ -385,8 +431,8 @@ public final class DhtNode {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<LookupResult> done = new CompletableFuture<>();
-        lookups.run(new Query.FindNode(routing.ownId()), (from, r) -> { }, settings.operationTimeout().toMillis(),
-                bootstrap, saved, done);
+        lookups.run(new Query.FindNode(routing.ownId(), maintenanceWant()), (from, r) -> { },
+                settings.operationTimeout().toMillis(), bootstrap, saved, done);
         return done.handle((r, e) -> {
             if (r != null) {
                 LOG.debug("bootstrapped {} with {} queries; table has {} nodes", socket.localAddress(), r.queries(),
@@ -403,7 +449,8 @@ public final class DhtNode {
         }
         rebootstrap.check(); // a table whose every node went bad has nothing left to refresh from
         for (byte[] target : routing.refreshTargets(clock.millis())) {
-            lookups.run(new Query.FindNode(target), (from, r) -> { }, settings.operationTimeout().toMillis(),
+            lookups.run(new Query.FindNode(target, maintenanceWant()), (from, r) -> { },
+                    settings.operationTimeout().toMillis(),
                     List.of(), List.of(), new CompletableFuture<>());
         }
     }

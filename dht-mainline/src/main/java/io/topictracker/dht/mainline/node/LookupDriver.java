@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,11 @@ final class LookupDriver {
     private final NodeCounters counters;
     private final DhtMeters meters;
     private final Supplier<InetSocketAddress> selfAddress;
+    private final Consumer<NodeInfo> otherFamilyNode;
 
     LookupDriver(MainlineSettings settings, EventLoop loop, KrpcSocket socket, RoutingMaintainer routing,
-            Closing closing, NodeCounters counters, DhtMeters meters, Supplier<InetSocketAddress> selfAddress) {
+            Closing closing, NodeCounters counters, DhtMeters meters, Supplier<InetSocketAddress> selfAddress,
+            Consumer<NodeInfo> otherFamilyNode) {
         this.settings = settings;
         this.loop = loop;
         this.socket = socket;
@@ -52,6 +55,7 @@ final class LookupDriver {
         this.counters = counters;
         this.meters = meters;
         this.selfAddress = selfAddress;
+        this.otherFamilyNode = otherFamilyNode;
     }
 
     /**
@@ -234,7 +238,9 @@ final class LookupDriver {
             boolean ipv6 = socket.isIpv6();
             for (NodeInfo n : response.nodes()) {
                 // BEP32: this socket reaches its own family only; the other family's nodes are its sibling's
-                if (n.isIpv6() == ipv6 && !Arrays.equals(n.id(), ownId) && routing.admits(n)) {
+                if (n.isIpv6() != ipv6) {
+                    otherFamilyNode.accept(n); // in nodes6 (or nodes) because we asked with want (BEP32)
+                } else if (!Arrays.equals(n.id(), ownId) && routing.admits(n)) {
                     lookup.add(n);
                 }
             }
