@@ -78,9 +78,13 @@ public final class DhtStatusLine {
         return parts.length() == 0 ? sum : sum + " (" + parts + ")";
     }
 
+    /** The sum over the gauges of that name: a dual-stack DHT has one per address family. */
     private double gauge(String name) {
-        Gauge gauge = registry.find(name).gauge();
-        double value = gauge == null ? 0 : gauge.value();
-        return Double.isNaN(value) ? 0 : value;
+        double sum = 0;
+        for (Gauge gauge : registry.find(name).gauges()) {
+            double value = gauge.value();
+            sum += Double.isNaN(value) ? 0 : value;
+        }
+        return sum;
     }
 }

@@ -44,10 +44,10 @@ class DhtMetricsTest {
             assertTrue(metrics.timed("topictracker.dht.lookup.duration", "operation", "get_peers") > 0);
             // the gauges read the first node's sample, taken on its event loop every second
             Await.until(WAIT, "the first node's routing table sampled",
-                    () -> metrics.gauge("topictracker.dht.routing.nodes") >= 1);
+                    () -> metrics.gauge("topictracker.dht.routing.nodes", "family", "ipv4") >= 1);
             assertEquals(0, metrics.count("topictracker.dht.ratelimited"), "the testnet has no rate limit");
         }
-        assertTrue(Double.isNaN(metrics.gauge("topictracker.dht.routing.nodes")), "closing removed the gauges");
+        assertTrue(Double.isNaN(metrics.gauge("topictracker.dht.routing.nodes", "family", "ipv4")), "closing removed the gauges");
     }
 
     @Test

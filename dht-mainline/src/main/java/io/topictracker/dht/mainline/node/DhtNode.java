@@ -119,11 +119,6 @@ public final class DhtNode {
         this.clock = clock;
         this.loop = loop;
         this.meters = new DhtMeters(metrics);
-        if (meters.enabled) {
-            gauges.add(metrics.gauge("topictracker.dht.routing.nodes", () -> routingNodesSampled));
-            gauges.add(metrics.gauge("topictracker.dht.stored.items", () -> storedItemsSampled));
-            gauges.add(metrics.gauge("topictracker.dht.stored.peers", () -> storedPeersSampled));
-        }
         TokenIssuer tokens = new TokenIssuer(clock.millis());
         this.items = new ItemStore(signing, settings.maxItems(), settings.maxItemsPerIp());
         this.peers = new PeerStore(settings.maxInfoHashes(), settings.maxPeersPerInfoHash(),
@@ -134,6 +129,13 @@ public final class DhtNode {
         this.socket = new KrpcSocket(settings, nodeSocket.bindAddress(), loop, channelClass, routing::ownId,
                 new Inbound(), conditions,
                 counters, meters);
+        if (meters.enabled) {
+            // tagged by family: a dual-stack DHT runs a node per family (BEP32), each with its own table and stores
+            String family = socket.isIpv6() ? "ipv6" : "ipv4";
+            gauges.add(metrics.gauge("topictracker.dht.routing.nodes", () -> routingNodesSampled, "family", family));
+            gauges.add(metrics.gauge("topictracker.dht.stored.items", () -> storedItemsSampled, "family", family));
+            gauges.add(metrics.gauge("topictracker.dht.stored.peers", () -> storedPeersSampled, "family", family));
+        }
         this.lookups = new LookupDriver(settings, loop, socket, routing, closing, counters, meters,
                 this::selfAddress, this::otherFamilyHeardOf);
         this.stores = new StoreFanOut(socket, settings.maxQueryTimeout().toNanos());
