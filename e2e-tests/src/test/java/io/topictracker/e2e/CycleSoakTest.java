@@ -41,9 +41,9 @@ class CycleSoakTest {
     @Test
     void joiningAndClosingATopicRepeatedlyLeavesNoThreadDescriptorOrHeapBehind() {
         try (Swarm swarm = new Swarm()) {
-            Node anchor = swarm.start("anchor", CycleSoakTest::joinsUnthrottled);
+            Node anchor = swarm.start("anchor", CycleSoakTest::floodGuardRatesRaised);
             Topic anchored = anchor.joinNoWait(TOPIC, SECRET);
-            Node cycler = swarm.start("cycler", CycleSoakTest::joinsUnthrottled);
+            Node cycler = swarm.start("cycler", CycleSoakTest::floodGuardRatesRaised);
             for (int i = 0; i < WARM_UP; i++) {
                 topicCycle(cycler, anchored);
             }
@@ -98,12 +98,17 @@ class CycleSoakTest {
     }
 
     /**
-     * The topic cycles send the anchor a Join about a hundred times a second from one neighbour: a Join flood by the
-     * flood guard's default (20 a second, {@code FloodDisconnectTest} holds it), which would drop them and ban the
-     * cycler. What this test measures is what a closed topic leaves behind, so the guard's Join rate is raised here.
+     * The topic cycles send the anchor a Join, and both sides Neighbor and Disconnect messages, hundreds of times a
+     * second from one neighbour: a flood by the flood guard's default rates ({@code FloodDisconnectTest} and
+     * {@code RogueMemberTest} hold the guard). What this test measures is what a closed topic leaves behind, so the
+     * guard's rates are raised here. Known bug, found by this test: with the default rates about one run in seven
+     * stalls, a topic that never joins again after the guard silently dropped some of those membership messages
+     * (HyParView's views then disagree). Dropping only Neighbor and Disconnect did not cure it; see issue 16.
      */
-    private static NodeConfig.Builder joinsUnthrottled(NodeConfig.Builder builder) {
-        return builder.set("gossip.max_joins_per_second_per_peer", 100_000);
+    private static NodeConfig.Builder floodGuardRatesRaised(NodeConfig.Builder builder) {
+        return builder.set("gossip.max_joins_per_second_per_peer", 100_000)
+                .set("gossip.max_control_messages_per_second_per_peer", 100_000)
+                .set("gossip.max_shuffles_per_second_per_peer", 100_000);
     }
 
     private static void nodeCycle(Swarm swarm, String name, Topic anchored) {
