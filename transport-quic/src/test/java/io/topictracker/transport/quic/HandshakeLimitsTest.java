@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,8 +61,8 @@ class HandshakeLimitsTest {
         attack("127.0.0.2", server, 4);
 
         // At least once: the refused connection's client retransmits its Initial, refused again each time.
-        awaitTrue(() -> metrics.count(REFUSED, "transport", "quic", "limit", "per_ip") >= 1,
-                "the fourth connection from 127.0.0.2 is refused");
+        Await.until(QuicTestNode.WAIT, "the fourth connection from 127.0.0.2 is refused",
+                () -> metrics.count(REFUSED, "transport", "quic", "limit", "per_ip") >= 1);
         assertEquals(3, server.transport.handshakes().inFlight(), "the first three are in their handshake");
         assertEquals(0, metrics.count(REFUSED, "transport", "quic", "limit", "total"));
         QuicTestNode peer = node(Map.of());
@@ -79,19 +78,21 @@ class HandshakeLimitsTest {
         List<Channel> sockets = new ArrayList<>();
         sockets.add(attack("127.0.0.2", server, 2));
         sockets.add(attack("127.0.0.3", server, 2));
-        awaitTrue(() -> server.transport.handshakes().inFlight() == 4, "4 connections in their handshake");
+        Await.until(QuicTestNode.WAIT, "4 connections in their handshake",
+                () -> server.transport.handshakes().inFlight() == 4);
 
         sockets.add(attack("127.0.0.4", server, 1));
 
-        awaitTrue(() -> metrics.count(REFUSED, "transport", "quic", "limit", "total") >= 1,
-                "a fifth connection, from a third address, is refused");
+        Await.until(QuicTestNode.WAIT, "a fifth connection, from a third address, is refused",
+                () -> metrics.count(REFUSED, "transport", "quic", "limit", "total") >= 1);
         assertEquals(0, metrics.count(REFUSED, "transport", "quic", "limit", "per_ip"));
         // The attacker stops (its retransmitted Initials would open new handshakes after the old ones time out).
         // Unauthenticated connections last at most the handshake timeout; then the places are free again.
         for (Channel socket : sockets) {
             socket.close().sync();
         }
-        awaitTrue(() -> server.transport.handshakes().inFlight() == 0, "the attackers' handshakes time out");
+        Await.until(QuicTestNode.WAIT, "the attackers' handshakes time out",
+                () -> server.transport.handshakes().inFlight() == 0);
         QuicTestNode peer = node(Map.of());
         Await.result(peer.transport.connect(server.id(), server.address(), new RecordingListener()),
                 QuicTestNode.WAIT);
@@ -145,13 +146,4 @@ class HandshakeLimitsTest {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + QuicTestNode.WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + QuicTestNode.WAIT + ": " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 }

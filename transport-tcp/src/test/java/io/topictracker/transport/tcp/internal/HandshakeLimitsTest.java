@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +63,8 @@ class HandshakeLimitsTest {
         for (int i = 0; i < 3; i++) {
             attack("127.0.0.2", server);
         }
-        awaitTrue(() -> server.handshakes().inFlight() == 3, "the server counts the 3 connections in its handshake");
+        Await.until(WAIT, "the server counts the 3 connections in its handshake",
+                () -> server.handshakes().inFlight() == 3);
 
         assertRefused("127.0.0.2", server);
 
@@ -83,7 +83,8 @@ class HandshakeLimitsTest {
         for (int i = 0; i < 4; i++) {
             held.add(attack("127.0.0." + (2 + i / 2), server));
         }
-        awaitTrue(() -> server.handshakes().inFlight() == 4, "the server counts 4 connections in their handshake");
+        Await.until(WAIT, "the server counts 4 connections in their handshake",
+                () -> server.handshakes().inFlight() == 4);
 
         assertRefused("127.0.0.4", server);
         assertEquals(1, metrics.count(REFUSED, "transport", "tcp", "limit", "total"));
@@ -92,7 +93,7 @@ class HandshakeLimitsTest {
         for (Socket socket : held) {
             assertClosedByTheServer(socket);
         }
-        awaitTrue(() -> server.handshakes().inFlight() == 0, "every place is free once the attackers are cut");
+        Await.until(WAIT, "every place is free once the attackers are cut", () -> server.handshakes().inFlight() == 0);
         TcpTransport peer = start(Map.of(), io.topictracker.api.metrics.Metrics.none());
         Await.result(peer.connect(ids.get(server), address(server), new Ignore()), WAIT);
     }
@@ -130,16 +131,6 @@ class HandshakeLimitsTest {
             assertEquals(-1, read, "the server sends nothing to a connection it refuses or times out");
         } catch (SocketException reset) {
             assertTrue(String.valueOf(reset.getMessage()).contains("reset"), reset.toString());
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(10);
         }
     }
 
