@@ -2,6 +2,7 @@ package io.topictracker.dht.mainline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.dht.DhtContext;
@@ -48,12 +49,7 @@ class RebootstrapTest {
     void aNodeWhoseBootstrapWentUnansweredJoinsWhenTheBootstrapNodeAnswersLater() throws Exception {
         try (DatagramSocket bootstrapNode = new DatagramSocket(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            bootstrapNode.setSoTimeout((int) WAIT.toMillis());
-            Map<String, Object> values = Map.of("bind_address", "127.0.0.1", "port", 0L, "bootstrap",
-                    List.of("127.0.0.1:" + bootstrapNode.getLocalPort()), "max_query_timeout", "500ms");
-            dht = (MainlineDht) new MainlineDhtProvider().create(new DhtContext(ConfigTable.of("dht.mainline",
-                    values), new BouncyCastleEd25519Provider(), Clock.systemUTC(), scheduler));
-            Await.result(dht.start(), WAIT); // the bootstrap is over, unanswered
+            startAloneWith(bootstrapNode); // the bootstrap is over, unanswered
 
             Map<?, ?> first = receiveQuery(bootstrapNode);
             assertArrayEquals(bytes("find_node"), (byte[]) first.get("q"));
@@ -83,12 +79,7 @@ class RebootstrapTest {
     void aLookupOnAnEmptyTableAsksTheBootstrapNodes() throws Exception {
         try (DatagramSocket bootstrapNode = new DatagramSocket(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            bootstrapNode.setSoTimeout((int) WAIT.toMillis());
-            Map<String, Object> values = Map.of("bind_address", "127.0.0.1", "port", 0L, "bootstrap",
-                    List.of("127.0.0.1:" + bootstrapNode.getLocalPort()), "max_query_timeout", "500ms");
-            dht = (MainlineDht) new MainlineDhtProvider().create(new DhtContext(ConfigTable.of("dht.mainline",
-                    values), new BouncyCastleEd25519Provider(), Clock.systemUTC(), scheduler));
-            Await.result(dht.start(), WAIT); // the bootstrap is over, unanswered
+            startAloneWith(bootstrapNode); // the bootstrap is over, unanswered
             assertEquals(0, Await.result(dht.routingTableSize(), WAIT), "nobody answered: alone");
 
             byte[] infoHash = new byte[20];
@@ -102,9 +93,19 @@ class RebootstrapTest {
                 askedForTarget = Arrays.equals(bytes("find_node"), (byte[]) query.get("q"))
                         && Arrays.equals(infoHash, (byte[]) arguments.get("target"));
             }
-            org.junit.jupiter.api.Assertions.assertTrue(askedForTarget,
+            assertTrue(askedForTarget,
                     "the lookup on an empty table asked the bootstrap node for its target");
         }
+    }
+
+    /** Starts {@link #dht} bootstrapping from {@code bootstrapNode}, a socket of the test that answers nothing. */
+    private void startAloneWith(DatagramSocket bootstrapNode) throws Exception {
+        bootstrapNode.setSoTimeout((int) WAIT.toMillis());
+        Map<String, Object> values = Map.of("bind_address", "127.0.0.1", "port", 0L, "bootstrap",
+                List.of("127.0.0.1:" + bootstrapNode.getLocalPort()), "max_query_timeout", "500ms");
+        dht = (MainlineDht) new MainlineDhtProvider().create(new DhtContext(ConfigTable.of("dht.mainline",
+                values), new BouncyCastleEd25519Provider(), Clock.systemUTC(), scheduler));
+        Await.result(dht.start(), WAIT);
     }
 
     private static Map<?, ?> receiveQuery(DatagramSocket socket) throws Exception {
