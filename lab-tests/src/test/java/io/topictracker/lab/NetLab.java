@@ -184,17 +184,57 @@ final class NetLab implements AutoCloseable {
     }
 
     /**
+     * How a router maps a LAN host's outgoing UDP and TCP flows onto its public address (RFC 4787 §4.1 terms).
+     */
+    enum NatMapping {
+        /**
+         * Endpoint-independent mapping: plain masquerade. Linux keeps the source port when that public port is free,
+         * so one LAN socket keeps one public port whoever it sends to (what most home routers do; hole punching
+         * works through it).
+         */
+        ENDPOINT_INDEPENDENT(""),
+        /**
+         * Address- and port-dependent mapping ("symmetric"): masquerade {@code fully-random}, a random public port
+         * for every new flow, so the port a third party saw is not the port the peer will see (punching fails).
+         */
+        SYMMETRIC(" fully-random");
+
+        private final String masqueradeFlags;
+
+        NatMapping(String masqueradeFlags) {
+            this.masqueradeFlags = masqueradeFlags;
+        }
+    }
+
+    /**
      * Adds a LAN behind a router: a bridge of its own in the switch namespace ({@code 10.<lanNumber>.0.0/24}), and a
      * router host with {@code 198.51.100.<routerNumber>} on the public segment ({@code eth0}) and
      * {@code 10.<lanNumber>.0.1} on the LAN ({@code eth1}), forwarding and masquerading (nftables, inside the
      * router's namespace) what leaves the LAN for the public segment, as a home router does. Public hosts have no
-     * route to the LAN: only answers to connections the LAN opened get in.
+     * route to the LAN: only answers to flows the LAN opened get in (conntrack; filtering is address- and
+     * port-dependent whatever the mapping). Same as {@code addNatRouter(name, routerNumber, lanNumber,
+     * ENDPOINT_INDEPENDENT, false)}.
      *
      * @param name the router's host name, as {@link #addHost}
      * @param lanNumber 1..254, the LAN's second octet, unique in this lab
      * @return the router host
      */
     LabHost addLanRouter(String name, int routerNumber, int lanNumber) {
+        return addNatRouter(name, routerNumber, lanNumber, NatMapping.ENDPOINT_INDEPENDENT, false);
+    }
+
+    /**
+     * Adds a LAN behind a NAT router, as {@link #addLanRouter}, with a chosen mapping.
+     *
+     * @param mapping how the router maps flows, not null
+     * @param dropUnsolicited true to drop, on the WAN side, packets to the router that belong to no flow the LAN
+     *     opened, before conntrack remembers them. Without it such a packet (an early hole punch) leaves a conntrack
+     *     entry for its 4-tuple, and when the LAN host then sends to that peer the router must pick another public
+     *     port for it (the tuple is taken): a punch that arrives too early makes the mapping move. Real routers do
+     *     either; tests run both.
+     * @return the router host
+     */
+    LabHost addNatRouter(String name, int routerNumber, int lanNumber, NatMapping mapping, boolean dropUnsolicited) {
         if (lanNumber < 1 || lanNumber > 254 || lans.containsValue(String.valueOf(lanNumber))) {
             throw new IllegalArgumentException("LAN number must be 1..254 and new: " + lanNumber);
         }
@@ -206,10 +246,39 @@ final class NetLab implements AutoCloseable {
         ports.put(name + "-lan", "port" + (ports.size()));
         lans.put(name, String.valueOf(lanNumber));
         Commands.check("ip", "netns", "exec", router.namespace(), "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
-        Commands.check("ip", "netns", "exec", router.namespace(), "nft", "add table ip lab; "
+        String rules = "add table ip lab; "
                 + "add chain ip lab postrouting { type nat hook postrouting priority 100; }; "
-                + "add rule ip lab postrouting oifname eth0 ip saddr 10." + lanNumber + ".0.0/24 masquerade");
+                + "add rule ip lab postrouting oifname eth0 ip saddr 10." + lanNumber + ".0.0/24 masquerade"
+                + mapping.masqueradeFlags;
+        if (dropUnsolicited) {
+            // filter hooks run before conntrack confirms a new entry, so a dropped packet leaves none behind
+            rules += "; add chain ip lab input { type filter hook input priority 0; }; "
+                    + "add rule ip lab input iifname eth0 ct state new drop; "
+                    + "add chain ip lab forward { type filter hook forward priority 0; }; "
+                    + "add rule ip lab forward iifname eth0 ct state new drop";
+        }
+        Commands.check("ip", "netns", "exec", router.namespace(), "nft", rules);
         return router;
+    }
+
+    /**
+     * Changes how {@code router} maps new flows (flows it already mapped keep their mapping until conntrack forgets
+     * them; {@code flushConntrack} forgets them at once, as a router reboot would).
+     *
+     * @param router a router of this lab ({@link #addNatRouter}), not null
+     * @param mapping the new mapping, not null
+     */
+    void setNatMapping(LabHost router, NatMapping mapping, boolean flushConntrack) {
+        String lan = lans.get(router.name());
+        if (lan == null) {
+            throw new IllegalArgumentException("not a router of this lab: " + router.name());
+        }
+        Commands.check("ip", "netns", "exec", router.namespace(), "nft", "flush chain ip lab postrouting; "
+                + "add rule ip lab postrouting oifname eth0 ip saddr 10." + lan + ".0.0/24 masquerade"
+                + mapping.masqueradeFlags);
+        if (flushConntrack) {
+            Commands.check("ip", "netns", "exec", router.namespace(), "conntrack", "-F");
+        }
     }
 
     /**
