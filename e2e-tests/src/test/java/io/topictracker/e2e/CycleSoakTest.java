@@ -99,11 +99,9 @@ class CycleSoakTest {
 
     /**
      * The topic cycles send the anchor a Join, and both sides Neighbor and Disconnect messages, hundreds of times a
-     * second from one neighbour: a flood by the flood guard's default rates ({@code FloodDisconnectTest} and
-     * {@code RogueMemberTest} hold the guard). What this test measures is what a closed topic leaves behind, so the
-     * guard's rates are raised here. Known bug, found by this test: with the default rates about one run in seven
-     * stalls, a topic that never joins again after the guard silently dropped some of those membership messages
-     * (HyParView's views then disagree). Dropping only Neighbor and Disconnect did not cure it; see issue 16.
+     * second from one neighbour: a flood by the flood guard's default rates. What this test measures is what a closed
+     * topic leaves behind, so the guard's rates are raised here and the cycles run at full speed; a joiner the guard
+     * throttles is {@code ThrottledJoinerTest}'s subject.
      */
     private static NodeConfig.Builder floodGuardRatesRaised(NodeConfig.Builder builder) {
         return builder.set("gossip.max_joins_per_second_per_peer", 100_000)

@@ -341,10 +341,13 @@ public final class GossipNode implements AutoCloseable {
                 GossipDriver.QUEUE_CAPACITY), scheduler, links, codec, listener, this::now, peerUse,
                 config.maxMessageSize(), () -> unregister(topic, holder[0]), meters);
         holder[0] = runner;
+        // Started before it is registered: frames for the topic reach the driver from the moment it is in the map,
+        // and its executor must run the start first (a state machine refuses input before its start).
+        runner.start();
         if (topics.putIfAbsent(topic, runner) != null) {
+            runner.stop();
             throw new IllegalStateException("topic " + topic + " is already joined on this node");
         }
-        runner.start();
         if (!bootstrap.isEmpty()) {
             runner.joinPeers(bootstrap);
         }

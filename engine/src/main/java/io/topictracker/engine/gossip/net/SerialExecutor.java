@@ -3,12 +3,17 @@ package io.topictracker.engine.gossip.net;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor: each topic's state machine lives on one of
- * these, so protocol code needs no locks. The queue is bounded; a task over the bound is refused. Thread-safe.
+ * these, so protocol code needs no locks. The queue is bounded; a task over the bound is refused. A task that throws
+ * is logged and the next one runs: one bad input must not silence the topic for good (the pool would swallow the
+ * exception and this executor would stay marked as running with nobody draining it). Thread-safe.
  */
 final class SerialExecutor implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
     private final Executor pool;
     private final int capacity;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
@@ -46,7 +51,11 @@ final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            next.run();
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                LOG.error("a task of a topic's executor failed; the topic goes on with the next one", e);
+            }
         }
         pool.execute(this::drain);
     }
