@@ -105,6 +105,25 @@ public final class TcpTransport implements Transport {
         }
     }
 
+    /**
+     * Runs {@link TlsContexts#warmUp} once on a short-lived daemon thread, so that a node's first dial or accept does
+     * not pay the JVM's first TLS handshake (class loading, first Ed25519 and X25519 use); the node starts without
+     * waiting for it. A failure is logged only: the real handshakes report their own errors.
+     */
+    private void warmUpInTheBackground(TlsContexts tls) {
+        Thread warmUp = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                tls.warmUp(context.signing());
+                LOG.debug("tls warm-up handshake took {} ms", (System.nanoTime() - started) / 1_000_000);
+            } catch (javax.net.ssl.SSLException | RuntimeException e) {
+                LOG.debug("tls warm-up handshake failed: {}", e.toString());
+            }
+        }, "tt-tcp-" + context.identity().peerId().shortText() + "-tls-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
     @Override
     public String id() {
         return "tcp";
@@ -124,6 +143,7 @@ public final class TcpTransport implements Transport {
             return CompletableFuture.failedFuture(e);
         }
         state = State.STARTING;
+        warmUpInTheBackground(tls);
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
