@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+    /** Timings for diagnosing joins, beside the engine's ({@code io.topictracker.timeline.*}). */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.tcp");
     /** Flush at the latest after this many consolidated flushes, so a steady writer still sends promptly. */
     private static final int FLUSHES_PER_BATCH = 256;
 
@@ -115,7 +117,7 @@ public final class TcpTransport implements Transport {
             long started = System.nanoTime();
             try {
                 tls.warmUp(context.signing());
-                LOG.debug("tls warm-up handshake took {} ms", (System.nanoTime() - started) / 1_000_000);
+                TIMELINE.debug("tls warm-up handshake took {} ms", (System.nanoTime() - started) / 1_000_000);
             } catch (javax.net.ssl.SSLException | RuntimeException e) {
                 LOG.debug("tls warm-up handshake failed: {}", e.toString());
             }
