@@ -49,6 +49,8 @@ class RejoinLabTest {
             LabProcess chatC = lab.start(c, "chat-c", chat(a, config));
             String bId = Cli.shortId(chatB);
             String cId = Cli.shortId(chatC);
+            String cSelf = chatC.awaitLine("C's self line", l -> l.startsWith("self: "), Cli.READY);
+            assertTrue(cSelf.contains("@" + transport + "://"), "C runs " + transport + " only: " + cSelf);
             chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), MEET);
             chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), MEET);
 
