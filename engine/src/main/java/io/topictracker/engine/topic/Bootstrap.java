@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ public final class Bootstrap {
             }
             Map<Long, List<Record>> fetched = fetch.all();
             List<Record> records = new ArrayList<>();
-            for (int i = minutes.length - 1; i >= 0; i--) { // the newest minute first: its publishers are fresher
+            for (int i = minutes.length - 1; i >= 0; i--) { // newest minute first: Candidates keeps first mentions
                 records.addAll(fetched.getOrDefault(minutes[i], List.of()));
             }
             if (records.isEmpty()) {
@@ -245,18 +246,25 @@ public final class Bootstrap {
 
     /**
      * @return {@code candidates} in the order to try them: publishers of {@code records} first, then the peers their
-     *     records name; within each, peers that did not answer a Join last round go last; otherwise our random order
-     *     (the crate iterates a {@code HashSet}: one order per process)
+     *     records name; within each, peers that did not answer a Join last round go last, and those named only by
+     *     an older minute's record after those of a newer one; otherwise our random order (the crate iterates a
+     *     {@code HashSet}: one order per process)
      */
     private List<PeerInfo> ordered(List<PeerInfo> candidates, List<Record> records) {
         Set<PeerId> publishers = new HashSet<>();
+        Map<PeerId, Long> newestMinute = new HashMap<>();
         for (Record record : records) {
             publishers.add(record.publisher());
+            newestMinute.merge(record.publisher(), record.unixMinute(), Math::max);
+            for (PeerInfo named : record.content().activePeers()) {
+                newestMinute.merge(named.id(), record.unixMinute(), Math::max);
+            }
         }
         List<PeerInfo> result = new ArrayList<>(candidates);
         Collections.shuffle(result, order);
         result.sort(Comparator.comparing((PeerInfo p) -> !publishers.contains(p.id()))
-                .thenComparing(p -> unanswered.contains(p.id())));
+                .thenComparing(p -> unanswered.contains(p.id()))
+                .thenComparing(p -> -newestMinute.getOrDefault(p.id(), Long.MIN_VALUE + 1)));
         return result;
     }
 

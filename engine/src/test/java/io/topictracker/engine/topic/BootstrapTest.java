@@ -256,6 +256,23 @@ class BootstrapTest {
     }
 
     @Test
+    void publishersOfTheNewerMinuteGoFirst() throws Exception {
+        SigningKeyPair older = SIGNING.generate();
+        SigningKeyPair newer = SIGNING.generate();
+        for (int seed = 0; seed < 20; seed++) {
+            Script script = new Script();
+            script.records.put(9L, List.of(record(older, 9)));
+            script.records.put(10L, List.of(record(newer, 10)));
+            script.awaitsLeft = 2;
+
+            Bootstrap.Trace trace = new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(seed))
+                    .run();
+
+            assertEquals(List.of(newer.peerId(), older.peerId()), trace.joinsSent(), "seed " + seed);
+        }
+    }
+
+    @Test
     void startersTryTheCandidatesInDifferentOrders() throws Exception {
         // Fifty nodes starting together read the same records. The crate iterates a HashSet of node ids, whose order
         // differs between processes; in record order all fifty would send their first Join to the same publisher.
