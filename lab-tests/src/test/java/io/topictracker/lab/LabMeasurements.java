@@ -68,7 +68,7 @@ class LabMeasurements {
      */
     @Test
     void timeToJoinAcrossTheFortyMillisecondLab(@TempDir Path dir) {
-        try (NetLab lab = NetLab.create(dir)) {
+        try (NetLab lab = NetLab.create(logs(dir))) {
             LabHost a = lab.addHost("a", 10);
             LabHost b = lab.addHost("b", 20);
             LabHost c = lab.addHost("c", 30);
@@ -142,6 +142,22 @@ class LabMeasurements {
                     + "(min %s, max %s) from the link's return to '* rejoined the topic'", CUT.toSeconds(), REJOINS,
                     millis(median(rejoins)), millis(rejoins.stream().min(Long::compare).orElseThrow()),
                     millis(rejoins.stream().max(Long::compare).orElseThrow())));
+        }
+    }
+
+    /**
+     * @return {@code -Dlab.logs=DIR} (created) when given, so the processes' stderr (their timelines) outlives the
+     *     run; else {@code dir}, the test's temporary directory
+     */
+    private static Path logs(Path dir) {
+        String kept = System.getProperty("lab.logs");
+        if (kept == null || kept.isBlank()) {
+            return dir;
+        }
+        try {
+            return Files.createDirectories(Path.of(kept));
+        } catch (IOException e) {
+            throw new AssertionError("cannot create -Dlab.logs=" + kept + ": " + e, e);
         }
     }
 

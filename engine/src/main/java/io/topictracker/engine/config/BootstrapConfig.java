@@ -17,8 +17,9 @@ import java.time.Duration;
  *     before -1 and 0 on the first round, favouring long-running topics over cold starts; default false
  * @param discoveryPollInterval {@code discovery_poll_interval}: pause between lookups, 1ms–1h; default 2000ms
  * @param noPeersRetryInterval {@code no_peers_retry_interval}: pause when no peer was found, 1ms–1h; default 1500ms
- * @param perPeerJoinSettleTime {@code per_peer_join_settle_time}: pause after dialling one candidate, 0–1h;
- *     default 100ms
+ * @param perPeerJoinSettleTime {@code per_peer_join_settle_time}: pause after dialling one candidate once a lookup
+ *     ended, 0–1h; default 100ms (the first candidates are joined at once as their records arrive, see
+ *     {@code Bootstrap})
  * @param joinConfirmationWaitTime {@code join_confirmation_wait_time}: wait before checking a join held, 0–1h;
  *     default 500ms
  * @param rejoin {@code rejoin}: when the topic loses its last neighbour, run the bootstrap again (ours, not the

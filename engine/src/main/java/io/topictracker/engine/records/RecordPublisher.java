@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes a topic's records in its per-minute DHT slots, with the behaviour of the Rust crate's publisher:
@@ -167,6 +168,21 @@ public final class RecordPublisher {
      * @return completes when the lookup ends; fails with the DHT's exception if the lookup fails; never null
      */
     public CompletableFuture<SlotRecords> slot(long unixMinute) {
+        return slot(unixMinute, record -> { });
+    }
+
+    /**
+     * Fetches one minute's slot as {@link #slot(long)}, and also hands each other publisher's record to
+     * {@code onArrival} as soon as the DHT delivers it, before the lookup ends: a joiner can dial the first publisher
+     * found instead of waiting for the lookup to converge, which can wait out timeouts of dead nodes (see
+     * BENCHMARKS.md "Network lab").
+     *
+     * @param onArrival gets each valid record of another publisher once (the first seen of each publisher), on a DHT
+     *     provider thread, never concurrently for one lookup; must not block; not null
+     * @return as {@link #slot(long)}; never null
+     */
+    public CompletableFuture<SlotRecords> slot(long unixMinute, Consumer<Record> onArrival) {
+        Objects.requireNonNull(onArrival, "onArrival");
         SlotKeys slot = keys.slot(unixMinute);
         MutableQuery query = MutableQuery.of(slot.slotKeyPair().publicKey(), slot.salt(), OptionalLong.empty(),
                 settings.getTimeout());
@@ -178,12 +194,17 @@ public final class RecordPublisher {
             lookup = dht.getMutable(query, item -> {
                 Record record = open(item, slot);
                 if (record != null) {
+                    boolean first;
                     synchronized (byPublisher) {
                         if (record.publisher().equals(self)) {
                             ours[0] = true;
+                            first = false;
                         } else {
-                            byPublisher.putIfAbsent(record.publisher(), record);
+                            first = byPublisher.putIfAbsent(record.publisher(), record) == null;
                         }
+                    }
+                    if (first) {
+                        onArrival.accept(record);
                     }
                 }
             });

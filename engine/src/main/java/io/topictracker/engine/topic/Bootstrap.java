@@ -7,6 +7,9 @@ import io.topictracker.engine.records.Record;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +24,12 @@ import java.util.Set;
  *   <li>loop until joined or cancelled: fetch minute-1 and minute (minute-2 and minute-1 on the first pass when
  *       {@code check_older_records_first_on_startup});</li>
  *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval};</li>
- *   <li>records: collect publishers and their active peers minus ourselves, re-check joined, join them one at a time
- *       waiting {@code per_peer_join_settle_time} after each (or until joined); then wait
+ *   <li>while the fetch runs, join the first {@link #CONCURRENT_JOINS} candidates as soon as their records arrive,
+ *       all at once (ours, not the crate's, which waits for the lookups to end and joins one at a time: a rendezvous
+ *       should not wait for a DHT lookup to converge once it knows whom to dial);</li>
+ *   <li>records: collect publishers and their active peers minus ourselves and those already sent a Join, re-check
+ *       joined, join them one at a time waiting {@code per_peer_join_settle_time} after each (or until joined),
+ *       publishers of the newest minute first; then wait
  *       {@code join_confirmation_wait_time}; still not joined: publish once per minute (fallback) and wait
  *       {@code discovery_poll_interval}.</li>
  * </ol>
@@ -30,7 +37,8 @@ import java.util.Set;
  * them: the loop never waits for a put (a mainline put takes seconds) and the startup publish's rate-limit lookup
  * runs beside the first round's. Candidates are tried in a random order of our own, as the crate's {@code HashSet}
  * of node ids is iterated in an order that differs from process to process: in record order every starter would
- * send its first Join to the same publisher. Runs on the calling thread; not thread-safe.
+ * send its first Join to the same publisher; within that, publishers go before the peers records name, and peers
+ * that did not answer last round go last. Runs on the calling thread; not thread-safe.
  */
 public final class Bootstrap {
     /** The IO the loop needs. Calls come from the one thread running {@link #run}. */
@@ -45,11 +53,11 @@ public final class Bootstrap {
         long minute();
 
         /**
-         * Fetches the records of several minutes' slots, concurrently.
+         * Starts fetching the records of several minutes' slots, concurrently; returns at once.
          *
-         * @return each minute's records (empty on a failed lookup); never null
+         * @return the fetch in progress, never null
          */
-        Map<Long, List<Record>> records(long... minutes) throws InterruptedException;
+        Fetch fetch(long... minutes);
 
         /**
          * Starts publishing our record for {@code minute}, skipping when {@code cached} (that minute's records)
@@ -69,6 +77,35 @@ public final class Bootstrap {
         /** Waits {@code duration}, returning early when joined or cancelled. */
         void await(Duration duration) throws InterruptedException;
     }
+
+    /** A fetch of several minutes' slots in progress. Used on the thread running {@link #run} only. */
+    public interface Fetch {
+        /**
+         * Waits until records arrive that this method has not returned yet, the fetch ends, or the topic is joined
+         * or cancelled.
+         *
+         * @return the records (of other publishers, each publisher once per minute) that arrived since the last
+         *     call, in arrival order; empty once the fetch ended and everything was returned, or when joined or
+         *     cancelled; never null
+         */
+        List<Record> arrived() throws InterruptedException;
+
+        /**
+         * Waits for the fetch to end.
+         *
+         * @return each minute's records (empty on a failed lookup); never null
+         */
+        Map<Long, List<Record>> all() throws InterruptedException;
+    }
+
+    /**
+     * Candidates joined at once, without a settle wait between them, as their records arrive while a fetch is still
+     * running. Several, so that a dead publisher (records outlive their publishers by up to two minutes) costs no
+     * wait when a live one is among them; few, because each Join that succeeds starts a ForwardJoin walk (HyParView
+     * §4) and a newcomer needs one neighbour, not its whole active view, to be joined. The rest are joined one at a
+     * time when the fetch ends, as before.
+     */
+    static final int CONCURRENT_JOINS = 3;
 
     /** What one {@link #run} did, for tests and logs. */
     public static final class Trace {
@@ -97,6 +134,8 @@ public final class Bootstrap {
     private final Env env;
     private final Random order;
     private final Trace trace = new Trace();
+    /** Peers sent a Join in the last round that ended without a neighbour; tried last in the next. */
+    private final Set<PeerId> unanswered = new HashSet<>();
 
     /**
      * @param config not null; @param self our id, never joined; @param env not null
@@ -130,12 +169,19 @@ public final class Bootstrap {
             long[] minutes = first && config.checkOlderRecordsFirstOnStartup()
                     ? new long[] {minute - 2, minute - 1} : new long[] {minute - 1, minute};
             first = false;
-            Map<Long, List<Record>> fetched = env.records(minutes);
+            Fetch fetch = env.fetch(minutes);
+            Set<PeerId> sent = new HashSet<>();
+            joinAsRecordsArrive(fetch, sent);
+            if (stop()) {
+                break;
+            }
+            Map<Long, List<Record>> fetched = fetch.all();
             List<Record> records = new ArrayList<>();
-            for (long m : minutes) {
-                records.addAll(fetched.getOrDefault(m, List.of()));
+            for (int i = minutes.length - 1; i >= 0; i--) { // newest minute first: Candidates keeps first mentions
+                records.addAll(fetched.getOrDefault(minutes[i], List.of()));
             }
             if (records.isEmpty()) {
+                unanswered.clear();
                 if (lastPublished != minute) {
                     publish(minute, fetched);
                     lastPublished = minute;
@@ -143,15 +189,12 @@ public final class Bootstrap {
                 env.await(config.noPeersRetryInterval());
                 continue;
             }
-            // The crate collects the candidates into a HashSet: one order per process, not the records' order.
-            List<PeerInfo> candidates = Candidates.peers(records, self, Set.of());
-            Collections.shuffle(candidates, order);
+            List<PeerInfo> candidates = ordered(Candidates.peers(records, self, sent), records);
             if (stop()) {
                 break;
             }
             for (PeerInfo peer : candidates) {
-                env.joinPeer(peer);
-                trace.joinsSent.add(peer.id());
+                join(peer, sent);
                 env.await(config.perPeerJoinSettleTime());
                 if (stop()) {
                     break;
@@ -164,6 +207,10 @@ public final class Bootstrap {
             if (stop()) {
                 break;
             }
+            // Joined no one: whoever we sent a Join to this round is tried last next round (a dead publisher's
+            // record stays in its slot for two minutes; RFC 8305 §4 likewise sorts by past failures).
+            unanswered.clear();
+            unanswered.addAll(sent);
             if (lastPublished != minute) {
                 publish(minute, fetched);
                 lastPublished = minute;
@@ -171,6 +218,60 @@ public final class Bootstrap {
             env.await(config.discoveryPollInterval());
         }
         return trace;
+    }
+
+    /**
+     * While the fetch runs, joins the first {@link #CONCURRENT_JOINS} candidates as their records arrive: publishers
+     * before the active peers their records name (a publisher was alive when it published; its list is second-hand),
+     * each group in our random order, peers that did not answer last round last. Returns when the fetch ended, or
+     * when joined or cancelled.
+     */
+    private void joinAsRecordsArrive(Fetch fetch, Set<PeerId> sent) throws InterruptedException {
+        while (!stop()) {
+            List<Record> arrived = fetch.arrived();
+            if (arrived.isEmpty()) {
+                return;
+            }
+            if (sent.size() >= CONCURRENT_JOINS) {
+                continue; // the rest wait for the fetch's end, one at a time
+            }
+            for (PeerInfo peer : ordered(Candidates.peers(arrived, self, sent), arrived)) {
+                if (sent.size() >= CONCURRENT_JOINS || stop()) {
+                    break;
+                }
+                join(peer, sent);
+            }
+        }
+    }
+
+    /**
+     * @return {@code candidates} in the order to try them: publishers of {@code records} first, then the peers their
+     *     records name; within each, peers that did not answer a Join last round go last, and those named only by
+     *     an older minute's record after those of a newer one; otherwise our random order (the crate iterates a
+     *     {@code HashSet}: one order per process)
+     */
+    private List<PeerInfo> ordered(List<PeerInfo> candidates, List<Record> records) {
+        Set<PeerId> publishers = new HashSet<>();
+        Map<PeerId, Long> newestMinute = new HashMap<>();
+        for (Record record : records) {
+            publishers.add(record.publisher());
+            newestMinute.merge(record.publisher(), record.unixMinute(), Math::max);
+            for (PeerInfo named : record.content().activePeers()) {
+                newestMinute.merge(named.id(), record.unixMinute(), Math::max);
+            }
+        }
+        List<PeerInfo> result = new ArrayList<>(candidates);
+        Collections.shuffle(result, order);
+        result.sort(Comparator.comparing((PeerInfo p) -> !publishers.contains(p.id()))
+                .thenComparing(p -> unanswered.contains(p.id()))
+                .thenComparing(p -> -newestMinute.getOrDefault(p.id(), Long.MIN_VALUE + 1)));
+        return result;
+    }
+
+    private void join(PeerInfo peer, Set<PeerId> sent) {
+        env.joinPeer(peer);
+        sent.add(peer.id());
+        trace.joinsSent.add(peer.id());
     }
 
     /**

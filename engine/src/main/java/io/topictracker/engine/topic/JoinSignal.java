@@ -1,6 +1,7 @@
 package io.topictracker.engine.topic;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * The waits of a topic's bootstrap: each ends when its time is up, when the topic has a neighbour, or when the topic
@@ -47,6 +48,36 @@ public final class JoinSignal {
     public boolean cancelled() {
         synchronized (monitor) {
             return cancelled;
+        }
+    }
+
+    /** Wakes every wait so it checks its condition again: something an {@link #awaitUntil} waits for happened. */
+    public void wake() {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    /**
+     * Waits up to {@code duration} for {@code ready}, returning early when joined or cancelled. {@code ready} is
+     * checked under this signal's monitor, first at once and then after each {@link #wake}; whoever makes it true
+     * must call {@link #wake} afterwards (and not while holding a lock {@code ready} takes).
+     *
+     * @param ready not null; must not block
+     * @return whether {@code ready} held when the wait ended
+     * @throws InterruptedException if interrupted
+     */
+    public boolean awaitUntil(BooleanSupplier ready, Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        synchronized (monitor) {
+            while (!ready.getAsBoolean() && neighbors == 0 && !cancelled) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                monitor.wait(remaining / 1_000_000, (int) (remaining % 1_000_000));
+            }
+            return ready.getAsBoolean();
         }
     }
 

@@ -59,6 +59,8 @@ public final class TopicMembership implements AutoCloseable {
     private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.topic");
     /** Bound on reading the active view from the topic's executor. */
     private static final long QUERY_SECONDS = 5;
+    /** Bound on waiting for a DHT lookup, past its own {@code get_timeout}: only a provider ignoring it meets this. */
+    private static final java.time.Duration LOOKUP_BOUND = java.time.Duration.ofMinutes(10);
 
     /** The node's parts a topic uses; none null. */
     public record Parts(NodeConfig config, SigningKeyPair identity, SigningProvider signing, GossipNode gossip,
@@ -290,7 +292,15 @@ public final class TopicMembership implements AutoCloseable {
 
     /** Fetches one minute's slot (others' records, and whether ours is there), tracked so a close cancels it. */
     CompletableFuture<SlotRecords> slot(long minute) {
-        CompletableFuture<SlotRecords> lookup = publisher.slot(minute);
+        return slot(minute, record -> { });
+    }
+
+    /**
+     * As {@link #slot(long)}, handing each other publisher's record to {@code onArrival} as it arrives (see
+     * {@link RecordPublisher#slot(long, java.util.function.Consumer)}).
+     */
+    CompletableFuture<SlotRecords> slot(long minute, java.util.function.Consumer<Record> onArrival) {
+        CompletableFuture<SlotRecords> lookup = publisher.slot(minute, onArrival);
         track(lookup);
         meters.lookups.increment();
         lookup.thenAccept(found -> {
@@ -465,26 +475,74 @@ public final class TopicMembership implements AutoCloseable {
         }
 
         @Override
-        public Map<Long, List<Record>> records(long... minutes) throws InterruptedException {
+        public Bootstrap.Fetch fetch(long... minutes) {
             TIMELINE.debug("lookup of minutes {}", Arrays.toString(minutes));
-            List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
-            for (long m : minutes) {
-                lookups.add(slot(m));
-            }
-            Map<Long, List<Record>> result = new LinkedHashMap<>();
-            for (int i = 0; i < minutes.length; i++) {
-                SlotRecords found = get(lookups.get(i), SlotRecords.ofOthers(List.of()));
-                result.put(minutes[i], found.others());
-                if (found.holdsOurs()) {
-                    holdingOurs.add(minutes[i]);
-                } else {
-                    holdingOurs.remove(minutes[i]);
+            return new SlotFetch(minutes);
+        }
+
+        /**
+         * The lookups of one round: records queue up as they arrive (on DHT threads) and the bootstrap thread takes
+         * them; {@link JoinSignal#wake} tells a waiting bootstrap thread of each arrival and of each lookup's end.
+         */
+        private final class SlotFetch implements Bootstrap.Fetch {
+            private final long[] minutes;
+            private final List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
+            /** Arrived, not yet taken; guarded by {@code this}. */
+            private final List<Record> pending = new ArrayList<>();
+
+            SlotFetch(long[] minutes) {
+                this.minutes = minutes.clone();
+                for (long m : minutes) {
+                    CompletableFuture<SlotRecords> lookup = slot(m, this::onArrival);
+                    lookups.add(lookup);
+                    lookup.whenComplete((found, failure) -> signal.wake());
                 }
             }
-            holdingOurs.removeIf(m -> m < minutes[0] - 2); // only recent slots are ever published to
-            LOG.debug("topic {}: records of minutes {}: {}", topic, java.util.Arrays.toString(minutes), result.values()
-                    .stream().mapToInt(List::size).sum());
-            return result;
+
+            private void onArrival(Record record) {
+                TIMELINE.debug("record of {} arrived", record.publisher().shortText());
+                synchronized (this) {
+                    pending.add(record);
+                }
+                signal.wake();
+            }
+
+            private synchronized boolean hasPending() {
+                return !pending.isEmpty();
+            }
+
+            private boolean ended() {
+                return lookups.stream().allMatch(CompletableFuture::isDone);
+            }
+
+            @Override
+            public List<Record> arrived() throws InterruptedException {
+                // The DHT calls carry their own timeouts (get_timeout); this only bounds a provider that ignores them.
+                signal.awaitUntil(() -> hasPending() || ended(), LOOKUP_BOUND);
+                synchronized (this) {
+                    List<Record> taken = List.copyOf(pending);
+                    pending.clear();
+                    return taken;
+                }
+            }
+
+            @Override
+            public Map<Long, List<Record>> all() throws InterruptedException {
+                Map<Long, List<Record>> result = new LinkedHashMap<>();
+                for (int i = 0; i < minutes.length; i++) {
+                    SlotRecords found = get(lookups.get(i), SlotRecords.ofOthers(List.of()));
+                    result.put(minutes[i], found.others());
+                    if (found.holdsOurs()) {
+                        holdingOurs.add(minutes[i]);
+                    } else {
+                        holdingOurs.remove(minutes[i]);
+                    }
+                }
+                holdingOurs.removeIf(m -> m < minutes[0] - 2); // only recent slots are ever published to
+                LOG.debug("topic {}: records of minutes {}: {}", topic, Arrays.toString(minutes), result.values()
+                        .stream().mapToInt(List::size).sum());
+                return result;
+            }
         }
 
         @Override
@@ -518,7 +576,7 @@ public final class TopicMembership implements AutoCloseable {
             try {
                 // The DHT calls carry their own timeouts (get_timeout, put_timeout x retries); this only bounds a
                 // provider that ignores them.
-                return future.get(10, TimeUnit.MINUTES);
+                return future.get(LOOKUP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | CancellationException | TimeoutException e) {
                 LOG.debug("topic {}: {}", topic, e.toString());
                 return fallback;

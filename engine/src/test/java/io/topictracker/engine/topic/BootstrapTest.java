@@ -13,7 +13,9 @@ import io.topictracker.engine.records.Record;
 import io.topictracker.engine.records.RecordContent;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,16 +64,39 @@ class BootstrapTest {
             return millis / 60_000;
         }
 
+        /**
+         * Batches of records that arrive, one batch per {@link Bootstrap.Fetch#arrived} call, before the fetch of
+         * the first round ends; empty: everything arrives at the end, as from a provider that delivers at once.
+         */
+        final Deque<List<Record>> arrivals = new ArrayDeque<>();
+
         @Override
-        public Map<Long, List<Record>> records(long... minutes) {
-            Map<Long, List<Record>> result = new LinkedHashMap<>();
+        public Bootstrap.Fetch fetch(long... minutes) {
             StringBuilder line = new StringBuilder("get");
             for (long m : minutes) {
-                result.put(m, records.getOrDefault(m, List.of()));
                 line.append(' ').append(m);
             }
             log.add(line.toString());
-            return result;
+            return new Bootstrap.Fetch() {
+                @Override
+                public List<Record> arrived() {
+                    List<Record> batch = arrivals.poll();
+                    if (batch == null) {
+                        return List.of();
+                    }
+                    log.add("arrived " + batch.size());
+                    return batch;
+                }
+
+                @Override
+                public Map<Long, List<Record>> all() {
+                    Map<Long, List<Record>> result = new LinkedHashMap<>();
+                    for (long m : minutes) {
+                        result.put(m, records.getOrDefault(m, List.of()));
+                    }
+                    return result;
+                }
+            };
         }
 
         @Override
@@ -92,9 +117,15 @@ class BootstrapTest {
             }
         }
 
+        /** Runs at each discovery poll wait (the end of a round that joined no one), e.g. to change the records. */
+        Runnable onPoll = () -> { };
+
         @Override
         public void await(Duration duration) {
             log.add("wait " + duration.toMillis());
+            if (duration.equals(POLL)) {
+                onPoll.run();
+            }
             millis += duration.toMillis();
             if (--awaitsLeft == 0) {
                 cancelled = true;
@@ -155,6 +186,90 @@ class BootstrapTest {
         String joinB = "join " + b.peerId().shortText();
         assertEquals(List.of(joinB, "wait 100"), answered.log.subList(answered.log.size() - 2, answered.log.size()),
                 "stops once joined: " + answered.log);
+    }
+
+    @Test
+    void joinsTheFirstCandidatesAtOnceAsTheirRecordsArriveBeforeTheLookupEnds() throws Exception {
+        SigningKeyPair a = SIGNING.generate();
+        SigningKeyPair b = SIGNING.generate();
+        SigningKeyPair c = SIGNING.generate();
+        SigningKeyPair d = SIGNING.generate();
+        SigningKeyPair named = SIGNING.generate();
+        Record fromA = record(a, 10);
+        Record fromB = record(b, 10, info(named));
+        Record fromC = record(c, 9);
+        Record fromD = record(d, 10);
+        Script script = new Script();
+        script.records.put(9L, List.of(fromC));
+        script.records.put(10L, List.of(fromA, fromB, fromD));
+        script.arrivals.addAll(List.of(List.of(fromA), List.of(fromB, fromC), List.of(fromD)));
+        script.awaitsLeft = 1;
+
+        new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(1)).run();
+
+        String joinB = "join " + b.peerId().shortText();
+        String joinC = "join " + c.peerId().shortText();
+        assertEquals(List.of("get 9 10", "arrived 1", "join " + a.peerId().shortText(), "arrived 2"),
+                script.log.subList(0, 4), "the first record's publisher is joined as it arrives: " + script.log);
+        assertEquals(Set.of(joinB, joinC), Set.copyOf(script.log.subList(4, 6)),
+                "the next arrivals' publishers at once, before the peer b's record names, with no wait between: "
+                        + script.log);
+        assertEquals(List.of("arrived 1", "join " + d.peerId().shortText(), "wait 100"), script.log.subList(6, 9),
+                "past " + Bootstrap.CONCURRENT_JOINS + " joins, later arrivals wait for the lookup's end, where"
+                        + " they are joined one at a time, each publisher once: " + script.log);
+    }
+
+    @Test
+    void aJoinAnsweredWhileRecordsArriveEndsTheBootstrapWithoutWaitingForTheLookup() throws Exception {
+        SigningKeyPair a = SIGNING.generate();
+        SigningKeyPair b = SIGNING.generate();
+        Script script = new Script();
+        script.records.put(10L, List.of(record(a, 10), record(b, 10)));
+        script.arrivals.addAll(List.of(List.of(record(a, 10)), List.of(record(b, 10))));
+        script.joinOn = a.peerId();
+
+        Bootstrap.Trace trace = new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(1)).run();
+
+        assertEquals(List.of("get 9 10", "arrived 1", "join " + a.peerId().shortText()), script.log);
+        assertEquals(List.of(a.peerId()), trace.joinsSent());
+    }
+
+    @Test
+    void publishersGoBeforeThePeersTheirRecordsNameAndPeersThatDidNotAnswerGoLast() throws Exception {
+        SigningKeyPair stale = SIGNING.generate();
+        SigningKeyPair fresh = SIGNING.generate();
+        SigningKeyPair named = SIGNING.generate();
+        for (int seed = 0; seed < 20; seed++) {
+            Script script = new Script();
+            script.records.put(10L, List.of(record(stale, 10, info(named))));
+            // the next round also finds a new publisher: it is tried before the one that did not answer
+            script.onPoll = () -> script.records.put(10L, List.of(record(stale, 10, info(named)),
+                    record(fresh, 10)));
+            script.awaitsLeft = 8; // round one: 2 settles, confirm, poll; round two: 3 settles, confirm
+
+            Bootstrap.Trace trace = new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(seed))
+                    .run();
+
+            assertEquals(List.of(stale.peerId(), named.peerId(), fresh.peerId(), stale.peerId(), named.peerId()),
+                    trace.joinsSent(), "seed " + seed + ": " + script.log);
+        }
+    }
+
+    @Test
+    void publishersOfTheNewerMinuteGoFirst() throws Exception {
+        SigningKeyPair older = SIGNING.generate();
+        SigningKeyPair newer = SIGNING.generate();
+        for (int seed = 0; seed < 20; seed++) {
+            Script script = new Script();
+            script.records.put(9L, List.of(record(older, 9)));
+            script.records.put(10L, List.of(record(newer, 10)));
+            script.awaitsLeft = 2;
+
+            Bootstrap.Trace trace = new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(seed))
+                    .run();
+
+            assertEquals(List.of(newer.peerId(), older.peerId()), trace.joinsSent(), "seed " + seed);
+        }
     }
 
     @Test

@@ -73,6 +73,8 @@ class TopicMembershipBootstrapTest {
     private static final class StalledPuts implements Dht {
         final List<MutableItem> stored = new CopyOnWriteArrayList<>();
         final List<MutableItem> putsStarted = new CopyOnWriteArrayList<>();
+        /** When set, gets deliver what they find and then never end, like a lookup waiting on dead nodes. */
+        volatile boolean getsNeverEnd;
 
         @Override
         public CompletableFuture<Void> start() {
@@ -88,7 +90,8 @@ class TopicMembershipBootstrapTest {
                     found++;
                 }
             }
-            return CompletableFuture.completedFuture(new LookupSummary(found, 1, 1));
+            return getsNeverEnd ? new CompletableFuture<>()
+                    : CompletableFuture.completedFuture(new LookupSummary(found, 1, 1));
         }
 
         @Override
@@ -116,26 +119,9 @@ class TopicMembershipBootstrapTest {
 
     @Test
     void theFirstLookupAndJoinDoNotWaitForTheStartupPublish() {
-        byte[] secretHash = SlotDerivation.initialSecretHash(SECRET);
-        long minute = UnixMinute.now(Clock.systemUTC());
-        // A member already in the topic, whose record is in the current minute's slot.
-        SigningKeyPair memberKeys = ed25519.generate();
-        GossipNode member = gossipNode(memberKeys, "member");
-        member.join(TOPIC, secretHash, List.of(), event -> { });
         StalledPuts dht = new StalledPuts();
-        TopicKeys keys = new TopicKeys(TOPIC, secretHash, SecretRotation.standard(), ed25519);
-        for (long m : new long[] {minute, minute + 1}) { // in case the minute turns during the test
-            SlotKeys slot = keys.slot(m);
-            Record record = Record.sign(TOPIC, m, memberKeys, new RecordContent(member.self().addresses(), List.of(),
-                    List.of()));
-            dht.stored.add(MutableItem.sign(slot.slotKeyPair(), slot.salt(), RecordPublisher.SEQ,
-                    new RecordSealer(new SecureRandom()).seal(record, slot)));
-        }
-        SigningKeyPair ourKeys = ed25519.generate();
-        TopicMembership runtime = new TopicMembership(new TopicMembership.Parts(NodeConfig.defaults(), ourKeys, ed25519,
-                gossipNode(ourKeys, "newcomer"), dht, scheduler, Clock.systemUTC(), new Random(7), "tt-test-"), TOPIC,
-                SECRET, event -> { });
-        closing.add(runtime);
+        SigningKeyPair memberKeys = memberWithRecords(dht);
+        TopicMembership runtime = newcomer(dht);
 
         runtime.start(); // publish_record_on_startup is on by default: its put never finishes
 
@@ -144,5 +130,45 @@ class TopicMembershipBootstrapTest {
         assertTrue(dht.putsStarted.size() >= 1, "the startup publish did start; it just was not waited for");
         assertEquals(List.of(memberKeys.peerId()),
                 runtime.joinLog().snapshot().stream().map(JoinLog.Entry::peer).distinct().toList());
+    }
+
+    @Test
+    void joinsTheFirstRecordsPublisherWhileTheLookupIsStillRunning() {
+        StalledPuts dht = new StalledPuts();
+        dht.getsNeverEnd = true;
+        SigningKeyPair memberKeys = memberWithRecords(dht);
+        TopicMembership runtime = newcomer(dht);
+
+        runtime.start();
+
+        Await.result(runtime.joined(), WAIT); // only an arrival can have started the Join: no lookup ever ends
+        assertEquals(Set.of(memberKeys.peerId()), runtime.neighbors());
+    }
+
+    /** @return a member already in the topic, whose record is in the current minute's slot of {@code dht} */
+    private SigningKeyPair memberWithRecords(StalledPuts dht) {
+        byte[] secretHash = SlotDerivation.initialSecretHash(SECRET);
+        long minute = UnixMinute.now(Clock.systemUTC());
+        SigningKeyPair memberKeys = ed25519.generate();
+        GossipNode member = gossipNode(memberKeys, "member");
+        member.join(TOPIC, secretHash, List.of(), event -> { });
+        TopicKeys keys = new TopicKeys(TOPIC, secretHash, SecretRotation.standard(), ed25519);
+        for (long m : new long[] {minute, minute + 1}) { // in case the minute turns during the test
+            SlotKeys slot = keys.slot(m);
+            Record record = Record.sign(TOPIC, m, memberKeys, new RecordContent(member.self().addresses(), List.of(),
+                    List.of()));
+            dht.stored.add(MutableItem.sign(slot.slotKeyPair(), slot.salt(), RecordPublisher.SEQ,
+                    new RecordSealer(new SecureRandom()).seal(record, slot)));
+        }
+        return memberKeys;
+    }
+
+    private TopicMembership newcomer(StalledPuts dht) {
+        SigningKeyPair ourKeys = ed25519.generate();
+        TopicMembership runtime = new TopicMembership(new TopicMembership.Parts(NodeConfig.defaults(), ourKeys, ed25519,
+                gossipNode(ourKeys, "newcomer"), dht, scheduler, Clock.systemUTC(), new Random(7), "tt-test-"), TOPIC,
+                SECRET, event -> { });
+        closing.add(runtime);
+        return runtime;
     }
 }

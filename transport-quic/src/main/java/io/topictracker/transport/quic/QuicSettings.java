@@ -20,7 +20,9 @@ import java.util.Set;
  * @param port the UDP port to bind, 0 for any free port
  * @param maxFrameSize the largest frame payload in bytes, either direction
  * @param idleTimeout QUIC's max_idle_timeout transport parameter (RFC 9000 §10.1): a silent connection closes after it
- * @param keepAliveInterval how often an otherwise idle connection sends a keep-alive record; 0 turns it off
+ *     (the smaller of both ends' values, §10.1); default 15s, as TCP's
+ * @param keepAliveInterval how often an otherwise idle connection sends a keep-alive record; 0 turns it off; default
+ *     5s
  * @param handshakeTimeout the bound on the QUIC/TLS handshake plus the server's confirmation
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
  * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
@@ -57,8 +59,12 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
         table.requireKnownKeys(KEYS);
         int port = table.integer(PORT, 0, 0, 65535);
         int maxFrame = table.integer(MAX_FRAME_SIZE, DEFAULT_MAX_FRAME_SIZE, 1, MAX_MAX_FRAME_SIZE);
-        Duration idle = table.duration(IDLE_TIMEOUT, Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1));
-        Duration keepAlive = table.duration(KEEP_ALIVE_INTERVAL, Duration.ofSeconds(10), Duration.ZERO,
+        // 15 s and 5 s, as the TCP transport's: a neighbour whose link died silently is noticed in the same time
+        // whichever transport carries it (the rejoin lab's 30 s cut is seen within the cut), and three keep-alives
+        // may be lost before the far end gives up. (quinn and iroh default to 30 s; a connection here is a gossip
+        // link whose loss the overlay should repair soon, not an HTTP session worth keeping.)
+        Duration idle = table.duration(IDLE_TIMEOUT, Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofHours(1));
+        Duration keepAlive = table.duration(KEEP_ALIVE_INTERVAL, Duration.ofSeconds(5), Duration.ZERO,
                 Duration.ofHours(1));
         Duration handshake = table.duration(HANDSHAKE_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100),
                 Duration.ofMinutes(5));

@@ -15,8 +15,9 @@ import io.topictracker.api.transport.TransportProvider;
  *       (65,488-byte) UDP packets and no HyStart++, see {@code QuicTransport}</li>
  *   <li>{@code port} — UDP port, default 0 (any free port)</li>
  *   <li>{@code max_frame_size} — largest frame in bytes, default 1048576, at most 16 MiB</li>
- *   <li>{@code idle_timeout} — QUIC max_idle_timeout, default {@code "30s"}</li>
- *   <li>{@code keep_alive_interval} — keep-alive on idle connections, default {@code "10s"}, {@code "0s"} for none,
+ *   <li>{@code idle_timeout} — QUIC max_idle_timeout, default {@code "15s"} (as the TCP transport's, so a dead
+ *       neighbour is noticed in the same time on either)</li>
+ *   <li>{@code keep_alive_interval} — keep-alive on idle connections, default {@code "5s"}, {@code "0s"} for none,
  *       shorter than {@code idle_timeout}</li>
  *   <li>{@code handshake_timeout} — bound on handshake plus acceptance, from the client's first Initial packet,
  *       default {@code "10s"}</li>

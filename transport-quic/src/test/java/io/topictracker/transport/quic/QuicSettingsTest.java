@@ -19,8 +19,8 @@ class QuicSettingsTest {
         assertEquals(InetAddress.getByName("127.0.0.1"), settings.bindAddress());
         assertEquals(0, settings.port());
         assertEquals(1 << 20, settings.maxFrameSize());
-        assertEquals(Duration.ofSeconds(30), settings.idleTimeout());
-        assertEquals(Duration.ofSeconds(10), settings.keepAliveInterval());
+        assertEquals(Duration.ofSeconds(15), settings.idleTimeout(), "as TCP's");
+        assertEquals(Duration.ofSeconds(5), settings.keepAliveInterval(), "as TCP's");
         assertEquals(Duration.ofSeconds(10), settings.handshakeTimeout());
     }
 

@@ -56,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
+    /** Timings for diagnosing joins, beside the engine's ({@code io.topictracker.timeline.*}). */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.tcp");
     /** Flush at the latest after this many consolidated flushes, so a steady writer still sends promptly. */
     private static final int FLUSHES_PER_BATCH = 256;
 
@@ -105,6 +107,25 @@ public final class TcpTransport implements Transport {
         }
     }
 
+    /**
+     * Runs {@link TlsContexts#warmUp} once on a short-lived daemon thread, so that a node's first dial or accept does
+     * not pay the JVM's first TLS handshake (class loading, first Ed25519 and X25519 use); the node starts without
+     * waiting for it. A failure is logged only: the real handshakes report their own errors.
+     */
+    private void warmUpInTheBackground(TlsContexts tls) {
+        Thread warmUp = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                tls.warmUp(context.signing());
+                TIMELINE.debug("tls warm-up handshake took {} ms", (System.nanoTime() - started) / 1_000_000);
+            } catch (javax.net.ssl.SSLException | RuntimeException e) {
+                LOG.debug("tls warm-up handshake failed: {}", e.toString());
+            }
+        }, "tt-tcp-" + context.identity().peerId().shortText() + "-tls-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
     @Override
     public String id() {
         return "tcp";
@@ -124,6 +145,7 @@ public final class TcpTransport implements Transport {
             return CompletableFuture.failedFuture(e);
         }
         state = State.STARTING;
+        warmUpInTheBackground(tls);
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
