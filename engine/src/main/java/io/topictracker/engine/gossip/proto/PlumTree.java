@@ -56,6 +56,8 @@ final class PlumTree implements HyParView.Listener {
     private final RootPrunes rootPrunes = new RootPrunes(RootPrunes.MAX_ROOTS);
     /** Per active peer, the author of the last payload we sent it and whether that copy was a near-author one. */
     private final Map<PeerId, LastSent> lastSent = new HashMap<>();
+    /** Per hop count near the author, how many of our pushes there found the message already delivered. */
+    private final FloodSaturation saturation;
     private boolean dispatchScheduled;
     private long nextSeq;
     private long now;
@@ -65,6 +67,7 @@ final class PlumTree implements HyParView.Listener {
         this.auth = auth;
         this.activeInfo = activeInfo;
         this.floodRounds = env.config.eagerFloodRounds();
+        this.saturation = new FloodSaturation(floodRounds);
         this.received = new MessageLog(env.config.messageIdCapacity(), env.config.messageCacheCapacity(),
                 env.config.messageIdRetention().toMillis(), env.config.messageCacheRetention().toMillis());
         // A random start makes a restarted author unlikely to reuse a (seq, payload) pair still remembered by others.
@@ -204,6 +207,7 @@ final class PlumTree implements HyParView.Listener {
         LastSent last = lastSent.get(from);
         if (last != null && last.nearAuthor) {
             rootPrunes.prune(last.author, from);
+            saturation.pruned(last.round);
         } else if (eager.remove(from)) {
             lazy.add(from);
         }
@@ -250,7 +254,8 @@ final class PlumTree implements HyParView.Listener {
             env.stats.deliverAfterGraft();
         }
         Gossip next = gossip.nextHop();
-        if (nearAuthor(next.round())) {
+        if (nearAuthor(next.round()) && (rootPrunes.pruned(next.author()) != null
+                || saturation.shouldPush(next.round()))) {
             zonePush(next, from);
         } else {
             eagerPush(next, from);
@@ -380,6 +385,8 @@ final class PlumTree implements HyParView.Listener {
      * author, a message enters the shared tree at dozens of points at once, so every node is a few tree hops from
      * one of them. An author that sends again gets its own tree near it: each duplicate there prunes one link for
      * that author (the paper's tree per sender, SRDS 2007 §3, kept only where it pays: a few hops from the author).
+     * Where the push mostly reaches nodes that have the message already (a small topic), {@link FloodSaturation}
+     * sends the copies of authors we hold no pruned links for along the shared tree instead.
      */
     private void zonePush(Gossip gossip, PeerId except) {
         Set<PeerId> pruned = rootPrunes.pruned(gossip.author());
@@ -394,7 +401,8 @@ final class PlumTree implements HyParView.Listener {
                 }
                 announce(peer, announcement);
             } else {
-                send(peer, gossip);
+                send(peer, gossip, true);
+                saturation.pushed(gossip.round());
             }
         }
     }
@@ -441,10 +449,14 @@ final class PlumTree implements HyParView.Listener {
     }
 
     private void send(PeerId peer, Message message) {
+        send(peer, message, false);
+    }
+
+    private void send(PeerId peer, Message message, boolean zoneCopy) {
         PeerInfo info = activeInfo.apply(peer);
         if (info != null) {
             if (message instanceof Gossip gossip && !gossip.neighborsOnly()) {
-                lastSent.computeIfAbsent(peer, p -> new LastSent()).set(gossip.author(), nearAuthor(gossip.round()));
+                lastSent.computeIfAbsent(peer, p -> new LastSent()).set(gossip.author(), zoneCopy, gossip.round());
             }
             env.send(info, message);
         }
@@ -454,10 +466,12 @@ final class PlumTree implements HyParView.Listener {
     private static final class LastSent {
         private PeerId author;
         private boolean nearAuthor;
+        private int round;
 
-        void set(PeerId author, boolean nearAuthor) {
+        void set(PeerId author, boolean nearAuthor, int round) {
             this.author = author;
             this.nearAuthor = nearAuthor;
+            this.round = round;
         }
     }
 

@@ -483,4 +483,27 @@ class PlumTreeTest {
         node.receive(a, gossip(author, 2, "second", 0));
         assertEquals(Set.of(b.id()), payloadTargets());
     }
+
+    @Test
+    void whereMostNearAuthorPushesFindTheMessageDeliveredNewAuthorsGoAlongTheSharedTree() {
+        node.connect(a);
+        node.connect(b);
+        node.connect(c);
+        node.receive(c, new Message.Prune());
+        for (int i = 0; i < FloodSaturation.MIN_PUSHES / 2; i++) { // two pushes each, both pruned
+            node.receive(a, gossip(peer(20 + i), 1, "m", 1));
+            node.receive(b, new Message.Prune());
+            node.receive(c, new Message.Prune());
+        }
+        assertEquals(Set.of(a.id(), b.id()), node.state.eagerPeers(), "near-author prunes leave the tree alone");
+        node.outputs.clear();
+        node.receive(a, gossip(peer(30), 1, "a new author", 1));
+        assertEquals(Set.of(b.id()), payloadTargets(), "hop 2 is saturated: the shared tree's eager peers only");
+        node.outputs.clear();
+        assertEquals(Set.of(c.id()), announcedTo());
+
+        node.outputs.clear();
+        node.receive(a, gossip(peer(30), 2, "not first", 0));
+        assertEquals(Set.of(b.id(), c.id()), payloadTargets(), "hop 1 was not measured saturated");
+    }
 }
