@@ -6,9 +6,9 @@ package io.topictracker.engine.gossip.proto;
  * message, so it is skipped (see {@code PlumTree#zonePush}).
  *
  * <p>Why: how many hops of pushing to everyone pay depends on the topic's size, which no node knows. In a
- * 1,000-node topic five hops from the author reach a few hundred nodes, most of them for the first time; in a
- * 100-node topic the fourth and fifth hop land almost only on nodes that have the message (the simulator measured
- * RMR 1.6 there without this, 0.88 with it). Each node measures it where it stands, per hop count.
+ * 1,000-node topic four hops from the author reach a few hundred nodes, most of them for the first time; in a
+ * 100-node topic the fourth hop lands almost only on nodes that have the message (the simulator measured
+ * random-sender RMR 1.6 there without this at five hops). Each node measures it where it stands, per hop count.
  *
  * <p>Bounded and adaptive: counts halve when the pushes at a hop count reach {@link #WINDOW}, so the share follows a
  * topic that grows or shrinks; a saturated hop count is still pushed for one copy in {@link #EXPLORE_EVERY}, so the
