@@ -254,8 +254,7 @@ final class PlumTree implements HyParView.Listener {
             env.stats.deliverAfterGraft();
         }
         Gossip next = gossip.nextHop();
-        if (nearAuthor(next.round()) && (rootPrunes.pruned(next.author()) != null
-                || saturation.shouldPush(next.round()))) {
+        if (nearAuthor(next.round()) && (rootPrunes.known(next.author()) || saturation.shouldPush(next.round()))) {
             zonePush(next, from);
         } else {
             eagerPush(next, from);
@@ -386,16 +385,16 @@ final class PlumTree implements HyParView.Listener {
      * one of them. An author that sends again gets its own tree near it: each duplicate there prunes one link for
      * that author (the paper's tree per sender, SRDS 2007 §3, kept only where it pays: a few hops from the author).
      * Where the push mostly reaches nodes that have the message already (a small topic), {@link FloodSaturation}
-     * sends the copies of authors we hold no pruned links for along the shared tree instead.
+     * sends the copies of authors we never pushed along the shared tree instead.
      */
     private void zonePush(Gossip gossip, PeerId except) {
-        Set<PeerId> pruned = rootPrunes.pruned(gossip.author());
+        Set<PeerId> pruned = rootPrunes.pushing(gossip.author());
         Message.IHaveEntry announcement = null;
         for (PeerId peer : activePeers()) {
             if (peer.equals(except) || peer.equals(gossip.author())) {
                 continue;
             }
-            if (pruned != null && pruned.contains(peer)) {
+            if (pruned.contains(peer)) {
                 if (announcement == null) {
                     announcement = new Message.IHaveEntry(gossip.id(), gossip.round());
                 }

@@ -505,5 +505,13 @@ class PlumTreeTest {
         node.outputs.clear();
         node.receive(a, gossip(peer(30), 2, "not first", 0));
         assertEquals(Set.of(b.id(), c.id()), payloadTargets(), "hop 1 was not measured saturated");
+
+        // An author whose copies we pushed near it before goes on being pushed there: the peers that pruned its
+        // copies elsewhere count on them. Author 20's first copy was pushed when hop 2 was not saturated yet.
+        node.outputs.clear();
+        node.receive(a, gossip(peer(20), 2, "known author", 1));
+        assertEquals(Set.of(), payloadTargets(), "b and c pruned author 20's copies: announced, not pushed");
+        node.outputs.clear();
+        assertEquals(Set.of(b.id(), c.id()), announcedTo());
     }
 }
