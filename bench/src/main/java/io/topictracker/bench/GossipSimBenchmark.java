@@ -19,7 +19,7 @@ public final class GossipSimBenchmark {
 
     public static void main(String[] args) {
         Args opts = Args.parse(args, "nodes", "seed", "scenarios", "min_latency", "max_latency", "settle",
-                "optimization_threshold");
+                "optimization_threshold", "eager_flood_rounds");
         int nodes = (int) opts.integer("nodes", 1000, 2, 100_000);
         long seed = opts.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> which = opts.list("scenarios", List.of("single", "random", "rounds", "all", "crash", "split"));
@@ -27,6 +27,9 @@ public final class GossipSimBenchmark {
         // Defaults are iroh-gossip's; optimization_threshold=N explores PlumTree's §3.8 threshold.
         config = config.withOptimizationThreshold((int) opts.integer("optimization_threshold",
                 config.optimizationThreshold(), 1, 1000));
+        // eager_flood_rounds=N: hops from the author pushed to every peer (0 = PlumTree's one shared tree).
+        config = config.withEagerFloodRounds((int) opts.integer("eager_flood_rounds", config.eagerFloodRounds(), 0,
+                GossipConfig.MAX_EAGER_FLOOD_ROUNDS));
         Scenarios.Network defaults = Scenarios.Network.DEFAULT;
         Scenarios.Network network = new Scenarios.Network(
                 (int) opts.integer("min_latency", defaults.minLatency(), 1, 10_000),
@@ -36,7 +39,7 @@ public final class GossipSimBenchmark {
         long start = System.nanoTime();
         System.out.println("nodes=" + nodes + " seed=" + seed + " latency=" + network.minLatency() + "-"
                 + network.maxLatency() + "ms settle=" + network.settleAfterBootstrap() + "ms optimization_threshold="
-                + config.optimizationThreshold());
+                + config.optimizationThreshold() + " eager_flood_rounds=" + config.eagerFloodRounds());
         System.out.println(SimReport.markdownHeader());
         List<SimReport> reports = new ArrayList<>();
         for (String scenario : which) {

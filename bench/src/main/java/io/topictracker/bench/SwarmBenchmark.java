@@ -48,7 +48,8 @@ import java.util.stream.IntStream;
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
  *     [warmup=0] [trace=0]
  * </pre>
- * {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
+ * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
+ * shared tree). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
@@ -70,7 +71,7 @@ public final class SwarmBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
-                "warmup", "metrics", "trace", "idle");
+                "warmup", "metrics", "trace", "idle", "eager_flood_rounds");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -94,6 +95,7 @@ public final class SwarmBenchmark {
         int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
         boolean fast = opts.flag("fast", true);
         ioThreads = (int) opts.integer("io_threads", 1, 1, 64);
+        eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
                 + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
@@ -220,6 +222,9 @@ public final class SwarmBenchmark {
                 (System.nanoTime() - start) / 1e6);
     }
 
+    /** {@code [gossip] eager_flood_rounds} of every node, or -1 for the engine's default. */
+    private static long eagerFloodRounds = -1;
+
     private static Node node(String network, String dht, String transport, boolean fast, String name) {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
         if (dht.equals("inmemory")) {
@@ -239,6 +244,9 @@ public final class SwarmBenchmark {
         }
         if (transport.equals("inmemory")) {
             config.set("transport.inmemory.hub", network);
+        }
+        if (eagerFloodRounds >= 0) {
+            config.set("gossip.eager_flood_rounds", eagerFloodRounds);
         }
         if (fast) {
             config.set("bootstrap.no_peers_retry_interval", Duration.ofMillis(200))

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param dispatchTimeout how long IHave announcements are batched before they are sent; key {@code dispatch_timeout}
  * @param optimizationThreshold hop difference that makes a lazy link replace an eager one (PlumTree §3.8); key
  *     {@code optimization_threshold}
+ * @param eagerFloodRounds hops from its author within which a message is pushed to every active peer instead of along
+ *     the shared tree (0 = plain PlumTree), pruned per author by duplicates; key {@code eager_flood_rounds}
  * @param messageCacheRetention how long a payload is kept to answer Grafts; key {@code message_cache_retention}
  * @param messageIdRetention how long a delivered id is remembered to drop duplicates; key {@code message_id_retention}
  * @param cacheEvictInterval how often the caches are swept; key {@code cache_evict_interval}
@@ -60,6 +62,7 @@ public record GossipConfig(
         Duration graftTimeout2,
         Duration dispatchTimeout,
         int optimizationThreshold,
+        int eagerFloodRounds,
         Duration messageCacheRetention,
         Duration messageIdRetention,
         Duration cacheEvictInterval,
@@ -76,12 +79,14 @@ public record GossipConfig(
 
     /** The largest {@code max_message_size} accepted: one payload must fit a transport frame with room to spare. */
     public static final int MAX_MESSAGE_SIZE_LIMIT = 1 << 20;
+    /** The largest {@code eager_flood_rounds} accepted: beyond a few hops the push floods the whole topic. */
+    public static final int MAX_EAGER_FLOOD_ROUNDS = 16;
 
     private static final Set<String> KEYS = Set.of(
             "active_view_capacity", "passive_view_capacity", "active_random_walk_length",
             "passive_random_walk_length", "shuffle_random_walk_length", "shuffle_active_view_count",
             "shuffle_passive_view_count", "shuffle_interval", "neighbor_request_timeout", "graft_timeout_1",
-            "graft_timeout_2", "dispatch_timeout", "optimization_threshold", "message_cache_retention",
+            "graft_timeout_2", "dispatch_timeout", "optimization_threshold", "eager_flood_rounds", "message_cache_retention",
             "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
             "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity", "max_inbound_connections",
             "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline",
@@ -91,7 +96,7 @@ public record GossipConfig(
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
-            Duration.ofMillis(5), 7, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
+            Duration.ofMillis(5), 7, 4, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
             4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10),
             new FloodLimits(1000, 8000, 20, 10, 2000, 200, Duration.ofMinutes(10)));
 
@@ -110,6 +115,7 @@ public record GossipConfig(
         requirePositive("graft_timeout_2", graftTimeout2);
         requirePositive("dispatch_timeout", dispatchTimeout);
         requireRange("optimization_threshold", optimizationThreshold, 1, 1000);
+        requireRange("eager_flood_rounds", eagerFloodRounds, 0, MAX_EAGER_FLOOD_ROUNDS);
         requirePositive("message_cache_retention", messageCacheRetention);
         requirePositive("message_id_retention", messageIdRetention);
         requirePositive("cache_evict_interval", cacheEvictInterval);
@@ -208,6 +214,7 @@ public record GossipConfig(
                 table.duration("graft_timeout_2", d.graftTimeout2, ms1, hour),
                 table.duration("dispatch_timeout", d.dispatchTimeout, ms1, hour),
                 table.integer("optimization_threshold", d.optimizationThreshold, 1, 1000),
+                table.integer("eager_flood_rounds", d.eagerFloodRounds, 0, MAX_EAGER_FLOOD_ROUNDS),
                 table.duration("message_cache_retention", d.messageCacheRetention, ms1, Duration.ofDays(1)),
                 table.duration("message_id_retention", d.messageIdRetention, ms1, Duration.ofDays(1)),
                 table.duration("cache_evict_interval", d.cacheEvictInterval, ms1, hour),
@@ -236,24 +243,29 @@ public record GossipConfig(
 
     /** @return a copy with signature checking switched as given */
     public GossipConfig withVerifySignatures(boolean verify) {
-        return copy(shuffleInterval, optimizationThreshold, verify);
+        return copy(shuffleInterval, optimizationThreshold, eagerFloodRounds, verify);
     }
 
     /** @return a copy with another PlumTree optimisation threshold (hops, 1–1000) */
     public GossipConfig withOptimizationThreshold(int hops) {
-        return copy(shuffleInterval, hops, verifySignatures);
+        return copy(shuffleInterval, hops, eagerFloodRounds, verifySignatures);
     }
 
     /** @return a copy with another shuffle interval */
     public GossipConfig withShuffleInterval(Duration interval) {
-        return copy(interval, optimizationThreshold, verifySignatures);
+        return copy(interval, optimizationThreshold, eagerFloodRounds, verifySignatures);
+    }
+
+    /** @return a copy with another {@code eager_flood_rounds} (hops, 0–{@value #MAX_EAGER_FLOOD_ROUNDS}) */
+    public GossipConfig withEagerFloodRounds(int hops) {
+        return copy(shuffleInterval, optimizationThreshold, hops, verifySignatures);
     }
 
     /** The one place the {@code with…} copies name every component; the others are kept as they are. */
-    private GossipConfig copy(Duration shuffle, int threshold, boolean verify) {
+    private GossipConfig copy(Duration shuffle, int threshold, int floodRounds, boolean verify) {
         return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
                 passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
-                shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout, threshold,
+                shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout, threshold, floodRounds,
                 messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
                 messageCacheCapacity, messageIdCapacity, lazyQueueCapacity, maxInboundConnections,
                 maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline, floodLimits);

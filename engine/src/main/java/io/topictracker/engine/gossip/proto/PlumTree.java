@@ -7,6 +7,7 @@ import io.topictracker.api.MessageTooLargeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,14 @@ final class PlumTree implements HyParView.Listener {
     /** The ids in {@link #missing} we sent a Graft for: a subset of its keys, so bounded by it. */
     private final Set<MessageId> grafted = new HashSet<>();
     private final Map<PeerId, List<Message.IHaveEntry>> lazyQueue = new LinkedHashMap<>();
+    /** Hops from the author within which a message is pushed to every active peer: see {@link #zonePush}. */
+    private final int floodRounds;
+    /** Per author, the peers that told us they get that author's near-author copies by a faster path. */
+    private final RootPrunes rootPrunes = new RootPrunes(RootPrunes.MAX_ROOTS);
+    /** Per active peer, the author of the last payload we sent it and whether that copy was a near-author one. */
+    private final Map<PeerId, LastSent> lastSent = new HashMap<>();
+    /** Per hop count near the author, how many of our pushes there found the message already delivered. */
+    private final FloodSaturation saturation;
     private boolean dispatchScheduled;
     private long nextSeq;
     private long now;
@@ -57,6 +66,8 @@ final class PlumTree implements HyParView.Listener {
         this.env = env;
         this.auth = auth;
         this.activeInfo = activeInfo;
+        this.floodRounds = env.config.eagerFloodRounds();
+        this.saturation = new FloodSaturation(floodRounds);
         this.received = new MessageLog(env.config.messageIdCapacity(), env.config.messageCacheCapacity(),
                 env.config.messageIdRetention().toMillis(), env.config.messageCacheRetention().toMillis());
         // A random start makes a restarted author unlikely to reuse a (seq, payload) pair still remembered by others.
@@ -133,6 +144,8 @@ final class PlumTree implements HyParView.Listener {
         eager.remove(peer);
         lazy.remove(peer);
         lazyQueue.remove(peer);
+        lastSent.remove(peer);
+        rootPrunes.forget(peer);
         for (ArrayDeque<Announce> announcers : missing.values()) {
             announcers.removeIf(a -> a.peer().equals(peer));
         }
@@ -156,8 +169,12 @@ final class PlumTree implements HyParView.Listener {
             }
             return;
         }
-        eagerPush(gossip, null);
-        lazyPush(gossip, null);
+        if (floodRounds > 0) {
+            zonePush(gossip, null);
+        } else {
+            eagerPush(gossip, null);
+            lazyPush(gossip, null);
+        }
     }
 
     private List<PeerId> activePeers() {
@@ -175,10 +192,24 @@ final class PlumTree implements HyParView.Listener {
         } else if (message instanceof Message.Graft graft) {
             onGraft(from, graft);
         } else if (message instanceof Message.Prune) {
-            // §3.5: the sender got our payload twice; it keeps only announcements for us.
-            if (eager.remove(from)) {
-                lazy.add(from);
-            }
+            onPrune(from);
+        }
+    }
+
+    /**
+     * §3.5: the sender got our payload twice; it keeps only announcements for us. A Prune names no message, so which
+     * tree it prunes is read from the last payload we sent that peer (links are FIFO and a Prune answers a duplicate
+     * at once): after a near-author copy it prunes that author's near-author links only, otherwise the shared tree.
+     * When another payload crossed the Prune on the way the guess can be wrong; either error is repaired the usual
+     * way (a pruned peer still gets IHaves and grafts; a link left eager brings a duplicate and another Prune).
+     */
+    private void onPrune(PeerId from) {
+        LastSent last = lastSent.get(from);
+        if (last != null && last.nearAuthor) {
+            rootPrunes.prune(last.author, from);
+            saturation.pruned(last.round);
+        } else if (eager.remove(from)) {
+            lazy.add(from);
         }
     }
 
@@ -191,7 +222,14 @@ final class PlumTree implements HyParView.Listener {
         MessageId id = gossip.id();
         if (received.contains(id)) {
             env.stats.duplicate();
-            if (!gossip.neighborsOnly() && eager.remove(from)) {
+            if (gossip.neighborsOnly()) {
+                return;
+            }
+            if (nearAuthor(gossip.round())) {
+                // A near-author copy we already have: the sender stops pushing this author's messages to us (only
+                // this author's: the shared tree is left alone); it announces them instead.
+                send(from, PRUNE);
+            } else if (eager.remove(from)) {
                 // §3.5: a duplicate means this link is redundant; make it lazy on both ends.
                 lazy.add(from);
                 send(from, PRUNE);
@@ -216,8 +254,16 @@ final class PlumTree implements HyParView.Listener {
             env.stats.deliverAfterGraft();
         }
         Gossip next = gossip.nextHop();
-        eagerPush(next, from);
-        lazyPush(next, from);
+        if (nearAuthor(next.round()) && (rootPrunes.known(next.author()) || saturation.shouldPush(next.round()))) {
+            zonePush(next, from);
+        } else {
+            eagerPush(next, from);
+            lazyPush(next, from);
+        }
+        if (nearAuthor(gossip.round())) {
+            // Pushed to us because we are near the author, not along the shared tree: the tree stays as it is.
+            return;
+        }
         if (lazy.remove(from)) {
             eager.add(from);
         }
@@ -298,6 +344,8 @@ final class PlumTree implements HyParView.Listener {
         if (graft.id() != null) {
             Gossip cached = received.cached(graft.id());
             if (cached != null) {
+                // It lacked the message after our announcement: push this author's near-author copies to it again.
+                rootPrunes.unprune(cached.author(), from);
                 send(from, cached);
             }
         }
@@ -319,6 +367,50 @@ final class PlumTree implements HyParView.Listener {
             if (!peer.equals(except) && !peer.equals(gossip.author())) {
                 send(peer, gossip);
             }
+        }
+    }
+
+    /** @return whether a copy at hop count {@code round} is within {@code eager_flood_rounds} of its author */
+    private boolean nearAuthor(int round) {
+        return round < floodRounds;
+    }
+
+    /**
+     * Ours: within {@code eager_flood_rounds} hops of its author a message goes to every active peer rather than
+     * along the shared tree, except to the peers that pruned this author's near-author copies (they get an IHave).
+     *
+     * <p>Why: PlumTree's one tree (§3, and iroh-gossip's) is the fastest tree of whoever sent recently; a message
+     * from anyone else follows that tree's paths, about twice the overlay's shortest. Pushed to everyone near the
+     * author, a message enters the shared tree at dozens of points at once, so every node is a few tree hops from
+     * one of them. An author that sends again gets its own tree near it: each duplicate there prunes one link for
+     * that author (the paper's tree per sender, SRDS 2007 §3, kept only where it pays: a few hops from the author).
+     * Where the push mostly reaches nodes that have the message already (a small topic), {@link FloodSaturation}
+     * sends the copies of authors we never pushed along the shared tree instead.
+     */
+    private void zonePush(Gossip gossip, PeerId except) {
+        Set<PeerId> pruned = rootPrunes.pushing(gossip.author());
+        Message.IHaveEntry announcement = null;
+        for (PeerId peer : activePeers()) {
+            if (peer.equals(except) || peer.equals(gossip.author())) {
+                continue;
+            }
+            if (pruned.contains(peer)) {
+                if (announcement == null) {
+                    announcement = new Message.IHaveEntry(gossip.id(), gossip.round());
+                }
+                announce(peer, announcement);
+            } else {
+                send(peer, gossip, true);
+                saturation.pushed(gossip.round());
+            }
+        }
+    }
+
+    private void announce(PeerId peer, Message.IHaveEntry announcement) {
+        List<Message.IHaveEntry> queue = lazyQueue.computeIfAbsent(peer, p -> new ArrayList<>());
+        if (queue.size() < env.config.lazyQueueCapacity()) {
+            queue.add(announcement);
+            scheduleDispatch();
         }
     }
 
@@ -356,9 +448,29 @@ final class PlumTree implements HyParView.Listener {
     }
 
     private void send(PeerId peer, Message message) {
+        send(peer, message, false);
+    }
+
+    private void send(PeerId peer, Message message, boolean zoneCopy) {
         PeerInfo info = activeInfo.apply(peer);
         if (info != null) {
+            if (message instanceof Gossip gossip && !gossip.neighborsOnly()) {
+                lastSent.computeIfAbsent(peer, p -> new LastSent()).set(gossip.author(), zoneCopy, gossip.round());
+            }
             env.send(info, message);
+        }
+    }
+
+    /** The author and kind of the last payload sent to one peer; mutable, one per active peer. */
+    private static final class LastSent {
+        private PeerId author;
+        private boolean nearAuthor;
+        private int round;
+
+        void set(PeerId author, boolean nearAuthor, int round) {
+            this.author = author;
+            this.nearAuthor = nearAuthor;
+            this.round = round;
         }
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
+import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.api.MessageTooLargeException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,12 @@ class PlumTreeTest {
     private final PeerInfo b = peer(3);
     private final PeerInfo c = peer(4);
     private final PeerInfo author = peer(9);
+
+    /** A node with {@code eager_flood_rounds} 0: PlumTree as in the paper, even for its own broadcasts. */
+    private static Harness plainTree() {
+        return new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0),
+                BroadcastAuth.none());
+    }
 
     private static byte[] text(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -70,13 +77,15 @@ class PlumTreeTest {
         assertEquals(Set.of(b.id(), c.id()), forwardedTo, "never back to the sender");
     }
 
+    /** Beyond {@code eager_flood_rounds} hops from the author, the shared tree's rules (§3.5). */
     @Test
     void aDuplicatePrunesTheLinkItCameOn() {
+        int beyond = GossipConfig.defaults().eagerFloodRounds();
         node.connect(a);
         node.connect(b);
-        node.receive(a, gossip(author, 1, "m", 0));
+        node.receive(a, gossip(author, 1, "m", beyond));
         node.outputs.clear();
-        node.receive(b, gossip(author, 1, "m", 0));
+        node.receive(b, gossip(author, 1, "m", beyond));
         assertTrue(node.received().isEmpty());
         List<Output.Send> prunes = node.sendsOf(Message.Prune.class);
         assertEquals(1, prunes.size());
@@ -88,6 +97,7 @@ class PlumTreeTest {
 
     @Test
     void aPruneMakesTheLinkLazySoItGetsBatchedIHavesInstead() {
+        Harness node = plainTree();
         node.connect(a);
         node.connect(b);
         node.receive(b, new Message.Prune());
@@ -358,5 +368,150 @@ class PlumTreeTest {
         Gossip next = g.nextHop();
         assertEquals(1, next.round());
         assertSame(g.id(), next.id());
+    }
+
+    // ---- Near the author: pushed to every active peer, pruned per author (eager_flood_rounds, default 3) ----
+
+    private Set<PeerId> payloadTargets() {
+        Set<PeerId> to = new HashSet<>();
+        for (Output.Send send : node.sendsOf(Gossip.class)) {
+            to.add(send.to().id());
+        }
+        return to;
+    }
+
+    private Set<PeerId> announcedTo() {
+        node.fire(new Timer.DispatchLazy());
+        Set<PeerId> to = new HashSet<>();
+        for (Output.Send send : node.sendsOf(Message.IHave.class)) {
+            to.add(send.to().id());
+        }
+        return to;
+    }
+
+    @Test
+    void anOwnBroadcastGoesToEveryActivePeerEvenALazyOne() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(b, new Message.Prune());
+        assertEquals(Set.of(b.id()), node.state.lazyPeers(), "a Prune with nothing sent before prunes the shared tree");
+        node.input(new Input.Broadcast(text("one")));
+        assertEquals(Set.of(a.id(), b.id()), payloadTargets());
+        node.outputs.clear();
+        assertTrue(announcedTo().isEmpty(), "nobody is only told of it");
+    }
+
+    @Test
+    void aCopyNearTheAuthorGoesToEveryPeerButItsSenderAndLeavesTheTreeAlone() {
+        node.connect(a);
+        node.connect(b);
+        node.connect(c);
+        node.receive(c, new Message.Prune());
+        node.receive(a, new Message.Prune());
+        node.outputs.clear();
+        node.receive(a, gossip(author, 1, "m", 1));
+        assertEquals(1, node.received().size());
+        assertEquals(Set.of(b.id(), c.id()), payloadTargets(), "pushed to the lazy c as well, never back to a");
+        assertEquals(Set.of(b.id()), node.state.eagerPeers(), "the lazy sender a was not made eager");
+        assertEquals(Set.of(a.id(), c.id()), node.state.lazyPeers());
+    }
+
+    @Test
+    void theLastCopyNearTheAuthorIsPushedOnAlongTheSharedTreeOnly() {
+        int last = GossipConfig.defaults().eagerFloodRounds() - 1;
+        node.connect(a);
+        node.connect(b);
+        node.connect(c);
+        node.receive(c, new Message.Prune());
+        node.outputs.clear();
+        node.receive(a, gossip(author, 1, "m", last));
+        assertEquals(Set.of(b.id()), payloadTargets(), "one hop further it is beyond the flood: eager peers only");
+        node.outputs.clear();
+        assertEquals(Set.of(c.id()), announcedTo());
+    }
+
+    @Test
+    void aDuplicateNearTheAuthorAsksThatSenderToPruneButLeavesOurTreeAlone() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(a, gossip(author, 1, "m", 0));
+        node.outputs.clear();
+        node.receive(b, gossip(author, 1, "m", 1));
+        List<Output.Send> prunes = node.sendsOf(Message.Prune.class);
+        assertEquals(1, prunes.size());
+        assertEquals(b, prunes.get(0).to());
+        assertEquals(Set.of(a.id(), b.id()), node.state.eagerPeers());
+    }
+
+    @Test
+    void aPruneAfterANearAuthorCopyStopsThatAuthorsCopiesOnlyAndAGraftRestoresThem() {
+        PeerInfo other = peer(10);
+        node.connect(a);
+        node.connect(b);
+        node.connect(c);
+        node.receive(a, gossip(author, 1, "first", 0));
+        node.receive(b, new Message.Prune());
+        assertEquals(Set.of(a.id(), b.id(), c.id()), node.state.eagerPeers(), "the shared tree is not pruned");
+        node.outputs.clear();
+
+        Gossip second = gossip(author, 2, "second", 0);
+        node.receive(a, second);
+        assertEquals(Set.of(c.id()), payloadTargets(), "b pruned this author's near copies");
+        node.outputs.clear();
+        assertEquals(Set.of(b.id()), announcedTo(), "b is told of the message instead");
+
+        node.outputs.clear();
+        node.receive(a, gossip(other, 1, "another author", 0));
+        assertEquals(Set.of(b.id(), c.id()), payloadTargets(), "another author's copies still go to b");
+
+        node.receive(b, new Message.Graft(second.id(), 1));
+        node.outputs.clear();
+        node.receive(a, gossip(author, 3, "third", 0));
+        assertEquals(Set.of(b.id(), c.id()), payloadTargets(), "b lacked one: it gets this author's copies again");
+    }
+
+    @Test
+    void aNeighbourThatLeavesIsForgottenAsPruned() {
+        node.connect(a);
+        node.connect(b);
+        node.receive(a, gossip(author, 1, "first", 0));
+        node.receive(b, new Message.Prune());
+        node.receive(b, new Message.Disconnect(true));
+        assertFalse(node.state.eagerPeers().contains(b.id()));
+        node.connect(b);
+        node.outputs.clear();
+        node.receive(a, gossip(author, 2, "second", 0));
+        assertEquals(Set.of(b.id()), payloadTargets());
+    }
+
+    @Test
+    void whereMostNearAuthorPushesFindTheMessageDeliveredNewAuthorsGoAlongTheSharedTree() {
+        node.connect(a);
+        node.connect(b);
+        node.connect(c);
+        node.receive(c, new Message.Prune());
+        for (int i = 0; i < FloodSaturation.MIN_PUSHES / 2; i++) { // two pushes each, both pruned
+            node.receive(a, gossip(peer(20 + i), 1, "m", 1));
+            node.receive(b, new Message.Prune());
+            node.receive(c, new Message.Prune());
+        }
+        assertEquals(Set.of(a.id(), b.id()), node.state.eagerPeers(), "near-author prunes leave the tree alone");
+        node.outputs.clear();
+        node.receive(a, gossip(peer(30), 1, "a new author", 1));
+        assertEquals(Set.of(b.id()), payloadTargets(), "hop 2 is saturated: the shared tree's eager peers only");
+        node.outputs.clear();
+        assertEquals(Set.of(c.id()), announcedTo());
+
+        node.outputs.clear();
+        node.receive(a, gossip(peer(30), 2, "not first", 0));
+        assertEquals(Set.of(b.id(), c.id()), payloadTargets(), "hop 1 was not measured saturated");
+
+        // An author whose copies we pushed near it before goes on being pushed there: the peers that pruned its
+        // copies elsewhere count on them. Author 20's first copy was pushed when hop 2 was not saturated yet.
+        node.outputs.clear();
+        node.receive(a, gossip(peer(20), 2, "known author", 1));
+        assertEquals(Set.of(), payloadTargets(), "b and c pruned author 20's copies: announced, not pushed");
+        node.outputs.clear();
+        assertEquals(Set.of(b.id(), c.id()), announcedTo());
     }
 }

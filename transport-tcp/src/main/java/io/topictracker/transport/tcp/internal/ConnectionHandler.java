@@ -2,6 +2,7 @@ package io.topictracker.transport.tcp.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
@@ -19,6 +20,7 @@ import io.topictracker.tls.IdentityMismatch;
 import io.topictracker.tls.PeerCertificates;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final SigningProvider signing;
     private final int maxFrameSize;
+    private final Function<EventLoop, LoopWrites> loopWrites;
     /** Acceptor side only; null when dialling. */
     private final InboundHandler inbound;
     /** Dialler side only; null when accepting. */
@@ -51,8 +54,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private Throwable cause;
 
     private ConnectionHandler(SigningProvider signing, int maxFrameSize, InboundHandler inbound, PeerId expected,
-            CompletableFuture<Connection> connected, ConnectionListener listener) {
+            CompletableFuture<Connection> connected, ConnectionListener listener,
+            Function<EventLoop, LoopWrites> loopWrites) {
         this.signing = signing;
+        this.loopWrites = loopWrites;
         this.maxFrameSize = maxFrameSize;
         this.inbound = inbound;
         this.expected = expected;
@@ -60,13 +65,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.listener = listener;
     }
 
-    static ConnectionHandler acceptor(SigningProvider signing, int maxFrameSize, InboundHandler inbound) {
-        return new ConnectionHandler(signing, maxFrameSize, inbound, null, null, null);
+    /** @param loopWrites the write batcher of an event loop, not null; called on the loop */
+    static ConnectionHandler acceptor(SigningProvider signing, int maxFrameSize, InboundHandler inbound,
+            Function<EventLoop, LoopWrites> loopWrites) {
+        return new ConnectionHandler(signing, maxFrameSize, inbound, null, null, null, loopWrites);
     }
 
+    /** @param loopWrites the write batcher of an event loop, not null; called on the loop */
     static ConnectionHandler dialler(SigningProvider signing, int maxFrameSize, PeerId expected,
-            CompletableFuture<Connection> connected, ConnectionListener listener) {
-        return new ConnectionHandler(signing, maxFrameSize, null, expected, connected, listener);
+            CompletableFuture<Connection> connected, ConnectionListener listener,
+            Function<EventLoop, LoopWrites> loopWrites) {
+        return new ConnectionHandler(signing, maxFrameSize, null, expected, connected, listener, loopWrites);
     }
 
     @Override
@@ -133,7 +142,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
-        connection = new TcpConnection(ctx.channel(), remote, maxFrameSize);
+        connection = new TcpConnection(ctx.channel(), remote, maxFrameSize, loopWrites.apply(ctx.channel().eventLoop()));
         if (expected != null) {
             if (!remote.equals(expected)) {
                 // Normally caught earlier by the trust manager; checked again here so the binding never rests on

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -33,6 +34,7 @@ import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +71,8 @@ public final class TcpTransport implements Transport {
     private final TcpSettings settings;
     private final BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    /** One write batcher per event loop of the group (a handful); dropped with the group. */
+    private final Map<EventLoop, LoopWrites> loopWrites = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<Connection>> connecting = ConcurrentHashMap.newKeySet();
     /** Accepted connections whose TLS handshake has not finished: bounded per remote IP and in total. */
     private final HandshakeGate handshakes;
@@ -171,7 +175,7 @@ public final class TcpTransport implements Transport {
                         channel.closeFuture().addListener(closed -> permit.release());
                         ChannelPipeline pipeline = commonPipeline(channel, ssl);
                         pipeline.addLast(ConnectionHandler.acceptor(context.signing(), settings.maxFrameSize(),
-                                context.inbound()));
+                                context.inbound(), TcpTransport.this::loopWrites));
                     }
                 });
         CompletableFuture<Void> started = new CompletableFuture<>();
@@ -267,7 +271,7 @@ public final class TcpTransport implements Transport {
                         ChannelPipeline pipeline = commonPipeline(channel, ssl);
                         pipeline.addBefore("frames", "acceptance", new Acceptance());
                         pipeline.addLast(ConnectionHandler.dialler(context.signing(), settings.maxFrameSize(),
-                                expected, connected, listener));
+                                expected, connected, listener, TcpTransport.this::loopWrites));
                     }
                 });
         try {
@@ -330,7 +334,10 @@ public final class TcpTransport implements Transport {
         ssl.setCumulator(HeapCumulator.INSTANCE);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("tls", ssl);
-        pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSHES_PER_BATCH, true));
+        // Consolidates only the flushes of writes made during a read (on the loop itself); frames from other threads
+        // are batched and flushed once per task by LoopWrites, and a flush consolidated outside a read would be one
+        // more task that holds a lone frame.
+        pipeline.addLast("flushes", new FlushConsolidationHandler(FLUSHES_PER_BATCH, false));
         // Sees every decrypted read and every write: fires the idle events ConnectionHandler turns into a close
         // (nothing read for idle_timeout) or a keep-alive record (nothing written for keep_alive_interval).
         pipeline.addLast("liveness", new IdleStateHandler(settings.idleTimeout().toMillis(),
@@ -378,7 +385,12 @@ public final class TcpTransport implements Transport {
             channel.close();
         }
         shutdown(run.group());
+        loopWrites.clear();
         LOG.info("tcp transport {} closed", context.identity().peerId().shortText());
+    }
+
+    private LoopWrites loopWrites(EventLoop loop) {
+        return loopWrites.computeIfAbsent(loop, LoopWrites::new);
     }
 
     private static void failClosed(CompletableFuture<Connection> pending) {

@@ -246,6 +246,70 @@ class TcpTransportTest {
         assertEquals(7, server.frames.get(inbound).next().get(0));
     }
 
+    /**
+     * Issue 18: frames sent from other threads are written by one event-loop task per burst and flushed once, not a
+     * task each (Netty's write from another thread). The loop is held busy while 50 frames are sent, so they all wait for the same task.
+     */
+    @Test
+    void framesSentFromOtherThreadsWhileTheLoopIsBusyGoOutInOneFlush() throws Exception {
+        Node server = start(SIGNING.generate(), NodeCredentials::create);
+        Node client = start(SIGNING.generate(), NodeCredentials::create);
+        TcpConnection connection = (TcpConnection) Await.result(
+                client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
+        Connection accepted = Await.result(CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.accepted.take();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }), WAIT);
+        java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        var loop = connection.channel().eventLoop();
+        java.util.concurrent.CountDownLatch counting = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            connection.channel().pipeline().addFirst("count-flushes",
+                    new io.netty.channel.ChannelOutboundHandlerAdapter() {
+                        @Override
+                        public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                            flushes.incrementAndGet();
+                            ctx.flush();
+                        }
+                    });
+            counting.countDown();
+        });
+        assertTrue(counting.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        loop.execute(() -> {
+            busy.countDown();
+            try {
+                release.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+        var executor = (io.netty.util.concurrent.SingleThreadEventExecutor) loop;
+        int tasksBefore = executor.pendingTasks();
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add(connection.send(ByteBuffer.wrap(new byte[] {(byte) i})));
+        }
+        assertEquals(0, flushes.get(), "nothing written while the loop is busy");
+        // One task for the 50 frames (Netty's own write from another thread queues one per frame); the margin is
+        // for the loop's own timers that may fall due meanwhile on a loaded machine.
+        int tasksAdded = executor.pendingTasks() - tasksBefore;
+        assertTrue(tasksAdded >= 1 && tasksAdded <= 3, "tasks queued for 50 frames: " + tasksAdded);
+        release.countDown();
+        Await.result(CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])), WAIT);
+        assertTrue(flushes.get() >= 1 && flushes.get() <= 3, "flushes for the 50 frames: " + flushes.get());
+        Frames received = server.frames.get(accepted);
+        for (int i = 0; i < 50; i++) {
+            ByteBuffer frame = received.frames.poll(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(i, frame.get(0), "in order");
+        }
+    }
+
     private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials) {
         return start(keys, credentials, Map.of());
     }
