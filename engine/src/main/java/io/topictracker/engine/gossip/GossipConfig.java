@@ -96,7 +96,7 @@ public record GossipConfig(
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
-            Duration.ofMillis(5), 7, 4, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
+            Duration.ofMillis(5), 7, 0, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
             4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10),
             new FloodLimits(1000, 8000, 20, 10, 2000, 200, Duration.ofMinutes(10)));
 

@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /** One test per PlumTree rule (Epidemic Broadcast Trees, SRDS 2007) and per broadcast rule of ours. */
 class PlumTreeTest {
-    private final Harness node = Harness.plain(1);
+    /** The hops near the author these tests use ({@code eager_flood_rounds} is 0, plain PlumTree, by default). */
+    private static final int NEAR_AUTHOR_ROUNDS = 4;
+    private final Harness node = new Harness(1,
+            GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(NEAR_AUTHOR_ROUNDS),
+            BroadcastAuth.none());
     private final PeerInfo a = peer(2);
     private final PeerInfo b = peer(3);
     private final PeerInfo c = peer(4);
@@ -80,7 +84,7 @@ class PlumTreeTest {
     /** Beyond {@code eager_flood_rounds} hops from the author, the shared tree's rules (§3.5). */
     @Test
     void aDuplicatePrunesTheLinkItCameOn() {
-        int beyond = GossipConfig.defaults().eagerFloodRounds();
+        int beyond = NEAR_AUTHOR_ROUNDS;
         node.connect(a);
         node.connect(b);
         node.receive(a, gossip(author, 1, "m", beyond));
@@ -370,7 +374,7 @@ class PlumTreeTest {
         assertSame(g.id(), next.id());
     }
 
-    // ---- Near the author: pushed to every active peer, pruned per author (eager_flood_rounds, default 3) ----
+    // ---- Near the author: pushed to every active peer, pruned per author (eager_flood_rounds 4 here) ----
 
     private Set<PeerId> payloadTargets() {
         Set<PeerId> to = new HashSet<>();
@@ -418,7 +422,7 @@ class PlumTreeTest {
 
     @Test
     void theLastCopyNearTheAuthorIsPushedOnAlongTheSharedTreeOnly() {
-        int last = GossipConfig.defaults().eagerFloodRounds() - 1;
+        int last = NEAR_AUTHOR_ROUNDS - 1;
         node.connect(a);
         node.connect(b);
         node.connect(c);
