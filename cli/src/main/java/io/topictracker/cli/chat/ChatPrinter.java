@@ -1,10 +1,13 @@
 package io.topictracker.cli.chat;
 
+import io.topictracker.api.PeerId;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.TopicReceiver;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Prints a topic's events as they arrive: {@code <author short id>: <text>} for a message, {@code * ...} lines for
@@ -17,10 +20,18 @@ final class ChatPrinter implements Runnable {
     private final TopicReceiver receiver;
     private final PrintWriter out;
     private final Thread thread;
+    /** The relay a peer's connection passes through, empty when direct (issue 15). */
+    private final Function<PeerId, Optional<PeerId>> relayedVia;
 
     ChatPrinter(TopicReceiver receiver, PrintWriter out) {
+        this(receiver, out, peer -> Optional.empty());
+    }
+
+    /** @param relayedVia the relay of a peer's connection, empty when direct; not null */
+    ChatPrinter(TopicReceiver receiver, PrintWriter out, Function<PeerId, Optional<PeerId>> relayedVia) {
         this.receiver = receiver;
         this.out = out;
+        this.relayedVia = relayedVia;
         this.thread = new Thread(this, "chat-printer");
         thread.setDaemon(true);
     }
@@ -32,19 +43,30 @@ final class ChatPrinter implements Runnable {
     @Override
     public void run() {
         receiver.stream().forEach(event -> {
-            out.println(describe(event));
+            out.println(describe(event, relayedVia));
             out.flush();
         });
     }
 
-    /** @return the line printed for an event, never null */
+    /** @return the line printed for an event, neighbours as if direct; never null */
     static String describe(TopicEvent event) {
+        return describe(event, peer -> Optional.empty());
+    }
+
+    /**
+     * @param relayedVia the relay a peer's connection passes through, empty when direct
+     * @return the line printed for an event: a neighbour coming up says whether its connection is direct or through
+     *     which relay ({@code * neighbor up <id> (direct)}, {@code * neighbor up <id> (relayed via <relay id>)});
+     *     never null
+     */
+    static String describe(TopicEvent event, Function<PeerId, Optional<PeerId>> relayedVia) {
         if (event instanceof TopicEvent.Received received) {
             // Control characters in someone else's message must not drive our terminal.
             String text = new String(received.payload(), StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?");
             return received.author().shortText() + ": " + text;
         } else if (event instanceof TopicEvent.NeighborUp up) {
-            return "* neighbor up " + up.peer().shortText();
+            return "* neighbor up " + up.peer().shortText() + relayedVia.apply(up.peer())
+                    .map(relay -> " (relayed via " + relay.shortText() + ")").orElse(" (direct)");
         } else if (event instanceof TopicEvent.NeighborDown down) {
             return "* neighbor down " + down.peer().shortText();
         } else if (event instanceof TopicEvent.Rejoining) {

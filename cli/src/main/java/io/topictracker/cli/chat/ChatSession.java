@@ -79,7 +79,7 @@ public final class ChatSession implements AutoCloseable {
         out.flush();
         synchronized (this) {
             topic = node.joinNoWait(topicName, secret);
-            printer = new ChatPrinter(topic.receiver(), out);
+            printer = new ChatPrinter(topic.receiver(), out, node::relayedVia);
             printer.start();
         }
         if (!peers.isEmpty()) {
