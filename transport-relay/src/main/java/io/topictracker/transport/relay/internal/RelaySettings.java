@@ -90,7 +90,7 @@ public record RelaySettings(Mode serve, Mode reserve, List<PeerAddress> relays, 
             throw table.error("keep_alive_interval", "must be shorter than idle_timeout (" + idle.toMillis()
                     + " ms), got " + keepAlive.toMillis() + " ms");
         }
-        Duration check = table.duration("check_interval", Duration.ofSeconds(1), Duration.ofMillis(50),
+        Duration check = table.duration("check_interval", Duration.ofMillis(500), Duration.ofMillis(50),
                 Duration.ofMinutes(10));
         int high = table.integer("write_buffer_high_water_mark", 1024 * 1024, 1024, 256 * 1024 * 1024);
         return new RelaySettings(serve, reserve, relays, maxRelays, bind, port,

@@ -229,6 +229,17 @@ public final class RelayTransport implements Transport, NodeAware {
                 }
             });
         }
+        if (wantReservations()) {
+            // The configured relays are our home relays, advertised from the start, as iroh advertises its home relay:
+            // the topic's first record and our Join already name them, while the reservation itself needs a topic
+            // joined (the relay admits members only) and follows within a check_interval of the join. A dial that
+            // comes earlier is refused (no reservation yet) and retried by the engine.
+            for (PeerAddress address : settings.relays()) {
+                if (!addresses.contains(address)) {
+                    addresses.add(address);
+                }
+            }
+        }
         return List.copyOf(addresses);
     }
 
@@ -275,6 +286,9 @@ public final class RelayTransport implements Transport, NodeAware {
             return attempts;
         }
         NodeView nodeView = view;
+        if (nodeView != null && nodeView.membershipProofs(self).isEmpty()) {
+            return attempts; // no topic joined yet: a relay would refuse us (it admits topic members only)
+        }
         List<ReservationPlan.Candidate> next;
         synchronized (reservations) {
             int room = settings.maxReservationsHeld() - reservations.size();
