@@ -62,6 +62,8 @@ public final class RelayTransport implements Transport, NodeAware {
     private final ReservationPlan plan;
     /** Relay address to its reservation hop, for the reservations held or being made; guarded by itself. */
     private final Map<PeerAddress, Reservation> reservations = new LinkedHashMap<>();
+    /** Relays whose failure we warned about since their last reservation; guarded by {@link #reservations}. */
+    private final Set<PeerAddress> warned = new HashSet<>();
     private volatile NodeView view;
     private volatile Running running;
     private volatile boolean closed;
@@ -343,6 +345,7 @@ public final class RelayTransport implements Transport, NodeAware {
             reservation.reserved = true;
             synchronized (reservations) {
                 plan.succeeded(hop.address);
+                warned.remove(hop.address);
             }
             if (first) {
                 LOG.info("relay transport {}: reserved at {} ({})", self.shortText(), hop.address,
@@ -358,8 +361,8 @@ public final class RelayTransport implements Transport, NodeAware {
         } else if (message instanceof RelayMessage.Incoming incoming) {
             acceptCircuit(run, hop, incoming);
         } else if (message instanceof RelayMessage.Refused refused) {
-            LOG.info("relay transport {}: {} refused the reservation: {} ({})", self.shortText(), hop.address,
-                    refused.reason(), refused.status());
+            reservationEnded(hop.address, reservation, "refused: " + refused.reason() + " (" + refused.status()
+                    + ")");
             hop.channel.close();
             outcome.complete(null);
         } else {
@@ -390,21 +393,31 @@ public final class RelayTransport implements Transport, NodeAware {
 
     private void reservationEnded(PeerAddress address, Reservation reservation, String why) {
         boolean wasReserved;
+        boolean firstFailure;
+        int failures;
         synchronized (reservations) {
             Reservation current = reservations.get(address);
             if (reservation != null && current != reservation) {
                 return;
             }
             reservations.remove(address);
-            plan.failed(address, now());
+            failures = plan.failed(address, now());
             wasReserved = current != null && current.reserved;
+            firstFailure = !wasReserved && warned.add(address);
         }
-        if (!closed) {
-            if (wasReserved) {
-                LOG.info("relay transport {}: reservation at {} ended: {}", self.shortText(), address, why);
-            } else {
-                LOG.info("relay transport {}: no reservation at {}: {}", self.shortText(), address, why);
-            }
+        if (closed) {
+            return;
+        }
+        // A warning the first time (the user's only clue why peers behind symmetric NATs cannot reach us), then
+        // quietly while the retries back off.
+        if (wasReserved) {
+            LOG.warn("relay transport {}: reservation at {} ended: {}; peers that cannot reach us directly cannot"
+                    + " reach us through it", self.shortText(), address, why);
+        } else if (firstFailure) {
+            LOG.warn("relay transport {}: no reservation at {}: {}; retrying", self.shortText(), address, why);
+        } else {
+            LOG.debug("relay transport {}: no reservation at {}: {} ({} failures)", self.shortText(), address, why,
+                    failures);
         }
     }
 

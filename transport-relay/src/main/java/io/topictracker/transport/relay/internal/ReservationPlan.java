@@ -76,12 +76,17 @@ final class ReservationPlan {
         return chosen;
     }
 
-    /** An attempt at {@code address} failed (or its reservation ended) at {@code now}. */
-    void failed(PeerAddress address, long now) {
+    /**
+     * An attempt at {@code address} failed (or its reservation ended) at {@code now}.
+     *
+     * @return how many times in a row it failed, 1 for the first
+     */
+    int failed(PeerAddress address, long now) {
         Failure previous = failures.get(address);
         int count = previous == null ? 1 : previous.count() + 1;
         long wait = Math.min(MAX_RETRY_MILLIS, retryMillis << Math.min(count - 1, 16));
         failures.put(address, new Failure(count, now + wait));
+        return count;
     }
 
     /** A reservation at {@code address} succeeded: its failures are forgotten. */
