@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15, scenario 2: peers behind symmetric NATs meet through a relay. A behind a symmetric router, B behind an
  * endpoint-independent one, C behind another symmetric one; a public member P runs {@code topic-tracker relay}
  * ({@code --serve auto}: it relays once a reservation reaches it from a global address); {@code dht serve} on S; the
- * public segment has a 40 ms round trip and 1 % loss. The chats name P as their relay in their configuration and
- * find each other through the DHT records: A and B (symmetric × endpoint-independent) and A and C (symmetric ×
+ * public segment has a 40 ms round trip and 1 % loss. The chats name P as their relay in their configuration, join
+ * P directly and find each other through it and the DHT records: A and B (symmetric × endpoint-independent) and A and C (symmetric ×
  * symmetric) become neighbours through P, the chats say so, and messages go both ways. Then P stops: the chats say
  * that their reservation ended and why, and lose each other.
  */
@@ -50,13 +50,18 @@ class RelayLabTest {
             String relayLine = relay.awaitLine("P's relay address", l -> l.startsWith("self: ")
                     && l.contains("@relay://" + p.ipv4() + ":" + RELAY_PORT), Cli.READY);
             String pId = relayLine.substring(6, 16);
-            LabProcess chatA = lab.start(a, "chat-a", natedChat(s, config));
-            LabProcess chatB = lab.start(b, "chat-b", natedChat(s, config));
-            LabProcess chatC = lab.start(c, "chat-c", natedChat(s, config));
+            // P's TCP address as a --peer: the chats join P at once and meet each other through its ForwardJoins
+            // (and the DHT records), so the test spends its time on the relay, not on the records' minute slots
+            String pPeer = relay.awaitLine("P's TCP address", l -> l.startsWith("self: ")
+                    && l.contains("@tcp://" + p.ipv4() + ":"), Cli.READY).substring(6);
+            LabProcess chatA = lab.start(a, "chat-a", natedChat(s, config, pPeer));
+            LabProcess chatB = lab.start(b, "chat-b", natedChat(s, config, pPeer));
+            LabProcess chatC = lab.start(c, "chat-c", natedChat(s, config, pPeer));
             String aId = Cli.shortId(chatA);
             String bId = Cli.shortId(chatB);
             String cId = Cli.shortId(chatC);
-            assertTrue(chatA.awaitLine("A's relay address", l -> l.startsWith("self: "), Cli.READY) != null);
+            assertTrue(chatA.awaitLine("A's relay address", l -> l.startsWith("self: ") && l.contains("@relay://"
+                    + p.ipv4() + ":" + RELAY_PORT), Cli.READY).contains(aId), "A advertises its relay");
 
             String relayed = " (relayed via " + pId + ")";
             chatA.awaitLine("A meets B through P", l -> l.equals("* neighbor up " + bId + relayed), MEET);
@@ -100,6 +105,12 @@ class RelayLabTest {
     static List<String> natedChat(LabHost serveHost, Path config) {
         return Cli.asAUser(Cli.command("chat", "--topic", TOPIC, "--secret", "s3cret", "--config", config.toString(),
                 "--bootstrap", serveHost.ipv4() + ":6881"));
+    }
+
+    /** As {@link #natedChat(LabHost, Path)}, joining {@code peer} (ID@ADDRESS) directly too. */
+    static List<String> natedChat(LabHost serveHost, Path config, String peer) {
+        return Cli.asAUser(Cli.command("chat", "--topic", TOPIC, "--secret", "s3cret", "--config", config.toString(),
+                "--bootstrap", serveHost.ipv4() + ":6881", "--peer", peer));
     }
 
     static List<String> relayOn(LabHost serveHost) {

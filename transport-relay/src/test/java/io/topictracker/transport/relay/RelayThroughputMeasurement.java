@@ -95,12 +95,12 @@ class RelayThroughputMeasurement {
         };
         try {
             SigningKeyPair relayKeys = SIGNING.generate();
-            RelayTransport relay = start(all, scheduler, relayKeys, Map.of("serve", "always", "reserve", "off"),
-                    counting);
+            RelayTransport relay = start(all, scheduler, relayKeys, Map.of("serve", "always", "reserve", "off",
+                    "circuit_bytes", 1L << 40), counting);
             PeerAddress relayAddress = relay.localAddresses().get(0);
             SigningKeyPair targetKeys = SIGNING.generate();
             RelayTransport targetTransport = start(all, scheduler, targetKeys, Map.of("reserve", "always",
-                    "relays", List.of(relayAddress.toString()), "circuit_bytes", 1L << 40), counting);
+                    "relays", List.of(relayAddress.toString())), counting);
             Await.until(WAIT, "the target reserved", () -> !targetTransport.reservedAt().isEmpty());
             RelayTransport dialler = start(all, scheduler, SIGNING.generate(), Map.of("reserve", "off"), counting);
             Connection connection = Await.result(dialler.connect(targetKeys.peerId(), relayAddress, counting), WAIT);
@@ -134,11 +134,18 @@ class RelayThroughputMeasurement {
     private static long send(Connection connection, long bytes, AtomicLong received) {
         long goal = received.get() + bytes;
         byte[] payload = new byte[FRAME];
-        for (long sent = 0; sent < bytes; sent += FRAME) {
-            while (!connection.isWritable()) {
-                Await.result(connection.whenWritable(), WAIT);
+        long sent = 0;
+        while (sent < bytes) {
+            if (!connection.isOpen()) {
+                throw new AssertionError("the relayed connection closed after " + sent + " bytes");
             }
-            connection.send(ByteBuffer.wrap(payload));
+            if (!connection.isWritable()) {
+                Await.result(connection.whenWritable(), WAIT);
+                continue;
+            }
+            if (!connection.send(ByteBuffer.wrap(payload)).isCompletedExceptionally()) {
+                sent += FRAME; // else refused (OVERLOADED in a race with the water mark): not queued, so resent
+            }
         }
         Await.until(WAIT, "all bytes arrived", () -> received.get() >= goal);
         return System.nanoTime();
