@@ -95,7 +95,7 @@ final class RelayCommand implements Callable<Integer> {
             throw CliException.usage("--secret must not be empty");
         }
         if (!serve.equals("always") && !serve.equals("auto")) {
-            throw CliException.usage("--serve: expected 'always' or 'auto', got '" + ConfigTable.excerpt(serve) + "'");
+            throw CliException.usage("--serve: expected 'always' or 'auto', got " + ConfigTable.excerpt(serve));
         }
         if (port < 0 || port > 65535) {
             throw CliException.usage("--port: expected 0-65535, got " + port);

@@ -59,6 +59,7 @@ class RelayCircuitTest {
         final BlockingQueue<Connection> accepted = new LinkedBlockingQueue<>();
         final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
         final CompletableFuture<Throwable> closed = new CompletableFuture<>();
+        final SecretView view;
 
         Node(SigningKeyPair keys, String secret, Map<String, Object> settings) {
             this.keys = keys;
@@ -71,7 +72,8 @@ class RelayCircuitTest {
                         return this;
                     });
             transport = new RelayTransport(context, RelaySettings.from(context.settings()));
-            transport.attach(new SecretView(keys.peerId(), secret));
+            view = new SecretView(keys.peerId(), secret);
+            transport.attach(view);
             nodes.add(this);
             Await.result(transport.start(), WAIT);
         }
@@ -101,6 +103,7 @@ class RelayCircuitTest {
     private static final class SecretView implements NodeView {
         private final PeerId self;
         private final String secret;
+        volatile boolean reachable;
 
         SecretView(PeerId self, String secret) {
             this.self = self;
@@ -121,7 +124,7 @@ class RelayCircuitTest {
 
         @Override
         public boolean reachable() {
-            return false;
+            return reachable;
         }
 
         @Override
@@ -199,6 +202,31 @@ class RelayCircuitTest {
         Await.result(inbound.send(ByteBuffer.wrap("back".getBytes(StandardCharsets.UTF_8))), WAIT);
         assertArrayEquals("back".getBytes(StandardCharsets.UTF_8), dialler.frames.poll(30, TimeUnit.SECONDS));
         assertEquals(1, relay.transport.servedCounts()[1], "one circuit open at the relay");
+    }
+
+    @Test
+    void anAutoRelayOffersItselfOnlyOnceReachable() {
+        // serve = auto on 127.0.0.1: loopback is not a global address, so only the engine's word makes it reachable
+        Node relay = new Node(SIGNING.generate(), "topic", Map.of("serve", "auto", "reserve", "off"));
+        assertTrue(relay.transport.localAddresses().isEmpty(), "not advertised while unconfirmed: "
+                + relay.transport.localAddresses());
+        PeerAddress listener = PeerAddress.of("relay", "127.0.0.1", relayPort(relay));
+        Node early = new Node(SIGNING.generate(), "topic", Map.of("reserve", "always", "relays",
+                List.of(listener.toString())));
+        Await.until(WAIT, "the early reservation refused", () -> relay.transport.servedCounts()[2] >= 1);
+        assertEquals(0, relay.transport.servedCounts()[0], "no reservation while unconfirmed");
+        assertTrue(early.transport.reservedAt().isEmpty());
+        relay.view.reachable = true;
+        Await.until(WAIT, "the relay advertised once reachable", () -> relay.transport.localAddresses()
+                .contains(listener));
+        Node late = new Node(SIGNING.generate(), "topic", Map.of("reserve", "always", "relays",
+                List.of(listener.toString())));
+        Await.until(WAIT, "a reservation once reachable", () -> late.transport.reservedAt().contains(listener));
+    }
+
+    /** @return the port of a serving transport's listener, known before it is advertised (for tests) */
+    private static int relayPort(Node relay) {
+        return relay.transport.listeningPort();
     }
 
     @Test

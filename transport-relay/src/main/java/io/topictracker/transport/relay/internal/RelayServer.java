@@ -50,6 +50,7 @@ final class RelayServer {
     private final Map<Long, Pending> pending = new HashMap<>();
     private final Metrics.Counter relayedBytes;
     private final Metrics.Counter refusals;
+    private final java.util.concurrent.atomic.AtomicLong refusalCount = new java.util.concurrent.atomic.AtomicLong();
     private volatile PeerAddress listening;
 
     RelayServer(Wiring wiring) {
@@ -76,6 +77,11 @@ final class RelayServer {
     /** @return reservations held now (for tests and the log) */
     synchronized int reservations() {
         return ledger.reservationCount(wiring.clock().getAsLong());
+    }
+
+    /** @return refusals sent so far (for tests) */
+    long refusals() {
+        return refusalCount.get();
     }
 
     /** @return circuits open now */
@@ -113,6 +119,7 @@ final class RelayServer {
 
     private void refuse(Channel channel, RelayMessage.Refused refused, PeerId peer) {
         refusals.increment();
+        refusalCount.incrementAndGet();
         LOG.debug("relay refuses {}: {}", peer == null ? channel.remoteAddress() : peer.shortText(), refused.reason());
         Wire.refuse(channel, refused);
     }

@@ -108,8 +108,8 @@ public record RelaySettings(Mode serve, Mode reserve, List<PeerAddress> relays, 
             case "always":
                 return Mode.ALWAYS;
             default:
-                throw table.error(key, "expected \"off\", \"auto\" or \"always\", got \""
-                        + ConfigTable.excerpt(text) + "\"");
+                throw table.error(key, "expected \"off\", \"auto\" or \"always\", got "
+                        + ConfigTable.excerpt(text));
         }
     }
 
@@ -127,8 +127,8 @@ public record RelaySettings(Mode serve, Mode reserve, List<PeerAddress> relays, 
                 throw table.error("relays", e.getMessage());
             }
             if (!address.transport().equals(ID)) {
-                throw table.error("relays", "\"" + ConfigTable.excerpt(entry)
-                        + "\" is not a relay address (expected relay://HOST:PORT)");
+                throw table.error("relays", ConfigTable.excerpt(entry)
+                        + " is not a relay address (expected relay://HOST:PORT)");
             }
             result.add(address);
         }

@@ -253,6 +253,12 @@ public final class RelayTransport implements Transport, NodeAware {
         }
     }
 
+    /** @return the relay listener's port, 0 when not serving or not started; for tests */
+    public int listeningPort() {
+        Running run = running;
+        return run == null || run.listening() == null ? 0 : run.listening().getPort();
+    }
+
     /** @return the relays we hold a reservation at now, for tests; never null */
     public List<PeerAddress> reservedAt() {
         synchronized (reservations) {
@@ -261,11 +267,14 @@ public final class RelayTransport implements Transport, NodeAware {
         }
     }
 
-    /** @return reservations and circuits this node holds as a relay, for tests; [0, 0] when not serving */
+    /**
+     * @return reservations and circuits this node holds as a relay, and the refusals it sent, for tests; zeros when
+     *     not serving
+     */
     public int[] servedCounts() {
         Running run = running;
-        return run == null || run.server() == null ? new int[2]
-                : new int[] {run.server().reservations(), run.server().circuits()};
+        return run == null || run.server() == null ? new int[3]
+                : new int[] {run.server().reservations(), run.server().circuits(), (int) run.server().refusals()};
     }
 
     private boolean wantReservations() {
