@@ -57,7 +57,7 @@ final class EngineNodeView implements NodeView {
 
     @Override
     public boolean reachable() {
-        return reachedFromOutside || observed.confirmsOwn(ownAddresses());
+        return reachedFromOutside || observed.confirmsOwn(directAddresses());
     }
 
     @Override
@@ -81,11 +81,11 @@ final class EngineNodeView implements NodeView {
 
     @Override
     public List<PeerAddress> confirmedAddresses() {
-        return observed.confirmed(ownAddresses());
+        return observed.confirmed(directAddresses());
     }
 
     /** The addresses of the transports that do not ask this view (asking them would ask us back). */
-    private List<PeerAddress> ownAddresses() {
+    List<PeerAddress> directAddresses() {
         List<PeerAddress> own = new ArrayList<>();
         for (Transport transport : transports.all()) {
             if (!(transport instanceof NodeAware)) {

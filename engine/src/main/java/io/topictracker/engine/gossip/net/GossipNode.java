@@ -220,7 +220,9 @@ public final class GossipNode implements AutoCloseable {
     public PeerInfo self() {
         observed.dhtExternalHost(externalHostHint.get());
         List<PeerAddress> own = transports.localAddresses();
-        List<PeerAddress> confirmed = observed.confirmed(own);
+        // only direct transports' hosts are confirmed with their ports: a relay's listener or a relayed address says
+        // nothing about where others see us (issue 15)
+        List<PeerAddress> confirmed = observed.confirmed(nodeView.directAddresses());
         // the transports' own addresses first (LAN peers reach those), then what others confirmed, which a full
         // list of interfaces must not crowd out
         int ownRoom = PeerInfo.MAX_ADDRESSES - Math.min(confirmed.size(), PeerInfo.MAX_ADDRESSES / 2);
@@ -245,7 +247,7 @@ public final class GossipNode implements AutoCloseable {
 
     /** @return the addresses others confirmed for us (see {@link ObservedAddresses}); never null */
     public List<PeerAddress> confirmedAddresses() {
-        return observed.confirmed(transports.localAddresses());
+        return observed.confirmed(nodeView.directAddresses());
     }
 
     /**
