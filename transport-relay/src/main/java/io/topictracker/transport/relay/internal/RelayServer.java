@@ -51,17 +51,12 @@ final class RelayServer {
     private final Metrics.Counter relayedBytes;
     private final Metrics.Counter refusals;
     private final java.util.concurrent.atomic.AtomicLong refusalCount = new java.util.concurrent.atomic.AtomicLong();
-    private volatile PeerAddress listening;
 
     RelayServer(Wiring wiring) {
         this.wiring = wiring;
         this.ledger = new RelayLedger(wiring.settings().limits());
         this.relayedBytes = wiring.metrics().counter("topictracker.relay.bytes");
         this.refusals = wiring.metrics().counter("topictracker.relay.refusals");
-    }
-
-    void listening(PeerAddress address) {
-        listening = address;
     }
 
     /** @return a handler for one accepted hop, to follow {@link ControlDecoder} */
@@ -328,15 +323,15 @@ final class RelayServer {
             Wire.send(ctx.channel(), new RelayMessage.Connected(true));
             ChannelPipeline pipeline = ctx.pipeline();
             RelaySettings settings = wiring.settings();
-            PeerAddress here = listening;
             pipeline.addLast("liveness", new IdleStateHandler(settings.idleTimeout().toMillis(),
                     settings.keepAliveInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
             pipeline.addLast("frames", new FrameDecoder(settings.maxFrameSize()));
             InetSocketAddress far = (InetSocketAddress) ctx.channel().remoteAddress();
             PeerAddress farAddress = PeerAddress.of(RelaySettings.ID, far.getAddress().getHostAddress(),
                     far.getPort());
+            // the dialler's address as this relay sees it: what the gossip layer counts per IP for this connection
             pipeline.addLast("endpoint", EndpointHandler.acceptor(wiring.signing(), settings.maxFrameSize(),
-                    here == null ? farAddress : farAddress, null, peer, wiring.inbound()));
+                    farAddress, null, peer, wiring.inbound()));
             pipeline.remove(this);
             pipeline.remove(ControlDecoder.class);
         }

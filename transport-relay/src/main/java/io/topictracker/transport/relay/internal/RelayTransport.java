@@ -134,10 +134,6 @@ public final class RelayTransport implements Transport, NodeAware {
             synchronized (this) {
                 running = new Running(group, hops, tls, server, boundChannel, listening, check);
             }
-            if (server != null) {
-                server.listening(PeerAddress.of(RelaySettings.ID, listening.getAddress().getHostAddress(),
-                        listening.getPort()));
-            }
             LOG.info("relay transport {} started: serving {}, reserving {}, listening {}", self.shortText(),
                     settings.serve(), settings.reserve(), listening);
             List<CompletableFuture<?>> first = checkReservations();
