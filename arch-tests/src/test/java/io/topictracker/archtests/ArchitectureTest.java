@@ -61,6 +61,20 @@ class ArchitectureTest {
         rules.providersImportOnlyTheApi().check(classes);
     }
 
+    /**
+     * No provider imports another (issue 15: the relay transport reuses none of the TCP transport's classes, only
+     * the shared TLS identity): each transport's and each DHT's packages are a slice that depends on no other.
+     */
+    @Test
+    void providersDoNotImportEachOther() {
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+                .matching("io.topictracker.transport.(*)..").should().notDependOnEachOther().check(classes);
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+                .matching("io.topictracker.dht.(*)..").should().notDependOnEachOther().check(classes);
+        assertTrue(classes.contain("io.topictracker.transport.relay.RelayTransportProvider"),
+                "the relay transport is imported");
+    }
+
     @Test
     void sharedTlsImportsOnlyApiAndBouncyCastle() {
         rules.sharedTlsImportsOnlyApiAndBouncyCastle().check(classes);

@@ -30,12 +30,12 @@ class ArgumentErrorsTest {
 
     @Test
     void noCommand() {
-        assertUsageError("missing COMMAND: one of [help, demo, chat, keygen, providers, dht]");
+        assertUsageError("missing COMMAND: one of [help, demo, chat, relay, keygen, providers, dht]");
     }
 
     @Test
     void unknownCommandListsTheCommands() {
-        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, keygen, providers, dht]",
+        assertUsageError("Unmatched argument at index 0: 'dmeo'; commands are [help, demo, chat, relay, keygen, providers, dht]",
                 "dmeo");
     }
 

@@ -109,6 +109,13 @@ class BadInputTest {
                                 + " got 9"),
                 toml("tcp port 99999", 2, INMEMORY + "[transport.tcp]\nport = 99999\n",
                         "node.toml:4: transport.tcp.port: expected 0 to 65535"),
+                toml("relay serve mode unknown", 2, INMEMORY + "[transport.relay]\nserve = \"sometimes\"\n",
+                        "node.toml:4: transport.relay.serve: expected \"off\", \"auto\" or \"always\""),
+                toml("relay list naming a tcp address", 2,
+                        INMEMORY + "[transport.relay]\nrelays = [\"tcp://192.0.2.1:5\"]\n",
+                        "transport.relay.relays: \"tcp://192.0.2.1:5\" is not a relay address"),
+                args("relay --serve unknown", 2, "--serve: expected 'always' or 'auto', got \"maybe\"",
+                        "relay --topic t --secret s --serve maybe"),
                 toml("an absent DHT provider", 3, "[node]\ndht = \"kademlia\"\n",
                         "no DHT provider 'kademlia'; available: [inmemory, mainline]"),
                 args("--config is a directory", 2, "folder: is a directory", CHAT + " --config {dir}/folder"),
@@ -151,7 +158,7 @@ class BadInputTest {
                         "demo --messages 99999999999"),
                 args("demo --messages over the bound", 2, "--messages must be 1 to 10000, got 20000",
                         "demo --messages 20000"),
-                args("demo --transport unknown", 3, "no transport provider 'udp'; available: [inmemory, quic, tcp]; "
+                args("demo --transport unknown", 3, "no transport provider 'udp'; available: [inmemory, quic, relay, tcp]; "
                         + "add a module that provides io.topictracker.api.transport.TransportProvider with id 'udp'",
                         "demo --transport udp"),
                 args("demo --dht not an id", 2, "--dht must be a provider id (letters, digits, '-', '_' or '.'; see "

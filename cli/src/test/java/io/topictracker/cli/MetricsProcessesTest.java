@@ -108,7 +108,7 @@ class MetricsProcessesTest {
                     "s", "--peer", aSelf, "--bind", "127.0.0.1")) {
                 String bShort = b.awaitLine("b's self line", l -> l.startsWith(SELF)).substring(SELF.length(),
                         SELF.length() + 10);
-                a.awaitLine("a sees b", l -> l.equals("* neighbor up " + bShort));
+                a.awaitLine("a sees b", l -> l.startsWith("* neighbor up " + bShort));
                 String before = scrape(aUrl);
                 double gossipIn = sum(before, "topictracker_gossip_messages_total", "direction=\"in\"",
                         "kind=\"gossip\"");

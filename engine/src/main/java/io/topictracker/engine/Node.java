@@ -192,6 +192,22 @@ public final class Node implements AutoCloseable {
         return gossip.self();
     }
 
+    /**
+     * Whether our connection to a peer is relayed (issue 15), e.g. to say so when it becomes a neighbour.
+     *
+     * @param peer not null
+     * @return the relay's id if the open connection to {@code peer} passes through a relay; empty when it is direct
+     *     or there is none (see {@link #isConnected}); never null
+     */
+    public java.util.Optional<PeerId> relayedVia(PeerId peer) {
+        return gossip.relayedVia(peer);
+    }
+
+    /** @return whether this node has an open connection to {@code peer} now */
+    public boolean isConnected(PeerId peer) {
+        return gossip.isConnected(peer);
+    }
+
     /** @return the configuration this node runs with; never null */
     public NodeConfig config() {
         return config;

@@ -63,8 +63,8 @@ class Ipv6OnlyLabTest {
             assertTrue(cSelf.contains("tcp://[2001:db8:0:0:0:0:0:c]:"), "C advertises its IPv6 address: " + cSelf);
             String bId = bSelf.substring(6, 16);
             String cId = cSelf.substring(6, 16);
-            chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), MEET);
-            chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), MEET);
+            chatB.awaitLine("B meets C", l -> l.startsWith("* neighbor up " + cId), MEET);
+            chatC.awaitLine("C meets B", l -> l.startsWith("* neighbor up " + bId), MEET);
 
             chatB.send("hello over IPv6 from b");
             chatC.awaitLine("C receives B's line", l -> l.endsWith(": hello over IPv6 from b"), READY);

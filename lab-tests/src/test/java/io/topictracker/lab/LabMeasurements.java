@@ -78,7 +78,7 @@ class LabMeasurements {
             LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
             LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
             String cId = Cli.shortId(chatC);
-            chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), MEET);
+            chatB.awaitLine("B meets C", l -> l.startsWith("* neighbor up " + cId), MEET);
 
             List<Long> afterSelf = new ArrayList<>();
             List<Long> fromStart = new ArrayList<>();
@@ -119,7 +119,7 @@ class LabMeasurements {
             LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
             LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
             String bId = Cli.shortId(chatB);
-            chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), MEET);
+            chatC.awaitLine("C meets B", l -> l.startsWith("* neighbor up " + bId), MEET);
 
             List<Long> rejoins = new ArrayList<>();
             for (int i = 0; i < REJOINS; i++) {

@@ -39,10 +39,10 @@ class LanBehindRouterLabTest {
             assertTrue(chatL1.awaitLine("L1's self line", l -> l.startsWith("self: "), Cli.READY)
                     .contains("@tcp://" + l1.ipv4() + ":"), "L1 advertises its LAN address\n" + chatL1);
 
-            chatL1.awaitLine("L1 meets L2", l -> l.equals("* neighbor up " + l2Id), MEET);
-            chatL2.awaitLine("L2 meets L1", l -> l.equals("* neighbor up " + l1Id), MEET);
-            chatP.awaitLine("P meets the LAN", l -> l.equals("* neighbor up " + l1Id)
-                    || l.equals("* neighbor up " + l2Id), MEET);
+            chatL1.awaitLine("L1 meets L2", l -> l.startsWith("* neighbor up " + l2Id), MEET);
+            chatL2.awaitLine("L2 meets L1", l -> l.startsWith("* neighbor up " + l1Id), MEET);
+            chatP.awaitLine("P meets the LAN", l -> l.startsWith("* neighbor up " + l1Id)
+                    || l.startsWith("* neighbor up " + l2Id), MEET);
 
             List<String> peers = SocketTable.tcpPeers(l1);
             assertTrue(peers.contains(l2.ipv4()), "L1's connection with L2 is on the LAN: " + peers);

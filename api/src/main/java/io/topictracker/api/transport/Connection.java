@@ -3,6 +3,7 @@ package io.topictracker.api.transport;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,4 +44,15 @@ public interface Connection {
 
     /** @return completes when the connection is closed, by either side; never null, never fails */
     CompletableFuture<Void> closeFuture();
+
+    /**
+     * Whether the bytes of this connection pass through a relay (issue 15). The connection is still authenticated and
+     * encrypted end to end with {@link #remote()}; the relay only forwards ciphertext.
+     *
+     * @return the relay's proven identity for a relayed connection, empty for a direct one (the default, so a
+     *     transport that never relays needs no change); never null
+     */
+    default Optional<PeerId> relayedVia() {
+        return Optional.empty();
+    }
 }

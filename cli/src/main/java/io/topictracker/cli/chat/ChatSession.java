@@ -79,7 +79,17 @@ public final class ChatSession implements AutoCloseable {
         out.flush();
         synchronized (this) {
             topic = node.joinNoWait(topicName, secret);
-            printer = new ChatPrinter(topic.receiver(), out);
+            printer = new ChatPrinter(topic.receiver(), out, new ChatPrinter.Paths() {
+                @Override
+                public boolean isConnected(io.topictracker.api.PeerId peer) {
+                    return node.isConnected(peer);
+                }
+
+                @Override
+                public java.util.Optional<io.topictracker.api.PeerId> relayedVia(io.topictracker.api.PeerId peer) {
+                    return node.relayedVia(peer);
+                }
+            });
             printer.start();
         }
         if (!peers.isEmpty()) {

@@ -28,6 +28,7 @@ public final class Commands {
         line.addSubcommand(new CommandLine.HelpCommand());
         line.addSubcommand(new DemoCommand(context));
         line.addSubcommand(new ChatCommand(context));
+        line.addSubcommand(new RelayCommand(context));
         line.addSubcommand(new KeygenCommand(context));
         line.addSubcommand(new ProvidersCommand(context));
         line.addSubcommand(DhtCommand.create(context));

@@ -63,6 +63,10 @@ public final class GossipNode implements AutoCloseable {
     private final Transports transports;
     private final FrameCodec codec;
     private final ObservedAddresses observed = new ObservedAddresses();
+    /** Proofs of our topics' membership for relays, and checks of others' (issue 15). */
+    private final MembershipProofs membership = new MembershipProofs();
+    /** What transports that relay are told of this node (issue 15). */
+    private final EngineNodeView nodeView;
     private final InboundLimits inboundLimits;
     /** Per-neighbour rates by message kind; bans the neighbours that flood. */
     private final FloodGuard floodGuard;
@@ -120,6 +124,13 @@ public final class GossipNode implements AutoCloseable {
         this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
                 new TransportMeters(metrics, transports.all().stream().map(Transport::id).toList()), scheduler);
         links.bar(peer -> floodGuard.isBanned(peer, now()));
+        this.nodeView = new EngineNodeView(identity.peerId(), transports, observed, membership);
+        links.onSend(nodeView::seen);
+        for (Transport transport : transports.all()) {
+            if (transport instanceof io.topictracker.api.transport.NodeAware aware) {
+                aware.attach(nodeView);
+            }
+        }
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
@@ -132,6 +143,7 @@ public final class GossipNode implements AutoCloseable {
      */
     private void unregister(TopicId topic, GossipDriver runner) {
         if (topics.remove(topic, runner)) {
+            membership.left(topic);
             leaving.add(runner);
             runner.quit().whenComplete((done, error) -> leaving.remove(runner));
         }
@@ -208,7 +220,9 @@ public final class GossipNode implements AutoCloseable {
     public PeerInfo self() {
         observed.dhtExternalHost(externalHostHint.get());
         List<PeerAddress> own = transports.localAddresses();
-        List<PeerAddress> confirmed = observed.confirmed(own);
+        // only direct transports' hosts are confirmed with their ports: a relay's listener or a relayed address says
+        // nothing about where others see us (issue 15)
+        List<PeerAddress> confirmed = observed.confirmed(nodeView.directAddresses());
         // the transports' own addresses first (LAN peers reach those), then what others confirmed, which a full
         // list of interfaces must not crowd out
         int ownRoom = PeerInfo.MAX_ADDRESSES - Math.min(confirmed.size(), PeerInfo.MAX_ADDRESSES / 2);
@@ -233,7 +247,7 @@ public final class GossipNode implements AutoCloseable {
 
     /** @return the addresses others confirmed for us (see {@link ObservedAddresses}); never null */
     public List<PeerAddress> confirmedAddresses() {
-        return observed.confirmed(transports.localAddresses());
+        return observed.confirmed(nodeView.directAddresses());
     }
 
     /**
@@ -256,7 +270,11 @@ public final class GossipNode implements AutoCloseable {
         }
         awaitingTopic.add(connection);
         ConnectionListener listener = links().accepted(connection);
-        tellObserved(connection);
+        if (connection.relayedVia().isEmpty()) {
+            // what a relayed connection "comes from" is the relay: it says nothing about our own address
+            nodeView.acceptedDirectlyFrom(ip);
+            tellObserved(connection);
+        }
         try {
             scheduler.schedule(() -> closeIfServingNoTopic(connection), config.joinDeadline().toNanos(),
                     TimeUnit.NANOSECONDS);
@@ -348,6 +366,7 @@ public final class GossipNode implements AutoCloseable {
             runner.stop();
             throw new IllegalStateException("topic " + topic + " is already joined on this node");
         }
+        membership.joined(topic, secret);
         if (!bootstrap.isEmpty()) {
             runner.joinPeers(bootstrap);
         }
@@ -359,7 +378,9 @@ public final class GossipNode implements AutoCloseable {
         try {
             PeerAddress seen = codec.observed(frame);
             if (seen != null) {
-                observed.observed(connection.remoteAddress(), seen);
+                if (connection.relayedVia().isEmpty()) {
+                    observed.observed(connection.remoteAddress(), seen);
+                }
                 return;
             }
             decoded = codec.decode(frame);
@@ -442,6 +463,20 @@ public final class GossipNode implements AutoCloseable {
                 runner.offer(new Input.PeerDisconnected(peer));
             }
         }
+    }
+
+    /**
+     * @param peer not null
+     * @return the relay our open connection to {@code peer} passes through; empty when it is direct or there is none
+     */
+    public java.util.Optional<PeerId> relayedVia(PeerId peer) {
+        Connection open = links.openConnection(peer);
+        return open == null ? java.util.Optional.empty() : open.relayedVia();
+    }
+
+    /** @return whether there is an open connection to {@code peer} now */
+    public boolean isConnected(PeerId peer) {
+        return links.isConnected(peer);
     }
 
     /** @return the number of peers with an open connection, for tests and metrics */

@@ -52,6 +52,25 @@ final class ObservedAddresses {
 
     /**
      * @param own the addresses our transports advertise themselves, not null
+     * @return whether observers at {@link #CONFIRMATIONS} distinct IPs saw us at one of our own hosts: no NAT between
+     *     us and them (or the user's forward), so peers reach us directly
+     */
+    synchronized boolean confirmsOwn(List<PeerAddress> own) {
+        Set<String> ownHosts = new HashSet<>();
+        own.forEach(address -> ownHosts.add(address.transport() + "|" + address.host()));
+        Map<String, Set<String>> observers = new HashMap<>();
+        byObserver.forEach((observer, seen) -> observers.computeIfAbsent(seen.transport() + "|" + seen.host(),
+                h -> new HashSet<>()).add(observer));
+        for (Map.Entry<String, Set<String>> entry : observers.entrySet()) {
+            if (entry.getValue().size() >= CONFIRMATIONS && ownHosts.contains(entry.getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param own the addresses our transports advertise themselves, not null
      * @return for each transport among {@code own}, its listening port at every confirmed host not already among
      *     {@code own}; never null
      */

@@ -78,6 +78,8 @@ final class PeerLinks {
     private final RecentDialFailures failures = new RecentDialFailures();
     /** Peers not to be dialled nor sent to (banned for flooding); never null. */
     private volatile Predicate<PeerId> barred = peer -> false;
+    /** Told of each peer we send to; never null. */
+    private volatile Consumer<PeerInfo> seen = peer -> { };
 
     /** As below, counting nothing. */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
@@ -112,6 +114,7 @@ final class PeerLinks {
             onLost.accept(to.id(), true);
             return;
         }
+        seen.accept(to);
         Link link = links.computeIfAbsent(to.id(), Link::new);
         LinkOutbox ready;
         synchronized (link) {
@@ -325,6 +328,23 @@ final class PeerLinks {
                 toClose = link.connectionList();
             }
             toClose.forEach(Connection::close);
+        }
+    }
+
+    /** @param seen told of every peer {@link #send} is asked to reach (for the relay transport's candidates); not null */
+    void onSend(Consumer<PeerInfo> seen) {
+        this.seen = java.util.Objects.requireNonNull(seen, "seen");
+    }
+
+    /** @return the open connection to {@code peer}, or null if there is none */
+    Connection openConnection(PeerId peer) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return null;
+        }
+        synchronized (link) {
+            LinkOutbox open = link.open();
+            return open == null ? null : open.connection();
         }
     }
 

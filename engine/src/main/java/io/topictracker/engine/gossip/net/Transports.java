@@ -31,7 +31,8 @@ final class Transports implements AutoCloseable {
     private final List<Transport> preferred;
 
     /**
-     * @param preferred at least one, most preferred first, each with its own id (the address scheme)
+     * @param preferred at least one, most preferred first, each with its own id (the address scheme); those that are
+     *     {@link io.topictracker.api.transport.NodeAware} (relays) are moved after the others
      * @throws IllegalArgumentException if empty or an id repeats
      */
     Transports(List<Transport> preferred) {
@@ -44,7 +45,12 @@ final class Transports implements AutoCloseable {
                 throw new IllegalArgumentException("transport '" + transport.id() + "' is given twice");
             }
         }
-        this.preferred = List.copyOf(preferred);
+        // A transport that needs the node's view (NodeAware: the relay transport) reaches peers through a third
+        // party: it is the fallback, tried after every direct one whatever the configured order (issue 15).
+        List<Transport> ordered = new java.util.ArrayList<>();
+        preferred.stream().filter(t -> !(t instanceof io.topictracker.api.transport.NodeAware)).forEach(ordered::add);
+        preferred.stream().filter(t -> t instanceof io.topictracker.api.transport.NodeAware).forEach(ordered::add);
+        this.preferred = List.copyOf(ordered);
     }
 
     /** @return the transports, most preferred first; never null */

@@ -1,0 +1,100 @@
+package io.topictracker.lab;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 15's scenario 2 figures for BENCHMARKS.md; not part of CI (the class name is outside surefire's default
+ * includes). The lab of {@link RelayLabTest} with the 40 ms RTT, 1 % loss segment: P relays, B (behind an
+ * endpoint-independent router) is a member; then {@code lab.relayTrials} (20 by default) newcomers, one at a time,
+ * each a fresh chat on D behind a symmetric router. Per newcomer: from its {@code self:} line (its node started; the
+ * topic is joined and its first DHT lookup starts right after) to {@code * neighbor up <B> (relayed via <P>)}; a
+ * newcomer that does not get there within 150 s counts as a failure. Prints and appends to
+ * {@code target/lab-measurements.txt}; asserts nothing about speed.
+ *
+ * <pre>
+ * mvn -B -o verify -Plab -pl lab-tests -am -Dtests.groups=lab -Dtest=RelayLabMeasurements \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+@Tag("lab")
+class RelayLabMeasurements {
+    private static final int TRIALS = Integer.getInteger("lab.relayTrials", 20);
+    private static final Duration MEET = Duration.ofSeconds(150);
+
+    @Test
+    void timeToARelayedConnection(@TempDir Path dir) throws IOException {
+        try (NetLab lab = NetLab.create(dir)) {
+            LabHost s = lab.addHost("s", 10);
+            LabHost p = lab.addHost("p", 30);
+            LabHost routerB = lab.addNatRouter("rb", 2, 2, NetLab.NatMapping.ENDPOINT_INDEPENDENT, false);
+            LabHost routerD = lab.addNatRouter("rd", 4, 4, NetLab.NatMapping.SYMMETRIC, false);
+            LabHost b = lab.addLanHost("b", routerB, 2);
+            LabHost d = lab.addLanHost("d", routerD, 2);
+            lab.impair(RelayLabTest.ROUND_TRIP, RelayLabTest.LOSS, 16);
+            Path config = dir.resolve("nated.toml");
+            Files.writeString(config, "[node]\ntransports = [\"tcp\", \"relay\"]\n\n[transport.relay]\nrelays = "
+                    + "[\"relay://" + p.ipv4() + ":" + RelayLabTest.RELAY_PORT + "\"]\n");
+            Cli.serveOn(lab, s);
+            LabProcess relay = lab.start(p, "relay-p", RelayLabTest.relayOn(s));
+            String pId = relay.awaitLine("P's self line", l -> l.startsWith("self: "), Cli.READY).substring(6, 16);
+            LabProcess chatB = lab.start(b, "chat-b", RelayLabTest.natedChat(s, config));
+            String bId = Cli.shortId(chatB);
+            chatB.awaitLine("B meets P", l -> l.startsWith("* neighbor up " + pId), MEET);
+
+            List<Long> times = new ArrayList<>();
+            int failures = 0;
+            for (int i = 0; i < TRIALS; i++) {
+                LabProcess newcomer = lab.start(d, "newcomer-" + i, RelayLabTest.natedChat(s, config));
+                int self = newcomer.awaitLineIndex(0, "the newcomer's self line", l -> l.startsWith("self: "),
+                        Cli.READY);
+                try {
+                    int up = newcomer.awaitLineIndex(self, "the newcomer relayed to B",
+                            l -> l.equals("* neighbor up " + bId + " (relayed via " + pId + ")"), MEET);
+                    times.add(newcomer.arrivalNanos(up) - newcomer.arrivalNanos(self));
+                } catch (AssertionError e) {
+                    failures++;
+                }
+                newcomer.stop();
+            }
+            List<Long> sorted = times.stream().sorted().toList();
+            String line = String.format(Locale.ROOT, "relay, scenario 2 (symmetric newcomer, EIM member, relay "
+                    + "member; 40 ms RTT, 1 %% loss): %d/%d relayed; self line to relayed neighbour median %s, "
+                    + "p90 %s, min %s, max %s (load average %.2f)", times.size(), TRIALS, millis(at(sorted, 0.5)),
+                    millis(at(sorted, 0.9)), millis(at(sorted, 0.0)), millis(at(sorted, 1.0)),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            report(line);
+            report("relay, each newcomer (ms): " + times.stream()
+                    .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList() + ", failures " + failures);
+        }
+    }
+
+    private static long at(List<Long> sorted, double quantile) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static String millis(long nanos) {
+        return nanos < 0 ? "n/a" : TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
+    }
+
+    private static void report(String line) throws IOException {
+        System.out.println(line);
+        Files.writeString(Path.of("target", "lab-measurements.txt"), line + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}
