@@ -50,4 +50,25 @@ public final class IpVoter {
     public InetAddress decided() {
         return decided;
     }
+
+    /**
+     * A weaker answer for when too few nodes answered to decide (a private network with one bootstrap node, a node
+     * just started): the address every remembered voter reports, if they all agree.
+     *
+     * @return the decided address if any; else the address all remembered voters agree on (at least one voter);
+     *     else null
+     */
+    public InetAddress unanimous() {
+        if (decided != null) {
+            return decided;
+        }
+        InetAddress agreed = null;
+        for (InetAddress reported : votes.values()) {
+            if (agreed != null && !agreed.equals(reported)) {
+                return null;
+            }
+            agreed = reported;
+        }
+        return agreed;
+    }
 }
