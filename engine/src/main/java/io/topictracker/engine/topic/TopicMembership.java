@@ -119,6 +119,8 @@ public final class TopicMembership implements AutoCloseable {
     private volatile long startedNanos;
     private volatile GossipDriver gossip;
     private volatile RecordPublisher publisher;
+    /** The addresses in the last record we built for a publish; null before the first. */
+    private volatile List<io.topictracker.api.PeerAddress> lastPublishedAddresses;
     private volatile Thread bootstrapThread;
     private volatile Maintenance maintenance;
     private volatile boolean closed;
@@ -314,6 +316,7 @@ public final class TopicMembership implements AutoCloseable {
     CompletableFuture<RecordPublisher.Outcome> publish(long minute, SlotRecords cached) {
         return gossip.neighborInfos().thenCompose(peers -> {
             PeerInfo me = parts.gossip().self();
+            lastPublishedAddresses = me.addresses();
             Record record = Record.sign(topic, minute, parts.identity(),
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
@@ -491,6 +494,12 @@ public final class TopicMembership implements AutoCloseable {
         public void publish(long minute, List<Record> cached) {
             SlotRecords slot = new SlotRecords(cached, holdingOurs.contains(minute));
             logOutcome(minute, TopicMembership.this.publish(minute, slot));
+        }
+
+        @Override
+        public boolean ownAddressesChanged() {
+            List<io.topictracker.api.PeerAddress> published = lastPublishedAddresses;
+            return published != null && !published.equals(parts.gossip().self().addresses());
         }
 
         @Override
