@@ -193,6 +193,8 @@ class SmallPartsTest {
         voter.vote(ipv4("1.1.1.1"), mine);
         assertNull(voter.decided());
         assertEquals(mine, voter.unanimous(), "one voter, no dissent");
+        voter.vote(ipv4("127.0.0.1"), ipv4("127.0.0.1"));
+        assertEquals(mine, voter.unanimous(), "a node on this host reaching us over loopback is no dissent");
         voter.vote(ipv4("2.2.2.2"), ipv4("198.51.100.1"));
         assertNull(voter.unanimous(), "two voters disagree");
         voter.vote(ipv4("3.3.3.3"), mine);

@@ -317,6 +317,7 @@ public final class TopicMembership implements AutoCloseable {
         return gossip.neighborInfos().thenCompose(peers -> {
             PeerInfo me = parts.gossip().self();
             lastPublishedAddresses = me.addresses();
+            LOG.debug("topic {}: publishing for minute {} at {}", topic, minute, me.addresses());
             Record record = Record.sign(topic, minute, parts.identity(),
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
@@ -514,7 +515,7 @@ public final class TopicMembership implements AutoCloseable {
 
         @Override
         public void joinPeer(PeerInfo peer) {
-            LOG.debug("topic {}: joining {}", topic, peer.id().shortText());
+            LOG.debug("topic {}: joining {} at {}", topic, peer.id().shortText(), peer.addresses());
             joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
         }
 

@@ -120,6 +120,8 @@ public final class GossipNode implements AutoCloseable {
         this.links = new PeerLinks(transports, this::now, this::onFrame, this::onLost,
                 new TransportMeters(metrics, transports.all().stream().map(Transport::id).toList()), scheduler);
         links.bar(peer -> floodGuard.isBanned(peer, now()));
+        // behind a NAT: others confirmed an address of ours that none of our interfaces has
+        links.punching(identity.peerId(), () -> !observed.confirmed(transports.localAddresses()).isEmpty());
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
