@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 15, scenario 1: two chats, each on a LAN behind its own endpoint-independent NAT, and only a public
  * {@code dht serve} node (no public topic member, no relay) meet and chat both ways over a direct QUIC connection
- * punched through both NATs: each router's conntrack table holds an assured UDP flow from its chat's QUIC socket to
+ * punched through both NATs: each router's conntrack table holds a UDP flow answered both ways from its chat's QUIC socket to
  * the other router's public address at the other chat's QUIC port. Run with routers that drop unsolicited packets and
  * with routers that do not (where a punch that arrives before the other side has sent moves that side's mapping; see
  * {@link NetLab#addNatRouter}).
@@ -58,10 +58,10 @@ class HolePunchLabTest {
             chatB.send("hello from b");
             chatA.awaitLine("B's message at A", l -> l.equals(bId + ": hello from b"), DELIVERY);
 
-            String aFlow = setup.assuredUdpFlow(setup.routerA, setup.a, aPort, setup.routerB.ipv4(), bPort);
+            String aFlow = setup.answeredUdpFlow(setup.routerA, setup.a, aPort, setup.routerB.ipv4(), bPort);
             assertFalse(aFlow.isEmpty(), "A's QUIC socket talks directly to B's NAT at B's port " + bPort
                     + "; A's router's UDP flows:\n" + setup.udpFlows(setup.routerA));
-            String bFlow = setup.assuredUdpFlow(setup.routerB, setup.b, bPort, setup.routerA.ipv4(), aPort);
+            String bFlow = setup.answeredUdpFlow(setup.routerB, setup.b, bPort, setup.routerA.ipv4(), aPort);
             assertFalse(bFlow.isEmpty(), "B's QUIC socket talks directly to A's NAT at A's port " + aPort
                     + "; B's router's UDP flows:\n" + setup.udpFlows(setup.routerB));
             chatA.stop();

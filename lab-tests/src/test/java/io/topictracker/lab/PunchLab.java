@@ -69,15 +69,16 @@ final class PunchLab {
     }
 
     /**
-     * @return {@code router}'s conntrack entries for UDP from {@code lanHost}:{@code lanPort} to
-     *     {@code remote}:{@code remotePort} that have seen traffic both ways ({@code ASSURED}): a QUIC connection
-     *     running through the router directly between the two sockets
+     * @return {@code router}'s conntrack entry for UDP from {@code lanHost}:{@code lanPort} to
+     *     {@code remote}:{@code remotePort} if it has seen traffic both ways (no {@code [UNREPLIED]} mark), else "":
+     *     a QUIC connection running through the router directly between the two sockets
      */
-    String assuredUdpFlow(LabHost router, LabHost lanHost, int lanPort, String remote, int remotePort) {
+    String answeredUdpFlow(LabHost router, LabHost lanHost, int lanPort, String remote, int remotePort) {
         Commands.Result result = lab.run(router, Duration.ofSeconds(10), List.of("conntrack", "-L", "-p", "udp",
                 "--orig-src", lanHost.ipv4(), "--sport", String.valueOf(lanPort), "--orig-dst", remote,
                 "--dport", String.valueOf(remotePort)));
-        return result.output().lines().filter(l -> l.contains("ASSURED")).findFirst().orElse("");
+        return result.output().lines().filter(l -> l.startsWith("udp") && !l.contains("UNREPLIED")).findFirst()
+                .orElse("");
     }
 
     /** @return the router's whole UDP conntrack table, for failure messages */
