@@ -33,7 +33,8 @@ class PunchMeasurements {
     private static final int TRIALS = Integer.getInteger("lab.punchTrials", 20);
     /** Which routers: true drop unsolicited packets, false keep them (conntrack entries). */
     private static final boolean DROP = Boolean.parseBoolean(System.getProperty("lab.punchDrop", "true"));
-    private static final Duration MEET = Duration.ofSeconds(200);
+    /** As HolePunchLabTest.MEET_AT_A_SLOT: the worst case with unsolicited-keeping NATs. */
+    private static final Duration MEET = HolePunchLabTest.MEET_AT_A_SLOT;
 
     @Test
     void timeFromBothRecordsVisibleToADirectConnection(@TempDir Path dir) throws IOException {
