@@ -37,6 +37,11 @@ final class Cli {
                     "-Dorg.slf4j.simpleLogger.showDateTime=true",
                     "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
         }
+        String debug = System.getProperty("lab.debugLogger", "");
+        if (!debug.isBlank()) {
+            // diagnostics: one logger (and what is under it) at debug, e.g. -Dlab.debugLogger=io.topictracker.engine
+            command.add("-Dorg.slf4j.simpleLogger.log." + debug.strip() + "=debug");
+        }
         command.addAll(List.of("--module-path", modulePath,
                 "--add-modules", "ALL-MODULE-PATH", "--module", "io.topictracker.cli/io.topictracker.cli.Main"));
         command.addAll(List.of(args));

@@ -186,6 +186,24 @@ class SmallPartsTest {
     }
 
     @Test
+    void beforeAQuorumTheUnanimousReportStandsInAndADisagreementWithdrawsIt() {
+        IpVoter voter = new IpVoter(3, 10);
+        assertNull(voter.unanimous(), "no vote yet");
+        InetAddress mine = ipv4("203.0.113.7");
+        voter.vote(ipv4("1.1.1.1"), mine);
+        assertNull(voter.decided());
+        assertEquals(mine, voter.unanimous(), "one voter, no dissent");
+        voter.vote(ipv4("127.0.0.1"), ipv4("127.0.0.1"));
+        assertEquals(mine, voter.unanimous(), "a node on this host reaching us over loopback is no dissent");
+        voter.vote(ipv4("2.2.2.2"), ipv4("198.51.100.1"));
+        assertNull(voter.unanimous(), "two voters disagree");
+        voter.vote(ipv4("3.3.3.3"), mine);
+        voter.vote(ipv4("4.4.4.4"), mine);
+        assertEquals(mine, voter.decided());
+        assertEquals(mine, voter.unanimous(), "a decision stands even with a dissenter");
+    }
+
+    @Test
     void rateLimiterBoundsAFlood() {
         RateLimiter limiter = new RateLimiter(100, 20, 2);
         InetAddress flooder = ipv4("198.51.100.9");

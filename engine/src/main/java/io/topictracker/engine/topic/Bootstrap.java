@@ -24,6 +24,7 @@ import java.util.Set;
  *   <li>loop until joined or cancelled: fetch minute-1 and minute (minute-2 and minute-1 on the first pass when
  *       {@code check_older_records_first_on_startup});</li>
  *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval};</li>
+ *   <li>our advertised addresses changed since this minute's publish: publish again (once more per minute);</li>
  *   <li>while the fetch runs, join the first {@link #CONCURRENT_JOINS} candidates as soon as their records arrive,
  *       all at once (ours, not the crate's, which waits for the lookups to end and joins one at a time: a rendezvous
  *       should not wait for a DHT lookup to converge once it knows whom to dial);</li>
@@ -70,6 +71,17 @@ public final class Bootstrap {
          * fetch found, as {@link #publish}; returns at once. A failure is logged, not thrown.
          */
         void fetchAndPublish(long minute);
+
+        /**
+         * Whether the addresses we would advertise now differ from those in the last record we published (a NATed
+         * node learns its reflexive address from the DHT's votes only after its first publish, and a record without
+         * it cannot be dialled from outside: issue 15).
+         *
+         * @return false if nothing was published yet or nothing changed
+         */
+        default boolean ownAddressesChanged() {
+            return false;
+        }
 
         /** Sends a Join to one peer; returns at once. */
         void joinPeer(PeerInfo peer);
@@ -162,6 +174,7 @@ public final class Bootstrap {
             lastPublished = minute;
         }
         boolean first = true;
+        long republishedForAddresses = Long.MIN_VALUE;
         while (!stop()) {
             trace.rounds++;
             long minute = env.minute();
@@ -179,6 +192,11 @@ public final class Bootstrap {
             List<Record> records = new ArrayList<>();
             for (int i = minutes.length - 1; i >= 0; i--) { // newest minute first: Candidates keeps first mentions
                 records.addAll(fetched.getOrDefault(minutes[i], List.of()));
+            }
+            // Our addresses changed since this minute's publish: publish again, at most once more per minute.
+            if (lastPublished == minute && republishedForAddresses != minute && env.ownAddressesChanged()) {
+                publish(minute, fetched);
+                republishedForAddresses = minute;
             }
             if (records.isEmpty()) {
                 unanswered.clear();

@@ -17,7 +17,9 @@ public final class Candidates {
 
     /**
      * The peers records name, as the Rust crate's bootstrap collects them: each record's publisher (with its own
-     * addresses) followed by its active peers, first mention wins, without {@code self} and {@code exclude}.
+     * addresses) followed by its active peers, in order of first mention, without {@code self} and {@code exclude};
+     * a peer mentioned again keeps its first addresses and gains those only the later mention names (up to
+     * {@link PeerInfo#MAX_ADDRESSES}).
      *
      * @param records not null; @param self not null; @param exclude peers to leave out (e.g. current neighbours)
      * @return never null, in record order
@@ -34,8 +36,24 @@ public final class Candidates {
     }
 
     private static void add(Map<PeerId, PeerInfo> found, PeerInfo peer, PeerId self, Set<PeerId> exclude) {
-        if (!peer.id().equals(self) && !exclude.contains(peer.id())) {
-            found.putIfAbsent(peer.id(), peer);
+        if (peer.id().equals(self) || exclude.contains(peer.id())) {
+            return;
+        }
+        PeerInfo known = found.get(peer.id());
+        if (known == null) {
+            found.put(peer.id(), peer);
+            return;
+        }
+        // A later mention may name an address the first did not (a newer record of a NATed publisher carries the
+        // reflexive address its DHT learnt after the first publish): keep the first's order, append the new ones.
+        List<io.topictracker.api.PeerAddress> merged = new ArrayList<>(known.addresses());
+        for (io.topictracker.api.PeerAddress address : peer.addresses()) {
+            if (!merged.contains(address) && merged.size() < PeerInfo.MAX_ADDRESSES) {
+                merged.add(address);
+            }
+        }
+        if (merged.size() != known.addresses().size()) {
+            found.put(peer.id(), new PeerInfo(peer.id(), merged));
         }
     }
 

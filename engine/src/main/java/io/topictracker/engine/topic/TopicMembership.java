@@ -121,6 +121,8 @@ public final class TopicMembership implements AutoCloseable {
     private volatile long startedNanos;
     private volatile GossipDriver gossip;
     private volatile RecordPublisher publisher;
+    /** The addresses in the last record we built for a publish; null before the first. */
+    private volatile List<io.topictracker.api.PeerAddress> lastPublishedAddresses;
     private volatile Thread bootstrapThread;
     private volatile Maintenance maintenance;
     private volatile boolean closed;
@@ -324,6 +326,8 @@ public final class TopicMembership implements AutoCloseable {
     CompletableFuture<RecordPublisher.Outcome> publish(long minute, SlotRecords cached) {
         return gossip.neighborInfos().thenCompose(peers -> {
             PeerInfo me = parts.gossip().self();
+            lastPublishedAddresses = me.addresses();
+            LOG.debug("topic {}: publishing for minute {} at {}", topic, minute, me.addresses());
             Record record = Record.sign(topic, minute, parts.identity(),
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
@@ -552,6 +556,12 @@ public final class TopicMembership implements AutoCloseable {
         }
 
         @Override
+        public boolean ownAddressesChanged() {
+            List<io.topictracker.api.PeerAddress> published = lastPublishedAddresses;
+            return published != null && !published.equals(parts.gossip().self().addresses());
+        }
+
+        @Override
         public void fetchAndPublish(long minute) {
             logOutcome(minute, slot(minute).thenCompose(found -> TopicMembership.this.publish(minute, found)));
         }
@@ -563,7 +573,7 @@ public final class TopicMembership implements AutoCloseable {
 
         @Override
         public void joinPeer(PeerInfo peer) {
-            LOG.debug("topic {}: joining {}", topic, peer.id().shortText());
+            LOG.debug("topic {}: joining {} at {}", topic, peer.id().shortText(), peer.addresses());
             joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
         }
 

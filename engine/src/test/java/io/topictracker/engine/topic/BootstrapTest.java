@@ -48,6 +48,12 @@ class BootstrapTest {
         boolean cancelled;
         int awaitsLeft = 50;
         PeerId joinOn; // joined once a Join is sent to this peer
+        int addressChangesLeft; // ownAddressesChanged() answers true this many times
+
+        @Override
+        public boolean ownAddressesChanged() {
+            return addressChangesLeft-- > 0;
+        }
 
         @Override
         public boolean joined() {
@@ -155,6 +161,18 @@ class BootstrapTest {
         assertEquals(List.of("fetch and publish 10", "publish 11 cache 0", "publish 12 cache 0"),
                 script.log.stream().filter(l -> l.contains("publish")).toList());
         assertEquals(81, script.log.stream().filter(l -> l.equals("wait 1500")).count());
+    }
+
+    @Test
+    void addressesLearntAfterThePublishArePublishedAgainOnceInTheSameMinute() throws Exception {
+        Script script = new Script();
+        script.awaitsLeft = 5;
+        script.addressChangesLeft = 3; // keeps changing: still only one extra publish in minute 10
+        new Bootstrap(config(true, false, 5), self.peerId(), script, new Random(1)).run();
+
+        assertEquals(List.of("fetch and publish 10", "get 9 10", "publish 10 cache 0", "wait 1500", "get 9 10",
+                "wait 1500"), script.log.subList(0, 6));
+        assertEquals(2, script.log.stream().filter(l -> l.contains("publish")).count());
     }
 
     @Test

@@ -54,6 +54,17 @@ class CandidatesTest {
     }
 
     @Test
+    void aPublisherSeenInTwoRecordsGainsTheAddressesOnlyTheLaterNames() {
+        PeerAddress lan = PeerAddress.of("quic", "10.1.0.2", 4433);
+        PeerAddress reflexive = PeerAddress.of("quic", "198.51.100.1", 4433);
+        Record older = Record.sign(TOPIC, 6, a, new RecordContent(List.of(lan), List.of(), List.of()));
+        Record newer = Record.sign(TOPIC, 7, a, new RecordContent(List.of(lan, reflexive), List.of(), List.of()));
+        List<PeerInfo> found = Candidates.peers(List.of(older, newer), self.peerId(), Set.of());
+        assertEquals(1, found.size());
+        assertEquals(List.of(lan, reflexive), found.get(0).addresses());
+    }
+
+    @Test
     void overlapMergeActsOnRecordsWhoseHashesMissAllOfOurs() {
         Record overlapping = record(a, List.of(), List.of(hash("x"), hash("y")));
         Record apart = record(b, List.of(), List.of(hash("z")));

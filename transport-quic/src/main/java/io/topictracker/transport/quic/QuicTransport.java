@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicConnectionAddress;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -46,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The QUIC transport: one UDP socket accepting connections and one dialling them, on one event loop thread
+ * The QUIC transport: one UDP socket that accepts connections and dials them (so a dial leaves from the listening
+ * port, which is what a NAT has mapped and peers have been told), on one event loop thread
  * ({@code tt-quic-*}) created by {@link #start()} and shut down by {@link #close()}. One QUIC connection per
  * {@link #connect} or accepted peer, with one stream carrying all of its frames. Thread-safe.
  */
@@ -91,6 +93,7 @@ final class QuicTransport implements Transport {
     private final ConnectionFactory factory;
     private final CredentialsSource credentials;
     private final ExpectedPeers expectedPeers = new ExpectedPeers();
+    private final ConnectionIds connectionIds = new ConnectionIds();
     private final Set<QuicConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<OutboundAttempt> attempts = ConcurrentHashMap.newKeySet();
     /** Accepted connections whose handshake has not finished: bounded per remote IP and in total. */
@@ -102,8 +105,8 @@ final class QuicTransport implements Transport {
     private State state = State.NEW;
     private CompletableFuture<Void> started;
     private EventLoopGroup group;
+    /** The one UDP socket: it accepts connections and dials them. */
     private volatile Channel serverChannel;
-    private volatile Channel clientChannel;
     /** The bound listening socket, null before start. */
     private volatile InetSocketAddress listening;
 
@@ -177,6 +180,8 @@ final class QuicTransport implements Transport {
     private void bind(QuicSslContext serverTls, QuicSslContext clientTls) {
         ChannelHandler serverCodec = windows(new QuicServerCodecBuilder())
                 .sslContext(serverTls)
+                .localConnectionIdLength(ConnectionIds.LENGTH)
+                .connectionIdAddressGenerator(connectionIds.acceptedIds())
                 .tokenHandler(NoRetryTokenHandler.INSTANCE)
                 // The server opens the connection's one stream; a client may open none (RFC 9000 §4.6).
                 .initialMaxStreamsBidirectional(0)
@@ -205,11 +210,23 @@ final class QuicTransport implements Transport {
         ChannelHandler clientCodec = windows(new QuicClientCodecBuilder())
                 .sslContext(clientTls)
                 .sslEngineProvider(expectedPeers.engineProvider(clientTls))
+                .localConnectionIdLength(ConnectionIds.LENGTH)
                 // Room for the one stream the server opens.
                 .initialMaxStreamsBidirectional(1)
                 .build();
         InetSocketAddress bindTo = new InetSocketAddress(settings.bindAddress(), settings.port());
-        ChannelFuture server = udp().handler(serverCodec).bind(bindTo);
+        SharedSocketDemux demux = new SharedSocketDemux(connectionIds);
+        // One socket for both roles: what we dial leaves from the port we listen on, the port peers know and a NAT
+        // has mapped (see ConnectionIds for how datagrams find their codec).
+        ChannelFuture server = udp().handler(new ChannelInitializer<NioDatagramChannel>() {
+            @Override
+            protected void initChannel(NioDatagramChannel channel) {
+                channel.pipeline().addLast("demux", demux);
+                channel.pipeline().addLast("accepting", serverCodec);
+                channel.pipeline().addLast("dial-entry", demux.dialEntry());
+                channel.pipeline().addLast("dialling", clientCodec);
+            }
+        }).bind(bindTo);
         server.addListener(s -> {
             if (!s.isSuccess()) {
                 failStart(new TransportException(Reason.CONNECT_FAILED, "cannot bind QUIC to " + bindTo + ": "
@@ -217,20 +234,10 @@ final class QuicTransport implements Transport {
                 return;
             }
             serverChannel = server.channel();
-            // Dial from the same address family and interface as we listen on (127.0.0.1 in tests).
-            ChannelFuture client = udp().handler(clientCodec).bind(new InetSocketAddress(settings.bindAddress(), 0));
-            client.addListener(c -> {
-                if (!c.isSuccess()) {
-                    failStart(new TransportException(Reason.CONNECT_FAILED, "cannot bind the QUIC dialling socket: "
-                            + c.cause(), c.cause()));
-                    return;
-                }
-                clientChannel = client.channel();
-                listening = (InetSocketAddress) serverChannel.localAddress();
-                LOG.info("QUIC transport of {} listening on {} (advertising {})",
-                        context.identity().peerId().shortText(), listening, localAddresses());
-                started.complete(null);
-            });
+            listening = (InetSocketAddress) serverChannel.localAddress();
+            LOG.info("QUIC transport of {} listening on {} (advertising {})",
+                    context.identity().peerId().shortText(), listening, localAddresses());
+            started.complete(null);
         });
     }
 
@@ -321,7 +328,7 @@ final class QuicTransport implements Transport {
             return CompletableFuture.failedFuture(new TransportException(Reason.UNSUPPORTED_ADDRESS,
                     "the quic transport cannot dial " + address + "; it handles quic:// addresses"));
         }
-        Channel dialler = clientChannel;
+        Channel dialler = listening == null ? null : serverChannel;
         synchronized (lock) {
             if (state != State.STARTED || dialler == null) {
                 return CompletableFuture.failedFuture(new TransportException(Reason.CLOSED,
@@ -350,6 +357,7 @@ final class QuicTransport implements Transport {
                         .handler(attempt.channelHandler())
                         .streamHandler(attempt.streamInitializer())
                         .remoteAddress(remote)
+                        .localConnectionAddress(new QuicConnectionAddress(connectionIds.newDialId()))
                         .connect()
                         .addListener(f -> attempt.handshakeFinished(castConnect(f)));
             });
@@ -416,12 +424,8 @@ final class QuicTransport implements Transport {
 
     private void releaseAll() {
         Channel server = serverChannel;
-        Channel client = clientChannel;
         if (server != null) {
             server.close();
-        }
-        if (client != null) {
-            client.close();
         }
         if (group != null) {
             io.netty.util.concurrent.Future<?> shutdown = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

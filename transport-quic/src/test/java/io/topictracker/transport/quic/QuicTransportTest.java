@@ -73,6 +73,52 @@ class QuicTransportTest {
         assertTrue(inbound.connection().isOpen());
     }
 
+    /**
+     * Issue 15: a dial leaves from the listening socket, so the far end sees it come from the port we advertise (the
+     * one a NAT has mapped for us) — the precondition of UDP hole punching.
+     */
+    @Test
+    void aDialLeavesFromTheListeningPort() {
+        QuicTestNode client = node();
+        QuicTestNode server = node();
+        Await.result(client.transport.connect(server.id(), server.address(), new RecordingListener()),
+                QuicTestNode.WAIT);
+        QuicTestNode.Accepted inbound = server.nextAccepted();
+        assertEquals(client.address().port(), inbound.connection().remoteAddress().port(),
+                "seen from " + inbound.connection().remoteAddress() + ", listening on " + client.address());
+    }
+
+    /**
+     * Issue 15: two nodes that dial each other at the same moment (a hole punch: each one's Initial opens its own NAT
+     * for the other's) each end up with the connection it dialled and the one it accepted, on one socket each, and
+     * frames flow on all four ends.
+     */
+    @Test
+    void simultaneousDialsBothWaysGiveTwoWorkingConnections() {
+        QuicTestNode a = node();
+        QuicTestNode b = node();
+        RecordingListener aSide = new RecordingListener();
+        RecordingListener bSide = new RecordingListener();
+        var aDial = a.transport.connect(b.id(), b.address(), aSide);
+        var bDial = b.transport.connect(a.id(), a.address(), bSide);
+        Connection aToB = Await.result(aDial, QuicTestNode.WAIT);
+        Connection bToA = Await.result(bDial, QuicTestNode.WAIT);
+        QuicTestNode.Accepted atB = b.nextAccepted();
+        QuicTestNode.Accepted atA = a.nextAccepted();
+        assertEquals(a.id(), atB.connection().remote());
+        assertEquals(b.id(), atA.connection().remote());
+        Await.result(aToB.send(frame(1)), QuicTestNode.WAIT);
+        Await.result(bToA.send(frame(2)), QuicTestNode.WAIT);
+        Await.result(atB.connection().send(frame(3)), QuicTestNode.WAIT);
+        Await.result(atA.connection().send(frame(4)), QuicTestNode.WAIT);
+        Await.until(QuicTestNode.WAIT, "a frame on each end", () -> atB.listener().frames.size() == 1
+                && atA.listener().frames.size() == 1 && aSide.frames.size() == 1 && bSide.frames.size() == 1);
+        assertArrayEquals(bytes(frame(1)), bytes(atB.listener().frames.get(0)));
+        assertArrayEquals(bytes(frame(2)), bytes(atA.listener().frames.get(0)));
+        assertArrayEquals(bytes(frame(3)), bytes(aSide.frames.get(0)));
+        assertArrayEquals(bytes(frame(4)), bytes(bSide.frames.get(0)));
+    }
+
     /** Issue 14, "dual-stack transports": QUIC over IPv6 (::1), advertised and seen as an IPv6 address. */
     @Test
     void connectsOverIpv6Loopback() {

@@ -50,4 +50,30 @@ public final class IpVoter {
     public InetAddress decided() {
         return decided;
     }
+
+    /**
+     * A weaker answer for when too few nodes answered to decide (a private network with one bootstrap node, a node
+     * just started): the address every remembered voter reports, if they all agree. Reports of a loopback,
+     * link-local or wildcard address are left out: they come from a node reaching us on this host (a node's own
+     * address learnt back through the table) and say nothing of how the network sees us.
+     *
+     * @return the decided address if any; else the address all remembered voters that report a routable address agree
+     *     on (at least one); else null
+     */
+    public InetAddress unanimous() {
+        if (decided != null) {
+            return decided;
+        }
+        InetAddress agreed = null;
+        for (InetAddress reported : votes.values()) {
+            if (reported.isLoopbackAddress() || reported.isLinkLocalAddress() || reported.isAnyLocalAddress()) {
+                continue;
+            }
+            if (agreed != null && !agreed.equals(reported)) {
+                return null;
+            }
+            agreed = reported;
+        }
+        return agreed;
+    }
 }

@@ -35,6 +35,8 @@ final class RoutingMaintainer {
     private final IpVoter voter = new IpVoter(QUORUM, VOTERS_REMEMBERED);
     private volatile RoutingTable table;
     private volatile InetAddress externalAddress;
+    /** What every voter so far reports, before a decision; see {@link #externalAddress()}. */
+    private volatile InetAddress unanimous;
 
     /**
      * @param ownId our 20-byte node id, not null
@@ -62,9 +64,15 @@ final class RoutingMaintainer {
         table = new RoutingTable(id, K, MAX_FAILURES);
     }
 
-    /** @return the external IP the votes last agreed on, or null */
+    /**
+     * @return the external IP the votes last decided on; before any decision, the one every voter so far reports
+     *     ({@link IpVoter#unanimous}: with a single public DHT node, as in a private deployment or the NAT lab, no
+     *     quorum is ever reached, yet a node behind a NAT must learn its reflexive address to advertise it — issue 15).
+     *     The id switch of BEP42 still waits for a quorum. Null if no node answered with an {@code ip}
+     */
     InetAddress externalAddress() {
-        return externalAddress;
+        InetAddress known = externalAddress;
+        return known != null ? known : unanimous;
     }
 
     /** @return whether {@code node}'s id may enter the table and lookups (BEP42, when enforced) */
@@ -116,6 +124,7 @@ final class RoutingMaintainer {
         if (decided != null) {
             externalAddress = decided;
         }
+        unanimous = voter.unanimous();
         if (decided == null || settings.nodeId() != null || Bep42.isExempt(decided)
                 || Bep42.isValid(table.ownId(), decided)) {
             return;

@@ -131,6 +131,8 @@ public final class GossipNode implements AutoCloseable {
                 aware.attach(nodeView);
             }
         }
+        // behind a NAT: others confirmed an address of ours that none of our interfaces has
+        links.punching(identity.peerId(), () -> !observed.confirmed(transports.localAddresses()).isEmpty());
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));

@@ -80,6 +80,10 @@ final class PeerLinks {
     private volatile Predicate<PeerId> barred = peer -> false;
     /** Told of each peer we send to; never null. */
     private volatile Consumer<PeerInfo> seen = peer -> { };
+    /** When to dial again after an unanswered dial, while we are behind a NAT; null until {@link #punching}. */
+    private volatile PunchSlots punchSlots;
+    /** Whether we are behind a NAT now (we advertise a confirmed address none of our interfaces has). */
+    private volatile java.util.function.BooleanSupplier behindNat = () -> false;
 
     /** As below, counting nothing. */
     PeerLinks(Transports transports, LongSupplier clock, BiConsumer<Connection, ByteBuffer> onFrame,
@@ -129,7 +133,12 @@ final class PeerLinks {
                 }
                 if (!link.dialing) {
                     link.dialing = true;
-                    dial(link, to);
+                    long delay = punchDelayMillis(to.id());
+                    if (delay > 0) {
+                        scheduleDial(link, to, delay);
+                    } else {
+                        dial(link, to);
+                    }
                 }
                 return;
             }
@@ -149,6 +158,56 @@ final class PeerLinks {
             connection.close();
             onLost.accept(connection.remote(), false);
         });
+    }
+
+    /**
+     * Hole punching (issue 15): behind a NAT, a dial to a peer whose last dial went unanswered waits for the pair's
+     * next punch slot ({@link PunchSlots}), so that both sides' packets cross and an early packet of ours cannot make
+     * the peer's NAT move its mapping.
+     *
+     * @param self our id, not null
+     * @param behindNat whether we are behind a NAT now; not null, called on any thread
+     */
+    void punching(PeerId self, java.util.function.BooleanSupplier behindNat) {
+        this.behindNat = java.util.Objects.requireNonNull(behindNat, "behindNat");
+        this.punchSlots = new PunchSlots(self);
+    }
+
+    /** @return how long a dial to {@code peer} must wait for its punch slot; 0 to dial now */
+    private long punchDelayMillis(PeerId peer) {
+        PunchSlots slots = punchSlots;
+        if (slots == null || !behindNat.getAsBoolean()) {
+            return 0;
+        }
+        long now = System.currentTimeMillis(); // wall clock: both sides must name the same instants
+        synchronized (slots) {
+            return slots.dialAt(peer, now) - now;
+        }
+    }
+
+    private void punchOutcome(PeerId peer, boolean connected) {
+        PunchSlots slots = punchSlots;
+        if (slots == null) {
+            return;
+        }
+        synchronized (slots) {
+            if (connected) {
+                slots.connected(peer);
+            } else if (behindNat.getAsBoolean()) {
+                slots.failed(peer, System.currentTimeMillis());
+            }
+        }
+    }
+
+    private void scheduleDial(Link link, PeerInfo to, long delayMillis) {
+        TIMELINE.debug("dial {} at its punch slot in {} ms", to.id().shortText(), delayMillis);
+        try {
+            timers.schedule(() -> dial(link, to), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            synchronized (link) {
+                link.dialing = false; // the node is closing: no dial
+            }
+        }
     }
 
     private void dial(Link link, PeerInfo to) {
@@ -193,6 +252,7 @@ final class PeerLinks {
             }
             counted.openedOut.increment();
             failures.succeeded(route.address());
+            punchOutcome(peer, true);
             if (!race.connected(route)) {
                 LOG.debug("closing a second connection to {} at {}: another route won", peer.shortText(),
                         route.address());
@@ -230,6 +290,7 @@ final class PeerLinks {
     }
 
     private void dialFailed(Link link, PeerId peer, Throwable last) {
+        punchOutcome(peer, false);
         synchronized (link) {
             link.dialing = false;
             link.pending.clear();
@@ -257,6 +318,7 @@ final class PeerLinks {
     /** @return the listener for a connection the peer opened to us */
     ConnectionListener accepted(Connection connection) {
         TIMELINE.debug("accepted {}", connection.remote().shortText());
+        punchOutcome(connection.remote(), true);
         TransportMeters.PerTransport counted = meters.of(connection);
         counted.openedIn.increment();
         Link link = links.computeIfAbsent(connection.remote(), Link::new);

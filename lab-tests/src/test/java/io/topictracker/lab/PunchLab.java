@@ -1,0 +1,88 @@
+package io.topictracker.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Issue 15's hole-punching setup, shared by {@link HolePunchLabTest} and {@link PunchMeasurements}: two LAN hosts,
+ * each behind its own endpoint-independent NAT router, and one public host running {@code dht serve}; the public
+ * segment (the routers and the serve host) delays each frame by half of {@link #ROUND_TRIP} and loses
+ * {@link #LOSS} of them. No host is a topic member that both could dial: the chats can meet only directly, through
+ * holes their own first packets punch in their routers.
+ */
+final class PunchLab {
+    /** 30 ms per link traversal, within the issue's 20–40 ms. */
+    static final Duration ROUND_TRIP = Duration.ofMillis(60);
+    static final double LOSS = 0.01;
+    private static final Pattern QUIC_PORT = Pattern.compile("quic://10\\.\\d+\\.0\\.\\d+:(\\d+)");
+
+    final NetLab lab;
+    /** The chats' configuration: QUIC, the punching transport (chat's default without a file is TCP). */
+    final Path chatConfig;
+    final LabHost routerA;
+    final LabHost routerB;
+    final LabHost serveHost;
+    final LabHost a;
+    final LabHost b;
+
+    PunchLab(Path dir, boolean dropUnsolicited, long seed) {
+        lab = NetLab.create(dir);
+        try {
+            chatConfig = dir.resolve("quic-chat.toml");
+            java.nio.file.Files.writeString(chatConfig, "[node]\ntransports = [\"quic\"]\n");
+            routerA = lab.addNatRouter("ra", 1, 1, NetLab.NatMapping.ENDPOINT_INDEPENDENT, dropUnsolicited);
+            routerB = lab.addNatRouter("rb", 2, 2, NetLab.NatMapping.ENDPOINT_INDEPENDENT, dropUnsolicited);
+            serveHost = lab.addHost("s", 10);
+            a = lab.addLanHost("a", routerA, 2);
+            b = lab.addLanHost("b", routerB, 2);
+            lab.impair(ROUND_TRIP, LOSS, seed);
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        } catch (java.io.IOException e) {
+            lab.close();
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A chat as a user starts it (default binds) over QUIC, the serve host its one bootstrap node. */
+    List<String> chat(String topic) {
+        return Cli.asAUser(Cli.command("chat", "--topic", topic, "--secret", "s3cret", "--config",
+                chatConfig.toString(), "--bootstrap", serveHost.ipv4() + ":6881"));
+    }
+
+    /** @return whether a chat's output line is its self line with its LAN QUIC address (one line per address) */
+    static boolean isLanQuicSelfLine(String line) {
+        return line.startsWith("self: ") && QUIC_PORT.matcher(line).find();
+    }
+
+    /** @return the QUIC port in a chat's self line (its LAN address's; the NAT keeps it on the public side) */
+    static int quicPort(String selfLine) {
+        Matcher m = QUIC_PORT.matcher(selfLine);
+        if (!m.find()) {
+            throw new AssertionError("no LAN QUIC address in the self line: " + selfLine);
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * @return {@code router}'s conntrack entry for UDP from {@code lanHost}:{@code lanPort} to
+     *     {@code remote}:{@code remotePort} if it has seen traffic both ways (no {@code [UNREPLIED]} mark), else "":
+     *     a QUIC connection running through the router directly between the two sockets
+     */
+    String answeredUdpFlow(LabHost router, LabHost lanHost, int lanPort, String remote, int remotePort) {
+        Commands.Result result = lab.run(router, Duration.ofSeconds(10), List.of("conntrack", "-L", "-p", "udp",
+                "--orig-src", lanHost.ipv4(), "--sport", String.valueOf(lanPort), "--orig-dst", remote,
+                "--dport", String.valueOf(remotePort)));
+        return result.output().lines().filter(l -> l.startsWith("udp") && !l.contains("UNREPLIED")).findFirst()
+                .orElse("");
+    }
+
+    /** @return the router's whole UDP conntrack table, for failure messages */
+    String udpFlows(LabHost router) {
+        return lab.run(router, Duration.ofSeconds(10), List.of("conntrack", "-L", "-p", "udp")).output();
+    }
+}
