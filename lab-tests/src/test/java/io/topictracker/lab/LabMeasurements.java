@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * mvn -B -o verify -Plab -pl lab-tests -am -Dtests.groups=lab -Dtest=LabMeasurements \
- *     -Dsurefire.failIfNoSpecifiedTests=false
+ *     -Dsurefire.failIfNoSpecifiedTests=false [-Dlab.transport=quic]
  * </pre>
  */
 @Tag("lab")
@@ -35,6 +35,11 @@ class LabMeasurements {
     private static final Duration SETTLE = Duration.ofSeconds(65);
     /** Long enough for the TCP idle timeout (15 s) to notice the cut on both ends. */
     private static final Duration CUT = Duration.ofSeconds(Long.getLong("lab.cutSeconds", 20));
+    /**
+     * {@code -Dlab.transport=tcp|quic}: the one transport every chat of the join and rejoin runs uses ({@code [node]
+     * transports}); unset, the chats run with the default configuration (every transport found).
+     */
+    private static final String TRANSPORT = System.getProperty("lab.transport", "");
 
     /**
      * The delay helper's overhead: pings across the impaired switch configured for 40 ms and for 0 ms, and across
@@ -75,8 +80,9 @@ class LabMeasurements {
             LabHost d = lab.addHost("d", 40);
             lab.impair(LossyPublicSegmentLabTest.ROUND_TRIP, LossyPublicSegmentLabTest.LOSS, 20);
             Cli.serveOn(lab, a);
-            LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
-            LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
+            List<String> chat = chat(a, dir);
+            LabProcess chatB = lab.start(b, "chat-b", chat);
+            LabProcess chatC = lab.start(c, "chat-c", chat);
             String cId = Cli.shortId(chatC);
             chatB.awaitLine("B meets C", l -> l.equals("* neighbor up " + cId), MEET);
 
@@ -84,18 +90,20 @@ class LabMeasurements {
             List<Long> fromStart = new ArrayList<>();
             for (int i = 0; i < NEWCOMERS; i++) {
                 long started = System.nanoTime();
-                LabProcess newcomer = lab.start(d, "newcomer-" + i, LossyPublicSegmentLabTest.userChat(a));
+                LabProcess newcomer = lab.start(d, "newcomer-" + i, chat);
                 int self = newcomer.awaitLineIndex(0, "the newcomer's self line", l -> l.startsWith("self: "),
                         Cli.READY);
+                assertTrue(TRANSPORT.isEmpty() || newcomer.line(self).contains("@" + TRANSPORT + "://"),
+                        "the newcomer runs " + TRANSPORT + ": " + newcomer.line(self));
                 int up = newcomer.awaitLineIndex(self, "the newcomer's first neighbour",
                         l -> l.startsWith("* neighbor up "), MEET);
                 afterSelf.add(newcomer.arrivalNanos(up) - newcomer.arrivalNanos(self));
                 fromStart.add(newcomer.arrivalNanos(up) - started);
                 newcomer.stop();
             }
-            report(String.format(Locale.ROOT, "join, %d newcomers, 40 ms RTT, 1 %% loss: self line to first "
-                    + "neighbour median %s (min %s, max %s); process start to first neighbour median %s",
-                    NEWCOMERS, millis(median(afterSelf)), millis(afterSelf.stream().min(Long::compare).orElseThrow()),
+            report(String.format(Locale.ROOT, "join over %s, %d newcomers, 40 ms RTT, 1 %% loss: self line to "
+                    + "first neighbour median %s (min %s, max %s); process start to first neighbour median %s",
+                    transportName(), NEWCOMERS, millis(median(afterSelf)), millis(afterSelf.stream().min(Long::compare).orElseThrow()),
                     millis(afterSelf.stream().max(Long::compare).orElseThrow()), millis(median(fromStart))));
             report("join, each newcomer, self line to first neighbour (ms): " + afterSelf.stream()
                     .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList());
@@ -116,8 +124,9 @@ class LabMeasurements {
             LabHost c = lab.addHost("c", 30);
             lab.impair(LossyPublicSegmentLabTest.ROUND_TRIP, LossyPublicSegmentLabTest.LOSS, 21);
             Cli.serveOn(lab, a);
-            LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
-            LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
+            List<String> chat = chat(a, dir);
+            LabProcess chatB = lab.start(b, "chat-b", chat);
+            LabProcess chatC = lab.start(c, "chat-c", chat);
             String bId = Cli.shortId(chatB);
             chatC.awaitLine("C meets B", l -> l.equals("* neighbor up " + bId), MEET);
 
@@ -138,11 +147,40 @@ class LabMeasurements {
                     LockSupport.parkNanos(SETTLE.toNanos());
                 }
             }
-            report(String.format(Locale.ROOT, "rejoin after a %d s cut, 40 ms RTT, 1 %% loss, %d rounds: median %s "
-                    + "(min %s, max %s) from the link's return to '* rejoined the topic'", CUT.toSeconds(), REJOINS,
+            report(String.format(Locale.ROOT, "rejoin over %s after a %d s cut, 40 ms RTT, 1 %% loss, %d rounds: "
+                    + "median %s (min %s, max %s) from the link's return to '* rejoined the topic'", transportName(),
+                    CUT.toSeconds(), REJOINS,
                     millis(median(rejoins)), millis(rejoins.stream().min(Long::compare).orElseThrow()),
                     millis(rejoins.stream().max(Long::compare).orElseThrow())));
         }
+    }
+
+    /**
+     * @return a chat as a user starts it ({@link LossyPublicSegmentLabTest#userChat}), with {@code [node] transports =
+     *     [lab.transport]} in a config file written to {@code dir} when {@code -Dlab.transport} is given
+     */
+    private static List<String> chat(LabHost serveHost, Path dir) {
+        if (TRANSPORT.isEmpty()) {
+            return LossyPublicSegmentLabTest.userChat(serveHost);
+        }
+        if (!TRANSPORT.equals("tcp") && !TRANSPORT.equals("quic")) {
+            throw new AssertionError("-Dlab.transport must be tcp or quic, not " + TRANSPORT);
+        }
+        try {
+            Path config = Files.writeString(dir.resolve("chat-" + TRANSPORT + ".toml"), """
+                    [node]
+                    transports = ["%s"]
+                    """.formatted(TRANSPORT));
+            List<String> chat = new ArrayList<>(LossyPublicSegmentLabTest.userChat(serveHost));
+            chat.addAll(List.of("--config", config.toString()));
+            return chat;
+        } catch (IOException e) {
+            throw new AssertionError("cannot write the chat's config in " + dir + ": " + e, e);
+        }
+    }
+
+    private static String transportName() {
+        return TRANSPORT.isEmpty() ? "the default transports" : TRANSPORT;
     }
 
     /**
