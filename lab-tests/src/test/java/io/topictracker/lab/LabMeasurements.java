@@ -9,9 +9,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * mvn -B -o verify -Plab -pl lab-tests -am -Dtests.groups=lab -Dtest=LabMeasurements \
- *     -Dsurefire.failIfNoSpecifiedTests=false
+ *     -Dsurefire.failIfNoSpecifiedTests=false [-Dlab.transport=quic,tcp]
  * </pre>
  */
 @Tag("lab")
@@ -35,6 +38,13 @@ class LabMeasurements {
     private static final Duration SETTLE = Duration.ofSeconds(65);
     /** Long enough for the TCP idle timeout (15 s) to notice the cut on both ends. */
     private static final Duration CUT = Duration.ofSeconds(Long.getLong("lab.cutSeconds", 20));
+    /**
+     * {@code -Dlab.transport=tcp}, {@code quic} or {@code quic,tcp}: the transports of the join and rejoin runs'
+     * chats ({@code [node] transports}). With one, every chat uses only it; with several, the members (and the
+     * rejoin's chats) use all of them and newcomer {@code i} only the {@code i mod n}-th, so the transports take turns
+     * under the same load and each gets its own figure. Unset or empty: the chats' default configuration.
+     */
+    private static final List<String> TRANSPORTS = transports(System.getProperty("lab.transport", ""));
 
     /**
      * The delay helper's overhead: pings across the impaired switch configured for 40 ms and for 0 ms, and across
@@ -63,8 +73,7 @@ class LabMeasurements {
      * {@code lab.newcomers} (20 by default) newcomers, one at a time on host D, each a fresh {@code chat} process.
      * Per newcomer: from its
      * {@code self:} line (printed once its node started: JVM up, DHT bootstrapped, sockets bound) to its first
-     * {@code * neighbor up} (its record's put started, the slots looked up, a member dialled over TCP and TLS, the Join
-     * answered): the part of joining that needs the records. Also from process start, for scale.
+     * {@code * neighbor up} (its record's put started, the slots looked up, a member dialled, the Join answered): the part of joining that needs the records. Also from process start, for scale.
      */
     @Test
     void timeToJoinAcrossTheFortyMillisecondLab(@TempDir Path dir) {
@@ -75,30 +84,44 @@ class LabMeasurements {
             LabHost d = lab.addHost("d", 40);
             lab.impair(LossyPublicSegmentLabTest.ROUND_TRIP, LossyPublicSegmentLabTest.LOSS, 20);
             Cli.serveOn(lab, a);
-            LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
-            LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
+            List<String> members = chat(a, dir, TRANSPORTS);
+            LabProcess chatB = lab.start(b, "chat-b", members);
+            LabProcess chatC = lab.start(c, "chat-c", members);
             String cId = Cli.shortId(chatC);
             chatB.awaitLine("B meets C", l -> l.startsWith("* neighbor up " + cId), MEET);
 
-            List<Long> afterSelf = new ArrayList<>();
-            List<Long> fromStart = new ArrayList<>();
+            List<String> turns = TRANSPORTS.isEmpty() ? List.of("") : TRANSPORTS;
+            Map<String, List<Long>> afterSelf = new LinkedHashMap<>();
+            Map<String, List<Long>> fromStart = new LinkedHashMap<>();
             for (int i = 0; i < NEWCOMERS; i++) {
+                String transport = turns.get(i % turns.size());
                 long started = System.nanoTime();
-                LabProcess newcomer = lab.start(d, "newcomer-" + i, LossyPublicSegmentLabTest.userChat(a));
+                LabProcess newcomer = lab.start(d, "newcomer-" + i,
+                        chat(a, dir, transport.isEmpty() ? List.of() : List.of(transport)));
                 int self = newcomer.awaitLineIndex(0, "the newcomer's self line", l -> l.startsWith("self: "),
                         Cli.READY);
+                assertTrue(transport.isEmpty() || newcomer.line(self).contains("@" + transport + "://"),
+                        "the newcomer runs " + transport + ": " + newcomer.line(self));
                 int up = newcomer.awaitLineIndex(self, "the newcomer's first neighbour",
                         l -> l.startsWith("* neighbor up "), MEET);
-                afterSelf.add(newcomer.arrivalNanos(up) - newcomer.arrivalNanos(self));
-                fromStart.add(newcomer.arrivalNanos(up) - started);
+                afterSelf.computeIfAbsent(transport, t -> new ArrayList<>())
+                        .add(newcomer.arrivalNanos(up) - newcomer.arrivalNanos(self));
+                fromStart.computeIfAbsent(transport, t -> new ArrayList<>()).add(newcomer.arrivalNanos(up) - started);
                 newcomer.stop();
             }
-            report(String.format(Locale.ROOT, "join, %d newcomers, 40 ms RTT, 1 %% loss: self line to first "
-                    + "neighbour median %s (min %s, max %s); process start to first neighbour median %s",
-                    NEWCOMERS, millis(median(afterSelf)), millis(afterSelf.stream().min(Long::compare).orElseThrow()),
-                    millis(afterSelf.stream().max(Long::compare).orElseThrow()), millis(median(fromStart))));
-            report("join, each newcomer, self line to first neighbour (ms): " + afterSelf.stream()
-                    .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList());
+            for (String transport : afterSelf.keySet()) {
+                List<Long> times = afterSelf.get(transport);
+                report(String.format(Locale.ROOT, "join over %s, %d newcomers%s, 40 ms RTT, 1 %% loss: self line to "
+                        + "first neighbour median %s (min %s, max %s); process start to first neighbour median %s",
+                        transport.isEmpty() ? "the default transports" : transport, times.size(),
+                        turns.size() > 1 ? " (taking turns with " + turns + ")" : "", millis(median(times)),
+                        millis(times.stream().min(Long::compare).orElseThrow()),
+                        millis(times.stream().max(Long::compare).orElseThrow()),
+                        millis(median(fromStart.get(transport)))));
+                report("join over " + (transport.isEmpty() ? "the default transports" : transport)
+                        + ", each newcomer, self line to first neighbour (ms): " + times.stream()
+                        .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList());
+            }
         }
     }
 
@@ -116,8 +139,9 @@ class LabMeasurements {
             LabHost c = lab.addHost("c", 30);
             lab.impair(LossyPublicSegmentLabTest.ROUND_TRIP, LossyPublicSegmentLabTest.LOSS, 21);
             Cli.serveOn(lab, a);
-            LabProcess chatB = lab.start(b, "chat-b", LossyPublicSegmentLabTest.userChat(a));
-            LabProcess chatC = lab.start(c, "chat-c", LossyPublicSegmentLabTest.userChat(a));
+            List<String> chat = chat(a, dir, TRANSPORTS);
+            LabProcess chatB = lab.start(b, "chat-b", chat);
+            LabProcess chatC = lab.start(c, "chat-c", chat);
             String bId = Cli.shortId(chatB);
             chatC.awaitLine("C meets B", l -> l.startsWith("* neighbor up " + bId), MEET);
 
@@ -138,11 +162,50 @@ class LabMeasurements {
                     LockSupport.parkNanos(SETTLE.toNanos());
                 }
             }
-            report(String.format(Locale.ROOT, "rejoin after a %d s cut, 40 ms RTT, 1 %% loss, %d rounds: median %s "
-                    + "(min %s, max %s) from the link's return to '* rejoined the topic'", CUT.toSeconds(), REJOINS,
+            report(String.format(Locale.ROOT, "rejoin over %s after a %d s cut, 40 ms RTT, 1 %% loss, %d rounds: "
+                    + "median %s (min %s, max %s) from the link's return to '* rejoined the topic'",
+                    TRANSPORTS.isEmpty() ? "the default transports" : TRANSPORTS,
+                    CUT.toSeconds(), REJOINS,
                     millis(median(rejoins)), millis(rejoins.stream().min(Long::compare).orElseThrow()),
                     millis(rejoins.stream().max(Long::compare).orElseThrow())));
         }
+    }
+
+    /**
+     * @return a chat as a user starts it ({@link LossyPublicSegmentLabTest#userChat}), with {@code [node] transports =
+     *     transports} in a config file written to {@code dir} unless {@code transports} is empty
+     */
+    private static List<String> chat(LabHost serveHost, Path dir, List<String> transports) {
+        if (transports.isEmpty()) {
+            return LossyPublicSegmentLabTest.userChat(serveHost);
+        }
+        String name = String.join("-", transports);
+        String list = transports.stream().map(t -> '"' + t + '"').collect(Collectors.joining(", "));
+        try {
+            Path config = Files.writeString(dir.resolve("chat-" + name + ".toml"), """
+                    [node]
+                    transports = [%s]
+                    """.formatted(list));
+            List<String> chat = new ArrayList<>(LossyPublicSegmentLabTest.userChat(serveHost));
+            chat.addAll(List.of("--config", config.toString()));
+            return chat;
+        } catch (IOException e) {
+            throw new AssertionError("cannot write the chat's config in " + dir + ": " + e, e);
+        }
+    }
+
+    /** @return {@code -Dlab.transport}'s ids, checked; empty when unset */
+    private static List<String> transports(String property) {
+        if (property.isBlank()) {
+            return List.of();
+        }
+        List<String> ids = List.of(property.strip().split("\\s*,\\s*"));
+        for (String id : ids) {
+            if (!id.equals("tcp") && !id.equals("quic")) {
+                throw new AssertionError("-Dlab.transport takes tcp and/or quic (comma-separated), not " + property);
+            }
+        }
+        return ids;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.topictracker.api.Provider;
 import io.topictracker.api.dht.DhtProvider;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.TransportProvider;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +70,19 @@ public enum ProviderKind {
         }
         return "add a module that provides " + type.getName() + " with id '" + id
                 + "' to the module path (or its jar to the class path)";
+    }
+
+    /**
+     * The order of this kind's providers when configuration names none ({@code [node] transports = []}): these ids
+     * first, in this order, then every other available one in discovery order. QUIC before TCP because a QUIC dial
+     * needs one round trip fewer (TLS 1.3 rides in QUIC's first flight, RFC 9001 §4.1; TCP's own handshake comes
+     * before TLS's), which in the 40 ms lab made a newcomer's join faster (BENCHMARKS.md "Network lab"); a peer
+     * whose QUIC dial fails (UDP blocked) is dialled over TCP once the engine's dial stagger (250 ms) has passed.
+     *
+     * @return ids, most preferred first; never null, empty for the kinds of which only one is used
+     */
+    List<String> preferredWhenUnnamed() {
+        return this == TRANSPORT ? List.of("quic", "tcp") : List.of();
     }
 
     /** This project's providers by kind and id: folder and JPMS module, as the hint names them. */

@@ -4,6 +4,7 @@ import io.topictracker.api.Availability;
 import io.topictracker.api.Provider;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -100,7 +101,8 @@ public final class ProviderRegistry {
      *
      * @param kind the SPI; not null
      * @param ids the ids named, in order of preference; empty to take every available provider of the kind
-     * @return the providers in the order named, never null or empty
+     * @return the providers in the order named; with none named, those of the kind's default preference first
+     *     (transports: {@code quic}, then {@code tcp}), then the others in discovery order; never null or empty
      * An unavailable provider among several named is skipped (the registry logged it, with its cause, when it was
      * built); if every one named is unavailable, the first one's cause is the error.
      *
@@ -111,8 +113,10 @@ public final class ProviderRegistry {
         ProviderKind providerKind = ProviderKind.of(kind);
         Map<String, Entry> entries = byKind.get(providerKind);
         if (ids.isEmpty()) {
+            List<String> preferred = providerKind.preferredWhenUnnamed();
             List<P> usable = entries.values().stream()
                     .filter(e -> e.info.availability().isAvailable())
+                    .sorted(Comparator.comparingInt(e -> rank(preferred, e.info.id()))) // stable: discovery order
                     .map(e -> kind.cast(e.provider))
                     .toList();
             if (usable.isEmpty()) {
@@ -143,6 +147,12 @@ public final class ProviderRegistry {
             throw firstUnavailable;
         }
         return List.copyOf(chosen);
+    }
+
+    /** @return {@code id}'s place in {@code preferred}, or after all of them when it is not there */
+    private static int rank(List<String> preferred, String id) {
+        int index = preferred.indexOf(id);
+        return index < 0 ? preferred.size() : index;
     }
 
     /** @return every provider held, available or not, by kind then id; never null */

@@ -165,6 +165,22 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void withNoTransportNamedQuicComesFirstThenTcpThenTheOthersInDiscoveryOrder() {
+        FakeTransport tcp = new FakeTransport("tcp", Availability.AVAILABLE);
+        FakeTransport inmemory = new FakeTransport("inmemory", Availability.AVAILABLE);
+        FakeTransport quic = new FakeTransport("quic", Availability.AVAILABLE);
+        FakeTransport mine = new FakeTransport("mine", Availability.AVAILABLE);
+        ProviderRegistry registry = ProviderRegistry.builder().register(tcp).register(inmemory).register(quic)
+                .register(mine).build();
+
+        assertEquals(List.of(quic, tcp, inmemory, mine), registry.selectAll(TransportProvider.class, List.of()));
+        assertEquals(List.of(tcp, quic), registry.selectAll(TransportProvider.class, List.of("tcp", "quic")),
+                "a named order still wins");
+        ProviderRegistry withoutQuic = ProviderRegistry.builder().register(mine).register(tcp).build();
+        assertEquals(List.of(tcp, mine), withoutQuic.selectAll(TransportProvider.class, List.of()));
+    }
+
+    @Test
     void discoveryFindsTheEnginesSigningProviderWithItsModuleAndVersion() {
         ProviderRegistry registry = ProviderRegistry.discover();
 
