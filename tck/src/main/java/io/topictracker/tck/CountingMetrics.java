@@ -7,11 +7,14 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
 /**
- * A {@link Metrics} for tests that keeps every counter by name and tags, so a provider's counting can be checked
- * without a metrics library; timers and gauges record nothing. Thread-safe.
+ * A {@link Metrics} for tests that keeps every counter, how often each timer recorded, and every registered gauge, by
+ * name and tags (in the order they were resolved with), so a provider's counting can be checked without a metrics
+ * library. Thread-safe. Gauges are held until their registration is closed.
  */
 public final class CountingMetrics implements Metrics {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> timings = new ConcurrentHashMap<>();
+    private final Map<String, DoubleSupplier> gauges = new ConcurrentHashMap<>();
 
     private static String key(String name, String... tags) {
         return name + java.util.Arrays.toString(tags);
@@ -39,13 +42,16 @@ public final class CountingMetrics implements Metrics {
     @Override
     public Timer timer(String name, String... tags) {
         Metrics.checkNameAndTags(name, tags);
-        return nanos -> { };
+        LongAdder adder = timings.computeIfAbsent(key(name, tags), k -> new LongAdder());
+        return nanos -> adder.increment();
     }
 
     @Override
     public Registration gauge(String name, DoubleSupplier value, String... tags) {
         Metrics.checkNameAndTags(name, tags);
-        return () -> { };
+        String key = key(name, tags);
+        gauges.putIfAbsent(key, value);
+        return () -> gauges.remove(key, value);
     }
 
     /**
@@ -56,5 +62,17 @@ public final class CountingMetrics implements Metrics {
     public long count(String name, String... tags) {
         LongAdder adder = counts.get(key(name, tags));
         return adder == null ? 0 : adder.sum();
+    }
+
+    /** @return how many times the timer with this name and tags (as for {@link #count}) recorded, 0 if never */
+    public long timed(String name, String... tags) {
+        LongAdder adder = timings.get(key(name, tags));
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** @return the value now of the gauge with this name and tags (as for {@link #count}), NaN if none is registered */
+    public double gauge(String name, String... tags) {
+        DoubleSupplier supplier = gauges.get(key(name, tags));
+        return supplier == null ? Double.NaN : supplier.getAsDouble();
     }
 }

@@ -8,6 +8,7 @@ import io.topictracker.api.dht.MutableItem;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
+import io.topictracker.tck.CountingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,7 @@ class DhtMetricsTest {
 
     @Test
     void aPutAndAnAnnounceMoveTheQueryLookupAndStorageMeters() {
-        RecordingMetrics metrics = new RecordingMetrics();
+        CountingMetrics metrics = new CountingMetrics();
         try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(6).startTimeout(WAIT)
                 .metrics(metrics).start()) {
             long putsInBefore = metrics.count("topictracker.dht.queries", "type", "put", "direction", "in",
@@ -52,7 +53,7 @@ class DhtMetricsTest {
 
     @Test
     void queriesOverThePerIpRateLimitAreCounted() {
-        RecordingMetrics metrics = new RecordingMetrics();
+        CountingMetrics metrics = new CountingMetrics();
         // one query per second per IP, a burst of 10: every node of the testnet shares 127.0.0.1
         ConfigTable limited = ConfigTable.of("dht.mainline", Map.of("rate_limit_per_ip", 1L));
         try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(2).settings(limited)
