@@ -131,8 +131,10 @@ public final class GossipNode implements AutoCloseable {
                 aware.attach(nodeView);
             }
         }
-        // behind a NAT: others confirmed an address of ours that none of our interfaces has
-        links.punching(identity.peerId(), () -> !observed.confirmed(transports.localAddresses()).isEmpty());
+        // behind a NAT: others confirmed a public IP of ours that none of our interfaces has (a host name, as
+        // in-process transports' addresses are, or a loopback or private address says nothing about a NAT)
+        links.punching(identity.peerId(), () -> observed.confirmed(transports.localAddresses()).stream()
+                .anyMatch(address -> isPublicIpLiteral(address.host())));
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
@@ -443,6 +445,20 @@ public final class GossipNode implements AutoCloseable {
         links.closePeer(peer);
         connection.close();
         return false;
+    }
+
+    /** @return whether {@code host} is an IP literal of a public address (not loopback, private or link-local) */
+    static boolean isPublicIpLiteral(String host) {
+        if (!host.contains(":") && !host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            return false; // a name: never resolved here
+        }
+        try {
+            java.net.InetAddress ip = java.net.InetAddress.getByName(host); // a literal: no lookup
+            return !(ip.isLoopbackAddress() || ip.isSiteLocalAddress() || ip.isLinkLocalAddress()
+                    || ip.isAnyLocalAddress() || ip.isMulticastAddress());
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** @return a membership message's kind and what identifies it, for the timeline log */

@@ -95,7 +95,9 @@ public final class TcpConnection implements Connection {
                         "frame not sent to " + remote.shortText() + ": " + written.cause(), written.cause()));
             }
         });
-        if (!channel.eventLoop().inEventLoop()) {
+        // On the loop itself a frame may be written at once only when none of this connection's frames is still
+        // waiting in LoopWrites: written past them it would overtake frames sent before it (frames keep their order).
+        if (!channel.eventLoop().inEventLoop() || queuedBytes.get() > 0) {
             queuedBytes.addAndGet(buffer.readableBytes());
             loopWrites.write(this, buffer, promise);
             return sent;
