@@ -139,7 +139,7 @@ public final class FrameCodec {
         }
     }
 
-    private static void putPeer(ByteBuffer out, PeerInfo peer) {
+    static void putPeer(ByteBuffer out, PeerInfo peer) {
         out.put(peer.id().toBytes()).put((byte) peer.addresses().size());
         for (PeerAddress address : peer.addresses()) {
             byte[] text = address.toString().getBytes(StandardCharsets.UTF_8);
@@ -313,7 +313,7 @@ public final class FrameCodec {
         return peers;
     }
 
-    private static PeerInfo peer(ByteBuffer frame) throws MalformedFrameException {
+    static PeerInfo peer(ByteBuffer frame) throws MalformedFrameException {
         PeerId id = PeerId.of(bytes(frame, 32));
         int count = frame.get() & 0xFF;
         if (count > PeerInfo.MAX_ADDRESSES) {
@@ -331,7 +331,7 @@ public final class FrameCodec {
         return new PeerInfo(id, addresses);
     }
 
-    private static byte[] bytes(ByteBuffer frame, int length) {
+    static byte[] bytes(ByteBuffer frame, int length) {
         if (length > frame.remaining()) {
             throw new BufferUnderflowException();
         }

@@ -76,6 +76,8 @@ public final class GossipNode implements AutoCloseable {
     private volatile Supplier<String> externalHostHint = () -> null;
     private final PeerLinks links;
     private final Map<TopicId, GossipDriver> topics = new ConcurrentHashMap<>();
+    /** Connection requests through neighbours, for peers our dials do not reach (issue 15). */
+    private final ReverseConnect reverse;
     /** Topics closed by their handle whose Quit may still be sending; the node's close waits for them too. */
     private final Set<GossipDriver> leaving = ConcurrentHashMap.newKeySet();
     /** Which topics use each peer's connection; guarded by itself. */
@@ -126,6 +128,11 @@ public final class GossipNode implements AutoCloseable {
         links.bar(peer -> floodGuard.isBanned(peer, now()));
         this.nodeView = new EngineNodeView(identity.peerId(), transports, observed, membership);
         links.onSend(nodeView::seen);
+        this.reverse = new ReverseConnect(links, this::self, topic -> {
+            GossipDriver runner = topics.get(topic);
+            return runner == null ? null : runner.liveNeighbors();
+        }, topics::keySet, this::now);
+        links.onUnanswered(reverse::unanswered);
         for (Transport transport : transports.all()) {
             if (transport instanceof io.topictracker.api.transport.NodeAware aware) {
                 aware.attach(nodeView);
@@ -162,7 +169,7 @@ public final class GossipNode implements AutoCloseable {
         return count;
     }
 
-    private PeerLinks links() {
+    PeerLinks links() {
         return links;
     }
 
@@ -380,6 +387,10 @@ public final class GossipNode implements AutoCloseable {
     private void onFrame(Connection connection, ByteBuffer frame) {
         FrameCodec.Decoded decoded;
         try {
+            if (ReverseConnect.handles(frame)) {
+                reverse.received(connection, frame);
+                return;
+            }
             PeerAddress seen = codec.observed(frame);
             if (seen != null) {
                 if (connection.relayedVia().isEmpty()) {
@@ -495,6 +506,11 @@ public final class GossipNode implements AutoCloseable {
     /** @return whether there is an open connection to {@code peer} now */
     public boolean isConnected(PeerId peer) {
         return links.isConnected(peer);
+    }
+
+    /** @return what this node's connection requests through neighbours did so far (issue 15), for tests */
+    ReverseConnect.Counts reverseConnectCounts() {
+        return reverse.counts();
     }
 
     /** @return the number of peers with an open connection, for tests and metrics */

@@ -36,6 +36,12 @@ final class PeerLinks {
     private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.links");
     /** Frames kept per peer while its connection is being dialled. */
     static final int MAX_PENDING_FRAMES = 512;
+    /**
+     * A dial with no connection after this long is reported {@link #onUnanswered unanswered}: a QUIC or TCP handshake
+     * with a reachable peer takes one or two round trips, far less; the dial goes on (its packets keep a NAT's
+     * mapping towards the peer open for the peer's dial back).
+     */
+    static final long ASK_AFTER_MILLIS = 1_000;
 
     /** What is known about one peer's connections. */
     private static final class Link {
@@ -43,6 +49,8 @@ final class PeerLinks {
         final List<LinkOutbox> connections = new ArrayList<>(2);
         final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
         boolean dialing;
+        /** The dial waiting for its punch slot, if the dial under way is one; a dial-back cancels it (issue 15). */
+        ScheduledFuture<?> slotDial;
         boolean closingIdle;
         volatile long lastUsed;
 
@@ -82,6 +90,8 @@ final class PeerLinks {
     private volatile Consumer<PeerInfo> seen = peer -> { };
     /** When to dial again after an unanswered dial, while we are behind a NAT; null until {@link #punching}. */
     private volatile PunchSlots punchSlots;
+    /** Told of a dial still unanswered after {@link #ASK_AFTER_MILLIS} (a connection request may help); never null. */
+    private volatile Consumer<PeerInfo> unanswered = peer -> { };
     /** Whether we are behind a NAT now (we advertise a confirmed address none of our interfaces has). */
     private volatile java.util.function.BooleanSupplier behindNat = () -> false;
 
@@ -202,7 +212,18 @@ final class PeerLinks {
     private void scheduleDial(Link link, PeerInfo to, long delayMillis) {
         TIMELINE.debug("dial {} at its punch slot in {} ms", to.id().shortText(), delayMillis);
         try {
-            timers.schedule(() -> dial(link, to), delayMillis, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> slot = timers.schedule(() -> {
+                synchronized (link) {
+                    if (link.slotDial == null) {
+                        return; // a dial back replaced it (dialNow)
+                    }
+                    link.slotDial = null;
+                }
+                dial(link, to);
+            }, delayMillis, TimeUnit.MILLISECONDS);
+            synchronized (link) {
+                link.slotDial = slot;
+            }
         } catch (RejectedExecutionException closing) {
             synchronized (link) {
                 link.dialing = false; // the node is closing: no dial
@@ -211,7 +232,15 @@ final class PeerLinks {
     }
 
     private void dial(Link link, PeerInfo to) {
+        dial(link, to, true);
+    }
+
+    /** @param askIfUnanswered whether to report the dial {@link #onUnanswered unanswered} if it is slow */
+    private void dial(Link link, PeerInfo to, boolean askIfUnanswered) {
         TIMELINE.debug("dial {}", to.id().shortText());
+        if (askIfUnanswered) {
+            armUnanswered(link, to);
+        }
         List<Transports.Route> routes = failures.lastIfFailed(transports.routes(to), Transports.Route::address,
                 clock.getAsLong());
         DialRace<Transports.Route> race = new DialRace<>(routes);
@@ -290,15 +319,15 @@ final class PeerLinks {
     }
 
     private void dialFailed(Link link, PeerId peer, Throwable last) {
-        punchOutcome(peer, false);
         synchronized (link) {
             link.dialing = false;
             link.pending.clear();
             if (link.open() != null) {
-                return;
+                return; // the peer dialled us meanwhile (a dial back, or a crossing dial): nothing failed
             }
             links.remove(peer, link);
         }
+        punchOutcome(peer, false);
         LOG.debug("cannot reach {}: {}", peer.shortText(), last == null ? "no address our transports handle"
                 : last.getMessage());
         onLost.accept(peer, true);
@@ -391,6 +420,61 @@ final class PeerLinks {
             }
             toClose.forEach(Connection::close);
         }
+    }
+
+    /**
+     * Reports a dial that has no connection {@link #ASK_AFTER_MILLIS} after it started (issue 15: a connection
+     * request through a neighbour may make the peer dial us back).
+     */
+    private void armUnanswered(Link link, PeerInfo to) {
+        try {
+            timers.schedule(() -> {
+                synchronized (link) {
+                    if (!link.dialing || link.open() != null) {
+                        return;
+                    }
+                }
+                unanswered.accept(to);
+            }, ASK_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the node is closing: nobody to ask
+        }
+    }
+
+    /**
+     * @param unanswered told of a peer whose dial has had no connection for {@link #ASK_AFTER_MILLIS}, on a timer
+     *     thread; must not block; not null
+     */
+    void onUnanswered(Consumer<PeerInfo> unanswered) {
+        this.unanswered = java.util.Objects.requireNonNull(unanswered, "unanswered");
+    }
+
+    /**
+     * Dials {@code to} at once, with nothing to send yet, unless a connection is open or a dial is under way (issue
+     * 15: the dial back a connection request asks for, whose packets must leave while the requester's dial still
+     * holds its NAT open). A dial waiting for its punch slot is cancelled and replaced: the request is the signal
+     * the slot stood in for. A dial back that goes unanswered is not itself reported unanswered (no request loops).
+     *
+     * @return whether a dial was started
+     */
+    boolean dialNow(PeerInfo to) {
+        if (barred.test(to.id())) {
+            return false;
+        }
+        Link link = links.computeIfAbsent(to.id(), Link::new);
+        synchronized (link) {
+            link.lastUsed = clock.getAsLong();
+            if (link.open() != null || (link.dialing && link.slotDial == null)) {
+                return false;
+            }
+            if (link.slotDial != null) {
+                link.slotDial.cancel(false);
+                link.slotDial = null;
+            }
+            link.dialing = true;
+        }
+        dial(link, to, false);
+        return true;
     }
 
     /** @param seen told of every peer {@link #send} is asked to reach (for the relay transport's candidates); not null */
