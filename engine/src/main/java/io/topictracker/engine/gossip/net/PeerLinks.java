@@ -42,6 +42,11 @@ final class PeerLinks {
      * mapping towards the peer open for the peer's dial back).
      */
     static final long ASK_AFTER_MILLIS = 1_000;
+    /**
+     * ... and again after this long if still unanswered (a joining node may have had no neighbour to ask at 1 s; the
+     * requests' own rate limit keeps a target from being asked for twice within 10 s).
+     */
+    static final long ASK_AGAIN_MILLIS = 3_000;
 
     /** What is known about one peer's connections. */
     private static final class Link {
@@ -423,19 +428,21 @@ final class PeerLinks {
     }
 
     /**
-     * Reports a dial that has no connection {@link #ASK_AFTER_MILLIS} after it started (issue 15: a connection
+     * Reports a dial that has no connection {@link #ASK_AFTER_MILLIS} (and {@link #ASK_AGAIN_MILLIS}) after it started (issue 15: a connection
      * request through a neighbour may make the peer dial us back).
      */
     private void armUnanswered(Link link, PeerInfo to) {
-        try {
-            timers.schedule(() -> {
-                synchronized (link) {
-                    if (!link.dialing || link.open() != null) {
-                        return;
-                    }
+        Runnable check = () -> {
+            synchronized (link) {
+                if (!link.dialing || link.open() != null) {
+                    return;
                 }
-                unanswered.accept(to);
-            }, ASK_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            unanswered.accept(to);
+        };
+        try {
+            timers.schedule(check, ASK_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+            timers.schedule(check, ASK_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // the node is closing: nobody to ask
         }

@@ -69,6 +69,25 @@ final class ReverseConnect {
      * open connection to, once per topic we share with it, at most {@link #MAX_VIAS} frames in all.
      */
     void unanswered(PeerInfo target) {
+        List<TopicId> viaTopics = new ArrayList<>();
+        List<Connection> vias = new ArrayList<>();
+        for (TopicId topic : topics.get()) {
+            Set<PeerId> neighbors = neighborsIn.apply(topic);
+            if (neighbors == null) {
+                continue;
+            }
+            for (PeerId via : List.copyOf(neighbors)) {
+                Connection connection = via.equals(target.id()) ? null : links.openConnection(via);
+                if (connection != null && vias.size() < MAX_VIAS) {
+                    viaTopics.add(topic);
+                    vias.add(connection);
+                }
+            }
+        }
+        if (vias.isEmpty()) {
+            LOG.debug("no connection request for {}: no neighbour to ask", target.id().shortText());
+            return; // not counted: the next check may find one
+        }
         synchronized (decisions) {
             if (!decisions.ask(target.id(), clock.getAsLong())) {
                 LOG.debug("no connection request for {}: asked lately", target.id().shortText());
@@ -76,26 +95,14 @@ final class ReverseConnect {
             }
         }
         PeerInfo me = self.get();
-        int sent = 0;
-        Set<PeerId> vias = new HashSet<>();
-        for (TopicId topic : topics.get()) {
-            Set<PeerId> neighbors = neighborsIn.apply(topic);
-            if (neighbors == null) {
-                continue;
-            }
-            for (PeerId via : List.copyOf(neighbors)) {
-                if (sent >= MAX_VIAS) {
-                    break;
-                }
-                Connection connection = via.equals(target.id()) ? null : links.openConnection(via);
-                if (connection != null && send(connection, ConnectFrames.encodeRequest(topic, target.id(), me))) {
-                    sent++;
-                    vias.add(via);
-                    requestsSent.incrementAndGet();
-                }
+        Set<PeerId> asked = new HashSet<>();
+        for (int i = 0; i < vias.size(); i++) {
+            if (send(vias.get(i), ConnectFrames.encodeRequest(viaTopics.get(i), target.id(), me))) {
+                asked.add(vias.get(i).remote());
+                requestsSent.incrementAndGet();
             }
         }
-        LOG.debug("asked {} neighbours to have {} dial us", vias.size(), target.id().shortText());
+        LOG.debug("asked {} neighbours to have {} dial us", asked.size(), target.id().shortText());
     }
 
     /** @return whether {@code frame} is one of ours ({@link #received} takes it) */
