@@ -58,6 +58,21 @@ final class Cli {
         return full;
     }
 
+    /**
+     * @return {@code command} (from {@link #command}, maybe wrapped by {@link #asAUser}) with {@code jvmOptions}
+     *     given to its JVM (e.g. a smaller heap when a scenario runs many processes)
+     */
+    static List<String> withJvmOptions(List<String> command, List<String> jvmOptions) {
+        int java = command.indexOf(JAVA);
+        if (java < 0) {
+            throw new IllegalArgumentException("not a command of ours: " + command);
+        }
+        List<String> full = new ArrayList<>(command.subList(0, java + 1));
+        full.addAll(jvmOptions);
+        full.addAll(command.subList(java + 1, command.size()));
+        return full;
+    }
+
     /** Starts {@code dht serve} on {@code host}'s address, port 6881, and waits for its ready line. */
     static LabProcess serveOn(NetLab lab, LabHost host) {
         LabProcess serve = lab.start(host, "serve-" + host.name(), command("dht", "serve", "--bind", host.ipv4(),

@@ -155,6 +155,7 @@ final class ReverseConnect {
         PeerAddress seen = from.relayedVia().isEmpty() ? from.remoteAddress() : null;
         if (send(toTarget, ConnectFrames.encodeForward(request.topic(), request.requester(), seen))) {
             forwarded.incrementAndGet();
+            LOG.debug("forwarded {}'s connection request to {}", requester.shortText(), request.target().shortText());
         }
     }
 
