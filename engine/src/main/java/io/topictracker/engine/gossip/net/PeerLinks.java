@@ -47,6 +47,13 @@ final class PeerLinks {
      * requests' own rate limit keeps a target from being asked for twice within 10 s).
      */
     static final long ASK_AGAIN_MILLIS = 3_000;
+    /**
+     * A dial that failed (every route refused or timed out) after which a connection request went out waits this long
+     * for the peer's dial back before the topics hear of the failure, its frames kept: a peer behind a NAT whose
+     * advertised addresses are all private fails at once, and its dial back takes a forward's round trip and a
+     * handshake.
+     */
+    static final long REVERSE_WAIT_MILLIS = 5_000;
 
     /** What is known about one peer's connections. */
     private static final class Link {
@@ -56,6 +63,11 @@ final class PeerLinks {
         boolean dialing;
         /** The dial waiting for its punch slot, if the dial under way is one; a dial-back cancels it (issue 15). */
         ScheduledFuture<?> slotDial;
+        /**
+         * The peer of the dial under way if its failure may wait for a dial back (a dial of ours that may ask for
+         * one, not itself a dial back); taken by the first failure, so a dial's failure waits at most once.
+         */
+        PeerInfo reverseTarget;
         boolean closingIdle;
         volatile long lastUsed;
 
@@ -96,7 +108,7 @@ final class PeerLinks {
     /** When to dial again after an unanswered dial, while we are behind a NAT; null until {@link #punching}. */
     private volatile PunchSlots punchSlots;
     /** Told of a dial still unanswered after {@link #ASK_AFTER_MILLIS} (a connection request may help); never null. */
-    private volatile Consumer<PeerInfo> unanswered = peer -> { };
+    private volatile Predicate<PeerInfo> unanswered = peer -> false;
     /** Whether we are behind a NAT now (we advertise a confirmed address none of our interfaces has). */
     private volatile java.util.function.BooleanSupplier behindNat = () -> false;
 
@@ -243,6 +255,9 @@ final class PeerLinks {
     /** @param askIfUnanswered whether to report the dial {@link #onUnanswered unanswered} if it is slow */
     private void dial(Link link, PeerInfo to, boolean askIfUnanswered) {
         TIMELINE.debug("dial {}", to.id().shortText());
+        synchronized (link) {
+            link.reverseTarget = askIfUnanswered ? to : null;
+        }
         if (askIfUnanswered) {
             armUnanswered(link, to);
         }
@@ -324,6 +339,24 @@ final class PeerLinks {
     }
 
     private void dialFailed(Link link, PeerId peer, Throwable last) {
+        PeerInfo askFor = null;
+        synchronized (link) {
+            if (last != null && link.open() == null) {
+                askFor = link.reverseTarget;
+            }
+            link.reverseTarget = null;
+        }
+        if (askFor != null && unanswered.test(askFor)) {
+            try {
+                // still dialling for send() (frames wait), so the peer's dial back finds them (accepted flushes)
+                timers.schedule(() -> dialFailed(link, peer, last), REVERSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                TIMELINE.debug("dial {} failed; waiting {} ms for its dial back", peer.shortText(),
+                        REVERSE_WAIT_MILLIS);
+                return;
+            } catch (RejectedExecutionException closing) {
+                // the node is closing: fail now
+            }
+        }
         synchronized (link) {
             link.dialing = false;
             link.pending.clear();
@@ -438,7 +471,7 @@ final class PeerLinks {
                     return;
                 }
             }
-            unanswered.accept(to);
+            unanswered.test(to);
         };
         try {
             timers.schedule(check, ASK_AFTER_MILLIS, TimeUnit.MILLISECONDS);
@@ -449,10 +482,11 @@ final class PeerLinks {
     }
 
     /**
-     * @param unanswered told of a peer whose dial has had no connection for {@link #ASK_AFTER_MILLIS}, on a timer
-     *     thread; must not block; not null
+     * @param unanswered told of a peer whose dial has had no connection for {@link #ASK_AFTER_MILLIS} or failed, on a
+     *     timer or transport thread; answers whether it asked for a dial back (a failed dial then waits
+     *     {@link #REVERSE_WAIT_MILLIS} for it); must not block; not null
      */
-    void onUnanswered(Consumer<PeerInfo> unanswered) {
+    void onUnanswered(Predicate<PeerInfo> unanswered) {
         this.unanswered = java.util.Objects.requireNonNull(unanswered, "unanswered");
     }
 

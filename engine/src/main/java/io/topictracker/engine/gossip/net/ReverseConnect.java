@@ -67,8 +67,10 @@ final class ReverseConnect {
     /**
      * Requester: our dial to {@code target} is unanswered so far. Sends a ConnectRequest to each neighbour we have an
      * open connection to, once per topic we share with it, at most {@link #MAX_VIAS} frames in all.
+     *
+     * @return whether a request went out
      */
-    void unanswered(PeerInfo target) {
+    boolean unanswered(PeerInfo target) {
         List<TopicId> viaTopics = new ArrayList<>();
         List<Connection> vias = new ArrayList<>();
         for (TopicId topic : topics.get()) {
@@ -86,12 +88,12 @@ final class ReverseConnect {
         }
         if (vias.isEmpty()) {
             LOG.debug("no connection request for {}: no neighbour to ask", target.id().shortText());
-            return; // not counted: the next check may find one
+            return false; // not counted: the next check may find one
         }
         synchronized (decisions) {
             if (!decisions.ask(target.id(), clock.getAsLong())) {
                 LOG.debug("no connection request for {}: asked lately", target.id().shortText());
-                return;
+                return false;
             }
         }
         PeerInfo me = self.get();
@@ -103,6 +105,7 @@ final class ReverseConnect {
             }
         }
         LOG.debug("asked {} neighbours to have {} dial us", asked.size(), target.id().shortText());
+        return !asked.isEmpty();
     }
 
     /** @return whether {@code frame} is one of ours ({@link #received} takes it) */

@@ -49,6 +49,8 @@ class ReverseConnectTest {
     private final InMemoryHub hub = new InMemoryHub("reverse");
     /** The addresses behind the fake NAT: dials to them never complete. */
     private final Set<PeerAddress> natted = ConcurrentHashMap.newKeySet();
+    /** Whether a dial to them fails at once (as to a private address with no route) rather than never answering. */
+    private volatile boolean failFast;
     private final List<GossipNode> nodes = new ArrayList<>();
 
     private record Member(GossipNode node, GossipDriver topic, Set<PeerId> neighbors, NatFilter transport) {}
@@ -71,7 +73,7 @@ class ReverseConnectTest {
         GossipNode node = new GossipNode(GossipConfig.defaults(), keys, ed25519, scheduler, inbound -> {
             transport[0] = new NatFilter(new InMemoryTransport(hub, "node-" + index, new TransportContext(
                     ConfigTable.empty("transport.inmemory"), keys, ed25519, Clock.systemUTC(), scheduler, inbound),
-                    1 << 20, 4 << 20), natted);
+                    1 << 20, 4 << 20), natted, () -> failFast);
             return List.of(transport[0]);
         });
         nodes.add(node);
@@ -92,6 +94,16 @@ class ReverseConnectTest {
 
     @Test
     void aPublicNodeThatWantsANattedOneIsDialledBackThroughTheirCommonNeighbour() {
+        publicNodeReachesNattedOne();
+    }
+
+    @Test
+    void aDialThatFailsAtOnceWaitsForTheDialBackWithItsFrames() {
+        failFast = true;
+        publicNodeReachesNattedOne();
+    }
+
+    private void publicNodeReachesNattedOne() {
         Member contact = member(0, List.of(), false);
         Member wanting = member(1, List.of(contact.node().self()), false);
         PeerId contactId = contact.node().self().id();
@@ -148,9 +160,12 @@ class ReverseConnectTest {
         private final Set<PeerAddress> natted;
         private final List<PeerAddress> swallowed = new CopyOnWriteArrayList<>();
 
-        NatFilter(Transport inner, Set<PeerAddress> natted) {
+        private final java.util.function.BooleanSupplier failFast;
+
+        NatFilter(Transport inner, Set<PeerAddress> natted, java.util.function.BooleanSupplier failFast) {
             this.inner = inner;
             this.natted = natted;
+            this.failFast = failFast;
         }
 
         List<PeerAddress> swallowed() {
@@ -182,7 +197,9 @@ class ReverseConnectTest {
                 ConnectionListener listener) {
             if (natted.contains(address)) {
                 swallowed.add(address);
-                return new CompletableFuture<>();
+                return failFast.getAsBoolean()
+                        ? CompletableFuture.failedFuture(new java.net.NoRouteToHostException("no route to " + address))
+                        : new CompletableFuture<>();
             }
             return inner.connect(expected, address, listener);
         }
