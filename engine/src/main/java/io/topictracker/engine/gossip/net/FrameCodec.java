@@ -31,6 +31,7 @@ import java.util.List;
  * Gossip=10     author:32 | seq:i64 | flags:u8 (bit 0 neighbours-only) | round:u16 | sigLen:u8 (0|64) | sig
  *               | len:u32 (≤ max message size) | payload
  * Observed=11   len:u16 (≤ 300) | UTF-8 address text      (topic: 32 zero bytes; of the connection, not a topic)
+ * 14, 15        connection requests through a neighbour: {@link ConnectFrames} (read before this codec)
  * </pre>
  *
  * Integers are big-endian. Decoding is strict: a wrong version, a length that disagrees with the frame, an unknown
