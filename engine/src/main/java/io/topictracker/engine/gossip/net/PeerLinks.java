@@ -190,13 +190,43 @@ final class PeerLinks {
         if (slots == null) {
             return;
         }
+        PeerInfo again = null;
+        long delay = 0;
         synchronized (slots) {
             if (connected) {
                 slots.connected(peer);
             } else if (behindNat.getAsBoolean()) {
-                slots.failed(peer, System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                slots.failed(peer, now);
+                again = slots.redial(peer);
+                delay = slots.dialAt(peer, now) - now;
             }
         }
+        if (again != null) {
+            TIMELINE.debug("dial {} unanswered; dialling it again at its punch slot in {} ms", peer.shortText(), delay);
+            PeerInfo target = again;
+            try {
+                timers.schedule(() -> redial(target), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the node is closing: no redial
+            }
+        }
+    }
+
+    /** Dials {@code to} at its punch slot though no frame waits (the far side may dial at it), unless dialled now. */
+    private void redial(PeerInfo to) {
+        if (barred.test(to.id())) {
+            return;
+        }
+        Link link = links.computeIfAbsent(to.id(), Link::new);
+        synchronized (link) {
+            if (link.dialing || link.open() != null) {
+                return; // a dial the topics asked for, or a connection: nothing to add
+            }
+            link.dialing = true;
+            link.lastUsed = clock.getAsLong(); // the idle sweep gives the far side's Join time to arrive
+        }
+        dial(link, to);
     }
 
     private void scheduleDial(Link link, PeerInfo to, long delayMillis) {
@@ -212,6 +242,12 @@ final class PeerLinks {
 
     private void dial(Link link, PeerInfo to) {
         TIMELINE.debug("dial {}", to.id().shortText());
+        PunchSlots slots = punchSlots;
+        if (slots != null) {
+            synchronized (slots) {
+                slots.dialling(to);
+            }
+        }
         List<Transports.Route> routes = failures.lastIfFailed(transports.routes(to), Transports.Route::address,
                 clock.getAsLong());
         DialRace<Transports.Route> race = new DialRace<>(routes);
