@@ -29,7 +29,12 @@ final class PunchLab {
     final LabHost b;
 
     PunchLab(Path dir, boolean dropUnsolicited, long seed) {
-        lab = NetLab.create(dir);
+        this(dir, dir, dropUnsolicited, seed);
+    }
+
+    /** As {@link #PunchLab(Path, boolean, long)}, the processes' standard error in {@code logDir}. */
+    PunchLab(Path dir, Path logDir, boolean dropUnsolicited, long seed) {
+        lab = NetLab.create(logDir);
         try {
             chatConfig = dir.resolve("quic-chat.toml");
             java.nio.file.Files.writeString(chatConfig, "[node]\ntransports = [\"quic\"]\n");
