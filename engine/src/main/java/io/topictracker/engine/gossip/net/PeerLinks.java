@@ -226,13 +226,27 @@ final class PeerLinks {
             link.dialing = true;
             link.lastUsed = clock.getAsLong(); // the idle sweep gives the far side's Join time to arrive
         }
-        dial(link, to);
+        dialAtSlot(link, to);
+    }
+
+    /**
+     * A dial at a punch slot: every route at once, not staggered. With NATs that keep unsolicited packets both sides'
+     * first packets to each other's public address must cross within about one one-way delay; a stagger timer on
+     * each side (whose lateness under load differs) would only widen that gap.
+     */
+    private void dialAtSlot(Link link, PeerInfo to) {
+        DialRace<Transports.Route> race = dial(link, to);
+        if (race != null) {
+            for (Transports.Route next = race.staggerElapsed(); next != null; next = race.staggerElapsed()) {
+                attempt(link, to.id(), race, next);
+            }
+        }
     }
 
     private void scheduleDial(Link link, PeerInfo to, long delayMillis) {
         TIMELINE.debug("dial {} at its punch slot in {} ms", to.id().shortText(), delayMillis);
         try {
-            timers.schedule(() -> dial(link, to), delayMillis, TimeUnit.MILLISECONDS);
+            timers.schedule(() -> dialAtSlot(link, to), delayMillis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             synchronized (link) {
                 link.dialing = false; // the node is closing: no dial
@@ -240,7 +254,8 @@ final class PeerLinks {
         }
     }
 
-    private void dial(Link link, PeerInfo to) {
+    /** @return the race started, or null if there was no route (the dial failed at once) */
+    private DialRace<Transports.Route> dial(Link link, PeerInfo to) {
         TIMELINE.debug("dial {}", to.id().shortText());
         PunchSlots slots = punchSlots;
         if (slots != null) {
@@ -254,9 +269,10 @@ final class PeerLinks {
         Transports.Route first = race.first();
         if (first == null) {
             dialFailed(link, to.id(), null);
-            return;
+            return null;
         }
         attempt(link, to.id(), race, first);
+        return race;
     }
 
     /** Starts one attempt of {@code race}, and arms the stagger that starts the next if this one is slow. */
