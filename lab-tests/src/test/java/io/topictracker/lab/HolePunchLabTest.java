@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 15, scenario 1: two chats, each on a LAN behind its own endpoint-independent NAT, and only a public
- * {@code dht serve} node (no public topic member, no relay) meet and chat both ways over a direct QUIC connection
+ * Issue 15, scenario 1: two chats, each on a LAN behind its own endpoint-independent NAT, and only public
+ * {@code dht serve} nodes (no public topic member, no relay) meet and chat both ways over a direct QUIC connection
  * punched through both NATs: each router's conntrack table holds a UDP flow answered both ways from its chat's QUIC socket to
  * the other router's public address at the other chat's QUIC port, and both chats say the neighbour is direct. Run
  * with both kinds of router the issue names: routers that drop unsolicited packets on their WAN side (the first dials
@@ -39,7 +40,7 @@ class HolePunchLabTest {
     private static void meetDirectly(Path dir, boolean dropUnsolicited, long seed) {
         PunchLab setup = new PunchLab(dir, dropUnsolicited, seed);
         try (NetLab lab = setup.lab) {
-            LabProcess serve = Cli.serveOn(lab, setup.serveHost);
+            List<LabProcess> serves = setup.serve();
             LabProcess chatA = lab.start(setup.a, "chat-a", setup.chat("lab-punch"));
             LabProcess chatB = lab.start(setup.b, "chat-b", setup.chat("lab-punch"));
             String aSelf = chatA.awaitLine("A's QUIC self line", PunchLab::isLanQuicSelfLine, Cli.READY);
@@ -71,7 +72,7 @@ class HolePunchLabTest {
                     + "; B's router's UDP flows:\n" + setup.udpFlows(setup.routerB));
             chatA.stop();
             chatB.stop();
-            serve.stop();
+            serves.forEach(LabProcess::stop);
         }
     }
 }

@@ -56,7 +56,7 @@ class PunchMeasurements {
             Path logDir = Files.createDirectories(logs(trialDir).resolve("trial-" + trial));
             PunchLab setup = new PunchLab(trialDir, logDir, DROP, 100 + trial);
             try (NetLab lab = setup.lab; ConntrackSampler sampler = ConntrackSampler.start(setup, logDir)) {
-                Cli.serveOn(lab, setup.serveHost);
+                setup.serve();
                 LabProcess chatA = lab.start(setup.a, "chat-a", setup.chat("lab-punch-" + trial));
                 LabProcess chatB = lab.start(setup.b, "chat-b", setup.chat("lab-punch-" + trial));
                 String aId = Cli.shortId(chatA);
