@@ -23,9 +23,9 @@ import java.util.Map;
  * packets, that is all it takes when both sides dial within a handshake timeout of each other).
  *
  * <p>A side must dial at the slots even when nothing asks it to any more: measured in the lab (BENCHMARKS.md, hole
- * punching), a side often saw the other's record once, dialled at once (into a NAT that then remapped), and never saw
- * it again (records of one minute's slot overwrite each other where few DHT nodes share it; lookups lose packets), so
- * only the other side kept dialling, at slots where nobody answered. So after an unanswered dial the caller dials
+ * punching), a side often saw the other's record once, dialled at once (into a NAT that then remapped), and did not
+ * see it again for minutes (why is still open), so only the other side kept dialling, at slots where nobody
+ * answered. So after an unanswered dial the caller dials
  * again at the next slot on its own ({@link #redial}), up to {@link #SELF_REDIALS} unanswered dials in a row, with
  * the addresses of the last dial ({@link #dialling}).
  *
