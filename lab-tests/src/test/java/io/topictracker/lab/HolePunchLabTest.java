@@ -4,36 +4,44 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 15, scenario 1: two chats, each on a LAN behind its own endpoint-independent NAT, and only a public
- * {@code dht serve} node (no public topic member, no relay) meet and chat both ways over a direct QUIC connection
+ * Issue 15, scenario 1: two chats, each on a LAN behind its own endpoint-independent NAT, and only public
+ * {@code dht serve} nodes (no public topic member, no relay) meet and chat both ways over a direct QUIC connection
  * punched through both NATs: each router's conntrack table holds a UDP flow answered both ways from its chat's QUIC socket to
  * the other router's public address at the other chat's QUIC port, and both chats say the neighbour is direct. Run
- * with routers that drop unsolicited packets. With routers that keep them (where a punch that arrives before the other
- * side has sent moves that side's mapping; see {@link NetLab#addNatRouter}) the pair meets only at a punch slot, tens
- * of seconds to minutes later, and in this lab not reliably yet (2 of 3 runs): that variant is measured by
- * {@code PunchMeasurements -Dlab.punchDrop=false} rather than run in CI, where it would fail one run in three (issue
- * 15 stays open on it).
+ * with both kinds of router the issue names: routers that drop unsolicited packets on their WAN side (the first dials
+ * punch through), and routers that keep them (see {@link NetLab#addNatRouter}: a punch that arrives before the other
+ * side has sent moves that side's mapping, so the first dials fail and the pair meets at a punch slot, tens of
+ * seconds later; ARCHITECTURE.md, NAT traversal). Known gap (issue 15 open): a chat that sees no record of the other
+ * in the wait cannot meet it; with keeping routers that happened in about one run in five (BENCHMARKS.md).
  */
 @Tag("lab")
 class HolePunchLabTest {
-    /** Records per real minute, looked up every 2 s; the first dials punch through dropping NATs. */
+    /** Routers that drop: records per real minute, looked up every 2 s; the first dials punch through. */
     static final Duration MEET = Duration.ofSeconds(150);
+    /**
+     * Routers that keep: as {@link #MEET}, then the first dials fail (10 s), 30 s of quiet, and up to two 45-s slot
+     * periods when the two failures fall on either side of a slot (PunchSlots), with margin for a loaded machine.
+     */
+    static final Duration MEET_AT_A_SLOT = Duration.ofSeconds(300);
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
-    @Test
-    void chatsBehindTwoDroppingNatsMeetDirectly(@TempDir Path dir) {
-        meetDirectly(dir, true, 11);
+    @ParameterizedTest(name = "routers that {0} unsolicited packets")
+    @CsvSource({"drop, 11", "keep, 12"})
+    void chatsBehindTwoNatsMeetDirectly(String routers, long seed, @TempDir Path dir) {
+        meetDirectly(dir, routers.equals("drop"), seed);
     }
 
     private static void meetDirectly(Path dir, boolean dropUnsolicited, long seed) {
         PunchLab setup = new PunchLab(dir, dropUnsolicited, seed);
         try (NetLab lab = setup.lab) {
-            LabProcess serve = Cli.serveOn(lab, setup.serveHost);
+            List<LabProcess> serves = setup.serve();
             LabProcess chatA = lab.start(setup.a, "chat-a", setup.chat("lab-punch"));
             LabProcess chatB = lab.start(setup.b, "chat-b", setup.chat("lab-punch"));
             String aSelf = chatA.awaitLine("A's QUIC self line", PunchLab::isLanQuicSelfLine, Cli.READY);
@@ -44,8 +52,9 @@ class HolePunchLabTest {
             String bId = Cli.shortId(chatB);
 
             try {
-                chatA.awaitLine("A meets B directly", l -> l.equals("* neighbor up " + bId + " (direct)"), MEET);
-                chatB.awaitLine("B meets A directly", l -> l.equals("* neighbor up " + aId + " (direct)"), MEET);
+                Duration meet = dropUnsolicited ? MEET : MEET_AT_A_SLOT;
+                chatA.awaitLine("A meets B directly", l -> l.equals("* neighbor up " + bId + " (direct)"), meet);
+                chatB.awaitLine("B meets A directly", l -> l.equals("* neighbor up " + aId + " (direct)"), meet);
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + chatB + "\nA's router's UDP flows:\n"
                         + setup.udpFlows(setup.routerA) + "\nB's router's UDP flows:\n"
@@ -64,7 +73,7 @@ class HolePunchLabTest {
                     + "; B's router's UDP flows:\n" + setup.udpFlows(setup.routerB));
             chatA.stop();
             chatB.stop();
-            serve.stop();
+            serves.forEach(LabProcess::stop);
         }
     }
 }

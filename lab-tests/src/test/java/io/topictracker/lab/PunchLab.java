@@ -8,7 +8,11 @@ import java.util.regex.Pattern;
 
 /**
  * Issue 15's hole-punching setup, shared by {@link HolePunchLabTest} and {@link PunchMeasurements}: two LAN hosts,
- * each behind its own endpoint-independent NAT router, and one public host running {@code dht serve}; the public
+ * each behind its own endpoint-independent NAT router, and {@value #SERVE_NODES} public hosts running
+ * {@code dht serve} (several, as the public DHT has: a minute's record slot is shared among the closest nodes, a
+ * share per writer; with a single public node one chat often did not see the other's record for minutes, worst with
+ * routers that keep unsolicited packets, which also keep the two chats' own DHT nodes from reaching each other:
+ * BENCHMARKS.md, hole punching); the public
  * segment (the routers and the serve host) delays each frame by half of {@link #ROUND_TRIP} and loses
  * {@link #LOSS} of them. No host is a topic member that both could dial: the chats can meet only directly, through
  * holes their own first packets punch in their routers.
@@ -17,6 +21,8 @@ final class PunchLab {
     /** 30 ms per link traversal, within the issue's 20–40 ms. */
     static final Duration ROUND_TRIP = Duration.ofMillis(60);
     static final double LOSS = 0.01;
+    /** Public DHT nodes, so that the two chats' records can each hold a share of a minute's slot. */
+    static final int SERVE_NODES = 3;
     private static final Pattern QUIC_PORT = Pattern.compile("quic://10\\.\\d+\\.0\\.\\d+:(\\d+)");
 
     final NetLab lab;
@@ -24,18 +30,31 @@ final class PunchLab {
     final Path chatConfig;
     final LabHost routerA;
     final LabHost routerB;
+    /** The first of the public DHT hosts. */
     final LabHost serveHost;
+    /** Every public DHT host, {@link #serveHost} first. */
+    final List<LabHost> serveHosts;
     final LabHost a;
     final LabHost b;
 
     PunchLab(Path dir, boolean dropUnsolicited, long seed) {
-        lab = NetLab.create(dir);
+        this(dir, dir, dropUnsolicited, seed);
+    }
+
+    /** As {@link #PunchLab(Path, boolean, long)}, the processes' standard error in {@code logDir}. */
+    PunchLab(Path dir, Path logDir, boolean dropUnsolicited, long seed) {
+        lab = NetLab.create(logDir);
         try {
             chatConfig = dir.resolve("quic-chat.toml");
             java.nio.file.Files.writeString(chatConfig, "[node]\ntransports = [\"quic\"]\n");
             routerA = lab.addNatRouter("ra", 1, 1, NetLab.NatMapping.ENDPOINT_INDEPENDENT, dropUnsolicited);
             routerB = lab.addNatRouter("rb", 2, 2, NetLab.NatMapping.ENDPOINT_INDEPENDENT, dropUnsolicited);
-            serveHost = lab.addHost("s", 10);
+            List<LabHost> serves = new java.util.ArrayList<>();
+            for (int i = 0; i < SERVE_NODES; i++) {
+                serves.add(lab.addHost(i == 0 ? "s" : "s" + i, 10 + i));
+            }
+            serveHosts = List.copyOf(serves);
+            serveHost = serveHosts.get(0);
             a = lab.addLanHost("a", routerA, 2);
             b = lab.addLanHost("b", routerB, 2);
             lab.impair(ROUND_TRIP, LOSS, seed);
@@ -48,10 +67,19 @@ final class PunchLab {
         }
     }
 
-    /** A chat as a user starts it (default binds) over QUIC, the serve host its one bootstrap node. */
+    /** Starts {@code dht serve} on every public DHT host; the lab stops them. */
+    List<LabProcess> serve() {
+        return serveHosts.stream().map(host -> Cli.serveOn(lab, host)).toList();
+    }
+
+    /** A chat as a user starts it (default binds) over QUIC, the public DHT nodes its bootstrap nodes. */
     List<String> chat(String topic) {
-        return Cli.asAUser(Cli.command("chat", "--topic", topic, "--secret", "s3cret", "--config",
-                chatConfig.toString(), "--bootstrap", serveHost.ipv4() + ":6881"));
+        List<String> args = new java.util.ArrayList<>(List.of("chat", "--topic", topic, "--secret", "s3cret",
+                "--config", chatConfig.toString()));
+        for (LabHost host : serveHosts) {
+            args.addAll(List.of("--bootstrap", host.ipv4() + ":6881"));
+        }
+        return Cli.asAUser(Cli.command(args.toArray(String[]::new)));
     }
 
     /** @return whether a chat's output line is its self line with its LAN QUIC address (one line per address) */

@@ -23,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code dialled} or {@code accepted}, either side). Prints success rate and the median and p90 of direct − aware,
  * and appends them to {@code target/lab-measurements.txt}. Asserts nothing about speed.
  *
+ * <p>With {@code -Dlab.logs=DIR} each trial's processes' standard error (their timelines) is kept in
+ * {@code DIR/trial-N/}, with both routers' UDP conntrack tables sampled every {@link #SAMPLE_MILLIS} ms
+ * ({@code conntrack-ra.txt}, {@code conntrack-rb.txt}): what the NATs did to the punches, over time.
+ *
  * <pre>
  * mvn -B -o verify -Plab -pl lab-tests -am -Dtests.groups=lab -Dtest=PunchMeasurements \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dlab.punchTrials=20 -Dlab.punchDrop=true
@@ -39,6 +43,8 @@ class PunchMeasurements {
      * slot (ARCHITECTURE.md, NAT traversal): about 175 s after the first side saw the other's record.
      */
     private static final Duration MEET = Duration.ofSeconds(300);
+    /** Conntrack sampling period with {@code -Dlab.logs}. */
+    private static final long SAMPLE_MILLIS = 2000;
 
     @Test
     void timeFromBothRecordsVisibleToADirectConnection(@TempDir Path dir) throws IOException {
@@ -47,9 +53,10 @@ class PunchMeasurements {
         int failures = 0;
         for (int trial = 1; trial <= TRIALS; trial++) {
             Path trialDir = Files.createDirectories(dir.resolve("trial-" + trial));
-            PunchLab setup = new PunchLab(trialDir, DROP, 100 + trial);
-            try (NetLab lab = setup.lab) {
-                Cli.serveOn(lab, setup.serveHost);
+            Path logDir = Files.createDirectories(logs(trialDir).resolve("trial-" + trial));
+            PunchLab setup = new PunchLab(trialDir, logDir, DROP, 100 + trial);
+            try (NetLab lab = setup.lab; ConntrackSampler sampler = ConntrackSampler.start(setup, logDir)) {
+                setup.serve();
                 LabProcess chatA = lab.start(setup.a, "chat-a", setup.chat("lab-punch-" + trial));
                 LabProcess chatB = lab.start(setup.b, "chat-b", setup.chat("lab-punch-" + trial));
                 String aId = Cli.shortId(chatA);
@@ -82,6 +89,71 @@ class PunchMeasurements {
                 + "%d/%d direct; both records visible to direct connection: median %s ms, p90 %s ms (all: %s)",
                 DROP ? "dropping" : "keeping", TRIALS - failures, TRIALS, percentile(millis, 50),
                 percentile(millis, 90), millis));
+    }
+
+    /** @return {@code -Dlab.logs=DIR} when given (kept after the run), else {@code dir} */
+    private static Path logs(Path dir) {
+        String kept = System.getProperty("lab.logs");
+        return kept == null || kept.isBlank() ? dir : Path.of(kept);
+    }
+
+    /**
+     * With {@code -Dlab.logs}: a thread appending both routers' UDP conntrack tables, with the wall-clock time, to
+     * files every {@link #SAMPLE_MILLIS} ms until closed (then joined). Without it, nothing.
+     */
+    private static final class ConntrackSampler implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        private ConntrackSampler(PunchLab setup, Path logDir) {
+            thread = new Thread(() -> {
+                long end = System.nanoTime() + MEET.plusMinutes(5).toNanos(); // bounded even if never closed
+                while (running && System.nanoTime() < end) {
+                    sample(setup, setup.routerA, logDir.resolve("conntrack-ra.txt"));
+                    sample(setup, setup.routerB, logDir.resolve("conntrack-rb.txt"));
+                    try {
+                        Thread.sleep(SAMPLE_MILLIS); // a sampling period, not a wait for an event
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "conntrack-sampler");
+            thread.setDaemon(true);
+        }
+
+        static ConntrackSampler start(PunchLab setup, Path logDir) {
+            ConntrackSampler sampler = new ConntrackSampler(setup, logDir);
+            if (System.getProperty("lab.logs") != null) {
+                sampler.thread.start();
+            }
+            return sampler;
+        }
+
+        private static void sample(PunchLab setup, LabHost router, Path file) {
+            String table;
+            try {
+                table = setup.udpFlows(router);
+            } catch (RuntimeException e) {
+                table = "(conntrack failed: " + e.getMessage() + ")\n";
+            }
+            try {
+                Files.writeString(file, "--- " + LocalTime.now() + "\n" + table, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return the HH:mm:ss.SSS time at the start of a timeline log line */

@@ -217,11 +217,55 @@ final class PeerLinks {
         if (slots == null) {
             return;
         }
+        PeerInfo again = null;
+        long delay = 0;
         synchronized (slots) {
             if (connected) {
                 slots.connected(peer);
             } else if (behindNat.getAsBoolean()) {
-                slots.failed(peer, System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                slots.failed(peer, now);
+                again = slots.redial(peer);
+                delay = slots.dialAt(peer, now) - now;
+            }
+        }
+        if (again != null) {
+            TIMELINE.debug("dial {} unanswered; dialling it again at its punch slot in {} ms", peer.shortText(), delay);
+            PeerInfo target = again;
+            try {
+                timers.schedule(() -> redial(target), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the node is closing: no redial
+            }
+        }
+    }
+
+    /** Dials {@code to} at its punch slot though no frame waits (the far side may dial at it), unless dialled now. */
+    private void redial(PeerInfo to) {
+        if (barred.test(to.id())) {
+            return;
+        }
+        Link link = links.computeIfAbsent(to.id(), Link::new);
+        synchronized (link) {
+            if (link.dialing || link.open() != null) {
+                return; // a dial the topics asked for, or a connection: nothing to add
+            }
+            link.dialing = true;
+            link.lastUsed = clock.getAsLong(); // the idle sweep gives the far side's Join time to arrive
+        }
+        dialAtSlot(link, to);
+    }
+
+    /**
+     * A dial at a punch slot: every route at once, not staggered. With NATs that keep unsolicited packets both sides'
+     * first packets to each other's public address must cross within about one one-way delay; a stagger timer on
+     * each side (whose lateness under load differs) would only widen that gap.
+     */
+    private void dialAtSlot(Link link, PeerInfo to) {
+        DialRace<Transports.Route> race = dial(link, to);
+        if (race != null) {
+            for (Transports.Route next = race.staggerElapsed(); next != null; next = race.staggerElapsed()) {
+                attempt(link, to.id(), race, next);
             }
         }
     }
@@ -236,7 +280,7 @@ final class PeerLinks {
                     }
                     link.slotDial = null;
                 }
-                dial(link, to);
+                dialAtSlot(link, to);
             }, delayMillis, TimeUnit.MILLISECONDS);
             synchronized (link) {
                 link.slotDial = slot;
@@ -248,13 +292,23 @@ final class PeerLinks {
         }
     }
 
-    private void dial(Link link, PeerInfo to) {
-        dial(link, to, true);
+    /** @return the race started, or null if there was no route (the dial failed at once) */
+    private DialRace<Transports.Route> dial(Link link, PeerInfo to) {
+        return dial(link, to, true);
     }
 
-    /** @param askIfUnanswered whether to report the dial {@link #onUnanswered unanswered} if it is slow */
-    private void dial(Link link, PeerInfo to, boolean askIfUnanswered) {
+    /**
+     * @param askIfUnanswered whether to report the dial {@link #onUnanswered unanswered} if it is slow
+     * @return the race started, or null if there was no route (the dial failed at once)
+     */
+    private DialRace<Transports.Route> dial(Link link, PeerInfo to, boolean askIfUnanswered) {
         TIMELINE.debug("dial {}", to.id().shortText());
+        PunchSlots slots = punchSlots;
+        if (slots != null) {
+            synchronized (slots) {
+                slots.dialling(to);
+            }
+        }
         synchronized (link) {
             link.reverseTarget = askIfUnanswered ? to : null;
         }
@@ -267,9 +321,10 @@ final class PeerLinks {
         Transports.Route first = race.first();
         if (first == null) {
             dialFailed(link, to.id(), null);
-            return;
+            return null;
         }
         attempt(link, to.id(), race, first);
+        return race;
     }
 
     /** Starts one attempt of {@code race}, and arms the stagger that starts the next if this one is slow. */

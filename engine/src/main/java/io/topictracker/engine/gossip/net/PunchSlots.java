@@ -1,6 +1,7 @@
 package io.topictracker.engine.gossip.net;
 
 import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +22,13 @@ import java.util.Map;
  * at the first slot the other dials at. The first dial of all goes out at once (with NATs that drop unsolicited
  * packets, that is all it takes when both sides dial within a handshake timeout of each other).
  *
+ * <p>A side must dial at the slots even when nothing asks it to any more: measured in the lab (BENCHMARKS.md, hole
+ * punching), a side often saw the other's record once, dialled at once (into a NAT that then remapped), and did not
+ * see it again for minutes (why is still open), so only the other side kept dialling, at slots where nobody
+ * answered. So after an unanswered dial the caller dials
+ * again at the next slot on its own ({@link #redial}), up to {@link #SELF_REDIALS} unanswered dials in a row, with
+ * the addresses of the last dial ({@link #dialling}).
+ *
  * <p>Needs clocks that agree to within about one one-way delay (NTP does, typically; hosts of one lab share one).
  * Pure: time is passed in. Bounded: remembers at most {@link #MAX_PEERS} peers, oldest failure dropped first. Not
  * thread-safe (the caller synchronizes).
@@ -31,12 +39,33 @@ final class PunchSlots {
     /** Slot spacing: a slot dial's packets (within a 10 s handshake timeout) plus the quiet time, and a margin. */
     static final long PERIOD_MILLIS = 45_000;
     static final int MAX_PEERS = 1024;
+    /**
+     * Unanswered dials in a row after which we stop dialling at slots on our own (dials the topics ask for still
+     * go out at slots): the far side dials at every slot from its first, and two sides whose failures fall on
+     * either side of a slot boundary meet within two periods of the later one; one more for a slot lost to loss.
+     */
+    static final int SELF_REDIALS = 4;
 
     private final PeerId self;
     /** Peer to the wall-clock millis its last dial failed; insertion order, so the oldest goes first. */
     private final Map<PeerId, Long> failedAt = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
+            return size() > MAX_PEERS;
+        }
+    };
+
+    /** Peer to the peer (with addresses) we last dialled, for {@link #redial}; same bound and order. */
+    private final Map<PeerId, PeerInfo> lastDialled = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, PeerInfo> eldest) {
+            return size() > MAX_PEERS;
+        }
+    };
+    /** Peer to its unanswered dials in a row; same bound and order. */
+    private final Map<PeerId, Integer> unanswered = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, Integer> eldest) {
             return size() > MAX_PEERS;
         }
     };
@@ -50,11 +79,33 @@ final class PunchSlots {
     void failed(PeerId peer, long nowMillis) {
         failedAt.remove(peer);
         failedAt.put(peer, nowMillis);
+        Integer count = unanswered.remove(peer);
+        unanswered.put(peer, count == null ? 1 : count + 1);
+    }
+
+    /** A dial to {@code peer} (not null) starts: its addresses are what {@link #redial} dials again. */
+    void dialling(PeerInfo peer) {
+        lastDialled.remove(peer.id());
+        lastDialled.put(peer.id(), peer);
+    }
+
+    /**
+     * @return the peer to dial again on our own at {@link #dialAt} after an unanswered dial (the far side may dial
+     *     at that slot though nothing here asks for it), or null: no unanswered dial, {@link #SELF_REDIALS} of them
+     *     in a row already, or its addresses forgotten
+     */
+    PeerInfo redial(PeerId peer) {
+        Integer count = unanswered.get(peer);
+        if (count == null || count > SELF_REDIALS) {
+            return null;
+        }
+        return lastDialled.get(peer);
     }
 
     /** A connection with {@code peer} came up: its next dial, if ever, goes out at once. */
     void connected(PeerId peer) {
         failedAt.remove(peer);
+        unanswered.remove(peer);
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.topictracker.engine.gossip.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +91,32 @@ class PunchSlotsTest {
             assertTrue(meeting - Math.max(aFailed, bFailed) < PunchSlots.QUIET_MILLIS + 2 * PunchSlots.PERIOD_MILLIS,
                     "within two periods of the later failure");
         }
+    }
+
+    /**
+     * The lab's failure mode: a side saw the other's record once, its first dial went unanswered, and nothing asked
+     * it to dial again. It redials on its own at the next slots with the last dial's addresses, up to
+     * {@link PunchSlots#SELF_REDIALS} unanswered dials in a row; a connection ends that.
+     */
+    @Test
+    void afterAnUnansweredDialItRedialsOnItsOwnWithTheSameAddressesABoundedNumberOfTimes() {
+        PunchSlots slots = new PunchSlots(a);
+        assertNull(slots.redial(b), "nothing failed: nothing to redial");
+        PeerInfo peer = new PeerInfo(b, List.of(PeerAddress.parse("quic://198.51.100.2:4000")));
+        long now = 1_700_000_000_000L;
+        slots.dialling(peer);
+        for (int failure = 1; failure <= PunchSlots.SELF_REDIALS; failure++) {
+            slots.failed(b, now);
+            assertEquals(peer, slots.redial(b), "redial after unanswered dial " + failure);
+            now = slots.dialAt(b, now) + 10_000;
+        }
+        slots.failed(b, now);
+        assertNull(slots.redial(b), "bounded: the far side has had every slot to answer");
+        slots.connected(b);
+        slots.failed(b, now + 1);
+        assertEquals(peer, slots.redial(b), "a connection starts the count again");
+        PunchSlots forgetful = new PunchSlots(a);
+        forgetful.failed(b, now);
+        assertNull(forgetful.redial(b), "without a dial's addresses there is nothing to redial");
     }
 }

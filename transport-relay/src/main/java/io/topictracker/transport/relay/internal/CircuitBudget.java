@@ -7,7 +7,9 @@ package io.topictracker.transport.relay.internal;
 public final class CircuitBudget {
     private final long limitBytes;
     private final long deadline;
+    private final long durationMillis;
     private long spent;
+    private boolean reported;
 
     /**
      * @param limitBytes bytes the circuit may carry, at least 0
@@ -17,6 +19,7 @@ public final class CircuitBudget {
     public CircuitBudget(long limitBytes, long start, long durationMillis) {
         this.limitBytes = limitBytes;
         this.deadline = start + durationMillis;
+        this.durationMillis = durationMillis;
     }
 
     /**
@@ -28,6 +31,32 @@ public final class CircuitBudget {
     public synchronized boolean spend(long bytes) {
         spent += bytes;
         return spent <= limitBytes;
+    }
+
+    /**
+     * @param now the caller's clock (milliseconds)
+     * @return which limit the circuit is over at {@code now}, naming its {@code [transport.relay]} key, e.g.
+     *     {@code "carried 140000 bytes, over 131072 (circuit_bytes)"}; null while within both
+     */
+    public synchronized String overLimit(long now) {
+        if (spent > limitBytes) {
+            return "carried " + spent + " bytes, over " + limitBytes + " (circuit_bytes)";
+        }
+        if (expired(now)) {
+            return "open " + (now - (deadline - durationMillis)) + " ms, over " + durationMillis
+                    + " ms (circuit_duration)";
+        }
+        return null;
+    }
+
+    /**
+     * @return true the first time it is called: whoever closes the circuit for a limit reports it once (both
+     *     directions, and the duration timer, may find it over)
+     */
+    public synchronized boolean firstReport() {
+        boolean first = !reported;
+        reported = true;
+        return first;
     }
 
     /** @return bytes counted so far */

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -221,11 +222,18 @@ final class RelayServer {
             }
         };
         Channel initiator = circuit.initiator();
-        splice(acceptor, initiator, budget, closed);
-        splice(initiator, acceptor, budget, closed);
+        String ends = circuit.initiatorId().shortText() + " -> " + acceptorId.shortText();
+        // an operator's (and the lab's) clue why a member lost its relayed connection: the limit, by its key
+        Consumer<String> overLimit = why -> LOG.info("relay: circuit {} {} closed: {}", id, ends, why);
+        splice(acceptor, initiator, budget, closed, overLimit);
+        splice(initiator, acceptor, budget, closed, overLimit);
         Wire.send(acceptor, new RelayMessage.Connected(false));
         Wire.send(initiator, new RelayMessage.Connected(false));
         acceptor.eventLoop().schedule(() -> {
+            if (acceptor.isActive() && initiator.isActive() && budget.firstReport()) {
+                String why = budget.overLimit(wiring.clock().getAsLong());
+                overLimit.accept(why != null ? why : "open " + limits.circuitMillis() + " ms (circuit_duration)");
+            }
             acceptor.close();
             initiator.close();
         }, limits.circuitMillis(), TimeUnit.MILLISECONDS);
@@ -233,10 +241,12 @@ final class RelayServer {
     }
 
     /** Replaces the control handlers of {@code hop} with a splice to {@code partner}; runs on hop's event loop. */
-    private void splice(Channel hop, Channel partner, CircuitBudget budget, Runnable closed) {
+    private void splice(Channel hop, Channel partner, CircuitBudget budget, Runnable closed,
+            Consumer<String> overLimit) {
         hop.eventLoop().execute(() -> {
             ChannelPipeline pipeline = hop.pipeline();
-            pipeline.addLast("splice", new SpliceHandler(partner, budget, wiring.clock(), closed, relayedBytes));
+            pipeline.addLast("splice", new SpliceHandler(partner, budget, wiring.clock(), closed, relayedBytes,
+                    overLimit));
             if (pipeline.get("hop") != null) {
                 pipeline.remove("hop");
             }

@@ -80,4 +80,17 @@ class RelayLedgerTest {
         assertTrue(budget.expired(5100));
         assertEquals(0, budget.remainingMillis(6000));
     }
+
+    @Test
+    void aCircuitBudgetNamesTheLimitItIsOverAndIsReportedOnce() {
+        CircuitBudget budget = new CircuitBudget(1000, 100, 5000);
+        assertTrue(budget.spend(1000));
+        assertNull(budget.overLimit(200), "within both limits");
+        assertFalse(budget.spend(10));
+        assertEquals("carried 1010 bytes, over 1000 (circuit_bytes)", budget.overLimit(200));
+        CircuitBudget timed = new CircuitBudget(1000, 100, 5000);
+        assertEquals("open 5000 ms, over 5000 ms (circuit_duration)", timed.overLimit(5100));
+        assertTrue(budget.firstReport());
+        assertFalse(budget.firstReport(), "both directions may find it over; one report");
+    }
 }
