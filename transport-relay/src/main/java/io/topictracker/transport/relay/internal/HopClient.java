@@ -14,6 +14,8 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.topictracker.stream.Acceptance;
+import io.topictracker.stream.FrameDecoder;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.signing.SigningProvider;
@@ -145,7 +147,7 @@ final class HopClient {
         pipeline.addLast("liveness", new IdleStateHandler(settings.idleTimeout().toMillis(),
                 settings.keepAliveInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
         if (awaitAcceptance) {
-            pipeline.addLast("acceptance", new Acceptance());
+            pipeline.addLast("acceptance", new Acceptance(EndpointHandler.MAGIC));
         }
         pipeline.addLast("frames", new FrameDecoder(settings.maxFrameSize()));
         pipeline.addLast("endpoint", endpoint);
