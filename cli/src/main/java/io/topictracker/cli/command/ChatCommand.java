@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
         header = "Join a topic and chat from the terminal.",
         description = {"Join a topic and chat: each line read from standard input is broadcast; each message received",
                 "is printed as '<author>: <text>'. Prints 'self: ID@ADDRESS' first, for another's --peer.",
-                "Without --config: transport tcp on the wildcard address (any free port; --bind to choose) and",
-                "the in-process DHT 'inmemory'.",
+                "Without --config: every transport found, QUIC first (as a node whose [node] transports is empty),",
+                "on the wildcard address (any free port; --bind to choose), and the in-process DHT 'inmemory'.",
                 "Ends at end of input or Ctrl-C."})
 final class ChatCommand implements Callable<Integer> {
+    private static final String IN_PROCESS_TRANSPORT = "inmemory";
     private final CliContext context;
 
     @Mixin
@@ -51,8 +52,8 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         byte[] secret = node.secret();
-        NodeConfig nodeConfig = nodeConfig();
         ProviderRegistry registry = context.registry();
+        NodeConfig nodeConfig = nodeConfig(registry);
         Node.Builder builder = Node.builder().config(nodeConfig).registry(registry);
         node.applyKey(builder, registry, nodeConfig);
         requireDialable(peers, registry.selectAll(TransportProvider.class, nodeConfig.providers().transports()));
@@ -97,11 +98,19 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private NodeConfig nodeConfig() {
+    /**
+     * Without {@code --config}, the node's own default transports ({@code [node] transports} empty: every available
+     * one, QUIC first, see {@code ProviderKind.preferredWhenUnnamed}): QUIC is the transport that hole-punches, so a
+     * chat limited to TCP could not reach a peer behind a NAT. {@code --bind} applies to each transport that runs.
+     */
+    private NodeConfig nodeConfig(ProviderRegistry registry) {
         // The DHT is named, not "the single one present": with dht-mainline on the path too, an unnamed choice
         // would be ambiguous, and a chat must never reach the public DHT unasked (--bootstrap switches to mainline).
-        NodeConfig base = node.load(() -> NodeConfig.builder().dhtProvider("inmemory").transports(List.of("tcp"))
-                .build());
-        return node.withBootstrap(node.withBind(base, base.providers().transports()));
+        NodeConfig base = node.load(() -> NodeConfig.builder().dhtProvider("inmemory").build());
+        // The in-process transport has no socket to bind (its table refuses bind_address).
+        List<String> running = node.bind() == null ? List.of() : registry.selectAll(TransportProvider.class,
+                base.providers().transports()).stream().map(TransportProvider::id)
+                .filter(id -> !id.equals(IN_PROCESS_TRANSPORT)).toList();
+        return node.withBootstrap(node.withBind(base, running));
     }
 }
