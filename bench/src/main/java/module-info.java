@@ -7,6 +7,7 @@ module io.topictracker.bench {
     requires io.topictracker.api;
     requires io.topictracker.engine;
     requires io.topictracker.transport.tcp;
+    requires io.topictracker.stream;
     requires io.topictracker.dht.mainline;
     requires io.topictracker.signing.bc;
     requires io.topictracker.gossip.sim;

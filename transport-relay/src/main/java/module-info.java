@@ -6,6 +6,7 @@
 module io.topictracker.transport.relay {
     requires io.topictracker.api;
     requires io.topictracker.tls;
+    requires io.topictracker.stream;
     requires io.netty.common;
     requires io.netty.buffer;
     requires io.netty.transport;

@@ -8,6 +8,7 @@
 module io.topictracker.transport.tcp {
     requires io.topictracker.api;
     requires io.topictracker.tls;
+    requires io.topictracker.stream;
     requires io.netty.common;
     requires io.netty.buffer;
     requires io.netty.transport;

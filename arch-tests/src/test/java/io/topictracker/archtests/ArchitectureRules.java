@@ -64,7 +64,8 @@ final class ArchitectureRules {
 
     /**
      * Every provider (DHT, transport, stand-alone signing) uses the api, its own package, the shared TLS identity
-     * ({@code tls}, see {@link #sharedTlsImportsOnlyApiAndBouncyCastle}) and provider libraries, never the engine.
+     * ({@code tls}, see {@link #sharedTlsImportsOnlyApiAndBouncyCastle}), the shared framed stream ({@code stream},
+     * see {@link #sharedStreamImportsOnlyApiTlsNettyAndSlf4j}) and provider libraries, never the engine.
      * Empty is allowed: providers arrive in their own modules.
      */
     ArchRule providersImportOnlyTheApi() {
@@ -72,7 +73,7 @@ final class ArchitectureRules {
         for (String kind : new String[] {"dht", "transport", "signing"}) {
             ArchRule rule = classes().that().resideInAPackage(root + "." + kind + "..")
                     .should().onlyDependOnClassesThat().resideInAnyPackage(concat(concat(JDK, PROVIDER_LIBRARIES),
-                            root + ".api..", root + ".tls..", root + "." + kind + ".."))
+                            root + ".api..", root + ".tls..", root + ".stream..", root + "." + kind + ".."))
                     .because("a provider sees only the SPI it implements")
                     .allowEmptyShould(true);
             rules.add(rule);
@@ -109,9 +110,22 @@ final class ArchitectureRules {
                 .because("the shared TLS identity is a library for providers; it must not pull in the engine or Netty");
     }
 
-    /** Netty appears only in provider packages. */
+    /**
+     * The framed TLS stream the TCP and relay transports share ({@code stream}, ARCHITECTURE.md "Shared framed TLS
+     * stream") uses the JDK, the api, the shared TLS identity, the networking library and slf4j only: never the
+     * engine, never a provider (so two providers can share it without importing each other).
+     */
+    ArchRule sharedStreamImportsOnlyApiTlsNettyAndSlf4j() {
+        return classes().that().resideInAPackage(root + ".stream..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(JDK, netty, "org.slf4j..",
+                        root + ".api..", root + ".tls..", root + ".stream.."))
+                .because("the shared framed stream is a library for providers; it must not pull in the engine or"
+                        + " a provider");
+    }
+
+    /** Netty appears only in provider packages and the framed stream they share. */
     ArchRule nettyOnlyInProviders() {
-        return noClasses().that().resideOutsideOfPackages(root + ".dht..", root + ".transport..")
+        return noClasses().that().resideOutsideOfPackages(root + ".dht..", root + ".transport..", root + ".stream..")
                 .and().resideInAPackage(root + "..")
                 .should().dependOnClassesThat().resideInAPackage(netty)
                 .because("the engine and api stay free of any networking library");

@@ -53,6 +53,16 @@ class ArchitectureRulesBiteTest {
     }
 
     @Test
+    void theSharedStreamNamingTheEngineOrAProviderIsCaught() {
+        assertViolation(rules.sharedStreamImportsOnlyApiTlsNettyAndSlf4j(), "stream.BadStream", "engine.Engine");
+        assertViolation(rules.sharedStreamImportsOnlyApiTlsNettyAndSlf4j(), "stream.BadStream",
+                "transport.fake.FakeTransport");
+        String report = rules.sharedStreamImportsOnlyApiTlsNettyAndSlf4j().evaluate(fixture).getFailureReport()
+                .toString();
+        assertTrue(!report.contains(ROOT + ".net.Channel"), "the networking library is allowed: " + report);
+    }
+
+    @Test
     void theNetworkingLibraryOutsideProvidersIsCaught() {
         assertViolation(rules.nettyOnlyInProviders(), "engine.Engine", "net.Channel");
     }

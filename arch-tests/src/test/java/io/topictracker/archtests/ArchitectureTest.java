@@ -31,9 +31,10 @@ class ArchitectureTest {
     @Test
     void everyModuleIsSeen() {
         assertTrue(modules.keySet().containsAll(Set.of("io.topictracker.api", "io.topictracker.engine",
-                "io.topictracker.tck", "io.topictracker.tls")), modules.keySet().toString());
+                "io.topictracker.tck", "io.topictracker.tls", "io.topictracker.stream")), modules.keySet().toString());
         for (String type : List.of("io.topictracker.api.PeerId", "io.topictracker.engine.provider.ProviderRegistry",
-                "io.topictracker.tck.SigningContract", "io.topictracker.tls.PeerCertificates")) {
+                "io.topictracker.tck.SigningContract", "io.topictracker.tls.PeerCertificates",
+                "io.topictracker.stream.StreamConnection")) {
             assertTrue(classes.contain(type), type + " imported");
         }
         assertTrue(classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.topictracker.archfixture")),
@@ -63,7 +64,8 @@ class ArchitectureTest {
 
     /**
      * No provider imports another (issue 15: the relay transport reuses none of the TCP transport's classes, only
-     * the shared TLS identity): each transport's and each DHT's packages are a slice that depends on no other.
+     * the shared TLS identity and framed stream): each transport's and each DHT's packages are a slice that depends
+     * on no other.
      */
     @Test
     void providersDoNotImportEachOther() {
@@ -78,6 +80,11 @@ class ArchitectureTest {
     @Test
     void sharedTlsImportsOnlyApiAndBouncyCastle() {
         rules.sharedTlsImportsOnlyApiAndBouncyCastle().check(classes);
+    }
+
+    @Test
+    void sharedStreamImportsOnlyApiTlsNettyAndSlf4j() {
+        rules.sharedStreamImportsOnlyApiTlsNettyAndSlf4j().check(classes);
     }
 
     @Test

@@ -133,7 +133,7 @@ class BadInputTest {
                 // chat
                 args("--peer with a scheme no transport speaks", 2,
                         "--peer " + PEER + "@udp://127.0.0.1:1: no transport here speaks 'udp://'; this chat's "
-                                + "transports: [tcp]", CHAT + " --peer " + PEER + "@udp://127.0.0.1:1"),
+                                + "transports: [quic, tcp, ", CHAT + " --peer " + PEER + "@udp://127.0.0.1:1"),
                 args("--peer of 10 MB", 2, "Invalid value for option '--peer'",
                         List.of("chat", "--topic", "t", "--secret", "s", "--peer", "p".repeat(10_000_000))),
                 args("chat --topic empty", 2, "Invalid value for option '--topic': a topic name must not be blank",

@@ -35,7 +35,10 @@ class ChatProcessesTest {
                 CliProcess b = startSecond(dir, modulePath, a)) {
             String aSelf = a.awaitLine("a's self line", l -> l.startsWith(SELF)).substring(SELF.length());
             String bSelf = b.awaitLine("b's self line", l -> l.startsWith(SELF)).substring(SELF.length());
-            assertTrue(aSelf.startsWith(keyId + "@tcp://127.0.0.1:"), () -> "--key sets the identity: " + aSelf);
+            // Without --config a chat runs the node's default transports, QUIC first; --bind applies to each.
+            assertTrue(aSelf.startsWith(keyId + "@quic://127.0.0.1:"), () -> "--key sets the identity: " + aSelf);
+            String aTcp = a.awaitLine("a's tcp self line", l -> l.startsWith(SELF) && l.contains("@tcp://"));
+            assertTrue(aTcp.startsWith(SELF + keyId + "@tcp://127.0.0.1:"), () -> "--bind applies to tcp too: " + aTcp);
             String aShort = aSelf.substring(0, 10);
             String bShort = bSelf.substring(0, 10);
 

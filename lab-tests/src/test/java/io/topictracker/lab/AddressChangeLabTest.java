@@ -59,7 +59,7 @@ class AddressChangeLabTest {
     }
 
     /**
-     * A user's chat (transport tcp, as without --config, default binds), but publishing every 2-3 s rather than
+     * A user's chat (default binds; transport tcp, which the socket table reads), but publishing every 2-3 s rather than
      * every 10-60 s, so the next minute's record follows the minute's start closely (a minute's record cannot be
      * replaced within it: every put of a slot uses one seq).
      */

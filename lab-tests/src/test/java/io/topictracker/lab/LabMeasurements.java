@@ -1,11 +1,13 @@
 package io.topictracker.lab;
 
+import static io.topictracker.lab.LabFigures.millis;
+import static io.topictracker.lab.LabFigures.percentile;
+import static io.topictracker.lab.LabFigures.report;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,10 +116,10 @@ class LabMeasurements {
                 report(String.format(Locale.ROOT, "join over %s, %d newcomers%s, 40 ms RTT, 1 %% loss: self line to "
                         + "first neighbour median %s (min %s, max %s); process start to first neighbour median %s",
                         transport.isEmpty() ? "the default transports" : transport, times.size(),
-                        turns.size() > 1 ? " (taking turns with " + turns + ")" : "", millis(median(times)),
+                        turns.size() > 1 ? " (taking turns with " + turns + ")" : "", millis(percentile(times, 50)),
                         millis(times.stream().min(Long::compare).orElseThrow()),
                         millis(times.stream().max(Long::compare).orElseThrow()),
-                        millis(median(fromStart.get(transport)))));
+                        millis(percentile(fromStart.get(transport), 50))));
                 report("join over " + (transport.isEmpty() ? "the default transports" : transport)
                         + ", each newcomer, self line to first neighbour (ms): " + times.stream()
                         .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList());
@@ -166,7 +168,7 @@ class LabMeasurements {
                     + "median %s (min %s, max %s) from the link's return to '* rejoined the topic'",
                     TRANSPORTS.isEmpty() ? "the default transports" : TRANSPORTS,
                     CUT.toSeconds(), REJOINS,
-                    millis(median(rejoins)), millis(rejoins.stream().min(Long::compare).orElseThrow()),
+                    millis(percentile(rejoins, 50)), millis(rejoins.stream().min(Long::compare).orElseThrow()),
                     millis(rejoins.stream().max(Long::compare).orElseThrow())));
         }
     }
@@ -221,25 +223,6 @@ class LabMeasurements {
             return Files.createDirectories(Path.of(kept));
         } catch (IOException e) {
             throw new AssertionError("cannot create -Dlab.logs=" + kept + ": " + e, e);
-        }
-    }
-
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
-    }
-
-    private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.0f ms", nanos / 1e6);
-    }
-
-    private static void report(String line) {
-        System.out.println("lab-measurement: " + line);
-        try {
-            Files.writeString(Path.of("target", "lab-measurements.txt"), line + System.lineSeparator(),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new AssertionError("cannot append to target/lab-measurements.txt: " + e, e);
         }
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * segment, and one public host; all three chat in one topic (with a user's default binds, through a serve node on
  * a fourth, public host). The LAN pair connects over its LAN addresses, not through the router: the kernel's own
  * socket table on L1 ({@code ss}) shows its TCP connection with L2's LAN address (a connection through the router
- * would show the router's public address, 198.51.100.1, instead).
+ * would show the router's public address, 198.51.100.1, instead). The chats run TCP only ({@code --config}), as the
+ * socket table check reads TCP connections; a chat's default (QUIC first) is the lossy segment test's.
  */
 @Tag("lab")
 class LanBehindRouterLabTest {
@@ -30,9 +31,9 @@ class LanBehindRouterLabTest {
             LabHost l1 = lab.addLanHost("l1", router, 2);
             LabHost l2 = lab.addLanHost("l2", router, 3);
             LabProcess serve = Cli.serveOn(lab, s);
-            LabProcess chatP = lab.start(p, "chat-p", chat(s));
-            LabProcess chatL1 = lab.start(l1, "chat-l1", chat(s));
-            LabProcess chatL2 = lab.start(l2, "chat-l2", chat(s));
+            LabProcess chatP = lab.start(p, "chat-p", chat(dir, s));
+            LabProcess chatL1 = lab.start(l1, "chat-l1", chat(dir, s));
+            LabProcess chatL2 = lab.start(l2, "chat-l2", chat(dir, s));
             String pId = Cli.shortId(chatP);
             String l1Id = Cli.shortId(chatL1);
             String l2Id = Cli.shortId(chatL2);
@@ -61,8 +62,14 @@ class LanBehindRouterLabTest {
         }
     }
 
-    private static List<String> chat(LabHost serveHost) {
+    private static List<String> chat(Path dir, LabHost serveHost) {
+        Path config = dir.resolve("chat-tcp.toml");
+        try {
+            java.nio.file.Files.writeString(config, "[node]\ntransports = [\"tcp\"]\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return Cli.asAUser(Cli.command("chat", "--topic", "lab-lan", "--secret", "s3cret",
-                "--bootstrap", serveHost.ipv4() + ":6881"));
+                "--config", config.toString(), "--bootstrap", serveHost.ipv4() + ":6881"));
     }
 }

@@ -43,10 +43,13 @@ class LossyPublicSegmentLabTest {
             LabProcess chatB = lab.start(b, "chat-b", userChat(a));
             LabProcess chatC = lab.start(c, "chat-c", userChat(a));
 
+            // A chat without --config runs the node's default transports, QUIC first: its first self line is QUIC's.
             String bSelf = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), Cli.READY);
-            assertTrue(bSelf.contains("@tcp://" + b.ipv4() + ":"), "B's default bind advertises its address: " + bSelf);
+            assertTrue(bSelf.contains("@quic://" + b.ipv4() + ":"),
+                    "B's default bind advertises its address: " + bSelf);
             String cSelf = chatC.awaitLine("C's self line", l -> l.startsWith("self: "), Cli.READY);
-            assertTrue(cSelf.contains("@tcp://" + c.ipv4() + ":"), "C's default bind advertises its address: " + cSelf);
+            assertTrue(cSelf.contains("@quic://" + c.ipv4() + ":"),
+                    "C's default bind advertises its address: " + cSelf);
             String bId = Cli.shortId(chatB);
             String cId = Cli.shortId(chatC);
             chatB.awaitLine("B meets C", l -> l.startsWith("* neighbor up " + cId), MEET);

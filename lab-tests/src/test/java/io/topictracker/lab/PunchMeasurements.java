@@ -1,9 +1,11 @@
 package io.topictracker.lab;
 
+import static io.topictracker.lab.LabFigures.percentile;
+import static io.topictracker.lab.LabFigures.report;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -87,8 +89,13 @@ class PunchMeasurements {
         Collections.sort(millis);
         report(String.format(Locale.ROOT, "hole punch, EIM x EIM NATs %s unsolicited packets, 60 ms RTT, 1 %% loss: "
                 + "%d/%d direct; both records visible to direct connection: median %s ms, p90 %s ms (all: %s)",
-                DROP ? "dropping" : "keeping", TRIALS - failures, TRIALS, percentile(millis, 50),
-                percentile(millis, 90), millis));
+                DROP ? "dropping" : "keeping", TRIALS - failures, TRIALS, rank(millis, 50),
+                rank(millis, 90), millis));
+    }
+
+    /** @return the p-th percentile of {@code millis} as text, {@code -} when there are none */
+    private static String rank(List<Long> millis, int p) {
+        return percentile(millis, p).stream().mapToObj(String::valueOf).findFirst().orElse("-");
     }
 
     /** @return {@code -Dlab.logs=DIR} when given (kept after the run), else {@code dir} */
@@ -159,23 +166,5 @@ class PunchMeasurements {
     /** @return the HH:mm:ss.SSS time at the start of a timeline log line */
     private static LocalTime time(String logLine) {
         return LocalTime.parse(logLine.substring(0, 12));
-    }
-
-    private static String percentile(List<Long> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return "-";
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return String.valueOf(sorted.get(Math.max(0, index)));
-    }
-
-    private static void report(String line) {
-        System.out.println("lab-measurement: " + line);
-        try {
-            Files.writeString(Path.of("target", "lab-measurements.txt"), line + System.lineSeparator(),
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new AssertionError("cannot append to target/lab-measurements.txt: " + e, e);
-        }
     }
 }

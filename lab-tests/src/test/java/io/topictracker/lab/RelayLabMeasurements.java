@@ -1,10 +1,13 @@
 package io.topictracker.lab;
 
+import static io.topictracker.lab.LabFigures.millis;
+import static io.topictracker.lab.LabFigures.percentile;
+import static io.topictracker.lab.LabFigures.report;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,44 +60,23 @@ class RelayLabMeasurements {
             int failures = 0;
             for (int i = 0; i < TRIALS; i++) {
                 LabProcess newcomer = lab.start(d, "newcomer-" + i, RelayLabTest.natedChat(s, config));
-                int self = newcomer.awaitLineIndex(0, "the newcomer's self line", l -> l.startsWith("self: "),
-                        Cli.READY);
                 try {
-                    int up = newcomer.awaitLineIndex(self, "the newcomer relayed to B",
-                            l -> l.equals("* neighbor up " + bId + " (relayed via " + pId + ")"), MEET);
-                    times.add(newcomer.arrivalNanos(up) - newcomer.arrivalNanos(self));
+                    times.add(LabFigures.selfLineTo(newcomer, "the newcomer relayed to B",
+                            l -> l.equals("* neighbor up " + bId + " (relayed via " + pId + ")"), MEET));
                 } catch (AssertionError e) {
                     failures++;
                 }
                 newcomer.stop();
             }
-            List<Long> sorted = times.stream().sorted().toList();
             String line = String.format(Locale.ROOT, "relay, scenario 2 (symmetric newcomer, EIM member, relay "
                     + "member; 40 ms RTT, 1 %% loss): %d/%d relayed; self line to relayed neighbour median %s, "
-                    + "p90 %s, min %s, max %s (load average %.2f)", times.size(), TRIALS, millis(at(sorted, 0.5)),
-                    millis(at(sorted, 0.9)), millis(at(sorted, 0.0)), millis(at(sorted, 1.0)),
+                    + "p90 %s, min %s, max %s (load average %.2f)", times.size(), TRIALS,
+                    millis(percentile(times, 50)), millis(percentile(times, 90)),
+                    millis(times.stream().mapToLong(Long::longValue).min()), millis(percentile(times, 100)),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             report(line);
             report("relay, each newcomer (ms): " + times.stream()
                     .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList() + ", failures " + failures);
         }
-    }
-
-    private static long at(List<Long> sorted, double quantile) {
-        if (sorted.isEmpty()) {
-            return -1;
-        }
-        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static String millis(long nanos) {
-        return nanos < 0 ? "n/a" : TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
-    }
-
-    private static void report(String line) throws IOException {
-        System.out.println(line);
-        Files.writeString(Path.of("target", "lab-measurements.txt"), line + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
     }
 }

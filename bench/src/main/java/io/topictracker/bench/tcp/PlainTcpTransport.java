@@ -27,7 +27,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.TransportException;
-import io.topictracker.transport.tcp.internal.FrameDecoder;
+import io.topictracker.stream.FrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;

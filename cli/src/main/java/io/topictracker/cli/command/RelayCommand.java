@@ -1,27 +1,19 @@
 package io.topictracker.cli.command;
 
 import io.topictracker.api.ConfigTable;
-import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.cli.chat.ChatSession;
 import io.topictracker.cli.support.CliContext;
 import io.topictracker.cli.support.CliException;
 import io.topictracker.cli.support.ExitCode;
-import io.topictracker.cli.support.KeyFiles;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.config.NodeConfig;
-import io.topictracker.engine.config.ProviderSelection;
 import io.topictracker.engine.config.ProviderTables;
 import io.topictracker.engine.provider.ProviderRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,16 +41,8 @@ final class RelayCommand implements Callable<Integer> {
     @Mixin
     private LoggingOption logging;
 
-    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "NAME", converter = Converters.TopicName.class,
-            description = "Topic whose members may use this relay.")
-    private String topic;
-
-    @Option(names = {"-s", "--secret"}, required = true, paramLabel = "S", description = "The topic's secret.")
-    private String secret;
-
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", converter = Converters.FilePath.class,
-            description = "Node configuration (TOML); its [transport.relay] table sets the relay's limits.")
-    private Path config;
+    @Mixin
+    private TopicNodeOptions node;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "4100",
             description = "TCP port of the relay listener (0 = any free port); default ${DEFAULT-VALUE}.")
@@ -68,18 +52,6 @@ final class RelayCommand implements Callable<Integer> {
             description = {"'always' (default: this host is known to be public) or 'auto' (relay only once",
                     "the node is confirmed reachable)."})
     private String serve;
-
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = Converters.HostPort.class,
-            description = "Use the mainline DHT, joined through this node (repeatable), as chat does.")
-    private List<String> bootstrap = new ArrayList<>();
-
-    @Option(names = "--bind", paramLabel = "ADDRESS", converter = Converters.BindAddress.class,
-            description = "Listen on this IP only, with every transport; default the wildcard.")
-    private String bind;
-
-    @Option(names = {"-k", "--key"}, paramLabel = "FILE", converter = Converters.FilePath.class,
-            description = "Key file from 'keygen': a relay's id should stay the same across restarts.")
-    private Path key;
 
     @Option(names = "--seconds", paramLabel = "N", defaultValue = "0",
             description = "Stop after N seconds (0 = run until stopped).")
@@ -91,9 +63,7 @@ final class RelayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (secret.isEmpty()) {
-            throw CliException.usage("--secret must not be empty");
-        }
+        byte[] secret = node.secret();
         if (!serve.equals("always") && !serve.equals("auto")) {
             throw CliException.usage("--serve: expected 'always' or 'auto', got " + ConfigTable.excerpt(serve));
         }
@@ -106,16 +76,14 @@ final class RelayCommand implements Callable<Integer> {
         NodeConfig nodeConfig = nodeConfig();
         ProviderRegistry registry = context.registry();
         Node.Builder builder = Node.builder().config(nodeConfig).registry(registry);
-        if (key != null) {
-            builder.keyPair(keyPair(key, registry, nodeConfig));
-        }
+        node.applyKey(builder, registry, nodeConfig);
         ChatSession session = new ChatSession(builder.build(), context.out(), context.err());
         CountDownLatch stopped = new CountDownLatch(1);
         try (CloseOnShutdown closing = CloseOnShutdown.register(() -> {
             session.close();
             stopped.countDown();
         }, "relay-shutdown")) {
-            session.open(topic, secret.getBytes(StandardCharsets.UTF_8), List.of());
+            session.open(node.topic(), secret, List.of());
             context.err().println("* relaying for topic members; stop with SIGTERM or Ctrl-C");
             context.err().flush();
             if (seconds > 0) {
@@ -130,47 +98,18 @@ final class RelayCommand implements Callable<Integer> {
     }
 
     private NodeConfig nodeConfig() {
-        NodeConfig base = config == null
-                ? NodeConfig.builder().dhtProvider("inmemory").transports(List.of("tcp", RELAY)).build()
-                : ConfigFiles.load(config);
+        NodeConfig base = node.load(() -> NodeConfig.builder().dhtProvider("inmemory").transports(List.of("tcp", RELAY))
+                .build());
         List<String> transports = base.providers().transports();
         if (!transports.isEmpty() && !transports.contains(RELAY)) {
-            throw CliException.usage("--config " + config + ": [node] transports " + transports
+            throw CliException.usage("--config " + node.config() + ": [node] transports " + transports
                     + " lacks \"relay\", which a relay needs");
         }
         Map<String, ConfigTable> transportTables = new HashMap<>(base.providerTables().transport());
-        ConfigTable relayTable = base.providerTables().transport(RELAY).with("serve", serve)
-                .with("port", (long) port);
-        transportTables.put(RELAY, relayTable);
-        if (bind != null) {
-            for (String id : transports.isEmpty() ? List.of("tcp", RELAY) : transports) {
-                transportTables.put(id, transportTables.getOrDefault(id, base.providerTables().transport(id))
-                        .with("bind_address", bind));
-            }
-        }
-        Map<String, ConfigTable> dhtTables = new HashMap<>(base.providerTables().dht());
-        Optional<String> dht = base.providers().dht();
-        if (!bootstrap.isEmpty()) {
-            dhtTables.put(DhtCommand.PROVIDER, ChatDhtTable.with(base.providerTables().dht(DhtCommand.PROVIDER),
-                    bootstrap));
-            dht = Optional.of(DhtCommand.PROVIDER);
-        }
-        ProviderTables tables = new ProviderTables(base.providerTables().signing(), dhtTables, transportTables);
-        ProviderSelection choice = new ProviderSelection(base.providers().signing(), dht, transports);
-        return new NodeConfig(base.keyFile(), choice, base.dhtCalls(), base.bootstrap(), base.maxJoinPeerCount(),
-                base.publisher(), base.merge(), base.timeouts(), base.gossip(), tables);
-    }
-
-    private static io.topictracker.api.signing.SigningKeyPair keyPair(Path file, ProviderRegistry registry,
-            NodeConfig nodeConfig) throws IOException {
-        SigningProvider signing = registry.select(SigningProvider.class, nodeConfig.providers().signing());
-        try {
-            return KeyFiles.read(file, signing);
-        } catch (NoSuchFileException e) {
-            throw CliException.usage("--key " + file + ": no such file (make one with 'topic-tracker keygen --out "
-                    + file + "')");
-        } catch (IOException | IllegalArgumentException e) {
-            throw CliException.usage("--key " + file + ": " + e.getMessage());
-        }
+        transportTables.put(RELAY, base.providerTables().transport(RELAY).with("serve", serve)
+                .with("port", (long) port));
+        NodeConfig served = TopicNodeOptions.with(base, base.providers(), new ProviderTables(
+                base.providerTables().signing(), base.providerTables().dht(), transportTables));
+        return node.withBootstrap(node.withBind(served, transports.isEmpty() ? List.of("tcp", RELAY) : transports));
     }
 }

@@ -4,69 +4,20 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
-import io.topictracker.tck.TransportCloseContract;
-import io.topictracker.tck.TransportConcurrencyContract;
-import io.topictracker.tck.TransportFramingContract;
-import io.topictracker.tck.TransportIdentityContract;
-import io.topictracker.tck.TransportLimitsContract;
+import io.topictracker.tck.TransportContracts;
 import io.topictracker.tck.TransportUnderTest;
-import io.topictracker.tck.TransportWritabilityContract;
-import org.junit.jupiter.api.Nested;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.Map;
 
 /** Runs every transport contract, behaviour by behaviour, against the QUIC provider over 127.0.0.1. */
-class QuicTransportContractTest {
+class QuicTransportContractTest extends TransportContracts {
     private static final TransportUnderTest TRANSPORT = new UnderTest();
 
-    @Nested
-    class Identity extends TransportIdentityContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Framing extends TransportFramingContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Limits extends TransportLimitsContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Concurrency extends TransportConcurrencyContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Close extends TransportCloseContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Writability extends TransportWritabilityContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
+    @Override
+    protected TransportUnderTest transport() {
+        return TRANSPORT;
     }
 
     /** The provider, its settings and the hooks that misbehave on purpose. */

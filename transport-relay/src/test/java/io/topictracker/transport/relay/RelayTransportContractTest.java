@@ -7,18 +7,12 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.tck.Await;
-import io.topictracker.tck.TransportCloseContract;
-import io.topictracker.tck.TransportConcurrencyContract;
-import io.topictracker.tck.TransportFramingContract;
-import io.topictracker.tck.TransportIdentityContract;
-import io.topictracker.tck.TransportLimitsContract;
+import io.topictracker.tck.TransportContracts;
 import io.topictracker.tck.TransportUnderTest;
-import io.topictracker.tck.TransportWritabilityContract;
-import io.topictracker.transport.relay.internal.RelayConnection;
+import io.topictracker.stream.StreamConnection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Nested;
 
 /**
  * Runs every transport contract against the relay provider over 127.0.0.1. Each peer serves (a relay listener), so
@@ -26,55 +20,12 @@ import org.junit.jupiter.api.Nested;
  * the relay port, with the hop's mutual TLS as the connection's. The relayed path (a circuit between two other
  * peers) is covered by {@code RelayCircuitTest}.
  */
-class RelayTransportContractTest {
+class RelayTransportContractTest extends TransportContracts {
     private static final TransportUnderTest TRANSPORT = new UnderTest();
 
-    @Nested
-    class Identity extends TransportIdentityContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Framing extends TransportFramingContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Limits extends TransportLimitsContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Concurrency extends TransportConcurrencyContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Close extends TransportCloseContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Writability extends TransportWritabilityContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
+    @Override
+    protected TransportUnderTest transport() {
+        return TRANSPORT;
     }
 
     private static final class UnderTest implements TransportUnderTest {
@@ -116,7 +67,7 @@ class RelayTransportContractTest {
         }
 
         private static io.netty.channel.Channel channel(Connection connection) {
-            return ((RelayConnection) connection).channel();
+            return ((StreamConnection) connection).channel();
         }
     }
 }

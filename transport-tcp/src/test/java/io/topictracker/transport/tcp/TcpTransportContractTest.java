@@ -7,15 +7,12 @@ import io.topictracker.api.ConfigTable;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportProvider;
 import io.topictracker.tck.Await;
-import io.topictracker.tck.TransportCloseContract;
-import io.topictracker.tck.TransportConcurrencyContract;
 import io.topictracker.tck.TransportFramingContract;
 import io.topictracker.tck.TransportIdentityContract;
-import io.topictracker.tck.TransportLimitsContract;
+import io.topictracker.tck.TransportContracts;
 import io.topictracker.tck.TransportUnderTest;
-import io.topictracker.tck.TransportWritabilityContract;
 import org.junit.jupiter.api.Nested;
-import io.topictracker.transport.tcp.internal.TcpConnection;
+import io.topictracker.stream.StreamConnection;
 import java.time.Duration;
 import java.util.Map;
 
@@ -23,25 +20,14 @@ import java.util.Map;
  * Runs every transport contract, behaviour by behaviour, against the TCP provider, with TLS, over 127.0.0.1; and the
  * identity and framing contracts over ::1 too.
  */
-class TcpTransportContractTest {
+class TcpTransportContractTest extends TransportContracts {
     private static final TransportUnderTest TRANSPORT = new UnderTest("127.0.0.1");
     /** Issue 14, "dual-stack transports": the same provider on IPv6 (::1). */
     private static final TransportUnderTest OVER_IPV6 = new UnderTest("::1");
 
-    @Nested
-    class Identity extends TransportIdentityContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Framing extends TransportFramingContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
+    @Override
+    protected TransportUnderTest transport() {
+        return TRANSPORT;
     }
 
     @Nested
@@ -57,38 +43,6 @@ class TcpTransportContractTest {
         @Override
         protected TransportUnderTest transport() {
             return OVER_IPV6;
-        }
-    }
-
-    @Nested
-    class Limits extends TransportLimitsContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Concurrency extends TransportConcurrencyContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Close extends TransportCloseContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
-        }
-    }
-
-    @Nested
-    class Writability extends TransportWritabilityContract {
-        @Override
-        protected TransportUnderTest transport() {
-            return TRANSPORT;
         }
     }
 
@@ -138,7 +92,7 @@ class TcpTransportContractTest {
         }
 
         private static io.netty.channel.Channel channel(Connection connection) {
-            return ((TcpConnection) connection).channel();
+            return ((StreamConnection) connection).channel();
         }
 
         private static java.util.concurrent.CompletableFuture<Void> toCompletable(io.netty.channel.ChannelFuture future) {

@@ -95,24 +95,19 @@ final class EngineNodeView implements NodeView {
         return own;
     }
 
-    /** @return whether {@code host} is an IP literal of a global unicast address */
+    /**
+     * @return whether {@code host} is an IP literal of a global unicast address: outside the local scopes, and neither
+     *     unique local (fc00::/7, RFC 4193) nor shared address space (100.64.0.0/10, RFC 6598)
+     */
     static boolean isGlobal(String host) {
-        if (!host.matches("[0-9.]+") && !host.contains(":")) {
-            return false; // a name, not an address: nothing to judge
-        }
-        try {
-            InetAddress address = InetAddress.getByName(host);
-            if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
-                    || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-                return false;
-            }
-            byte[] ip = address.getAddress();
-            if (address instanceof Inet6Address) {
-                return (ip[0] & 0xFE) != 0xFC;
-            }
-            return !((ip[0] & 0xFF) == 100 && (ip[1] & 0xC0) == 64);
-        } catch (java.net.UnknownHostException e) {
+        InetAddress address = IpLiterals.parse(host);
+        if (address == null || IpLiterals.isLocalScope(address)) {
             return false;
         }
+        byte[] ip = address.getAddress();
+        if (address instanceof Inet6Address) {
+            return (ip[0] & 0xFE) != 0xFC;
+        }
+        return !((ip[0] & 0xFF) == 100 && (ip[1] & 0xC0) == 64);
     }
 }

@@ -460,16 +460,8 @@ public final class GossipNode implements AutoCloseable {
 
     /** @return whether {@code host} is an IP literal of a public address (not loopback, private or link-local) */
     static boolean isPublicIpLiteral(String host) {
-        if (!host.contains(":") && !host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
-            return false; // a name: never resolved here
-        }
-        try {
-            java.net.InetAddress ip = java.net.InetAddress.getByName(host); // a literal: no lookup
-            return !(ip.isLoopbackAddress() || ip.isSiteLocalAddress() || ip.isLinkLocalAddress()
-                    || ip.isAnyLocalAddress() || ip.isMulticastAddress());
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        java.net.InetAddress ip = IpLiterals.parse(host);
+        return ip != null && !IpLiterals.isLocalScope(ip);
     }
 
     /** @return a membership message's kind and what identifies it, for the timeline log */

@@ -17,8 +17,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.signing.SigningProvider;
-import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.stream.Acceptance;
+import io.topictracker.stream.FrameDecoder;
 import io.topictracker.tls.IdentityMismatch;
 import io.topictracker.tls.PeerCertificates;
 import java.net.InetSocketAddress;
@@ -145,7 +147,7 @@ final class HopClient {
         pipeline.addLast("liveness", new IdleStateHandler(settings.idleTimeout().toMillis(),
                 settings.keepAliveInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
         if (awaitAcceptance) {
-            pipeline.addLast("acceptance", new Acceptance());
+            pipeline.addLast("acceptance", new Acceptance(EndpointHandler.MAGIC));
         }
         pipeline.addLast("frames", new FrameDecoder(settings.maxFrameSize()));
         pipeline.addLast("endpoint", endpoint);

@@ -14,6 +14,7 @@ import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.NodeView;
+import io.topictracker.stream.FrameDecoder;
 import io.topictracker.tls.PeerCertificates;
 import java.net.Inet6Address;
 import java.net.InetAddress;

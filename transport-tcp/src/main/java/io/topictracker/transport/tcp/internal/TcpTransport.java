@@ -29,6 +29,9 @@ import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.stream.Acceptance;
+import io.topictracker.stream.FrameDecoder;
+import io.topictracker.stream.LoopWrites;
 import io.topictracker.tls.HandshakeGate;
 import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
@@ -269,7 +272,7 @@ public final class TcpTransport implements Transport {
                         run.tls().expected().expect(ssl.engine(), expected);
                         channel.closeFuture().addListener(closed -> run.tls().expected().forget(ssl.engine()));
                         ChannelPipeline pipeline = commonPipeline(channel, ssl);
-                        pipeline.addBefore("frames", "acceptance", new Acceptance());
+                        pipeline.addBefore("frames", "acceptance", new Acceptance(ConnectionHandler.MAGIC));
                         pipeline.addLast(ConnectionHandler.dialler(context.signing(), settings.maxFrameSize(),
                                 expected, connected, listener, TcpTransport.this::loopWrites));
                     }

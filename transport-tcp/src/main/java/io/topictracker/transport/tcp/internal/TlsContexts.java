@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.stream.ExpectedIdentities;
 import io.topictracker.tls.NodeCredentials;
 import io.topictracker.tls.NodeKeyManager;
 import io.topictracker.tls.PeerCertificates;

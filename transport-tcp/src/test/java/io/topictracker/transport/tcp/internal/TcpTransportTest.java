@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.stream.StreamConnection;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.TransportContext;
@@ -53,7 +54,7 @@ class TcpTransportTest {
         Node server = start(SIGNING.generate(), NodeCredentials::create);
         Node client = start(SIGNING.generate(), NodeCredentials::create);
 
-        TcpConnection connection = (TcpConnection) Await.result(
+        StreamConnection connection = (StreamConnection) Await.result(
                 client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
 
         var session = connection.channel().pipeline().get(SslHandler.class).engine().getSession();
@@ -128,9 +129,9 @@ class TcpTransportTest {
     void sendIsRefusedAsOverloadedAboveTheHighWaterMarkAndResumesWhenWritable() {
         Node server = start(SIGNING.generate(), NodeCredentials::create);
         Node client = start(SIGNING.generate(), NodeCredentials::create);
-        TcpConnection outbound = (TcpConnection) Await.result(
+        StreamConnection outbound = (StreamConnection) Await.result(
                 client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
-        TcpConnection inbound = (TcpConnection) Await.result(server.nextAccepted(), WAIT);
+        StreamConnection inbound = (StreamConnection) Await.result(server.nextAccepted(), WAIT);
         // The receiver stops reading, so the sender's buffers fill. Set on the receiver's event loop and waited for,
         // so no read cycle is still running once sending starts.
         Await.result(CompletableFuture.runAsync(() -> inbound.channel().config().setAutoRead(false),
@@ -172,7 +173,7 @@ class TcpTransportTest {
     }
 
     /** @return whether {@code connection} is not writable after its event loop ran every task queued so far */
-    private static boolean stillNotWritableOnceTheLoopRan(TcpConnection connection) {
+    private static boolean stillNotWritableOnceTheLoopRan(StreamConnection connection) {
         Await.result(CompletableFuture.runAsync(() -> { }, connection.channel().eventLoop()), WAIT);
         return !connection.isWritable();
     }
@@ -254,7 +255,7 @@ class TcpTransportTest {
     void framesSentFromOtherThreadsWhileTheLoopIsBusyGoOutInOneFlush() throws Exception {
         Node server = start(SIGNING.generate(), NodeCredentials::create);
         Node client = start(SIGNING.generate(), NodeCredentials::create);
-        TcpConnection connection = (TcpConnection) Await.result(
+        StreamConnection connection = (StreamConnection) Await.result(
                 client.transport.connect(server.keys.peerId(), server.address(), new Frames()), WAIT);
         Connection accepted = Await.result(CompletableFuture.supplyAsync(() -> {
             try {

@@ -1,4 +1,4 @@
-package io.topictracker.transport.tcp.internal;
+package io.topictracker.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,13 +15,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Fuzzes the TCP transport's {@link FrameDecoder} (4-byte big-endian length, then the payload) on a Netty
- * {@link EmbeddedChannel}, the bytes arriving in chunks as a socket delivers them. Input: byte 0 picks the chunk size
- * (1–64), byte 1 the frame limit (0–255), the rest is the stream. Whatever the chunking, the decoder must emit exactly
- * the frames a plain reading of the stream finds, fail with {@link TooLongFrameException} at the first length over the
- * limit and emit nothing after it, and leave no buffer unreleased.
+ * Fuzzes the {@link FrameDecoder} of the TCP and relay transports (4-byte big-endian length, then the payload) on a
+ * Netty {@link EmbeddedChannel}, the bytes arriving in chunks as a socket delivers them. Input: byte 0 picks the chunk
+ * size (1–64), byte 1 the frame limit (0–255), the rest is the stream. Whatever the chunking, the decoder must emit
+ * exactly the frames a plain reading of the stream finds, fail with {@link TooLongFrameException} at the first length
+ * over the limit and emit nothing after it, and leave no buffer unreleased.
  *
- * <p>Seeds: {@code src/test/resources/io/topictracker/transport/tcp/internal/FrameDecoderFuzzTestInputs/decode/}.
+ * <p>Seeds: {@code src/test/resources/io/topictracker/stream/FrameDecoderFuzzTestInputs/decode/}.
  */
 class FrameDecoderFuzzTest {
     @FuzzTest(maxDuration = "20s")

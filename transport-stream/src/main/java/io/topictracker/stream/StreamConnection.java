@@ -1,4 +1,4 @@
-package io.topictracker.transport.tcp.internal;
+package io.topictracker.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -10,15 +10,17 @@ import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.TransportException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One authenticated TCP connection as the API sees it. Thread-safe: {@link #send} may be called from any thread.
+ * One authenticated framed TLS stream as the API sees it: a TCP connection of the TCP transport, or a relay
+ * transport's connection (relayed through a relay's hop, or direct with the relay node). Thread-safe: {@link #send}
+ * may be called from any thread.
  *
  * <p>Wire format of a frame: a 4-byte big-endian payload length, then the payload. Writes go through Netty's
  * outbound buffer, bounded by the channel's write-buffer water marks: above the high mark {@link #send} refuses
@@ -28,10 +30,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * then flushed once per connection: a flush per 1 KiB frame caps TLS at ~300k frames/s on our machine, batching
  * reaches over 1M/s.
  */
-public final class TcpConnection implements Connection {
+public final class StreamConnection implements Connection {
     private final Channel channel;
     private final PeerId remote;
     private final PeerAddress remoteAddress;
+    /** The relay's id for a relayed connection, null otherwise. */
+    private final PeerId relay;
     private final int maxFrameSize;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicReference<CompletableFuture<Void>> writableWaiter = new AtomicReference<>();
@@ -42,16 +46,21 @@ public final class TcpConnection implements Connection {
 
     /**
      * @param channel the authenticated channel, not null
+     * @param remote the identity the far end proved, not null
+     * @param remoteAddress where the far end was reached (for a relayed connection, the relay's address); not null
+     * @param relay the relay's id for a relayed connection, null for a direct one
+     * @param maxFrameSize the largest payload {@link #send} accepts, in bytes
      * @param loopWrites the write batcher of the channel's event loop, not null
      */
-    TcpConnection(Channel channel, PeerId remote, int maxFrameSize, LoopWrites loopWrites) {
+    public StreamConnection(Channel channel, PeerId remote, PeerAddress remoteAddress, PeerId relay, int maxFrameSize,
+            LoopWrites loopWrites) {
         this.channel = channel;
         this.remote = remote;
+        this.remoteAddress = remoteAddress;
+        this.relay = relay;
         this.maxFrameSize = maxFrameSize;
         this.loopWrites = loopWrites;
         this.highWaterMark = channel.config().getWriteBufferHighWaterMark();
-        InetSocketAddress far = (InetSocketAddress) channel.remoteAddress();
-        this.remoteAddress = PeerAddress.of("tcp", far.getAddress().getHostAddress(), far.getPort());
     }
 
     @Override
@@ -62,6 +71,11 @@ public final class TcpConnection implements Connection {
     @Override
     public PeerAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public Optional<PeerId> relayedVia() {
+        return Optional.ofNullable(relay);
     }
 
     @Override
@@ -190,7 +204,7 @@ public final class TcpConnection implements Connection {
         writabilityChanged();
     }
 
-    /** @return the Netty channel; for this module's tests and the transport only */
+    /** @return the Netty channel (for a relayed connection, the hop to the relay); for transports and their tests */
     public Channel channel() {
         return channel;
     }
@@ -202,6 +216,7 @@ public final class TcpConnection implements Connection {
 
     @Override
     public String toString() {
-        return "TcpConnection[" + remote.shortText() + " at " + remoteAddress + "]";
+        return "Connection[" + remote.shortText() + (relay == null ? " at " : " via " + relay.shortText() + " at ")
+                + remoteAddress + "]";
     }
 }

@@ -1,4 +1,4 @@
-package io.topictracker.transport.relay.internal;
+package io.topictracker.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,18 +8,28 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Splits an end-to-end stream into frames (4-byte big-endian length, payload) as heap {@link ByteBuffer}s, skipping
- * keep-alive records (a bare length of {@link #KEEP_ALIVE}). A length over the limit fails at once. One instance per
- * channel; event-loop only.
+ * Splits the byte stream into frames (4-byte big-endian length, then the payload) and emits each as a heap
+ * {@link ByteBuffer} the listener can own; skips keep-alive records ({@link #KEEP_ALIVE}). One instance per channel;
+ * event-loop only.
+ *
+ * <p>Why not Netty's {@code LengthFieldBasedFrameDecoder}: it emits a retained slice per frame, which the connection
+ * then copies and releases; profiling showed the slice release among the receiving loop's top costs, and a
+ * single copy straight from the cumulation does the same job. A length over the limit (read as unsigned, so a
+ * negative one is too) fails as soon as the header is read, before any of the payload is buffered; after that the
+ * decoder discards all input while the connection closes.
  */
-final class FrameDecoder extends ByteToMessageDecoder {
-    /** The header of a keep-alive record; no frame can be this long. */
-    static final long KEEP_ALIVE = 0xFFFF_FFFFL;
+public final class FrameDecoder extends ByteToMessageDecoder {
+    /**
+     * The header of a keep-alive record: no payload, nothing emitted. No frame can have this length (the largest
+     * {@code max_frame_size} is 16 MiB), so it cannot be mistaken for one.
+     */
+    public static final long KEEP_ALIVE = 0xFFFF_FFFFL;
 
     private final int maxFrameSize;
     private boolean failed;
 
-    FrameDecoder(int maxFrameSize) {
+    /** @param maxFrameSize the largest payload accepted, in bytes */
+    public FrameDecoder(int maxFrameSize) {
         this.maxFrameSize = maxFrameSize;
     }
 
@@ -32,7 +42,7 @@ final class FrameDecoder extends ByteToMessageDecoder {
         while (in.readableBytes() >= Integer.BYTES) {
             long length = in.getUnsignedInt(in.readerIndex());
             if (length == KEEP_ALIVE) {
-                in.skipBytes(Integer.BYTES);
+                in.skipBytes(Integer.BYTES); // it did its job by arriving (the idle timer saw the bytes)
                 continue;
             }
             if (length > maxFrameSize) {

@@ -1,4 +1,4 @@
-package io.topictracker.transport.tcp.internal;
+package io.topictracker.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPromise;
@@ -19,26 +19,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one broadcast step cost eight to ten tasks on the loop and as many hand-offs. Now it costs one, and the flush at the
  * end of the task never holds a lone frame back.
  *
- * <p>Bounded by the senders: {@link TcpConnection#send} refuses frames once its connection's bytes waiting here plus
+ * <p>Bounded by the senders: {@link StreamConnection#send} refuses frames once its connection's bytes waiting here plus
  * those in Netty's outbound buffer pass the high water mark. A task writes at most {@link #MAX_WRITES_PER_TASK}
  * frames, then yields the loop to its reads and schedules itself again. Thread-safe: any thread may {@link #write};
  * the task runs on the loop.
  */
-final class LoopWrites {
+public final class LoopWrites {
     /** Frames written by one task before it yields the loop. */
     static final int MAX_WRITES_PER_TASK = 1024;
 
-    private record Pending(TcpConnection connection, ByteBuf frame, ChannelPromise promise) {}
+    private record Pending(StreamConnection connection, ByteBuf frame, ChannelPromise promise) {}
 
     private final EventLoop loop;
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** The connections written to by the running task; used on the loop only. */
-    private final List<TcpConnection> written = new ArrayList<>();
+    private final List<StreamConnection> written = new ArrayList<>();
     private final Runnable drain = this::drain;
 
     /** @param loop the event loop whose connections these are, not null */
-    LoopWrites(EventLoop loop) {
+    public LoopWrites(EventLoop loop) {
         this.loop = loop;
     }
 
@@ -49,7 +49,7 @@ final class LoopWrites {
      * @param frame the encoded frame, not null; released by the channel (or here if the loop refuses the task)
      * @param promise completed when the frame is written or failed; not null
      */
-    void write(TcpConnection connection, ByteBuf frame, ChannelPromise promise) {
+    void write(StreamConnection connection, ByteBuf frame, ChannelPromise promise) {
         pending.add(new Pending(connection, frame, promise));
         schedule();
     }
@@ -74,13 +74,13 @@ final class LoopWrites {
         Pending next;
         while (count < MAX_WRITES_PER_TASK && (next = pending.poll()) != null) {
             count++;
-            TcpConnection connection = next.connection();
+            StreamConnection connection = next.connection();
             if (!written.contains(connection)) { // a loop serves a few dozen connections at most
                 written.add(connection);
             }
             connection.writeOnLoop(next.frame(), next.promise());
         }
-        for (TcpConnection connection : written) {
+        for (StreamConnection connection : written) {
             connection.flushOnLoop();
         }
         written.clear();
