@@ -6,6 +6,7 @@ import static io.topictracker.lab.LabFigures.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
