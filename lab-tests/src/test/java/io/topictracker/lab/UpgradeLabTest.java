@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 15, scenario 3: a relayed connection upgrades to a direct one once a direct path exists (PROTOCOL.md §9, after
  * libp2p DCUtR). A behind a symmetric NAT router, B behind an endpoint-independent one, a public member P running
  * {@code topic-tracker relay --serve auto}, {@code dht serve} on S; the public segment has a 40 ms round trip and 1 %
- * loss. The chats (QUIC and the relay transport, P as their relay) meet through P. Then A's router turns
- * endpoint-independent: within the upgrade's retry period the chats say the neighbour is direct now, messages still
- * go both ways, and each router's conntrack table holds a UDP flow answered both ways between the chat's QUIC socket
+ * loss. The chats (QUIC and the relay transport, P as their relay) meet through P, and the upgrade's first round of
+ * attempts fails (the initiator logs it). Then A's router turns endpoint-independent: at the next round, 30 s later,
+ * the chats say the neighbour is direct now, neither lost it on the way, messages still go both ways, and each router's conntrack table holds a UDP flow answered both ways between the chat's QUIC socket
  * and the other router's public address at the other chat's QUIC port.
  *
  * <p>Both routers drop unsolicited packets: while A's NAT is symmetric every upgrade attempt sends punches that cannot
@@ -35,8 +35,10 @@ class UpgradeLabTest {
     static final double LOSS = 0.01;
     /** Records per real minute, looked up every 2 s, then a relayed dial after the direct one fails. */
     static final Duration MEET = Duration.ofSeconds(150);
-    /** The rest of a round of 3 attempts (10 s each at most) plus the 30 s period, with room for a loaded host. */
-    static final Duration UPGRADE = Duration.ofSeconds(150);
+    /** A round of 3 attempts: a round trip and a QUIC handshake timeout (10 s) each, with room for a loaded host. */
+    static final Duration ROUND = Duration.ofSeconds(90);
+    /** The rest of the 30 s period between rounds and one attempt, with room for a loaded host. */
+    static final Duration UPGRADE = Duration.ofSeconds(120);
     static final Duration DELIVERY = Duration.ofSeconds(30);
     static final String TOPIC = "lab-upgrade";
     static final int RELAY_PORT = 4100;
@@ -73,10 +75,23 @@ class UpgradeLabTest {
             String relayed = " (relayed via " + pId + ")";
             chatA.awaitLine("A meets B through P", l -> l.equals("* neighbor up " + bId + relayed), MEET);
             chatB.awaitLine("B meets A through P", l -> l.equals("* neighbor up " + aId + relayed), MEET);
+            int aMet = chatA.lineCount();
+            int bMet = chatB.lineCount();
+
+            // the upgrade's first round (3 attempts) fails while A's NAT is symmetric; the lower id initiates and says so
+            String aFull = chatA.awaitLine("A's self line", l -> l.startsWith("self: "), Cli.READY).substring(6, 70);
+            String bFull = chatB.awaitLine("B's self line", l -> l.startsWith("self: "), Cli.READY).substring(6, 70);
+            boolean aInitiates = aFull.compareTo(bFull) < 0; // lowercase hex: text order is unsigned byte order
+            LabProcess initiator = aInitiates ? chatA : chatB;
+            String other = aInitiates ? bId : aId;
+            initiator.awaitErrorLine("the first round of upgrade attempts failing", l -> l.contains("no direct path to "
+                    + other + " yet: 3 attempts"), ROUND);
             int aFrom = chatA.lineCount();
             int bFrom = chatB.lineCount();
-            for (int i = 0; i < aFrom; i++) {
-                assertFalse(chatA.line(i).endsWith(" now direct"), "direct before the NAT change: " + chatA.line(i));
+            for (LabProcess chat : List.of(chatA, chatB)) {
+                for (int i = 0; i < chat.lineCount(); i++) {
+                    assertFalse(chat.line(i).endsWith(" now direct"), "direct before the NAT change: " + chat.line(i));
+                }
             }
 
             long changed = System.nanoTime();
@@ -97,17 +112,17 @@ class UpgradeLabTest {
             System.out.printf("upgrade-lab: NAT change to direct: A %d ms, B %d ms%n",
                     (chatA.arrivalNanos(aDirect) - changed) / 1_000_000,
                     (chatB.arrivalNanos(bDirect) - changed) / 1_000_000);
-            for (LabProcess chat : List.of(chatA, chatB)) {
-                for (int i = chat == chatA ? aFrom : bFrom; i < chat.lineCount(); i++) {
-                    assertFalse(chat.line(i).startsWith("* neighbor down"), "the neighbour stayed up through the"
-                            + " upgrade: " + chat.line(i));
-                }
-            }
-
             chatA.send("hello from a");
             chatB.awaitLine("A's message at B", l -> l.equals(aId + ": hello from a"), DELIVERY);
             chatB.send("hello from b");
             chatA.awaitLine("B's message at A", l -> l.equals(bId + ": hello from b"), DELIVERY);
+
+            for (LabProcess chat : List.of(chatA, chatB)) {
+                for (int i = chat == chatA ? aMet : bMet; i < chat.lineCount(); i++) {
+                    assertFalse(chat.line(i).startsWith("* neighbor down"), "the neighbour stayed up through the"
+                            + " upgrade and after: " + chat.line(i) + "\n" + chatA + "\n" + chatB);
+                }
+            }
 
             String aFlow = answeredUdpFlow(lab, routerA, a, aPort, routerB.ipv4(), bPort);
             assertFalse(aFlow.isEmpty(), "A's QUIC socket talks directly to B's NAT at B's port " + bPort

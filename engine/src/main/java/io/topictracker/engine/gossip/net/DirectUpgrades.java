@@ -41,7 +41,7 @@ final class DirectUpgrades {
     static final long ANSWER_GAP_MILLIS = 1_000;
 
     /** What the IO side is to do. */
-    sealed interface Action permits SendConnect, SendSync, Dial {}
+    sealed interface Action permits SendConnect, SendSync, Dial, RoundFailed {}
 
     /** Send {@code frame} over the relayed connection to {@code peer}. */
     record SendConnect(PeerId peer, FrameCodec.UpgradeConnect frame) implements Action {}
@@ -55,6 +55,12 @@ final class DirectUpgrades {
      */
     record Dial(PeerId peer, int attempt, List<PeerAddress> addresses, long delayMillis) implements Action {}
 
+    /**
+     * A round of {@link #ATTEMPTS} attempts with {@code peer} failed; the next starts after {@link #RETRY_PERIOD_MILLIS}
+     * (for the log: {@code round} counts from 1).
+     */
+    record RoundFailed(PeerId peer, int round) implements Action {}
+
     private enum Phase { WAITING, AWAITING_ANSWER, DIALING, GAVE_UP }
 
     /** The initiator's state for one peer. */
@@ -64,6 +70,7 @@ final class DirectUpgrades {
         long since;
         int attempt;
         int failedInRound;
+        int roundsFailed;
     }
 
     /** The responder's state for one peer: the last Connect it answered. */
@@ -108,29 +115,26 @@ final class DirectUpgrades {
                 state.since = now;
                 return List.of(new SendConnect(peer, new FrameCodec.UpgradeConnect(false, state.attempt, ours)));
             case AWAITING_ANSWER:
-                if (now - state.since >= ANSWER_TIMEOUT_MILLIS) {
-                    failed(state, now);
-                }
-                return List.of();
+                return now - state.since >= ANSWER_TIMEOUT_MILLIS ? failed(peer, state, now) : List.of();
             case DIALING:
-                if (now - state.since >= DIAL_TIMEOUT_MILLIS) {
-                    failed(state, now);
-                }
-                return List.of();
+                return now - state.since >= DIAL_TIMEOUT_MILLIS ? failed(peer, state, now) : List.of();
             default:
                 return List.of();
         }
     }
 
-    private static void failed(Initiating state, long now) {
+    /** @return a {@link RoundFailed} if this failure ended a round, else nothing */
+    private static List<Action> failed(PeerId peer, Initiating state, long now) {
         state.failedInRound++;
         state.phase = Phase.WAITING;
         if (state.failedInRound < ATTEMPTS) {
             state.nextAt = now;
-        } else {
-            state.failedInRound = 0;
-            state.nextAt = now + RETRY_PERIOD_MILLIS;
+            return List.of();
         }
+        state.failedInRound = 0;
+        state.nextAt = now + RETRY_PERIOD_MILLIS;
+        state.roundsFailed++;
+        return List.of(new RoundFailed(peer, state.roundsFailed));
     }
 
     /**
@@ -181,12 +185,17 @@ final class DirectUpgrades {
         return List.of(new Dial(peer, frame.attempt(), last.addresses(), 0));
     }
 
-    /** A dial of ours ended; an unanswered one fails the initiator's attempt. */
-    void dialEnded(PeerId peer, int attempt, boolean connected, long now) {
+    /**
+     * A dial of ours ended; an unanswered one fails the initiator's attempt.
+     *
+     * @return what to do now (a {@link RoundFailed} to log, at most); never null
+     */
+    List<Action> dialEnded(PeerId peer, int attempt, boolean connected, long now) {
         Initiating state = initiating.get(peer);
         if (state != null && state.phase == Phase.DIALING && state.attempt == attempt && !connected) {
-            failed(state, now);
+            return failed(peer, state, now);
         }
+        return List.of();
     }
 
     /** Our confirmed addresses changed: peers waiting for their next round start it now. */

@@ -244,9 +244,11 @@ public final class GossipNode implements AutoCloseable {
             Runnable start = () -> {
                 TIMELINE.debug("upgrade: dial {} at {}", dial.peer().shortText(), dial.addresses());
                 links.dialDirect(dial.peer(), punchingRoutes(dial.addresses())).thenAccept(connected -> {
+                    List<DirectUpgrades.Action> next;
                     synchronized (upgrades) {
-                        upgrades.dialEnded(dial.peer(), dial.attempt(), connected, now());
+                        next = upgrades.dialEnded(dial.peer(), dial.attempt(), connected, now());
                     }
+                    next.forEach(this::perform);
                 });
             };
             if (dial.delayMillis() <= 0) {
@@ -257,6 +259,17 @@ public final class GossipNode implements AutoCloseable {
                 } catch (java.util.concurrent.RejectedExecutionException closing) {
                     // the node is closing: no dial
                 }
+            }
+        } else if (action instanceof DirectUpgrades.RoundFailed failed) {
+            // once per relayed peer at INFO (why the neighbour stays relayed), later rounds at DEBUG
+            String message = "no direct path to {} yet: {} attempts to punch one failed; trying again every {} s "
+                    + "while it is reached through a relay";
+            Object[] args = {failed.peer().shortText(), DirectUpgrades.ATTEMPTS,
+                    DirectUpgrades.RETRY_PERIOD_MILLIS / 1000};
+            if (failed.round() == 1) {
+                LOG.info(message, args);
+            } else {
+                LOG.debug(message, args);
             }
         }
     }
@@ -405,10 +418,15 @@ public final class GossipNode implements AutoCloseable {
             // admission; the deadline still closes this connection if it stops being one
             awaitingTopic.add(connection);
         }
+        // a peer we are connected to already may reach us through a hole we punched for it (the upgrade): that
+        // proves nothing about strangers reaching us, so it does not make us reachable (issue 15)
+        boolean punched = links.isConnected(peer);
         ConnectionListener listener = links().accepted(connection);
         if (connection.relayedVia().isEmpty()) {
             // what a relayed connection "comes from" is the relay: it says nothing about our own address
-            nodeView.acceptedDirectlyFrom(ip);
+            if (!punched) {
+                nodeView.acceptedDirectlyFrom(ip);
+            }
             tellObserved(connection);
         }
         try {

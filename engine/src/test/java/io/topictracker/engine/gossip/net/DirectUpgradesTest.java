@@ -64,7 +64,9 @@ class DirectUpgradesTest {
             assertEquals(attempt, ask.frame().attempt());
             initiator.connect(high, new FrameCodec.UpgradeConnect(true, attempt, highAddresses), highAddresses,
                     now + 50, lowAddresses);
-            initiator.dialEnded(high, attempt, false, now + 10_000);
+            List<DirectUpgrades.Action> ended = initiator.dialEnded(high, attempt, false, now + 10_000);
+            assertEquals(attempt == DirectUpgrades.ATTEMPTS ? List.of(new DirectUpgrades.RoundFailed(high, 1))
+                    : List.of(), ended, "the round's end is reported once");
             now += 10_000;
         }
         assertEquals(List.of(), initiator.relayed(high, now, lowAddresses), "the round is over");
@@ -77,7 +79,8 @@ class DirectUpgradesTest {
         for (int attempt = 1; attempt <= DirectUpgrades.ATTEMPTS; attempt++) {
             single(other.relayed(high, at, lowAddresses));
             at += DirectUpgrades.ANSWER_TIMEOUT_MILLIS; // no answer: the attempt times out
-            assertEquals(List.of(), other.relayed(high, at, lowAddresses));
+            assertEquals(attempt == DirectUpgrades.ATTEMPTS ? List.of(new DirectUpgrades.RoundFailed(high, 1))
+                    : List.of(), other.relayed(high, at, lowAddresses));
         }
         assertEquals(List.of(), other.relayed(high, at + 1, lowAddresses));
         other.addressesChanged(at + 2);
