@@ -154,8 +154,9 @@ class UpgradeLabTest {
     }
 
     private static List<String> chat(LabHost serveHost, Path config, String peer) {
-        return Cli.asAUser(Cli.command("chat", "--topic", TOPIC, "--secret", "s3cret", "--config", config.toString(),
-                "--bootstrap", serveHost.ipv4() + ":6881", "--peer", peer));
+        // --verbose: the engine's info log, where the upgrade's initiator says its first round failed
+        return Cli.asAUser(Cli.command("chat", "--verbose", "--topic", TOPIC, "--secret", "s3cret", "--config",
+                config.toString(), "--bootstrap", serveHost.ipv4() + ":6881", "--peer", peer));
     }
 
     /** As {@link PunchLab#answeredUdpFlow}: the router's UDP flow between the two sockets if answered both ways. */
