@@ -58,6 +58,8 @@ public final class Topic implements AutoCloseable {
             events.offer(new TopicEvent.NeighborUp(up.peer()));
         } else if (event instanceof GossipEvent.NeighborDown down) {
             events.offer(new TopicEvent.NeighborDown(down.peer()));
+        } else if (event instanceof GossipEvent.NeighborDirect direct) {
+            events.offer(new TopicEvent.NeighborDirect(direct.peer()));
         } else if (event instanceof GossipEvent.Received received) {
             events.offer(new TopicEvent.Received(received.author(), received.deliveredFrom(), received.neighborsOnly(),
                     received.payload()));

@@ -15,6 +15,16 @@ public sealed interface TopicEvent {
         }
     }
 
+    /**
+     * A neighbour we reached through a relay is now reached directly: a direct connection replaced the relayed one
+     * (issue 15; the neighbour stayed up throughout, so no {@link NeighborDown} came before).
+     */
+    record NeighborDirect(PeerId peer) implements TopicEvent {
+        public NeighborDirect {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
     /** A peer left our active view. */
     record NeighborDown(PeerId peer) implements TopicEvent {
         public NeighborDown {

@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Prints a topic's events as they arrive: {@code <author short id>: <text>} for a message, {@code * ...} lines for
- * neighbours coming and going. Runs on its own daemon thread until the topic is closed and its receiver drained.
+ * neighbours coming and going, and {@code * neighbor <id> now direct} when a relayed neighbour's connection became
+ * direct (issue 15). Runs on its own daemon thread until the topic is closed and its receiver drained.
  */
 final class ChatPrinter implements Runnable {
     /** How long closing waits for the events still queued to be printed. */
@@ -104,6 +105,8 @@ final class ChatPrinter implements Runnable {
             return received.author().shortText() + ": " + text;
         } else if (event instanceof TopicEvent.NeighborUp up) {
             return "* neighbor up " + up.peer().shortText() + pathOf.apply(up.peer());
+        } else if (event instanceof TopicEvent.NeighborDirect direct) {
+            return "* neighbor " + direct.peer().shortText() + " now direct";
         } else if (event instanceof TopicEvent.NeighborDown down) {
             return "* neighbor down " + down.peer().shortText();
         } else if (event instanceof TopicEvent.Rejoining) {

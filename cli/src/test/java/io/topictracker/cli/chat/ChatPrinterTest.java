@@ -28,4 +28,11 @@ class ChatPrinterTest {
         assertEquals("* neighbor down " + neighbour.shortText(),
                 ChatPrinter.describe(new TopicEvent.NeighborDown(neighbour), p -> " (direct)"));
     }
+
+    @Test
+    void aNeighbourWhoseConnectionBecameDirectGetsALine() {
+        PeerId neighbour = peer(3);
+        assertEquals("* neighbor " + neighbour.shortText() + " now direct",
+                ChatPrinter.describe(new TopicEvent.NeighborDirect(neighbour), p -> " (relayed via x)"));
+    }
 }

@@ -14,6 +14,16 @@ public sealed interface GossipEvent {
         }
     }
 
+    /**
+     * A neighbour's connection that went through a relay is direct now (the direct connection upgrade, issue 15);
+     * the neighbour stayed up throughout.
+     */
+    record NeighborDirect(PeerId peer) implements GossipEvent {
+        public NeighborDirect {
+            Objects.requireNonNull(peer, "peer");
+        }
+    }
+
     /** A peer left our active view. */
     record NeighborDown(PeerId peer) implements GossipEvent {
         public NeighborDown {

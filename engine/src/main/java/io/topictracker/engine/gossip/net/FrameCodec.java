@@ -31,6 +31,9 @@ import java.util.List;
  * Gossip=10     author:32 | seq:i64 | flags:u8 (bit 0 neighbours-only) | round:u16 | sigLen:u8 (0|64) | sig
  *               | len:u32 (≤ max message size) | payload
  * Observed=11   len:u16 (≤ 300) | UTF-8 address text      (topic: 32 zero bytes; of the connection, not a topic)
+ * Connect=12    answer:u8 (0|1) | attempt:u8 (1–255) | count:u8 (≤ 8) | count × (len:u16 (≤ 300) | UTF-8 address)
+ *                                                         (topic: 32 zero bytes; direct connection upgrade, PROTOCOL §9)
+ * Sync=13       attempt:u8 (1–255)                        (topic: 32 zero bytes; direct connection upgrade, PROTOCOL §9)
  * 14, 15        connection requests through a neighbour: {@link ConnectFrames} (read before this codec)
  * </pre>
  *
@@ -201,6 +204,132 @@ public final class FrameCodec {
         } catch (IllegalArgumentException e) {
             throw new MalformedFrameException("invalid Observed address: " + e.getMessage());
         }
+    }
+
+    /** The types of the direct connection upgrade's frames (PROTOCOL.md §9, after libp2p DCUtR's CONNECT and SYNC). */
+    static final int UPGRADE_CONNECT = 12;
+    static final int UPGRADE_SYNC = 13;
+
+    /** A frame of the direct connection upgrade (PROTOCOL.md §9); of the connection, not of a topic. */
+    sealed interface UpgradeFrame permits UpgradeConnect, UpgradeSync {}
+
+    /**
+     * Our addresses for a direct dial, sent over a relayed connection.
+     *
+     * @param answer false from the initiator, true in the responder's answer
+     * @param attempt which attempt of the initiator's this belongs to, 1–255 (an answer echoes it)
+     * @param addresses where the sender's punching transport listens, at most {@link PeerInfo#MAX_ADDRESSES};
+     *     empty when it has none (the upgrade is given up); never null
+     */
+    record UpgradeConnect(boolean answer, int attempt, List<PeerAddress> addresses) implements UpgradeFrame {
+        UpgradeConnect {
+            requireAttempt(attempt);
+            addresses = List.copyOf(addresses);
+            if (addresses.size() > PeerInfo.MAX_ADDRESSES) {
+                throw new IllegalArgumentException(addresses.size() + " addresses, at most " + PeerInfo.MAX_ADDRESSES);
+            }
+        }
+    }
+
+    /** The initiator's signal to dial now (the responder) and after half the round trip (itself). */
+    record UpgradeSync(int attempt) implements UpgradeFrame {
+        UpgradeSync {
+            requireAttempt(attempt);
+        }
+    }
+
+    private static void requireAttempt(int attempt) {
+        if (attempt < 1 || attempt > 255) {
+            throw new IllegalArgumentException("upgrade attempt must be 1-255, got " + attempt);
+        }
+    }
+
+    /** @return the frame of {@code message}, positioned for reading; never null */
+    public ByteBuffer encodeUpgrade(UpgradeFrame message) {
+        ByteBuffer out = ByteBuffer.allocate(TYPE_OFFSET + 1 + 3 + PeerInfo.MAX_ADDRESSES
+                * (2 + PeerAddress.MAX_TEXT_LENGTH * 4));
+        out.put((byte) VERSION).putInt(0).put(new byte[32]);
+        if (message instanceof UpgradeConnect connect) {
+            out.put((byte) UPGRADE_CONNECT).put((byte) (connect.answer() ? 1 : 0)).put((byte) connect.attempt())
+                    .put((byte) connect.addresses().size());
+            for (PeerAddress address : connect.addresses()) {
+                byte[] text = address.toString().getBytes(StandardCharsets.UTF_8);
+                out.putShort((short) text.length).put(text);
+            }
+        } else {
+            out.put((byte) UPGRADE_SYNC).put((byte) ((UpgradeSync) message).attempt());
+        }
+        out.putInt(1, out.position() - 5);
+        return out.flip();
+    }
+
+    /**
+     * Reads a frame of the direct connection upgrade.
+     *
+     * @param frame not null; consumed only if it is an upgrade frame
+     * @return the message, or null if the frame is of another type (then {@link #decode} reads it)
+     * @throws MalformedFrameException naming what is wrong, if it is an upgrade frame but not a valid one
+     */
+    public UpgradeFrame upgrade(ByteBuffer frame) throws MalformedFrameException {
+        if (frame.remaining() <= TYPE_OFFSET) {
+            return null;
+        }
+        int type = frame.get(frame.position() + TYPE_OFFSET) & 0xFF;
+        if (type != UPGRADE_CONNECT && type != UPGRADE_SYNC) {
+            return null;
+        }
+        String name = type == UPGRADE_CONNECT ? "Connect" : "Sync";
+        try {
+            int version = frame.get() & 0xFF;
+            long length = frame.getInt() & 0xFFFFFFFFL;
+            if (version != VERSION || length != frame.remaining()) {
+                throw new MalformedFrameException(name + " frame with version " + version + " and length " + length
+                        + " (" + frame.remaining() + " bytes follow)");
+            }
+            for (byte b : bytes(frame, 32)) {
+                if (b != 0) {
+                    throw new MalformedFrameException(name + " frame names a topic");
+                }
+            }
+            frame.get();
+            UpgradeFrame message;
+            if (type == UPGRADE_CONNECT) {
+                boolean answer = flag(frame.get() & 0xFF, "Connect answer flag");
+                int attempt = attempt(frame.get() & 0xFF, name);
+                int count = frame.get() & 0xFF;
+                if (count > PeerInfo.MAX_ADDRESSES) {
+                    throw new MalformedFrameException("Connect with " + count + " addresses, at most "
+                            + PeerInfo.MAX_ADDRESSES);
+                }
+                List<PeerAddress> addresses = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    int textLength = frame.getShort() & 0xFFFF;
+                    if (textLength > PeerAddress.MAX_TEXT_LENGTH) {
+                        throw new MalformedFrameException("Connect address of " + textLength + " bytes, at most "
+                                + PeerAddress.MAX_TEXT_LENGTH);
+                    }
+                    addresses.add(PeerAddress.parse(new String(bytes(frame, textLength), StandardCharsets.UTF_8)));
+                }
+                message = new UpgradeConnect(answer, attempt, addresses);
+            } else {
+                message = new UpgradeSync(attempt(frame.get() & 0xFF, name));
+            }
+            if (frame.hasRemaining()) {
+                throw new MalformedFrameException(frame.remaining() + " trailing bytes after " + name);
+            }
+            return message;
+        } catch (BufferUnderflowException e) {
+            throw new MalformedFrameException(name + " frame ends in the middle of a field");
+        } catch (IllegalArgumentException e) {
+            throw new MalformedFrameException("invalid " + name + " field: " + e.getMessage());
+        }
+    }
+
+    private static int attempt(int value, String frame) throws MalformedFrameException {
+        if (value == 0) {
+            throw new MalformedFrameException(frame + " attempt must be 1-255, got 0");
+        }
+        return value;
     }
 
     /**

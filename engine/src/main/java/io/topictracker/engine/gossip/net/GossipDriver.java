@@ -119,6 +119,25 @@ public final class GossipDriver implements AutoCloseable {
         });
     }
 
+    /**
+     * Tells the topic's listener that {@code peer}'s connection is direct now, if it is a neighbour (issue 15); on the
+     * topic's executor, after the events before it.
+     */
+    void connectionDirect(PeerId peer) {
+        if (closed || !neighbors.contains(peer)) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                if (!closed && neighbors.contains(peer)) {
+                    listener.accept(new GossipEvent.NeighborDirect(peer));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("topic {}: dropped the direct path event of {}: {}", topic, peer.shortText(), e.getMessage());
+        }
+    }
+
     /** Feeds a network input; dropped with a log line when the topic is overloaded or closed. */
     void offer(Input input) {
         if (closed) {

@@ -87,6 +87,11 @@ public final class GossipNode implements AutoCloseable {
     private final GossipMeters meters;
     private final List<Metrics.Registration> gauges = new ArrayList<>();
     private volatile ScheduledFuture<?> sweep;
+    /** The direct connection upgrade's decisions (issue 15); guarded by itself. */
+    private final DirectUpgrades upgrades;
+    /** Our confirmed addresses at the last upgrade tick; on the scheduler only. */
+    private List<PeerAddress> lastConfirmed = List.of();
+    private volatile ScheduledFuture<?> upgradeTicks;
     private volatile boolean closed;
 
     /** As below, with {@link Metrics#none()}. */
@@ -133,6 +138,8 @@ public final class GossipNode implements AutoCloseable {
             return runner == null ? null : runner.liveNeighbors();
         }, topics::keySet, this::now);
         links.onUnanswered(reverse::unanswered);
+        this.upgrades = new DirectUpgrades(identity.peerId());
+        links.onUpgrade(this::upgraded);
         for (Transport transport : transports.all()) {
             if (transport instanceof io.topictracker.api.transport.NodeAware aware) {
                 aware.attach(nodeView);
@@ -183,10 +190,144 @@ public final class GossipNode implements AutoCloseable {
      * @return completes when all listen; fails if any transport cannot start (then close this node); never null
      */
     public CompletableFuture<Void> start() {
-        return transports.start().thenRun(() -> sweep = scheduler.scheduleWithFixedDelay(() -> {
-            links.closeIdle(this::held, IDLE_MILLIS);
-            floodGuard.retainOnly(links::isConnected);
-        }, 5, 5, TimeUnit.SECONDS));
+        return transports.start().thenRun(() -> {
+            sweep = scheduler.scheduleWithFixedDelay(() -> {
+                links.closeIdle(this::held, IDLE_MILLIS);
+                floodGuard.retainOnly(links::isConnected);
+            }, 5, 5, TimeUnit.SECONDS);
+            upgradeTicks = scheduler.scheduleWithFixedDelay(this::upgradeTick, UPGRADE_TICK_MILLIS,
+                    UPGRADE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** How often the direct connection upgrade looks at the peers reached only through a relay. */
+    static final long UPGRADE_TICK_MILLIS = 1_000;
+
+    /**
+     * The direct connection upgrade's clock (issue 15, PROTOCOL.md §9): for each peer reached only through a relay,
+     * whatever {@link DirectUpgrades} decides; a change of our confirmed addresses starts a new round at once.
+     */
+    private void upgradeTick() {
+        try {
+            List<PeerId> relayed = links.relayedOnly();
+            List<PeerAddress> confirmed = confirmedAddresses();
+            boolean changed = !confirmed.equals(lastConfirmed);
+            lastConfirmed = confirmed;
+            List<PeerAddress> ours = relayed.isEmpty() ? List.of() : punchingAddresses();
+            List<DirectUpgrades.Action> actions = new ArrayList<>();
+            long now = now();
+            synchronized (upgrades) {
+                upgrades.retainOnly(new java.util.HashSet<>(relayed)::contains);
+                if (changed) {
+                    upgrades.addressesChanged(now);
+                }
+                for (PeerId peer : relayed) {
+                    actions.addAll(upgrades.relayed(peer, now, ours));
+                }
+            }
+            actions.forEach(this::perform);
+        } catch (RuntimeException e) {
+            LOG.warn("direct connection upgrade tick failed", e); // the next tick tries again
+        }
+    }
+
+    /** @return where our punching transports listen (the addresses a Connect carries); empty without one */
+    private List<PeerAddress> punchingAddresses() {
+        List<Transport> punching = transports.punching();
+        if (punching.isEmpty()) {
+            return List.of();
+        }
+        return self().addresses().stream().filter(a -> punching.stream().anyMatch(t -> t.handles(a))).toList();
+    }
+
+    private void perform(DirectUpgrades.Action action) {
+        if (action instanceof DirectUpgrades.SendConnect connect) {
+            TIMELINE.debug("upgrade: {} to {}", connect.frame(), connect.peer().shortText());
+            links.sendIfOpen(connect.peer(), codec.encodeUpgrade(connect.frame()));
+        } else if (action instanceof DirectUpgrades.SendSync sync) {
+            TIMELINE.debug("upgrade: {} to {}", sync.frame(), sync.peer().shortText());
+            links.sendIfOpen(sync.peer(), codec.encodeUpgrade(sync.frame()));
+        } else if (action instanceof DirectUpgrades.Dial dial) {
+            Runnable start = () -> {
+                TIMELINE.debug("upgrade: dial {} at {}", dial.peer().shortText(), dial.addresses());
+                links.dialDirect(dial.peer(), punchingRoutes(dial.addresses())).thenAccept(connected -> {
+                    List<DirectUpgrades.Action> next;
+                    synchronized (upgrades) {
+                        next = upgrades.dialEnded(dial.peer(), dial.attempt(), connected, now());
+                    }
+                    next.forEach(this::perform);
+                });
+            };
+            if (dial.delayMillis() <= 0) {
+                start.run();
+            } else {
+                try {
+                    scheduler.schedule(start, dial.delayMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the node is closing: no dial
+                }
+            }
+        } else if (action instanceof DirectUpgrades.RoundFailed failed) {
+            // once per relayed peer at INFO (why the neighbour stays relayed), later rounds at DEBUG
+            String message = "no direct path to {} yet: {} attempts to punch one failed; trying again every {} s "
+                    + "while it is reached through a relay";
+            Object[] args = {failed.peer().shortText(), DirectUpgrades.ATTEMPTS,
+                    DirectUpgrades.RETRY_PERIOD_MILLIS / 1000};
+            if (failed.round() == 1) {
+                LOG.info(message, args);
+            } else {
+                LOG.debug(message, args);
+            }
+        }
+    }
+
+    /** @return our punching transports' routes to {@code addresses}, every transport with every address it handles */
+    private List<Transports.Route> punchingRoutes(List<PeerAddress> addresses) {
+        List<Transports.Route> routes = new ArrayList<>();
+        for (Transport transport : transports.punching()) {
+            for (PeerAddress address : addresses) {
+                if (transport.handles(address)) {
+                    routes.add(new Transports.Route(transport, address));
+                }
+            }
+        }
+        return routes;
+    }
+
+    /** An upgrade frame arrived; only a relayed connection carries the upgrade. */
+    private void onUpgradeFrame(Connection connection, FrameCodec.UpgradeFrame frame) {
+        if (connection.relayedVia().isEmpty()) {
+            LOG.debug("ignoring an upgrade frame from {} on a direct connection", connection.remote().shortText());
+            return;
+        }
+        PeerId peer = connection.remote();
+        TIMELINE.debug("upgrade: {} from {}", frame, peer.shortText());
+        List<DirectUpgrades.Action> actions;
+        if (frame instanceof FrameCodec.UpgradeConnect connect) {
+            List<PeerAddress> dialable = connect.addresses().stream()
+                    .filter(a -> transports.punching().stream().anyMatch(t -> t.handles(a))).toList();
+            List<PeerAddress> ours = punchingAddresses();
+            synchronized (upgrades) {
+                actions = upgrades.connect(peer, connect, dialable, now(), ours);
+            }
+        } else {
+            boolean canPunch = !transports.punching().isEmpty();
+            synchronized (upgrades) {
+                actions = upgrades.sync(peer, (FrameCodec.UpgradeSync) frame, canPunch);
+            }
+        }
+        actions.forEach(this::perform);
+    }
+
+    /** A direct connection replaced {@code peer}'s relayed one: the topics that hold it as a neighbour hear of it. */
+    private void upgraded(PeerId peer) {
+        synchronized (upgrades) {
+            upgrades.forget(peer);
+        }
+        LOG.info("connection to {} is direct now", peer.shortText());
+        for (GossipDriver runner : topics.values()) {
+            runner.connectionDirect(peer);
+        }
     }
 
     private boolean held(PeerId peer) {
@@ -279,11 +420,20 @@ public final class GossipNode implements AutoCloseable {
             connection.close();
             return IGNORED;
         }
-        awaitingTopic.add(connection);
+        if (!held(peer)) {
+            // a peer that is already a neighbour (over another connection: the direct connection upgrade) passed
+            // admission; the deadline still closes this connection if it stops being one
+            awaitingTopic.add(connection);
+        }
+        // a peer we are connected to already may reach us through a hole we punched for it (the upgrade): that
+        // proves nothing about strangers reaching us, so it does not make us reachable (issue 15)
+        boolean punched = links.isConnected(peer);
         ConnectionListener listener = links().accepted(connection);
         if (connection.relayedVia().isEmpty()) {
             // what a relayed connection "comes from" is the relay: it says nothing about our own address
-            nodeView.acceptedDirectlyFrom(ip);
+            if (!punched) {
+                nodeView.acceptedDirectlyFrom(ip);
+            }
             tellObserved(connection);
         }
         try {
@@ -389,6 +539,11 @@ public final class GossipNode implements AutoCloseable {
         try {
             if (ReverseConnect.handles(frame)) {
                 reverse.received(connection, frame);
+                return;
+            }
+            FrameCodec.UpgradeFrame upgrade = codec.upgrade(frame);
+            if (upgrade != null) {
+                onUpgradeFrame(connection, upgrade);
                 return;
             }
             PeerAddress seen = codec.observed(frame);
@@ -536,6 +691,10 @@ public final class GossipNode implements AutoCloseable {
         ScheduledFuture<?> current = sweep;
         if (current != null) {
             current.cancel(false);
+        }
+        ScheduledFuture<?> ticks = upgradeTicks;
+        if (ticks != null) {
+            ticks.cancel(false);
         }
         links.closeAll(Connection::close);
         transports.close();

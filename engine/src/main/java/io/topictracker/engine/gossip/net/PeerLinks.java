@@ -60,6 +60,8 @@ final class PeerLinks {
         final PeerId peer;
         final List<LinkOutbox> connections = new ArrayList<>(2);
         final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+        /** Relayed connections being closed because a direct one is up (issue 15); frames no longer go over them. */
+        final java.util.Set<Connection> retiring = new java.util.HashSet<>();
         boolean dialing;
         /** The dial waiting for its punch slot, if the dial under way is one; a dial-back cancels it (issue 15). */
         ScheduledFuture<?> slotDial;
@@ -75,17 +77,45 @@ final class PeerLinks {
             this.peer = peer;
         }
 
+        /** @return an open direct connection if there is one, else an open relayed one, else null */
         LinkOutbox open() {
+            LinkOutbox relayed = null;
             for (LinkOutbox outbox : connections) {
                 if (outbox.connection().isOpen()) {
-                    return outbox;
+                    if (outbox.connection().relayedVia().isEmpty()) {
+                        return outbox;
+                    }
+                    if (relayed == null && !retiring.contains(outbox.connection())) {
+                        relayed = outbox;
+                    }
                 }
             }
-            return null;
+            return relayed;
         }
 
         void remove(Connection connection) {
             connections.removeIf(outbox -> outbox.connection() == connection);
+            retiring.remove(connection);
+        }
+
+        /**
+         * Called with a connection just added: once a direct connection is open, every relayed one is retired.
+         *
+         * @return the relayed connections to close now; empty if none
+         */
+        List<Connection> retireRelayed() {
+            LinkOutbox open = open();
+            if (open == null || open.connection().relayedVia().isPresent()) {
+                return List.of();
+            }
+            List<Connection> retire = new ArrayList<>();
+            for (LinkOutbox outbox : connections) {
+                Connection connection = outbox.connection();
+                if (connection.relayedVia().isPresent() && retiring.add(connection)) {
+                    retire.add(connection);
+                }
+            }
+            return retire;
         }
 
         List<Connection> connectionList() {
@@ -109,6 +139,8 @@ final class PeerLinks {
     private volatile PunchSlots punchSlots;
     /** Told of a dial still unanswered after {@link #ASK_AFTER_MILLIS} (a connection request may help); never null. */
     private volatile Predicate<PeerInfo> unanswered = peer -> false;
+    /** Told of each peer whose relayed connection gave way to a direct one (issue 15); never null. */
+    private volatile Consumer<PeerId> upgraded = peer -> { };
     /** Whether we are behind a NAT now (we advertise a confirmed address none of our interfaces has). */
     private volatile java.util.function.BooleanSupplier behindNat = () -> false;
 
@@ -367,6 +399,7 @@ final class PeerLinks {
                     route.address());
             LinkOutbox outbox = outbox(connection);
             List<ByteBuffer> flush;
+            List<Connection> retired;
             synchronized (link) {
                 link.dialing = false;
                 link.closingIdle = false;
@@ -374,8 +407,10 @@ final class PeerLinks {
                 links.putIfAbsent(peer, link);
                 flush = new ArrayList<>(link.pending);
                 link.pending.clear();
+                retired = link.retireRelayed();
             }
             flush.forEach(outbox::offer);
+            retire(peer, retired, connection.relayedVia().isEmpty());
         });
     }
 
@@ -446,15 +481,138 @@ final class PeerLinks {
         Link link = links.computeIfAbsent(connection.remote(), Link::new);
         LinkOutbox outbox = outbox(connection);
         List<ByteBuffer> flush;
+        List<Connection> retired;
         synchronized (link) {
             link.closingIdle = false;
             link.connections.add(outbox);
             link.lastUsed = clock.getAsLong();
             flush = new ArrayList<>(link.pending);
             link.pending.clear();
+            retired = link.retireRelayed();
         }
         flush.forEach(outbox::offer);
+        retire(connection.remote(), retired, connection.relayedVia().isEmpty());
         return listener(counted);
+    }
+
+    /** How long a relayed connection a direct one replaced stays open, so frames already queued on it get through. */
+    static final long RETIRE_GRACE_MILLIS = 1_000;
+
+    /**
+     * Closes relayed connections a direct one replaced (issue 15: the upgrade closes the relayed connection), after
+     * {@link #RETIRE_GRACE_MILLIS}; the topics are not told the peer was lost (the direct connection carries on).
+     *
+     * @param upgrade whether a new direct connection replaced them (then {@link #onUpgrade} hears of it), rather than
+     *     a relayed connection arriving while a direct one was already open
+     */
+    private void retire(PeerId peer, List<Connection> relayed, boolean upgrade) {
+        if (relayed.isEmpty()) {
+            return;
+        }
+        LOG.debug("{}: a direct connection is up, closing {} relayed connection(s)", peer.shortText(), relayed.size());
+        if (upgrade) {
+            upgraded.accept(peer);
+        }
+        try {
+            timers.schedule(() -> relayed.forEach(Connection::close), RETIRE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            relayed.forEach(Connection::close);
+        }
+    }
+
+    /** @param upgraded told, on a transport thread, of each peer whose relayed connection a direct one replaced */
+    void onUpgrade(Consumer<PeerId> upgraded) {
+        this.upgraded = java.util.Objects.requireNonNull(upgraded, "upgraded");
+    }
+
+    /** @return the peers whose open connections all go through a relay; never null */
+    List<PeerId> relayedOnly() {
+        List<PeerId> relayed = new ArrayList<>();
+        for (Link link : links.values()) {
+            synchronized (link) {
+                LinkOutbox open = link.open();
+                if (open != null && open.connection().relayedVia().isPresent()) {
+                    relayed.add(link.peer);
+                }
+            }
+        }
+        return relayed;
+    }
+
+    /**
+     * Sends a connection-level frame (not a topic's) over the peer's open connection, without dialling.
+     *
+     * @return false if there is no open connection to {@code peer}
+     */
+    boolean sendIfOpen(PeerId peer, ByteBuffer frame) {
+        Link link = links.get(peer);
+        if (link == null) {
+            return false;
+        }
+        LinkOutbox open;
+        synchronized (link) {
+            open = link.open();
+        }
+        if (open == null) {
+            return false;
+        }
+        open.offer(frame);
+        return true;
+    }
+
+    /**
+     * Dials {@code peer} at every given route at once (a hole punch: the packets must leave now, not staggered), for
+     * the direct connection upgrade. The first connection joins the peer's link (and retires its relayed one); later
+     * ones are closed.
+     *
+     * @param routes not null; the punching transport's routes to the peer's addresses
+     * @return completes with whether a connection opened; never fails; never null
+     */
+    CompletableFuture<Boolean> dialDirect(PeerId peer, List<Transports.Route> routes) {
+        if (routes.isEmpty() || barred.test(peer)) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(routes.size());
+        for (Transports.Route route : routes) {
+            TransportMeters.PerTransport counted = meters.of(route.transport().id());
+            CompletableFuture<Connection> attempt;
+            try {
+                attempt = route.transport().connect(peer, route.address(), listener(counted));
+            } catch (RuntimeException e) {
+                attempt = CompletableFuture.failedFuture(e);
+            }
+            attempt.whenComplete((connection, error) -> {
+                if (error != null) {
+                    counted.failed(error);
+                    LOG.debug("direct dial to {} at {} failed: {}", peer.shortText(), route.address(),
+                            error.getMessage());
+                    if (left.decrementAndGet() == 0) {
+                        outcome.complete(false);
+                    }
+                    return;
+                }
+                counted.openedOut.increment();
+                left.decrementAndGet();
+                if (!outcome.complete(true)) {
+                    connection.close(); // another route won
+                    return;
+                }
+                TIMELINE.debug("direct dial to {} succeeded over {}", peer.shortText(), route.address());
+                punchOutcome(peer, true);
+                Link link = links.computeIfAbsent(peer, Link::new);
+                LinkOutbox outbox = outbox(connection);
+                List<Connection> retired;
+                synchronized (link) {
+                    link.closingIdle = false;
+                    link.connections.add(outbox);
+                    links.putIfAbsent(peer, link);
+                    retired = link.retireRelayed();
+                }
+                retire(peer, retired, true);
+            });
+        }
+        return outcome;
     }
 
     private ConnectionListener listener(TransportMeters.PerTransport counted) {

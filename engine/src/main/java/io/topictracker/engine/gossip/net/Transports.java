@@ -53,6 +53,14 @@ final class Transports implements AutoCloseable {
         this.preferred = List.copyOf(ordered);
     }
 
+    /** The id of the transport that punches holes through NATs (issue 15: QUIC, from its one socket, PROTOCOL §8). */
+    static final String PUNCHING_TRANSPORT = "quic";
+
+    /** @return our transports that can punch holes (the direct connection upgrade dials over them); never null */
+    List<Transport> punching() {
+        return preferred.stream().filter(t -> t.id().equals(PUNCHING_TRANSPORT)).toList();
+    }
+
     /** @return the transports, most preferred first; never null */
     List<Transport> all() {
         return preferred;

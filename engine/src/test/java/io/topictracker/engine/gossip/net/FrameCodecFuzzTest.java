@@ -34,4 +34,22 @@ class FrameCodecFuzzTest {
         assertEquals(decoded.topic(), again.topic());
         assertEquals(once, CODEC.encode(again.topic(), again.message()), "encoding is a fixed point");
     }
+
+    /**
+     * The direct connection upgrade's frames (Connect, Sync): any bytes give a message, null (another type) or
+     * {@link MalformedFrameException}; a message re-encodes to a frame that decodes to the same message.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void upgrade(byte[] frame) throws Exception {
+        FrameCodec.UpgradeFrame message;
+        try {
+            message = CODEC.upgrade(ByteBuffer.wrap(frame));
+        } catch (MalformedFrameException e) {
+            assertNotNull(e.getMessage());
+            return;
+        }
+        if (message != null) {
+            assertEquals(message, CODEC.upgrade(CODEC.encodeUpgrade(message)));
+        }
+    }
 }

@@ -1,0 +1,240 @@
+package io.topictracker.engine.gossip.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.tck.Await;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct connection upgrade in {@link PeerLinks} (issue 15): with a direct and a relayed connection to one peer,
+ * frames go over the direct one and the relayed one is closed, without the topics hearing the peer was lost.
+ */
+class PeerLinksUpgradeTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final PeerId PEER = id(9);
+    private static final PeerId RELAY = id(5);
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Map<PeerId, Boolean> lost = new ConcurrentHashMap<>();
+    private final List<PeerId> upgraded = new CopyOnWriteArrayList<>();
+
+    private static PeerId id(int seed) {
+        byte[] bytes = new byte[32];
+        bytes[0] = (byte) seed;
+        return PeerId.of(bytes);
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
+    }
+
+    /** A connection that records the frames sent on it and tells its listener when closed. */
+    private static final class FakeConnection implements Connection {
+        final List<Byte> sent = new CopyOnWriteArrayList<>();
+        final Optional<PeerId> via;
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        volatile ConnectionListener listener;
+
+        FakeConnection(Optional<PeerId> via) {
+            this.via = via;
+        }
+
+        @Override
+        public PeerId remote() {
+            return PEER;
+        }
+
+        @Override
+        public PeerAddress remoteAddress() {
+            return PeerAddress.parse(via.isPresent() ? "relay://203.0.113.1:7000" : "quic://198.51.100.9:4433");
+        }
+
+        @Override
+        public CompletableFuture<Void> send(ByteBuffer frame) {
+            if (closed.isDone()) {
+                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CLOSED,
+                        "closed"));
+            }
+            sent.add(frame.get(frame.position()));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isWritable() {
+            return !closed.isDone();
+        }
+
+        @Override
+        public CompletableFuture<Void> whenWritable() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed.isDone();
+        }
+
+        @Override
+        public void close() {
+            if (closed.complete(null) && listener != null) {
+                listener.onClosed(this, null);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> closeFuture() {
+            return closed;
+        }
+
+        @Override
+        public Optional<PeerId> relayedVia() {
+            return via;
+        }
+    }
+
+    /** A punching transport whose dials answer with the connections the test queues, or fail when none is queued. */
+    private static final class FakeQuic implements Transport {
+        final List<FakeConnection> answers = new CopyOnWriteArrayList<>();
+        final List<PeerAddress> dialled = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String id() {
+            return "quic";
+        }
+
+        @Override
+        public CompletableFuture<Void> start() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public List<PeerAddress> localAddresses() {
+            return List.of();
+        }
+
+        @Override
+        public boolean handles(PeerAddress address) {
+            return address.transport().equals("quic");
+        }
+
+        @Override
+        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
+                ConnectionListener listener) {
+            dialled.add(address);
+            if (answers.isEmpty()) {
+                return CompletableFuture.failedFuture(new TransportException(
+                        TransportException.Reason.CONNECT_FAILED, "no answer"));
+            }
+            FakeConnection connection = answers.remove(0);
+            connection.listener = listener;
+            return CompletableFuture.completedFuture(connection);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private final FakeQuic quic = new FakeQuic();
+    private final PeerLinks links = new PeerLinks(new Transports(List.of(quic)), () -> 0, (c, f) -> { },
+            (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+
+    {
+        links.onUpgrade(upgraded::add);
+    }
+
+    private FakeConnection accept(Optional<PeerId> via) {
+        FakeConnection connection = new FakeConnection(via);
+        connection.listener = links.accepted(connection);
+        return connection;
+    }
+
+    private void send(int marker) {
+        links.send(new PeerInfo(PEER, List.of()), ByteBuffer.wrap(new byte[] {(byte) marker}));
+    }
+
+    @Test
+    void anAcceptedDirectConnectionTakesTheFramesAndTheRelayedOneIsClosedWithoutALoss() {
+        FakeConnection relayed = accept(Optional.of(RELAY));
+        send(1);
+        assertEquals(List.of((byte) 1), relayed.sent);
+        assertEquals(List.of(PEER), links.relayedOnly());
+        assertEquals(List.of(), upgraded);
+
+        FakeConnection direct = accept(Optional.empty());
+        assertEquals(List.of(PEER), upgraded, "the upgrade is announced once");
+        assertEquals(List.of(), links.relayedOnly());
+        send(2);
+        assertEquals(List.of((byte) 2), direct.sent, "frames go over the direct connection");
+        assertEquals(List.of((byte) 1), relayed.sent);
+
+        Await.result(relayed.closed, WAIT);
+        assertTrue(direct.isOpen());
+        assertTrue(links.isConnected(PEER));
+        assertTrue(lost.isEmpty(), "the topics are not told the peer was lost: " + lost);
+        send(3);
+        assertEquals(List.of((byte) 2, (byte) 3), direct.sent);
+    }
+
+    @Test
+    void aRelayedConnectionArrivingBesideADirectOneIsClosedWithoutAnUpgradeEvent() {
+        FakeConnection direct = accept(Optional.empty());
+        FakeConnection relayed = accept(Optional.of(RELAY));
+        send(1);
+        assertEquals(List.of((byte) 1), direct.sent);
+        Await.result(relayed.closed, WAIT);
+        assertEquals(List.of(), upgraded);
+        assertTrue(lost.isEmpty());
+    }
+
+    @Test
+    void theUpgradeDialJoinsTheLinkOrReportsAFailure() {
+        FakeConnection relayed = accept(Optional.of(RELAY));
+        PeerAddress at = PeerAddress.parse("quic://198.51.100.9:4433");
+        Transports.Route route = new Transports.Route(quic, at);
+
+        assertFalse(Await.result(links.dialDirect(PEER, List.of(route)), WAIT), "no answer: the dial failed");
+        assertTrue(relayed.isOpen());
+        assertEquals(List.of(), upgraded);
+        assertTrue(lost.isEmpty(), "a failed upgrade dial does not lose the relayed peer");
+
+        FakeConnection direct = new FakeConnection(Optional.empty());
+        quic.answers.add(direct);
+        assertTrue(Await.result(links.dialDirect(PEER, List.of(route)), WAIT));
+        assertEquals(List.of(PEER), upgraded);
+        send(7);
+        assertEquals(List.of((byte) 7), direct.sent);
+        Await.result(relayed.closed, WAIT);
+        assertTrue(lost.isEmpty());
+        assertEquals(List.of(at, at), quic.dialled);
+        assertFalse(Await.result(links.dialDirect(PEER, List.of()), WAIT), "no route: nothing dialled");
+    }
+
+    @Test
+    void whenTheDirectConnectionDiesThePeerIsLost() {
+        FakeConnection relayed = accept(Optional.of(RELAY));
+        FakeConnection direct = accept(Optional.empty());
+        Await.result(relayed.closed, WAIT);
+        direct.close();
+        assertEquals(Boolean.FALSE, lost.get(PEER), "with no connection left the topics hear of it");
+    }
+}
