@@ -20,7 +20,8 @@ import java.util.Set;
  * @param handshakeTimeout how long the TLS handshake plus the acceptance confirmation may take
  * @param writeBufferLowWaterMark unsent bytes below which a connection is writable again
  * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
- * @param ioThreads event loop threads for this transport
+ * @param ioThreads event loop threads of the group that the process's TCP transports with this setting share
+ *     ({@link SharedEventLoops})
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
  * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
  *     ({@value HandshakeGate#MAX_KEY})
