@@ -163,18 +163,12 @@ public final class SwarmBenchmark {
             // What the swarm burns doing nothing (timers, DHT polls, shuffles): the floor under the broadcast phase.
             long idleCpu = processCpuNanos();
             Map<String, long[]> idleThreads = ThreadCpu.byName();
-            Map<String, Long> tasksBefore = new java.util.TreeMap<>();
-            io.topictracker.engine.Node.TASKS.forEach((k, v) -> tasksBefore.put(k, v.sum()));
             long idleStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(opts.integer("idle", 2, 1, 3600));
             double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
             System.out.printf(Locale.ROOT, "idle swarm: process CPU %.0f ms per second; by thread:%n%s",
                     (processCpuNanos() - idleCpu) / 1e6 / idleSeconds,
                     ThreadCpu.perSecondByName(idleThreads, ThreadCpu.byName(), idleSeconds));
-            io.topictracker.engine.Node.TASKS.forEach((k, v) -> {
-                long d = v.sum() - tasksBefore.getOrDefault(k, 0L);
-                if (d > 0) System.out.printf(Locale.ROOT, "  task %-70s %8.1f /s%n", k, d / idleSeconds);
-            });
 
             // 3. broadcasts, with the process CPU they cost (every node's threads: the metrics' cost shows here)
             long cpuBefore = processCpuNanos();
