@@ -268,7 +268,12 @@ public final class SwarmBenchmark {
     private static void broadcastPhase(List<Topic> topics, int broadcasts) throws Exception {
         int members = topics.size();
         long sentBefore = sent(topics);
+        long[] kindsBefore = BroadcastTrace.messageKinds(topics);
+        long lazyBefore = Arrays.stream(BroadcastTrace.graftCounts(topics)).sum();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        // per quarter of the phase (by broadcast index): does the tree settle, or stay slow?
+        List<ConcurrentLinkedQueue<Double>> byQuarter = List.of(new ConcurrentLinkedQueue<>(),
+                new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
         AtomicLong deliveries = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> readers = new ArrayList<>();
@@ -278,8 +283,14 @@ public final class SwarmBenchmark {
                     while (running.get()) {
                         TopicEvent event = topic.receiver().next(Duration.ofMillis(100));
                         if (event instanceof TopicEvent.Received received && received.payload().length >= 8) {
-                            long sentAt = ByteBuffer.wrap(received.payload()).getLong();
-                            latencies.add(System.nanoTime() - sentAt);
+                            ByteBuffer payload = ByteBuffer.wrap(received.payload());
+                            long sentAt = payload.getLong();
+                            long latency = System.nanoTime() - sentAt;
+                            latencies.add(latency);
+                            if (payload.remaining() >= 8) {
+                                long index = payload.getLong();
+                                byQuarter.get((int) Math.min(3, index * 4 / Math.max(1, broadcasts))).add(latency / 1e6);
+                            }
                             deliveries.incrementAndGet();
                         }
                     }
@@ -314,6 +325,18 @@ public final class SwarmBenchmark {
                 + " delivery ratio %.4f (%d of %d); gossip messages per broadcast %.1f%n", broadcasts, members,
                 latency.atOrNaN(50), latency.atOrNaN(99), latency.atOrNaN(100), (double) deliveries.get() / expected,
                 deliveries.get(), expected, (double) (sentAfter - sentBefore) / broadcasts);
+        long[] kinds = BroadcastTrace.messageKinds(topics);
+        long lazy = Arrays.stream(BroadcastTrace.graftCounts(topics)).sum() - lazyBefore;
+        StringBuilder quarters = new StringBuilder();
+        for (ConcurrentLinkedQueue<Double> quarter : byQuarter) {
+            quarters.append(String.format(Locale.ROOT, " %.1f", Percentiles.of(quarter.stream().mapToDouble(d -> d)
+                    .toArray()).atOrNaN(50)));
+        }
+        System.out.printf(Locale.ROOT, "broadcast phase: %.1f%% of deliveries on the lazy path (IHave + Graft); per"
+                + " broadcast %.1f IHave, %.1f Graft, %.1f Prune; latency p50 by quarter of the phase (ms):%s%n",
+                100.0 * lazy / Math.max(1, deliveries.get()), (kinds[1] - kindsBefore[1]) / (double) broadcasts,
+                (kinds[2] - kindsBefore[2]) / (double) broadcasts, (kinds[3] - kindsBefore[3]) / (double) broadcasts,
+                quarters);
     }
 
     private static long sent(List<Topic> topics) throws Exception {
