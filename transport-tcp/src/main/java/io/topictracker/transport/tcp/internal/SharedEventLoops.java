@@ -42,13 +42,18 @@ final class SharedEventLoops {
      *
      * @param group the shared group, never null
      * @param threads its thread count (the key it is shared under)
+     * @param shared whether other transports may hold it too (else it is the holder's own, see {@link #own})
      */
-    record Lease(EventLoopGroup group, int threads) {
+    record Lease(EventLoopGroup group, int threads, boolean shared) {
         /**
          * Lets go of the group; the last holder shuts it down and, unless it runs on one of the group's own threads
          * (which would wait for itself), waits up to 10 s for the loops to end.
          */
         void release() {
+            if (!shared) {
+                shutdown(group);
+                return;
+            }
             EventLoopGroup last = null;
             synchronized (GROUPS) {
                 Shared shared = GROUPS.get(threads);
@@ -73,8 +78,19 @@ final class SharedEventLoops {
             Shared shared = GROUPS.computeIfAbsent(threads, count -> new Shared(new MultiThreadIoEventLoopGroup(count,
                     new DefaultThreadFactory("tt-tcp-io", true), io.handlers())));
             shared.holders++;
-            return new Lease(shared.group, threads);
+            return new Lease(shared.group, threads, true);
         }
+    }
+
+    /**
+     * @param threads event loop threads, at least 1
+     * @param io the IO flavour
+     * @return a group of the caller's own (not shared), released like a shared one; never null
+     */
+    static Lease own(int threads, IoRuntime io) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("tt-tcp-own", true),
+                io.handlers());
+        return new Lease(group, threads, false);
     }
 
     /** @return groups held now (for tests) */

@@ -156,7 +156,8 @@ public final class TcpTransport implements Transport {
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
         // The process's transports share their event loops (io_threads of them in all, not per node).
-        SharedEventLoops.Lease loops = SharedEventLoops.acquire(settings.ioThreads(), io);
+        SharedEventLoops.Lease loops = settings.shareEventLoops() ? SharedEventLoops.acquire(settings.ioThreads(), io)
+                : SharedEventLoops.own(settings.ioThreads(), io);
         EventLoopGroup group = loops.group();
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)

@@ -339,6 +339,22 @@ class TcpTransportTest {
         assertEquals(0, SharedEventLoops.groupsHeld());
     }
 
+    @Test
+    void aTransportThatDoesNotShareRunsOnLoopsOfItsOwnThatItsCloseEnds() throws Exception {
+        Node own = start(SIGNING.generate(), NodeCredentials::create, Map.of("share_event_loops", false));
+        Node shared = start(SIGNING.generate(), NodeCredentials::create);
+        CompletableFuture<Connection> acceptedByShared = shared.nextAccepted();
+        TcpConnection dialled = (TcpConnection) Await.result(
+                own.transport.connect(shared.keys.peerId(), shared.address(), new Frames()), WAIT);
+        TcpConnection accepted = (TcpConnection) Await.result(acceptedByShared, WAIT);
+        var ownGroup = dialled.channel().eventLoop().parent();
+        assertFalse(ownGroup == accepted.channel().eventLoop().parent(), "separate groups");
+
+        own.transport.close();
+        assertTrue(ownGroup.isTerminated(), "its own loops end with it");
+        assertFalse(accepted.channel().eventLoop().parent().isShuttingDown(), "the shared ones do not");
+    }
+
     private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials) {
         return start(keys, credentials, Map.of());
     }
