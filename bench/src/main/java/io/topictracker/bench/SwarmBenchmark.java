@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
- *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
+ *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0 (the transport's default)] \
  *     [warmup=0] [trace=0]
  * </pre>
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
@@ -94,7 +94,7 @@ public final class SwarmBenchmark {
         int newcomers = (int) opts.integer("newcomers", 20, 0, 1000);
         int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
         boolean fast = opts.flag("fast", true);
-        ioThreads = (int) opts.integer("io_threads", 1, 1, 64);
+        ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
@@ -195,7 +195,8 @@ public final class SwarmBenchmark {
         }
     }
 
-    private static int ioThreads = 1;
+    /** {@code [transport.tcp] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes). */
+    private static int ioThreads = 0;
 
     /** @return the CPU time of this JVM so far, every thread */
     private static long processCpuNanos() {
@@ -241,8 +242,8 @@ public final class SwarmBenchmark {
         if (transport.equals("tcp") || transport.equals("quic")) {
             config.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
         }
-        if (transport.equals("tcp")) {
-            // 50+ nodes in one JVM on few cores: one event loop per node instead of min(2, cores).
+        if (transport.equals("tcp") && ioThreads > 0) {
+            // The nodes of this JVM share the transport's loops (SharedEventLoops): io_threads in all, not per node.
             config.set("transport.tcp.io_threads", ioThreads);
         }
         if (transport.equals("inmemory")) {
