@@ -190,7 +190,7 @@ final class BroadcastTrace {
         return String.join(", ", hops);
     }
 
-    private static long[] graftCounts(List<Topic> topics) throws Exception {
+    static long[] graftCounts(List<Topic> topics) throws Exception {
         long[] counts = new long[topics.size()];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = topics.get(i).stats().get(10, TimeUnit.SECONDS).gossip().deliveredAfterGraft();
@@ -199,7 +199,7 @@ final class BroadcastTrace {
     }
 
     /** @return payloads, IHaves, Grafts and Prunes sent and duplicates dropped, summed over the members */
-    private static long[] messageKinds(List<Topic> topics) throws Exception {
+    static long[] messageKinds(List<Topic> topics) throws Exception {
         long[] sums = new long[5];
         for (Topic topic : topics) {
             var gossip = topic.stats().get(10, TimeUnit.SECONDS).gossip();

@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
- *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=1] \
+ *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
  *     [warmup=0] [trace=0]
  * </pre>
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
@@ -94,7 +94,7 @@ public final class SwarmBenchmark {
         int newcomers = (int) opts.integer("newcomers", 20, 0, 1000);
         int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
         boolean fast = opts.flag("fast", true);
-        ioThreads = (int) opts.integer("io_threads", 1, 1, 64);
+        ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
@@ -162,10 +162,13 @@ public final class SwarmBenchmark {
 
             // What the swarm burns doing nothing (timers, DHT polls, shuffles): the floor under the broadcast phase.
             long idleCpu = processCpuNanos();
+            Map<String, long[]> idleThreads = ThreadCpu.byName();
             long idleStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(opts.integer("idle", 2, 1, 3600));
-            System.out.printf(Locale.ROOT, "idle swarm: process CPU %.0f ms per second%n",
-                    (processCpuNanos() - idleCpu) / 1e6 / ((System.nanoTime() - idleStart) / 1e9));
+            double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+            System.out.printf(Locale.ROOT, "idle swarm: process CPU %.0f ms per second; by thread:%n%s",
+                    (processCpuNanos() - idleCpu) / 1e6 / idleSeconds,
+                    ThreadCpu.perSecondByName(idleThreads, ThreadCpu.byName(), idleSeconds));
 
             // 3. broadcasts, with the process CPU they cost (every node's threads: the metrics' cost shows here)
             long cpuBefore = processCpuNanos();
@@ -192,7 +195,8 @@ public final class SwarmBenchmark {
         }
     }
 
-    private static int ioThreads = 1;
+    /** {@code [transport.tcp] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes). */
+    private static int ioThreads = 0;
 
     /** @return the CPU time of this JVM so far, every thread */
     private static long processCpuNanos() {
@@ -238,8 +242,8 @@ public final class SwarmBenchmark {
         if (transport.equals("tcp") || transport.equals("quic")) {
             config.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
         }
-        if (transport.equals("tcp")) {
-            // 50+ nodes in one JVM on few cores: one event loop per node instead of min(2, cores).
+        if (transport.equals("tcp") && ioThreads > 0) {
+            // The nodes of this JVM share the transport's loops (SharedEventLoops): io_threads in all, not per node.
             config.set("transport.tcp.io_threads", ioThreads);
         }
         if (transport.equals("inmemory")) {
@@ -265,7 +269,12 @@ public final class SwarmBenchmark {
     private static void broadcastPhase(List<Topic> topics, int broadcasts) throws Exception {
         int members = topics.size();
         long sentBefore = sent(topics);
+        long[] kindsBefore = BroadcastTrace.messageKinds(topics);
+        long lazyBefore = Arrays.stream(BroadcastTrace.graftCounts(topics)).sum();
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        // per quarter of the phase (by broadcast index): does the tree settle, or stay slow?
+        List<ConcurrentLinkedQueue<Double>> byQuarter = List.of(new ConcurrentLinkedQueue<>(),
+                new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
         AtomicLong deliveries = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> readers = new ArrayList<>();
@@ -275,8 +284,14 @@ public final class SwarmBenchmark {
                     while (running.get()) {
                         TopicEvent event = topic.receiver().next(Duration.ofMillis(100));
                         if (event instanceof TopicEvent.Received received && received.payload().length >= 8) {
-                            long sentAt = ByteBuffer.wrap(received.payload()).getLong();
-                            latencies.add(System.nanoTime() - sentAt);
+                            ByteBuffer payload = ByteBuffer.wrap(received.payload());
+                            long sentAt = payload.getLong();
+                            long latency = System.nanoTime() - sentAt;
+                            latencies.add(latency);
+                            if (payload.remaining() >= 8) {
+                                long index = payload.getLong();
+                                byQuarter.get((int) Math.min(3, index * 4 / Math.max(1, broadcasts))).add(latency / 1e6);
+                            }
                             deliveries.incrementAndGet();
                         }
                     }
@@ -311,6 +326,18 @@ public final class SwarmBenchmark {
                 + " delivery ratio %.4f (%d of %d); gossip messages per broadcast %.1f%n", broadcasts, members,
                 latency.atOrNaN(50), latency.atOrNaN(99), latency.atOrNaN(100), (double) deliveries.get() / expected,
                 deliveries.get(), expected, (double) (sentAfter - sentBefore) / broadcasts);
+        long[] kinds = BroadcastTrace.messageKinds(topics);
+        long lazy = Arrays.stream(BroadcastTrace.graftCounts(topics)).sum() - lazyBefore;
+        StringBuilder quarters = new StringBuilder();
+        for (ConcurrentLinkedQueue<Double> quarter : byQuarter) {
+            quarters.append(String.format(Locale.ROOT, " %.1f", Percentiles.of(quarter.stream().mapToDouble(d -> d)
+                    .toArray()).atOrNaN(50)));
+        }
+        System.out.printf(Locale.ROOT, "broadcast phase: %.1f%% of deliveries on the lazy path (IHave + Graft); per"
+                + " broadcast %.1f IHave, %.1f Graft, %.1f Prune; latency p50 by quarter of the phase (ms):%s%n",
+                100.0 * lazy / Math.max(1, deliveries.get()), (kinds[1] - kindsBefore[1]) / (double) broadcasts,
+                (kinds[2] - kindsBefore[2]) / (double) broadcasts, (kinds[3] - kindsBefore[3]) / (double) broadcasts,
+                quarters);
     }
 
     private static long sent(List<Topic> topics) throws Exception {

@@ -37,6 +37,52 @@ final class ThreadCpu {
         return Map.copyOf(byKind);
     }
 
+    /**
+     * @return per thread name with peer ids and numbers masked ({@code tt-node-*-sched-#}): {nanoseconds on a CPU,
+     *     times scheduled onto a CPU (a wake-up or a preemption), threads}, never null; empty without procfs
+     */
+    static Map<String, long[]> byName() {
+        Map<String, long[]> byName = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip()
+                            .replaceAll("[0-9a-f]{6,}", "*").replaceAll("[0-9]+", "#");
+                    String[] schedstat = Files.readString(task.resolve("schedstat")).strip().split(" ");
+                    long[] sum = byName.computeIfAbsent(name, k -> new long[3]);
+                    sum[0] += Long.parseLong(schedstat[0]);
+                    sum[1] += Long.parseLong(schedstat[2]);
+                    sum[2]++;
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended between listing and reading: it no longer counts
+                }
+            }
+        } catch (IOException | RuntimeException noProcfs) {
+            return Map.of();
+        }
+        return byName;
+    }
+
+    /**
+     * @return one line per thread name between two {@link #byName()} snapshots, largest CPU first: CPU ms and
+     *     wake-ups per second of {@code seconds}, threads of that name
+     */
+    static String perSecondByName(Map<String, long[]> before, Map<String, long[]> after, double seconds) {
+        StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+                .sorted((a, b) -> Long.compare(
+                        b.getValue()[0] - before.getOrDefault(b.getKey(), new long[3])[0],
+                        a.getValue()[0] - before.getOrDefault(a.getKey(), new long[3])[0]))
+                .limit(12)
+                .forEach(e -> {
+                    long[] was = before.getOrDefault(e.getKey(), new long[3]);
+                    out.append(String.format(Locale.ROOT, "  %-32s %8.1f ms/s %8.0f wake-ups/s %4d threads%n",
+                            e.getKey(), (e.getValue()[0] - was[0]) / 1e6 / seconds,
+                            (e.getValue()[1] - was[1]) / seconds, e.getValue()[2]));
+                });
+        return out.toString();
+    }
+
     /** @return "kind a.bc ms, ..." per operation between two snapshots */
     static String perOperation(Map<String, Long> before, Map<String, Long> after, int operations) {
         StringBuilder out = new StringBuilder();

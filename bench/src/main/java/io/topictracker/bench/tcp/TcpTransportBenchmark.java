@@ -110,7 +110,9 @@ public final class TcpTransportBenchmark {
 
     private static Transport tcp(SigningKeyPair keys, SigningProvider signing, ScheduledExecutorService scheduler,
             InboundHandler inbound) {
-        ConfigTable settings = ConfigTable.of("transport.tcp", Map.of("io_threads", 1L, "bind_address", "127.0.0.1"));
+        // two nodes that stand for two processes: a loop each, not one shared
+        ConfigTable settings = ConfigTable.of("transport.tcp", Map.of("io_threads", 1L, "bind_address", "127.0.0.1",
+                "share_event_loops", false));
         return new TcpTransportProvider().create(
                 new TransportContext(settings, keys, signing, Clock.systemUTC(), scheduler, inbound));
     }

@@ -219,6 +219,94 @@ class HyParViewTest {
     }
 
     @Test
+    void passivePeersThatRefusedAreAskedAgainOnlyAfterABackoffOrAShuffle() {
+        node.connect(peer(3));
+        node.receive(peer(3), new Message.ShuffleReply(peer(3), List.of(peer(4), peer(5), peer(6), peer(7), peer(8)),
+                mac(peer(3), node.self, SECRET)));
+        // one neighbour, room for four: the shuffle's refill asks four of the five passive peers
+        node.outputs.clear();
+        node.fire(new Timer.Shuffle());
+        List<PeerId> asked = new ArrayList<>();
+        for (Output.Send send : node.sendsOf(Message.Neighbor.class)) {
+            assertEquals(Message.NeighborKind.REQUEST_LOW, ((Message.Neighbor) send.message()).kind());
+            asked.add(send.to().id());
+        }
+        assertEquals(4, asked.size());
+
+        // every one of them is full and refuses; each refusal asks the one passive peer not yet asked, once
+        Set<PeerId> askedAfterRefusals = new HashSet<>();
+        List<Timer> retries = new ArrayList<>();
+        for (int round = 0; round < 3 && !asked.isEmpty(); round++) {
+            List<PeerId> refusing = asked;
+            asked = new ArrayList<>();
+            for (PeerId refuser : refusing) {
+                node.outputs.clear();
+                node.receive(peerWithId(refuser), new Message.Disconnect(true));
+                for (Output.Send send : node.sendsOf(Message.Neighbor.class)) {
+                    asked.add(send.to().id());
+                }
+                retries.addAll(node.scheduled().stream().filter(Timer.RetryRefused.class::isInstance).toList());
+            }
+            askedAfterRefusals.addAll(asked);
+        }
+        assertEquals(1, askedAfterRefusals.size(), "only the fifth passive peer, not the refusers round and round");
+        assertTrue(asked.isEmpty(), "everyone refused: nothing in flight for now");
+        assertEquals(5, node.state.passiveView().size(), "a refusing peer is alive and stays a backup");
+
+        assertEquals(1, retries.size(), "one retry once nobody is left to ask");
+
+        // the retry asks again; refused again, the next retry waits twice as long
+        node.outputs.clear();
+        node.fire(new Timer.RetryRefused());
+        List<Output.Send> retried = node.sendsOf(Message.Neighbor.class);
+        assertEquals(4, retried.size());
+        for (Output.Send send : retried) {
+            node.receive(peerWithId(send.to().id()), new Message.Disconnect(true));
+        }
+        List<PeerId> last = new ArrayList<>();
+        for (PeerInfo passive : List.of(peer(4), peer(5), peer(6), peer(7), peer(8))) {
+            if (node.state.isPending(passive.id())) {
+                last.add(passive.id());
+            }
+        }
+        assertEquals(1, last.size(), "the one passive peer not asked in this round");
+        node.receive(peerWithId(last.get(0)), new Message.Disconnect(true));
+        assertEquals(2000, node.delayOf(Timer.RetryRefused.class));
+
+        // a shuffle asks again too
+        node.outputs.clear();
+        node.fire(new Timer.Shuffle());
+        assertEquals(4, node.sendsOf(Message.Neighbor.class).size());
+    }
+
+    @Test
+    void losingANeighbourAsksPeersThatRefusedBeforeAgain() {
+        node.connect(peer(3));
+        node.receive(peer(3), new Message.ShuffleReply(peer(3), List.of(peer(4)), mac(peer(3), node.self, SECRET)));
+        node.fire(new Timer.Shuffle());
+        assertTrue(node.state.isPending(peer(4).id()));
+        node.receive(peer(4), new Message.Disconnect(true));
+        assertFalse(node.state.isPending(peer(4).id()));
+        node.outputs.clear();
+
+        node.input(new Input.PeerDisconnected(peer(3).id()));
+
+        List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+        assertEquals(1, requests.size());
+        assertEquals(peer(4), requests.get(0).to());
+        assertEquals(Message.NeighborKind.REQUEST_HIGH, ((Message.Neighbor) requests.get(0).message()).kind());
+    }
+
+    private static PeerInfo peerWithId(PeerId id) {
+        for (int i = 0; i < 64; i++) {
+            if (peer(i).id().equals(id)) {
+                return peer(i);
+            }
+        }
+        throw new AssertionError("no test peer " + id);
+    }
+
+    @Test
     void shuffleTimerSendsOurselvesAndSamplesOfBothViewsOnAWalk() {
         node.connect(peer(3));
         node.connect(peer(4));

@@ -343,13 +343,20 @@ class PlumTreeTest {
         assertEquals(1, node.state.receivedIdCount());
         assertEquals(1, node.state.cachedMessageCount());
         node.now = 30_000;
+        node.outputs.clear();
         node.fire(new Timer.EvictCaches());
         assertEquals(0, node.state.cachedMessageCount(), "message cache: 30 s");
         assertEquals(1, node.state.receivedIdCount());
+        assertEquals(1000, node.delayOf(Timer.EvictCaches.class), "swept again while ids remain");
         node.now = 90_000;
+        node.outputs.clear();
         node.fire(new Timer.EvictCaches());
         assertEquals(0, node.state.receivedIdCount(), "message ids: 90 s");
-        assertEquals(1000, node.delayOf(Timer.EvictCaches.class));
+        assertTrue(node.scheduled().stream().noneMatch(Timer.EvictCaches.class::isInstance),
+                "an empty log schedules no sweep");
+
+        node.receive(a, gossip(author, 2, "n", 0));
+        assertEquals(1000, node.delayOf(Timer.EvictCaches.class), "the next message schedules one again");
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.Set;
  * @param handshakeTimeout how long the TLS handshake plus the acceptance confirmation may take
  * @param writeBufferLowWaterMark unsent bytes below which a connection is writable again
  * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
- * @param ioThreads event loop threads for this transport
+ * @param ioThreads event loop threads of the group that the process's TCP transports with this setting share
+ *     ({@link SharedEventLoops})
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
  * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
  *     ({@value HandshakeGate#MAX_KEY})
@@ -31,11 +32,14 @@ import java.util.Set;
  * @param keepAliveInterval {@code keep_alive_interval}: a connection we wrote nothing on for this long sends a
  *     keep-alive record, so the far end's idle timeout does not fire while we live; 0 turns them off, else shorter
  *     than {@code idle_timeout}; default 5s (three may be lost before the far end gives up)
+ * @param shareEventLoops {@code share_event_loops}: run on the event loops that the process's TCP transports share
+ *     ({@link SharedEventLoops}, {@code io_threads} of them for all nodes of the process); false gives this transport
+ *     loops of its own, as a node alone in its process has (a benchmark that stands for two processes); default true
  */
 public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,
         Duration handshakeTimeout, int writeBufferLowWaterMark, int writeBufferHighWaterMark, int ioThreads,
         List<PeerAddress> advertise, int maxHandshakesInFlight, int maxHandshakesInFlightPerIp, Duration idleTimeout,
-        Duration keepAliveInterval) {
+        Duration keepAliveInterval, boolean shareEventLoops) {
 
     /** The default and largest frame sizes: 64 KiB by default, 16 MiB at most, so one frame never eats the heap. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 64 * 1024;
@@ -45,7 +49,7 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
     public static final Set<String> KEYS = Set.of("bind_address", "port", "max_frame_size", "connect_timeout",
             "handshake_timeout", "write_buffer_low_water_mark", "write_buffer_high_water_mark", "io_threads",
             AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY, "idle_timeout",
-            "keep_alive_interval");
+            "keep_alive_interval", "share_event_loops");
 
     /**
      * Reads and checks the table.
@@ -84,6 +88,7 @@ public record TcpSettings(String bindAddress, int port, int maxFrameSize, Durati
                     + " ms), or 0 to send none; got " + keepAlive.toMillis() + " ms");
         }
         return new TcpSettings(bind, port, maxFrame, connect, handshake, low, high, threads,
-                AdvertisedAddresses.configured(table, "tcp"), handshakes.max(), handshakes.maxPerIp(), idle, keepAlive);
+                AdvertisedAddresses.configured(table, "tcp"), handshakes.max(), handshakes.maxPerIp(), idle, keepAlive,
+                table.bool("share_event_loops", true));
     }
 }

@@ -11,11 +11,9 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.api.PeerAddress;
@@ -36,6 +34,7 @@ import io.topictracker.tls.HandshakeGate;
 import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -86,8 +85,12 @@ public final class TcpTransport implements Transport {
     private volatile Running running;
 
     /** What exists between start and close. */
-    private record Running(EventLoopGroup group, IoRuntime io, TlsContexts tls, Channel server,
-            InetSocketAddress listening) {}
+    private record Running(SharedEventLoops.Lease loops, IoRuntime io, TlsContexts tls, Channel server,
+            InetSocketAddress listening) {
+        EventLoopGroup group() {
+            return loops.group();
+        }
+    }
 
     /**
      * @param context not null
@@ -155,8 +158,10 @@ public final class TcpTransport implements Transport {
         warmUpInTheBackground(tls);
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
-                new DefaultThreadFactory("tt-tcp-" + self.shortText(), true), io.handlers());
+        // The process's transports share their event loops (io_threads of them in all, not per node).
+        SharedEventLoops.Lease loops = settings.shareEventLoops() ? SharedEventLoops.acquire(settings.ioThreads(), io)
+                : SharedEventLoops.own(settings.ioThreads(), io);
+        EventLoopGroup group = loops.group();
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
                 .channel(io.serverChannel())
@@ -184,7 +189,7 @@ public final class TcpTransport implements Transport {
         CompletableFuture<Void> started = new CompletableFuture<>();
         server.bind(settings.bindAddress(), settings.port()).addListener((ChannelFuture bound) -> {
             if (!bound.isSuccess()) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                loops.release();
                 synchronized (this) {
                     state = State.CLOSED;
                 }
@@ -197,13 +202,12 @@ public final class TcpTransport implements Transport {
             synchronized (this) {
                 closedMeanwhile = state == State.CLOSED;
                 if (!closedMeanwhile) {
-                    running = new Running(group, io, tls, bound.channel(), local);
+                    running = new Running(loops, io, tls, bound.channel(), local);
                     state = State.RUNNING;
                 }
             }
             if (closedMeanwhile) {
-                bound.channel().close();
-                shutdown(group);
+                bound.channel().close().addListener(closed -> loops.release());
                 started.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while starting"));
                 return;
             }
@@ -384,10 +388,18 @@ public final class TcpTransport implements Transport {
             // with a terminated loop, which Netty force-closes with a WARN and an ERROR.
             serverClosed.awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        List<ChannelFuture> closing = new ArrayList<>();
         for (Channel channel : channels) {
-            channel.close();
+            closing.add(channel.close());
         }
-        shutdown(run.group());
+        // The loops may run other nodes' channels: wait for ours to close, not for the loops to end (except on one of
+        // them, which would wait for itself).
+        if (!inOneOf(run.group())) {
+            for (ChannelFuture future : closing) {
+                future.awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+        }
+        run.loops().release();
         loopWrites.clear();
         LOG.info("tcp transport {} closed", context.identity().peerId().shortText());
     }
@@ -400,16 +412,12 @@ public final class TcpTransport implements Transport {
         pending.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while connecting"));
     }
 
-    /** Shuts the event loops down and waits for them, unless called from one of them (which would deadlock). */
-    private static void shutdown(EventLoopGroup group) {
-        io.netty.util.concurrent.Future<?> terminated = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    private static boolean inOneOf(EventLoopGroup group) {
         for (EventExecutor executor : group) {
             if (executor.inEventLoop()) {
-                return;
+                return true;
             }
         }
-        if (!terminated.awaitUninterruptibly(10, TimeUnit.SECONDS)) {
-            LOG.warn("tcp transport event loops did not terminate within 10 s");
-        }
+        return false;
     }
 }

@@ -311,6 +311,51 @@ class TcpTransportTest {
         }
     }
 
+    @Test
+    void transportsOfOneProcessShareTheirEventLoopsAndTheLastCloseEndsThem() throws Exception {
+        Node first = start(SIGNING.generate(), NodeCredentials::create);
+        Node second = start(SIGNING.generate(), NodeCredentials::create);
+        CompletableFuture<Connection> acceptedBySecond = second.nextAccepted();
+        TcpConnection dialled = (TcpConnection) Await.result(
+                first.transport.connect(second.keys.peerId(), second.address(), new Frames()), WAIT);
+        TcpConnection accepted = (TcpConnection) Await.result(acceptedBySecond, WAIT);
+        var group = dialled.channel().eventLoop().parent();
+        assertTrue(group == accepted.channel().eventLoop().parent(), "both nodes' channels run on one group");
+
+        // one node closes: the other's loops keep running its connections
+        first.transport.close();
+        Node third = start(SIGNING.generate(), NodeCredentials::create);
+        CompletableFuture<Connection> acceptedAgain = second.nextAccepted();
+        TcpConnection next = (TcpConnection) Await.result(
+                third.transport.connect(second.keys.peerId(), second.address(), new Frames()), WAIT);
+        Connection nextAccepted = Await.result(acceptedAgain, WAIT);
+        Await.result(next.send(ByteBuffer.wrap(new byte[] {42})), WAIT);
+        assertEquals(42, second.frames.get(nextAccepted).next().get(0));
+        assertFalse(group.isShuttingDown(), "still held by two transports");
+
+        // the last holders close: the group ends with them
+        second.transport.close();
+        third.transport.close();
+        assertTrue(group.isTerminated(), "close returns once the last holder's loops ended");
+        assertEquals(0, SharedEventLoops.groupsHeld());
+    }
+
+    @Test
+    void aTransportThatDoesNotShareRunsOnLoopsOfItsOwnThatItsCloseEnds() throws Exception {
+        Node own = start(SIGNING.generate(), NodeCredentials::create, Map.of("share_event_loops", false));
+        Node shared = start(SIGNING.generate(), NodeCredentials::create);
+        CompletableFuture<Connection> acceptedByShared = shared.nextAccepted();
+        TcpConnection dialled = (TcpConnection) Await.result(
+                own.transport.connect(shared.keys.peerId(), shared.address(), new Frames()), WAIT);
+        TcpConnection accepted = (TcpConnection) Await.result(acceptedByShared, WAIT);
+        var ownGroup = dialled.channel().eventLoop().parent();
+        assertFalse(ownGroup == accepted.channel().eventLoop().parent(), "separate groups");
+
+        own.transport.close();
+        assertTrue(ownGroup.isTerminated(), "its own loops end with it");
+        assertFalse(accepted.channel().eventLoop().parent().isShuttingDown(), "the shared ones do not");
+    }
+
     private Node start(SigningKeyPair keys, BiFunction<SigningKeyPair, Instant, NodeCredentials> credentials) {
         return start(keys, credentials, Map.of());
     }
