@@ -316,9 +316,9 @@ class TcpTransportTest {
         Node first = start(SIGNING.generate(), NodeCredentials::create);
         Node second = start(SIGNING.generate(), NodeCredentials::create);
         CompletableFuture<Connection> acceptedBySecond = second.nextAccepted();
-        TcpConnection dialled = (TcpConnection) Await.result(
+        StreamConnection dialled = (StreamConnection) Await.result(
                 first.transport.connect(second.keys.peerId(), second.address(), new Frames()), WAIT);
-        TcpConnection accepted = (TcpConnection) Await.result(acceptedBySecond, WAIT);
+        StreamConnection accepted = (StreamConnection) Await.result(acceptedBySecond, WAIT);
         var group = dialled.channel().eventLoop().parent();
         assertTrue(group == accepted.channel().eventLoop().parent(), "both nodes' channels run on one group");
 
@@ -326,7 +326,7 @@ class TcpTransportTest {
         first.transport.close();
         Node third = start(SIGNING.generate(), NodeCredentials::create);
         CompletableFuture<Connection> acceptedAgain = second.nextAccepted();
-        TcpConnection next = (TcpConnection) Await.result(
+        StreamConnection next = (StreamConnection) Await.result(
                 third.transport.connect(second.keys.peerId(), second.address(), new Frames()), WAIT);
         Connection nextAccepted = Await.result(acceptedAgain, WAIT);
         Await.result(next.send(ByteBuffer.wrap(new byte[] {42})), WAIT);
@@ -345,9 +345,9 @@ class TcpTransportTest {
         Node own = start(SIGNING.generate(), NodeCredentials::create, Map.of("share_event_loops", false));
         Node shared = start(SIGNING.generate(), NodeCredentials::create);
         CompletableFuture<Connection> acceptedByShared = shared.nextAccepted();
-        TcpConnection dialled = (TcpConnection) Await.result(
+        StreamConnection dialled = (StreamConnection) Await.result(
                 own.transport.connect(shared.keys.peerId(), shared.address(), new Frames()), WAIT);
-        TcpConnection accepted = (TcpConnection) Await.result(acceptedByShared, WAIT);
+        StreamConnection accepted = (StreamConnection) Await.result(acceptedByShared, WAIT);
         var ownGroup = dialled.channel().eventLoop().parent();
         assertFalse(ownGroup == accepted.channel().eventLoop().parent(), "separate groups");
 
