@@ -219,7 +219,7 @@ class HyParViewTest {
     }
 
     @Test
-    void passivePeersThatRefusedAreAskedAgainOnlyAfterABackoffOrAShuffle() {
+    void passivePeersThatRefusedAreNotAskedAgainUntilTheNextShuffle() {
         node.connect(peer(3));
         node.receive(peer(3), new Message.ShuffleReply(peer(3), List.of(peer(4), peer(5), peer(6), peer(7), peer(8)),
                 mac(peer(3), node.self, SECRET)));
@@ -235,7 +235,6 @@ class HyParViewTest {
 
         // every one of them is full and refuses; each refusal asks the one passive peer not yet asked, once
         Set<PeerId> askedAfterRefusals = new HashSet<>();
-        List<Timer> retries = new ArrayList<>();
         for (int round = 0; round < 3 && !asked.isEmpty(); round++) {
             List<PeerId> refusing = asked;
             asked = new ArrayList<>();
@@ -245,35 +244,14 @@ class HyParViewTest {
                 for (Output.Send send : node.sendsOf(Message.Neighbor.class)) {
                     asked.add(send.to().id());
                 }
-                retries.addAll(node.scheduled().stream().filter(Timer.RetryRefused.class::isInstance).toList());
             }
             askedAfterRefusals.addAll(asked);
         }
         assertEquals(1, askedAfterRefusals.size(), "only the fifth passive peer, not the refusers round and round");
-        assertTrue(asked.isEmpty(), "everyone refused: nothing in flight for now");
+        assertTrue(asked.isEmpty(), "everyone refused: nothing in flight until the swarm changes");
         assertEquals(5, node.state.passiveView().size(), "a refusing peer is alive and stays a backup");
 
-        assertEquals(1, retries.size(), "one retry once nobody is left to ask");
-
-        // the retry asks again; refused again, the next retry waits twice as long
-        node.outputs.clear();
-        node.fire(new Timer.RetryRefused());
-        List<Output.Send> retried = node.sendsOf(Message.Neighbor.class);
-        assertEquals(4, retried.size());
-        for (Output.Send send : retried) {
-            node.receive(peerWithId(send.to().id()), new Message.Disconnect(true));
-        }
-        List<PeerId> last = new ArrayList<>();
-        for (PeerInfo passive : List.of(peer(4), peer(5), peer(6), peer(7), peer(8))) {
-            if (node.state.isPending(passive.id())) {
-                last.add(passive.id());
-            }
-        }
-        assertEquals(1, last.size(), "the one passive peer not asked in this round");
-        node.receive(peerWithId(last.get(0)), new Message.Disconnect(true));
-        assertEquals(2000, node.delayOf(Timer.RetryRefused.class));
-
-        // a shuffle asks again too
+        // the next shuffle asks again
         node.outputs.clear();
         node.fire(new Timer.Shuffle());
         assertEquals(4, node.sendsOf(Message.Neighbor.class).size());
