@@ -5,7 +5,6 @@ import io.topictracker.api.PeerInfo;
 import io.topictracker.engine.gossip.GossipEvent;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +46,6 @@ final class HyParView {
      * capacity; a request can outlive its place when a Join fills the view meanwhile (its ACCEPT then evicts).
      */
     private final Map<PeerId, PeerInfo> pending = new LinkedHashMap<>();
-    /**
-     * Passive peers that refused a low-priority Neighbor request since the last retry, shuffle or loss of a
-     * neighbour: not asked again until then. Without this a node one short of a full active view in a swarm of full
-     * views asked its passive peers round and round, each refusal starting the next request at once (§4.2 "repeats
-     * the whole procedure"), which kept an idle 55-member swarm sending 170–240 Neighbor/Disconnect pairs a second.
-     * Once every passive peer refused, they are asked again after {@link #retryRefusedMillis} (1 s, doubling up to
-     * the shuffle interval while the view stays short), so a small island still finds a place that opens. Bounded by
-     * the passive view (only its members are kept). Never in the way of a node left without neighbours: losing one
-     * clears it.
-     */
-    private final Set<PeerId> refusedUs = new HashSet<>();
-    /** The next retry's delay; 0 when the active view was last seen full (or never short). */
-    private long retryRefusedMillis;
-    private boolean retryScheduled;
-    private static final long FIRST_RETRY_MILLIS = 1000;
     private boolean quit;
 
     HyParView(Env env, Admission admission, Listener listener) {
@@ -227,14 +211,8 @@ final class HyParView {
     private void onDisconnect(PeerId from, Message.Disconnect disconnect) {
         if (active.containsKey(from)) {
             removeActive(from, disconnect.alive(), false);
-            refusedUs.clear(); // a place opened here may have opened elsewhere too
-        } else if (pending.remove(from) != null) {
-            if (disconnect.alive()) {
-                refusedUs.retainAll(passive.keySet());
-                refusedUs.add(from);
-            } else {
-                passive.remove(from);
-            }
+        } else if (pending.remove(from) != null && !disconnect.alive()) {
+            passive.remove(from);
         }
         refill();
     }
@@ -283,7 +261,6 @@ final class HyParView {
     void onPeerDisconnected(PeerId peer) {
         if (active.containsKey(peer)) {
             removeActive(peer, false, false);
-            refusedUs.clear(); // its other neighbours lost it too and have a free place
         }
         pending.remove(peer);
         passive.remove(peer);
@@ -295,13 +272,8 @@ final class HyParView {
             return;
         }
         if (timer instanceof Timer.Shuffle) {
-            refusedUs.clear(); // the swarm's views changed since: ask again (once per shuffle interval at most)
             shuffle();
             env.schedule(env.config.shuffleInterval().toMillis(), new Timer.Shuffle());
-        } else if (timer instanceof Timer.RetryRefused) {
-            retryScheduled = false;
-            refusedUs.clear();
-            refill();
         } else if (timer instanceof Timer.NeighborTimeout timeout) {
             if (pending.remove(timeout.peer()) != null) {
                 // No answer in time: treat it as dead (§4.2) and try another passive peer.
@@ -424,24 +396,15 @@ final class HyParView {
         if (quit) {
             return;
         }
-        if (active.size() >= env.config.activeViewCapacity()) {
-            retryRefusedMillis = 0;
-        }
         while (active.size() + pending.size() < env.config.activeViewCapacity()) {
             List<PeerInfo> candidates = new ArrayList<>();
             for (PeerInfo peer : passive.values()) {
-                if (!pending.containsKey(peer.id()) && !refusedUs.contains(peer.id())) {
+                if (!pending.containsKey(peer.id())) {
                     candidates.add(peer);
                 }
             }
             PeerInfo next = env.pick(candidates);
             if (next == null) {
-                if (!refusedUs.isEmpty() && !retryScheduled) {
-                    retryScheduled = true;
-                    retryRefusedMillis = retryRefusedMillis == 0 ? FIRST_RETRY_MILLIS
-                            : Math.min(2 * retryRefusedMillis, env.config.shuffleInterval().toMillis());
-                    env.schedule(retryRefusedMillis, new Timer.RetryRefused());
-                }
                 return;
             }
             pending.put(next.id(), next);

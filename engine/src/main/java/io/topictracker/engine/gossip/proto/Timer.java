@@ -15,9 +15,6 @@ public sealed interface Timer {
         }
     }
 
-    /** Ask the passive peers that refused a Neighbor request again (HyParView §4.2 with a backoff of ours). */
-    record RetryRefused() implements Timer {}
-
     /** An announced message has not arrived: graft (PlumTree §3.6). */
     record Graft(MessageId id) implements Timer {
         public Graft {
