@@ -35,6 +35,18 @@ public final class Candidates {
         return new ArrayList<>(found.values());
     }
 
+    /**
+     * @param peers not null, not changed
+     * @param count how many to pick, not negative
+     * @param random the source of the choice, not null; the caller holds whatever lock guards it
+     * @return {@code min(count, peers.size())} distinct peers of {@code peers}, chosen uniformly at random; never null
+     */
+    public static List<PeerInfo> sample(List<PeerInfo> peers, int count, java.util.Random random) {
+        List<PeerInfo> shuffled = new ArrayList<>(peers);
+        java.util.Collections.shuffle(shuffled, random);
+        return List.copyOf(shuffled.subList(0, Math.min(count, shuffled.size())));
+    }
+
     private static void add(Map<PeerId, PeerInfo> found, PeerInfo peer, PeerId self, Set<PeerId> exclude) {
         if (peer.id().equals(self) || exclude.contains(peer.id())) {
             return;

@@ -115,7 +115,11 @@ final class Maintenance implements AutoCloseable {
         return topic.slot(minute).thenCompose(cached -> topic.publish(minute, cached));
     }
 
-    /** BubbleMerge: with fewer than min_neighbors, join up to max_join_peers record peers we do not hold. */
+    /**
+     * BubbleMerge: with fewer than min_neighbors, join up to max_join_peers record peers we do not hold, picked at
+     * random: the records come in the same order run after run, and a bubble whose first peers cannot be reached (NATed
+     * members none of its nodes shares a neighbour with, issue 15 scenario 4) would otherwise ask the same ones forever.
+     */
     private CompletableFuture<?> bubbleMerge() {
         BubbleMergeConfig bubble = config.merge().bubble();
         if (topic.neighborCount() >= bubble.minNeighbors()) {
@@ -123,8 +127,11 @@ final class Maintenance implements AutoCloseable {
         }
         return recentRecords().thenAccept(records -> {
             List<PeerInfo> peers = Candidates.peers(records, topic.self(), topic.neighbors());
-            topic.joinPeers(peers.subList(0, Math.min(peers.size(), bubble.maxJoinPeers())),
-                    JoinLog.Source.BUBBLE_MERGE);
+            List<PeerInfo> chosen;
+            synchronized (random) {
+                chosen = Candidates.sample(peers, bubble.maxJoinPeers(), random);
+            }
+            topic.joinPeers(chosen, JoinLog.Source.BUBBLE_MERGE);
         });
     }
 

@@ -54,6 +54,27 @@ class CandidatesTest {
     }
 
     @Test
+    void aSampleIsDistinctPeersOfTheListAndOverSeveralDrawsReachesEveryOne() {
+        List<PeerInfo> peers = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            peers.add(info(SIGNING.generate()));
+        }
+        java.util.Random random = new java.util.Random(7);
+        Set<PeerInfo> picked = new java.util.HashSet<>();
+        for (int draw = 0; draw < 40; draw++) {
+            List<PeerInfo> sample = Candidates.sample(peers, 2, random);
+            assertEquals(2, Set.copyOf(sample).size(), "two distinct peers");
+            org.junit.jupiter.api.Assertions.assertTrue(peers.containsAll(sample), "peers of the list");
+            picked.addAll(sample);
+        }
+        // the bubble merge asks max_join_peers of the records' peers each run; always the first two (record order)
+        // would leave a bubble asking the same unreachable peers forever
+        assertEquals(Set.copyOf(peers), picked, "forty draws of two reach all ten");
+        assertEquals(3, Candidates.sample(peers.subList(0, 3), 5, random).size(), "fewer than asked: all of them");
+        assertEquals(List.of(), Candidates.sample(List.of(), 2, random));
+    }
+
+    @Test
     void aPublisherSeenInTwoRecordsGainsTheAddressesOnlyTheLaterNames() {
         PeerAddress lan = PeerAddress.of("quic", "10.1.0.2", 4433);
         PeerAddress reflexive = PeerAddress.of("quic", "198.51.100.1", 4433);
