@@ -195,8 +195,12 @@ public final class GossipNode implements AutoCloseable {
                 links.closeIdle(this::held, IDLE_MILLIS);
                 floodGuard.retainOnly(links::isConnected);
             }, 5, 5, TimeUnit.SECONDS);
-            upgradeTicks = scheduler.scheduleWithFixedDelay(this::upgradeTick, UPGRADE_TICK_MILLIS,
-                    UPGRADE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            // without a punching transport no upgrade can happen (DirectUpgrades gives up at once), so a node
+            // without QUIC does not wake every second for it
+            if (!transports.punching().isEmpty()) {
+                upgradeTicks = scheduler.scheduleWithFixedDelay(this::upgradeTick, UPGRADE_TICK_MILLIS,
+                        UPGRADE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+            }
         });
     }
 
