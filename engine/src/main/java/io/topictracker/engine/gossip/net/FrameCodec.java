@@ -126,14 +126,53 @@ public final class FrameCodec {
         return out;
     }
 
-    private int estimate(Message message) {
+    /**
+     * The exact size of the frame {@link #encode} writes for {@code message} (the Gossip and IHave bounds are exact
+     * or a few bytes over). Exact rather than the frame limit because the buffer is allocated, zeroed and copied per
+     * message: sized at the 256 KiB control frame limit, each Graft, Prune and membership message cost a quarter of
+     * a megabyte of zeroing and page faults, most of the swarm benchmark's allocation (issue 18, BENCHMARKS.md).
+     */
+    private static int estimate(Message message) {
+        int size = TYPE_OFFSET + 1;
         if (message instanceof Gossip gossip) {
             return GOSSIP_OVERHEAD + gossip.payloadUnsafe().length;
+        } else if (message instanceof Message.IHave ihave) {
+            return size + 2 + ihave.entries().size() * (MessageId.LENGTH + 2);
+        } else if (message instanceof Message.Graft) {
+            return size + 1 + MessageId.LENGTH + 2;
+        } else if (message instanceof Message.Prune) {
+            return size;
+        } else if (message instanceof Message.Disconnect) {
+            return size + 1;
+        } else if (message instanceof Message.Join join) {
+            return size + peerSize(join.from()) + join.mac().length;
+        } else if (message instanceof Message.ForwardJoin forward) {
+            return size + peerSize(forward.joiner()) + 1;
+        } else if (message instanceof Message.Neighbor neighbor) {
+            return size + peerSize(neighbor.from()) + 1 + neighbor.mac().length;
+        } else if (message instanceof Message.Shuffle shuffle) {
+            return size + peerSize(shuffle.origin()) + peersSize(shuffle.peers()) + 1;
+        } else if (message instanceof Message.ShuffleReply reply) {
+            return size + peerSize(reply.from()) + peersSize(reply.peers()) + reply.mac().length;
         }
-        if (message instanceof Message.IHave ihave) {
-            return 64 + ihave.entries().size() * 34;
+        throw new IllegalArgumentException("unknown message type " + message.getClass().getName());
+    }
+
+    private static int peersSize(List<PeerInfo> peers) {
+        int size = 1;
+        for (PeerInfo peer : peers) {
+            size += peerSize(peer);
         }
-        return maxFrameSize;
+        return size;
+    }
+
+    /** The bytes {@link #putPeer} writes. */
+    private static int peerSize(PeerInfo peer) {
+        int size = PeerId.LENGTH + 1;
+        for (PeerAddress address : peer.addresses()) {
+            size += 2 + address.toString().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return size;
     }
 
     private static void putPeers(ByteBuffer out, List<PeerInfo> peers) {

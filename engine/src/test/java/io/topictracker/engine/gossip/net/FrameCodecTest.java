@@ -68,6 +68,26 @@ class FrameCodecTest {
         assertArrayEquals(filled(64, 9), back.signatureUnsafe());
     }
 
+    /**
+     * Each frame's buffer is as large as the frame: it is allocated and zeroed per message, and one sized at the
+     * control frame limit (256 KiB) made each Graft and Prune cost a quarter of a megabyte (issue 18).
+     */
+    @Test
+    void everyFrameIsEncodedIntoABufferOfItsOwnSize() {
+        Gossip g = new Gossip(peer(8).id(), 42, new byte[] {1, 2, 3}, filled(64, 9), 7, false);
+        List<Message> messages = List.of(new Message.Join(peer(1), filled(32, 5)), new Message.ForwardJoin(peer(2), 6),
+                new Message.Neighbor(peer(3), Message.NeighborKind.REQUEST_HIGH, filled(32, 1)),
+                new Message.Disconnect(false), new Message.Shuffle(peer(4), List.of(peer(5), peer(6)), 3),
+                new Message.ShuffleReply(peer(7), List.of(peer(9)), filled(32, 2)),
+                new Message.IHave(List.of(new Message.IHaveEntry(g.id(), 3), new Message.IHaveEntry(g.id(), 4))),
+                new Message.Graft(g.id(), 4), new Message.Prune(), g);
+        for (Message message : messages) {
+            ByteBuffer frame = codec.encode(topic, message);
+            assertEquals(frame.remaining(), frame.capacity(), message.getClass().getSimpleName());
+        }
+        assertTrue(codec.encode(topic, new Message.Graft(null, 0)).capacity() <= 80);
+    }
+
     private String malformed(byte[] frame) {
         return assertThrows(MalformedFrameException.class, () -> codec.decode(ByteBuffer.wrap(frame))).getMessage();
     }
