@@ -171,6 +171,8 @@ public final class SwarmBenchmark {
                     ThreadCpu.perSecondByName(idleThreads, ThreadCpu.byName(), idleSeconds));
 
             // 3. broadcasts, with the process CPU they cost (every node's threads: the metrics' cost shows here)
+            // (per thread name read first and last: reading /proc for 250 threads is not the phase's CPU)
+            Map<String, long[]> namesBefore = ThreadCpu.byName();
             long cpuBefore = processCpuNanos();
             Map<String, Long> threadsBefore = ThreadCpu.snapshot();
             long phaseStart = System.nanoTime();
@@ -179,6 +181,9 @@ public final class SwarmBenchmark {
                     + " second of the phase%n", (processCpuNanos() - cpuBefore) / 1e6 / Math.max(1, broadcasts),
                     ThreadCpu.perOperation(threadsBefore, ThreadCpu.snapshot(), Math.max(1, broadcasts)),
                     (processCpuNanos() - cpuBefore) / 1e6 / ((System.nanoTime() - phaseStart) / 1e9));
+            Map<String, long[]> namesAfter = ThreadCpu.byName();
+            System.out.printf(Locale.ROOT, "broadcast phase: per broadcast by thread name: %s%n",
+                    ThreadCpu.wakeUpsPerOperation(namesBefore, namesAfter, Math.max(1, broadcasts)));
             // 4. (trace=N) where the latency goes: N more broadcasts, one at a time, each traced hop by hop
             int traced = (int) opts.integer("trace", 0, 0, 10_000);
             if (traced > 0) {

@@ -96,6 +96,26 @@ final class ThreadCpu {
         return out.length() == 0 ? "(no /proc/self/task)" : out.toString();
     }
 
+    /**
+     * @return "name: a.b wake-ups, c.d ms" per operation between two {@link #byName()} snapshots, for the names with
+     *     the most wake-ups (at most 6); a wake-up is a time the thread was put on a CPU (woken or preempted)
+     */
+    static String wakeUpsPerOperation(Map<String, long[]> before, Map<String, long[]> after, int operations) {
+        StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+                .sorted((a, b) -> Long.compare(
+                        b.getValue()[1] - before.getOrDefault(b.getKey(), new long[3])[1],
+                        a.getValue()[1] - before.getOrDefault(a.getKey(), new long[3])[1]))
+                .limit(6)
+                .forEach(e -> {
+                    long[] was = before.getOrDefault(e.getKey(), new long[3]);
+                    out.append(String.format(Locale.ROOT, "%s%s %.1f wake-ups, %.2f ms", out.length() > 0 ? "; " : "",
+                            e.getKey(), (e.getValue()[1] - was[1]) / (double) operations,
+                            (e.getValue()[0] - was[0]) / 1e6 / operations));
+                });
+        return out.toString();
+    }
+
     private static String kind(String name) {
         if (name.startsWith("dht-testnet")) {
             return "event loops";

@@ -144,14 +144,28 @@ public final class GossipDriver implements AutoCloseable {
             return;
         }
         try {
-            executor.execute(() -> {
-                if (!closed) {
-                    state.handle(clock.getAsLong(), input);
-                    drain();
-                }
-            });
+            executor.execute(() -> handle(input));
         } catch (RejectedExecutionException e) {
             LOG.debug("topic {}: dropped {}: {}", topic, input.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    /** A timer fired on the node's scheduler, one of the threads the executor runs on: handled there if idle. */
+    private void timerFired(Input.TimerFired fired) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.executeOnPoolThread(() -> handle(fired));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("topic {}: dropped a timer: {}", topic, e.getMessage());
+        }
+    }
+
+    private void handle(Input input) {
+        if (!closed) {
+            state.handle(clock.getAsLong(), input);
+            drain();
         }
     }
 
@@ -318,7 +332,7 @@ public final class GossipDriver implements AutoCloseable {
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {
                     try {
-                        timers.add(scheduler.schedule(() -> offer(new Input.TimerFired(schedule.timer())),
+                        timers.add(scheduler.schedule(() -> timerFired(new Input.TimerFired(schedule.timer())),
                                 schedule.delayMillis(), TimeUnit.MILLISECONDS));
                     } catch (RejectedExecutionException e) {
                         // The node's scheduler is shutting down: the topic is going away with it.

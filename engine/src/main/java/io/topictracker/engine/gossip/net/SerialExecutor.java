@@ -40,6 +40,29 @@ final class SerialExecutor implements Executor {
         pool.execute(this::drain);
     }
 
+    /**
+     * Like {@link #execute}, for a caller that already runs on a thread of the pool (a timer the pool's scheduler
+     * fired): when no task is queued or running, the task and whatever queues behind it run here at once, as they
+     * would have after a hand-off to the pool, but without waking another pool thread for it (in a process of 55
+     * nodes, timers fired ~100 times per broadcast, each a wake-up and a context switch; issue 18). Calling it from
+     * any other thread would run the task on that thread: don't.
+     *
+     * @throws RejectedExecutionException when {@code capacity} tasks are already waiting
+     */
+    void executeOnPoolThread(Runnable task) {
+        synchronized (queue) {
+            if (queue.size() >= capacity) {
+                throw new RejectedExecutionException("topic queue full (" + capacity + " tasks)");
+            }
+            queue.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        drain();
+    }
+
     private void drain() {
         // Runs a bounded batch, then yields the pool thread so one busy topic cannot starve the others.
         for (int i = 0; i < 256; i++) {

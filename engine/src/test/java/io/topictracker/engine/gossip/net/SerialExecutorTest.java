@@ -73,4 +73,20 @@ class SerialExecutorTest {
         pool.runAll();
         executor.execute(() -> { });
     }
+
+    @Test
+    void aTaskFromAPoolThreadRunsThereWhenIdleAndQueuesBehindOthersOtherwise() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor executor = new SerialExecutor(pool, 16);
+        List<String> ran = new ArrayList<>();
+        executor.executeOnPoolThread(() -> ran.add("timer while idle"));
+        assertEquals(List.of("timer while idle"), ran, "ran at once, on the calling (pool) thread");
+        assertEquals(0, pool.tasks.size(), "no hand-off to another pool thread");
+
+        executor.execute(() -> ran.add("frame"));
+        executor.executeOnPoolThread(() -> ran.add("timer behind the frame"));
+        assertEquals(1, ran.size(), "a drain is due: the timer waits its turn");
+        pool.runAll();
+        assertEquals(List.of("timer while idle", "frame", "timer behind the frame"), ran);
+    }
 }
