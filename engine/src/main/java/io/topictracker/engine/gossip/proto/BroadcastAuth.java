@@ -2,10 +2,13 @@ package io.topictracker.engine.gossip.proto;
 
 import io.topictracker.api.PeerId;
 import io.topictracker.api.TopicId;
+import io.topictracker.api.signing.KeyVerifier;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -61,12 +64,26 @@ public interface BroadcastAuth {
         }
     }
 
-    /** Ed25519 over {@link #signedBytes}. */
+    /**
+     * Ed25519 over {@link #signedBytes}. Keeps a {@link KeyVerifier} for each of the last {@link #AUTHOR_VERIFIERS}
+     * authors it checked, so a recurring author's key is decoded and validated once rather than per message (the
+     * provider's verifier is exactly as strict as its {@code verify}); every message is still verified.
+     */
     final class Ed25519Auth implements BroadcastAuth {
+        /** Authors whose decoded keys are kept: a 64-byte-ish point each; the least recently used goes first. */
+        static final int AUTHOR_VERIFIERS = 256;
+
         private final byte[] topic;
         private final SigningKeyPair identity;
         private final byte[] self;
         private final SigningProvider signing;
+        // guarded by itself; access order, so the eldest entry is the least recently used
+        private final Map<PeerId, KeyVerifier> verifiers = new LinkedHashMap<>(32, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<PeerId, KeyVerifier> eldest) {
+                return size() > AUTHOR_VERIFIERS;
+            }
+        };
 
         Ed25519Auth(TopicId topic, SigningKeyPair identity, SigningProvider signing) {
             this.topic = Objects.requireNonNull(topic, "topic").toBytes();
@@ -83,7 +100,13 @@ public interface BroadcastAuth {
         @Override
         public boolean verify(PeerId author, long seq, byte[] payload, byte[] signature) {
             return signature.length == SigningProvider.SIGNATURE_LENGTH
-                    && signing.verify(author, signedBytes(topic, author.toBytes(), seq, payload), signature);
+                    && verifier(author).verify(signedBytes(topic, author.toBytes(), seq, payload), signature);
+        }
+
+        private KeyVerifier verifier(PeerId author) {
+            synchronized (verifiers) {
+                return verifiers.computeIfAbsent(author, key -> signing.verifier(key.toBytes()));
+            }
         }
     }
 }

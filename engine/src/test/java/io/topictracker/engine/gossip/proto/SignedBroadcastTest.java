@@ -75,6 +75,55 @@ class SignedBroadcastTest {
         assertEquals(false, thisTopic.verify(authorKeys.peerId(), 7, payload, signature));
     }
 
+    /** An author's key is decoded once per topic (issue 18), yet every message is checked, the last as the first. */
+    @Test
+    void anAuthorsKeyIsDecodedOnceAndEachOfItsMessagesIsStillVerified() {
+        java.util.concurrent.atomic.AtomicInteger keysDecoded = new java.util.concurrent.atomic.AtomicInteger();
+        io.topictracker.api.signing.SigningProvider counting = new io.topictracker.api.signing.SigningProvider() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public SigningKeyPair generate() {
+                return ed25519.generate();
+            }
+
+            @Override
+            public SigningKeyPair fromSeed(byte[] seed32) {
+                return ed25519.fromSeed(seed32);
+            }
+
+            @Override
+            public boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+                return ed25519.verify(publicKey, message, signature);
+            }
+
+            @Override
+            public io.topictracker.api.signing.KeyVerifier verifier(byte[] publicKey) {
+                keysDecoded.incrementAndGet();
+                return ed25519.verifier(publicKey);
+            }
+        };
+        BroadcastAuth author = BroadcastAuth.ed25519(Harness.TOPIC, authorKeys, ed25519);
+        BroadcastAuth receiver = BroadcastAuth.ed25519(Harness.TOPIC, receiverKeys, counting);
+        for (long seq = 1; seq <= 3; seq++) {
+            byte[] payload = {(byte) seq};
+            byte[] signature = author.sign(seq, payload);
+            assertTrue(receiver.verify(authorKeys.peerId(), seq, payload, signature));
+            assertEquals(false, receiver.verify(authorKeys.peerId(), seq, new byte[] {9}, signature), "altered");
+            assertEquals(false, receiver.verify(authorKeys.peerId(), seq + 1, payload, signature), "replayed");
+        }
+        assertEquals(1, keysDecoded.get());
+        byte[] forged = forgerKeys.sign(BroadcastAuth.signedBytes(Harness.TOPIC.toBytes(), authorKeys.publicKey(), 4,
+                new byte[] {4}));
+        assertEquals(false, receiver.verify(authorKeys.peerId(), 4, new byte[] {4}, forged), "signed by another key");
+        assertTrue(receiver.verify(forgerKeys.peerId(), 4, new byte[] {4}, forgerKeys.sign(
+                BroadcastAuth.signedBytes(Harness.TOPIC.toBytes(), forgerKeys.publicKey(), 4, new byte[] {4}))));
+        assertEquals(2, keysDecoded.get());
+    }
+
     @Test
     void withSignaturesOffNothingIsSignedOrChecked() {
         Harness author = new Harness(peer(1), GossipConfig.defaults().withVerifySignatures(false),
