@@ -91,6 +91,8 @@ class DhtServeLifecycleTest {
             try (CliProcess joined = serveWithoutInput(dir, "joined", "--bootstrap",
                     "127.0.0.1:" + firstReady.port(), "--routing-table", table.toString())) {
                 Ready joinedReady = Ready.of(joined);
+                // Its bootstrap is asynchronous after the ready line: stop it only once it answers with the first node.
+                awaitKnows(joinedReady.port(), firstEntry);
                 joined.terminate();
                 assertEquals(ExitCode.OK, joined.awaitExit(), joined::toString);
                 Map<String, byte[]> saved = parseTable(Files.readAllBytes(table));
@@ -144,6 +146,52 @@ class DhtServeLifecycleTest {
     }
 
     /**
+     * Waits (at most 30 s, one query a second) until the node on 127.0.0.1:{@code port} returns {@code entry} in the
+     * {@code nodes} of a BEP5 {@code find_node} for that entry's id. The query is sent read-only (BEP43 {@code ro = 1})
+     * so that the test's socket does not enter the node's table.
+     */
+    private static void awaitKnows(int port, byte[] entry) throws IOException {
+        ByteArrayOutputStream query = new ByteArrayOutputStream();
+        query.writeBytes("d1:ad2:id20:".getBytes(StandardCharsets.US_ASCII));
+        query.writeBytes(HexFormat.of().parseHex("22".repeat(20)));
+        query.writeBytes("6:target20:".getBytes(StandardCharsets.US_ASCII));
+        query.writeBytes(Arrays.copyOf(entry, 20));
+        query.writeBytes("e1:q9:find_node2:roi1e1:t2:fn1:y1:qe".getBytes(StandardCharsets.US_ASCII));
+        byte[] bytes = query.toByteArray();
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            socket.setSoTimeout(1000);
+            InetSocketAddress node = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            for (int attempt = 0; attempt < 30; attempt++) {
+                socket.send(new DatagramPacket(bytes, bytes.length, node));
+                DatagramPacket reply = new DatagramPacket(new byte[1500], 1500);
+                long sent = System.nanoTime();
+                try {
+                    socket.receive(reply);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                Map<String, byte[]> fields = FlatBencode.parseDictionary(
+                        Arrays.copyOf(reply.getData(), reply.getLength()));
+                byte[] nodes = fields.get("r.nodes");
+                if (nodes != null && containsEntry(nodes, entry)) {
+                    return;
+                }
+                // answered without it yet: wait out the rest of this second before asking again
+                long leftMillis = 1000 - (System.nanoTime() - sent) / 1_000_000;
+                if (leftMillis > 0) {
+                    try {
+                        Thread.sleep(leftMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("127.0.0.1:" + port + " did not know the first node within 30 s");
+    }
+
+    /**
      * Sends a BEP5 {@code ping} query to 127.0.0.1:{@code port} and returns the reply's top-level string values.
      * UDP may drop a datagram even on loopback, so it tries up to 5 times, 2 s each.
      */
@@ -174,8 +222,9 @@ class DhtServeLifecycleTest {
     }
 
     /**
-     * Just enough bencode (BEP3) for the two messages above: a dictionary whose values are byte strings or nested
-     * dictionaries; nested ones are skipped (kept as an empty value). Anything else fails the test.
+     * Just enough bencode (BEP3) for the messages above: a dictionary whose values are byte strings or dictionaries of
+     * byte strings; a nested dictionary's values are kept under {@code outer.inner} keys (its own key holds an empty
+     * value). Anything else fails the test.
      */
     private static final class FlatBencode {
         private final byte[] data;
@@ -187,28 +236,24 @@ class DhtServeLifecycleTest {
 
         static Map<String, byte[]> parseDictionary(byte[] data) {
             FlatBencode parser = new FlatBencode(data);
-            Map<String, byte[]> dict = parser.dictionary(true);
+            Map<String, byte[]> dict = new LinkedHashMap<>();
+            parser.dictionary(dict, "");
             assertEquals(data.length, parser.at, "trailing bytes after the dictionary");
             return dict;
         }
 
-        private Map<String, byte[]> dictionary(boolean keep) {
+        private void dictionary(Map<String, byte[]> into, String prefix) {
             expect('d');
-            Map<String, byte[]> dict = new LinkedHashMap<>();
             while (peek() != 'e') {
-                String key = new String(string(), StandardCharsets.US_ASCII);
-                byte[] value = peek() == 'd' ? nested() : string();
-                if (keep) {
-                    dict.put(key, value);
+                String key = prefix + new String(string(), StandardCharsets.US_ASCII);
+                if (peek() == 'd') {
+                    into.put(key, new byte[0]);
+                    dictionary(into, key + ".");
+                } else {
+                    into.put(key, string());
                 }
             }
             at++;
-            return dict;
-        }
-
-        private byte[] nested() {
-            dictionary(false);
-            return new byte[0];
         }
 
         private byte[] string() {
