@@ -24,7 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * each a fresh chat on D behind a symmetric router. Per newcomer: from its {@code self:} line (its node started; the
  * topic is joined and its first DHT lookup starts right after) to {@code * neighbor up <B> (relayed via <P>)}; a
  * newcomer that does not get there within 150 s counts as a failure. Prints and appends to
- * {@code target/lab-measurements.txt}; asserts nothing about speed.
+ * {@code target/lab-measurements.txt}, with the one-minute load average at the end of each trial (the machine is
+ * shared); asserts nothing about speed.
+ *
+ * <p>With {@code -Dlab.timeline=true} each process logs its join timeline (dials, membership messages) to its
+ * standard error file; with {@code -Dlab.logs=DIR} those files are kept in DIR after the run (else in a temporary
+ * folder that is deleted).
  *
  * <pre>
  * mvn -B -o verify -Plab -pl lab-tests -am -Dtests.groups=lab -Dtest=RelayLabMeasurements \
@@ -38,7 +43,7 @@ class RelayLabMeasurements {
 
     @Test
     void timeToARelayedConnection(@TempDir Path dir) throws IOException {
-        try (NetLab lab = NetLab.create(dir)) {
+        try (NetLab lab = NetLab.create(logs(dir))) {
             LabHost s = lab.addHost("s", 10);
             LabHost p = lab.addHost("p", 30);
             LabHost routerB = lab.addNatRouter("rb", 2, 2, NetLab.NatMapping.ENDPOINT_INDEPENDENT, false);
@@ -57,6 +62,7 @@ class RelayLabMeasurements {
             chatB.awaitLine("B meets P", l -> l.startsWith("* neighbor up " + pId), MEET);
 
             List<Long> times = new ArrayList<>();
+            List<String> loads = new ArrayList<>();
             int failures = 0;
             for (int i = 0; i < TRIALS; i++) {
                 LabProcess newcomer = lab.start(d, "newcomer-" + i, RelayLabTest.natedChat(s, config));
@@ -67,16 +73,28 @@ class RelayLabMeasurements {
                     failures++;
                 }
                 newcomer.stop();
+                loads.add(String.format(Locale.ROOT, "%.1f", load()));
             }
             String line = String.format(Locale.ROOT, "relay, scenario 2 (symmetric newcomer, EIM member, relay "
                     + "member; 40 ms RTT, 1 %% loss): %d/%d relayed; self line to relayed neighbour median %s, "
                     + "p90 %s, min %s, max %s (load average %.2f)", times.size(), TRIALS,
                     millis(percentile(times, 50)), millis(percentile(times, 90)),
                     millis(times.stream().mapToLong(Long::longValue).min()), millis(percentile(times, 100)),
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    load());
             report(line);
             report("relay, each newcomer (ms): " + times.stream()
-                    .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList() + ", failures " + failures);
+                    .map(n -> String.valueOf(TimeUnit.NANOSECONDS.toMillis(n))).toList() + ", failures " + failures
+                    + "; load average after each trial " + loads);
         }
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** @return {@code -Dlab.logs=DIR} when given (created, kept after the run), else {@code dir} */
+    private static Path logs(Path dir) throws IOException {
+        String kept = System.getProperty("lab.logs");
+        return kept == null || kept.isBlank() ? dir : Files.createDirectories(Path.of(kept));
     }
 }

@@ -149,6 +149,7 @@ public final class GossipNode implements AutoCloseable {
         // in-process transports' addresses are, or a loopback or private address says nothing about a NAT)
         links.punching(identity.peerId(), () -> observed.confirmed(transports.localAddresses()).stream()
                 .anyMatch(address -> isPublicIpLiteral(address.host())));
+        links.ownGlobalHosts(this::ownGlobalHosts);
         if (metrics.isEnabled()) {
             gauges.add(metrics.gauge("topictracker.gossip.neighbors", this::neighborCount));
             gauges.add(metrics.gauge("topictracker.transport.connections.open", links::openCount));
@@ -399,6 +400,27 @@ public final class GossipNode implements AutoCloseable {
      */
     public void externalHostHint(Supplier<String> hint) {
         externalHostHint = Objects.requireNonNull(hint, "hint");
+    }
+
+    /**
+     * @return the global IP literals of our direct transports' addresses, the confirmed observed ones and the DHT's
+     *     vote (not a relay's: a relay address names the relay's host); never null
+     */
+    private java.util.Set<String> ownGlobalHosts() {
+        List<PeerAddress> direct = nodeView.directAddresses();
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        List<PeerAddress> all = new ArrayList<>(direct);
+        all.addAll(observed.confirmed(direct));
+        for (PeerAddress address : all) {
+            if (EngineNodeView.isGlobal(address.host())) {
+                hosts.add(address.host());
+            }
+        }
+        String dhtHost = externalHostHint.get();
+        if (dhtHost != null && EngineNodeView.isGlobal(dhtHost)) {
+            hosts.add(dhtHost);
+        }
+        return hosts;
     }
 
     /** @return the addresses others confirmed for us (see {@link ObservedAddresses}); never null */

@@ -141,6 +141,8 @@ final class PeerLinks {
     private volatile Predicate<PeerInfo> unanswered = peer -> false;
     /** Told of each peer whose relayed connection gave way to a direct one (issue 15); never null. */
     private volatile Consumer<PeerId> upgraded = peer -> { };
+    /** The global IP literals we are at (interfaces, confirmed observed addresses); see {@link RelayFirst}. */
+    private volatile java.util.function.Supplier<java.util.Set<String>> ownGlobalHosts = java.util.Set::of;
     /** Whether we are behind a NAT now (we advertise a confirmed address none of our interfaces has). */
     private volatile java.util.function.BooleanSupplier behindNat = () -> false;
 
@@ -230,6 +232,14 @@ final class PeerLinks {
     void punching(PeerId self, java.util.function.BooleanSupplier behindNat) {
         this.behindNat = java.util.Objects.requireNonNull(behindNat, "behindNat");
         this.punchSlots = new PunchSlots(self);
+    }
+
+    /**
+     * @param hosts gives the global IP literals we are at (see {@link RelayFirst}), any thread; not null, nor what it
+     *     gives
+     */
+    void ownGlobalHosts(java.util.function.Supplier<java.util.Set<String>> hosts) {
+        this.ownGlobalHosts = java.util.Objects.requireNonNull(hosts, "hosts");
     }
 
     /** @return how long a dial to {@code peer} must wait for its punch slot; 0 to dial now */
@@ -347,8 +357,13 @@ final class PeerLinks {
         if (askIfUnanswered) {
             armUnanswered(link, to);
         }
-        List<Transports.Route> routes = failures.lastIfFailed(transports.routes(to), Transports.Route::address,
-                clock.getAsLong());
+        long now = clock.getAsLong();
+        List<Transports.Route> routes = failures.lastIfFailed(transports.routes(to), Transports.Route::address, now);
+        routes = RelayFirst.order(routes, Transports.Route::relayed, Transports.Route::address, ownGlobalHosts.get(),
+                address -> failures.failedLately(address, now));
+        if (!routes.isEmpty() && routes.get(0).relayed()) {
+            TIMELINE.debug("dial {}: no direct address can work from here, the relay first", to.id().shortText());
+        }
         DialRace<Transports.Route> race = new DialRace<>(routes);
         Transports.Route first = race.first();
         if (first == null) {
@@ -389,7 +404,7 @@ final class PeerLinks {
             counted.openedOut.increment();
             failures.succeeded(route.address());
             punchOutcome(peer, true);
-            if (!race.connected(route)) {
+            if (!race.connected(route) && !replacesRelayed(link, connection)) {
                 LOG.debug("closing a second connection to {} at {}: another route won", peer.shortText(),
                         route.address());
                 connection.close();
@@ -412,6 +427,20 @@ final class PeerLinks {
             flush.forEach(outbox::offer);
             retire(peer, retired, connection.relayedVia().isEmpty());
         });
+    }
+
+    /**
+     * @return whether {@code connection}, a race's loser, is direct while the link's open connection is relayed: a
+     *     relay route that went first ({@link RelayFirst}) won, and this direct one replaces it as an upgrade would
+     */
+    private static boolean replacesRelayed(Link link, Connection connection) {
+        if (connection.relayedVia().isPresent()) {
+            return false;
+        }
+        synchronized (link) {
+            LinkOutbox open = link.open();
+            return open != null && open.connection().relayedVia().isPresent();
+        }
     }
 
     /** @return the timer that starts the race's next route if no attempt ended first; null if timers are gone */

@@ -33,6 +33,12 @@ final class RecentDialFailures {
         failedAt.remove(address);
     }
 
+    /** @return whether a dial to {@code address} failed within {@link #REMEMBERED_MILLIS} before {@code nowMillis} */
+    synchronized boolean failedLately(PeerAddress address, long nowMillis) {
+        Long at = failedAt.get(address);
+        return at != null && nowMillis - at < REMEMBERED_MILLIS;
+    }
+
     /**
      * @param items in their preferred order, not null
      * @param address the address of an item

@@ -26,7 +26,12 @@ final class Transports implements AutoCloseable {
      * @param transport ours, never null
      * @param address the peer's, one {@code transport} handles; never null
      */
-    record Route(Transport transport, PeerAddress address) {}
+    record Route(Transport transport, PeerAddress address) {
+        /** @return whether this route goes through a third party (a relay transport: {@code NodeAware}) */
+        boolean relayed() {
+            return transport instanceof io.topictracker.api.transport.NodeAware;
+        }
+    }
 
     private final List<Transport> preferred;
 

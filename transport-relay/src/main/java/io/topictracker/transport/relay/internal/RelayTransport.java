@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RelayTransport implements Transport, NodeAware {
     private static final Logger LOG = LoggerFactory.getLogger(RelayTransport.class);
+    /** Per-step timings of reservations and circuits, for diagnosing the time to a relayed connection. */
+    private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.relay");
     /** How long start waits for the first reservations. */
     static final long FIRST_RESERVATIONS_MILLIS = 3_000;
 
@@ -317,7 +319,11 @@ public final class RelayTransport implements Transport, NodeAware {
     private CompletableFuture<Void> reserve(Running run, ReservationPlan.Candidate candidate) {
         PeerAddress address = candidate.address();
         CompletableFuture<Void> outcome = new CompletableFuture<>();
+        long started = System.nanoTime();
+        TIMELINE.debug("reserve: opening a hop to {}", address);
         run.hops().open(address, candidate.expected()).whenComplete((hop, failure) -> {
+            TIMELINE.debug("reserve: hop to {} {} after {} ms", address, failure == null ? "open" : "failed",
+                    (System.nanoTime() - started) / 1_000_000);
             if (failure != null) {
                 reservationEnded(address, null, "could not reach it: " + failure.getMessage());
                 outcome.complete(null);
@@ -353,6 +359,7 @@ public final class RelayTransport implements Transport, NodeAware {
                 warned.remove(hop.address);
             }
             if (first) {
+                TIMELINE.debug("reserve: reserved at {}", hop.address);
                 LOG.info("relay transport {}: reserved at {} ({})", self.shortText(), hop.address,
                         hop.relay.shortText());
             }
@@ -377,7 +384,12 @@ public final class RelayTransport implements Transport, NodeAware {
 
     /** A peer asks for a circuit to us: open a second hop to the relay, accept, and run TLS as the server. */
     private void acceptCircuit(Running run, HopClient.Hop reservationHop, RelayMessage.Incoming incoming) {
+        long started = System.nanoTime();
+        TIMELINE.debug("accept: incoming circuit {} at {}; opening a hop", incoming.circuitId(),
+                reservationHop.address);
         run.hops().open(reservationHop.address, reservationHop.relay).whenComplete((hop, failure) -> {
+            TIMELINE.debug("accept: hop for circuit {} {} after {} ms", incoming.circuitId(),
+                    failure == null ? "open" : "failed", (System.nanoTime() - started) / 1_000_000);
             if (failure != null) {
                 LOG.debug("could not accept circuit {} at {}: {}", incoming.circuitId(), reservationHop.address,
                         failure.getMessage());
@@ -385,6 +397,8 @@ public final class RelayTransport implements Transport, NodeAware {
             }
             hop.listen(message -> {
                 if (message instanceof RelayMessage.Connected) {
+                    TIMELINE.debug("accept: circuit {} spliced after {} ms", incoming.circuitId(),
+                            (System.nanoTime() - started) / 1_000_000);
                     SslHandler e2e = run.tls().server().newHandler(hop.channel.alloc());
                     run.hops().toEndpoint(hop, e2e, false, EndpointHandler.acceptor(context.signing(),
                             settings.maxFrameSize(), hop.address, hop.relay, null, context.inbound()));
@@ -451,7 +465,11 @@ public final class RelayTransport implements Transport, NodeAware {
                     "relay transport is not running (start it first; it cannot be used after close)"));
         }
         CompletableFuture<Connection> connected = new CompletableFuture<>();
+        long started = System.nanoTime();
+        TIMELINE.debug("connect: {} through {}: opening a hop", expected.shortText(), address);
         run.hops().open(address, null).whenComplete((hop, failure) -> {
+            TIMELINE.debug("connect: {} through {}: hop {} after {} ms", expected.shortText(), address,
+                    failure == null ? "open" : "failed", (System.nanoTime() - started) / 1_000_000);
             if (failure != null) {
                 connected.completeExceptionally(failure);
                 return;
@@ -470,6 +488,8 @@ public final class RelayTransport implements Transport, NodeAware {
             }, millis, TimeUnit.MILLISECONDS);
         });
         connected.whenComplete((connection, failure) -> {
+            TIMELINE.debug("connect: {} through {}: {} after {} ms", expected.shortText(), address,
+                    failure == null ? "connected" : "failed", (System.nanoTime() - started) / 1_000_000);
             if (failure != null) {
                 LOG.debug("relay dial of {} at {} failed: {}", expected.shortText(), address, failure.getMessage());
             }
@@ -480,6 +500,7 @@ public final class RelayTransport implements Transport, NodeAware {
     private void onConnectAnswer(Running run, HopClient.Hop hop, PeerId expected, RelayMessage message,
             CompletableFuture<Connection> connected, ConnectionListener listener) {
         if (message instanceof RelayMessage.Connected done) {
+            TIMELINE.debug("connect: {} through {}: spliced", expected.shortText(), hop.address);
             if (done.direct()) {
                 if (!hop.relay.equals(expected)) {
                     connected.completeExceptionally(new TransportException(Reason.IDENTITY_MISMATCH,

@@ -1,0 +1,241 @@
+package io.topictracker.engine.gossip.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
+import io.topictracker.api.PeerInfo;
+import io.topictracker.api.transport.Connection;
+import io.topictracker.api.transport.ConnectionListener;
+import io.topictracker.api.transport.NodeAware;
+import io.topictracker.api.transport.NodeView;
+import io.topictracker.api.transport.Transport;
+import io.topictracker.api.transport.TransportException;
+import io.topictracker.tck.Await;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PeerLinks} with {@link RelayFirst} (issue 15): a peer none of whose direct addresses can work from here is
+ * dialled at its relay address at once, not behind the direct attempts' stagger; the direct ones are still tried, and
+ * one that connects after the relayed connection won replaces it as the upgrade does.
+ */
+class PeerLinksRelayFirstTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final PeerId PEER = id(9);
+    private static final PeerId RELAY = id(5);
+    /** The relay lab's B: a LAN address, its NAT's public address with its port (a guess), a reservation at P. */
+    private static final PeerInfo BEHIND_ANOTHER_NAT = new PeerInfo(PEER, List.of(
+            PeerAddress.parse("tcp://10.2.0.2:41661"), PeerAddress.parse("relay://198.51.100.30:4100"),
+            PeerAddress.parse("tcp://198.51.100.2:41661")));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Map<PeerId, Boolean> lost = new ConcurrentHashMap<>();
+    private final List<PeerId> upgraded = new CopyOnWriteArrayList<>();
+    /** Every dial of either transport, in the order they started. */
+    private final List<PeerAddress> dials = new CopyOnWriteArrayList<>();
+    private final PendingTransport tcp = new PendingTransport("tcp");
+    private final PendingTransport relay = new RelayLike();
+    private final PeerLinks links = new PeerLinks(new Transports(List.of(tcp, relay)), () -> 0, (c, f) -> { },
+            (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+
+    {
+        links.onUpgrade(upgraded::add);
+        links.ownGlobalHosts(() -> Set.of("198.51.100.4")); // we are behind a NAT too, another one
+    }
+
+    private static PeerId id(int seed) {
+        byte[] bytes = new byte[32];
+        bytes[0] = (byte) seed;
+        return PeerId.of(bytes);
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void aPeerNoDirectAddressOfWhichCanWorkIsDialledAtItsRelayAtOnce() {
+        links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
+        assertEquals(PeerAddress.parse("relay://198.51.100.30:4100"), dials.get(0),
+                "the relay address first, not after the direct attempts' stagger: " + dials);
+        Await.until(WAIT, "the direct addresses tried behind it", () -> dials.size() == 3);
+        assertEquals(List.of("relay", "tcp", "tcp"), dials.stream().map(PeerAddress::transport).toList());
+    }
+
+    @Test
+    void aPeerWeMayReachDirectlyIsDialledAtItsDirectAddressesFirst() {
+        links.ownGlobalHosts(() -> Set.of("198.51.100.2")); // behind the peer's NAT: its LAN address may answer
+        links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
+        assertEquals(PeerAddress.parse("tcp://10.2.0.2:41661"), dials.get(0));
+    }
+
+    @Test
+    void aDirectConnectionThatComesUpAfterTheRelayedOneWonReplacesIt() {
+        links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
+        Await.until(WAIT, "a direct attempt under way behind the relay's", () -> tcp.pending.size() >= 1);
+        FakeConnection relayed = new FakeConnection(Optional.of(RELAY));
+        relay.answer(0, relayed);
+        assertEquals(List.of((byte) 1), relayed.sent, "the relayed connection won and carries the frame");
+
+        FakeConnection direct = new FakeConnection(Optional.empty());
+        tcp.answer(0, direct);
+        assertTrue(direct.isOpen(), "the direct connection is kept, not closed as the race's loser");
+        assertEquals(List.of(PEER), upgraded);
+        links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {2}));
+        assertEquals(List.of((byte) 2), direct.sent, "frames go over the direct connection");
+        Await.result(relayed.closed, WAIT);
+        assertTrue(lost.isEmpty(), "the topics are not told the peer was lost: " + lost);
+        assertTrue(links.isConnected(PEER));
+    }
+
+    @Test
+    void aSecondDirectConnectionAfterADirectWinnerIsStillClosed() {
+        links.ownGlobalHosts(() -> Set.of("198.51.100.2"));
+        links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
+        Await.until(WAIT, "both direct attempts under way", () -> tcp.pending.size() == 2);
+        FakeConnection first = new FakeConnection(Optional.empty());
+        FakeConnection second = new FakeConnection(Optional.empty());
+        tcp.answer(0, first);
+        tcp.answer(1, second);
+        assertTrue(first.isOpen());
+        assertFalse(second.isOpen(), "the race's loser is closed when the winner is direct");
+        assertEquals(List.of(), upgraded);
+    }
+
+    /** A transport whose dials stay pending until the test answers them. */
+    private class PendingTransport implements Transport {
+        final String scheme;
+        final List<CompletableFuture<Connection>> pending = new CopyOnWriteArrayList<>();
+        final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+
+        PendingTransport(String scheme) {
+            this.scheme = scheme;
+        }
+
+        void answer(int dial, FakeConnection connection) {
+            connection.listener = listeners.get(dial);
+            pending.get(dial).complete(connection);
+        }
+
+        @Override
+        public String id() {
+            return scheme;
+        }
+
+        @Override
+        public CompletableFuture<Void> start() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public List<PeerAddress> localAddresses() {
+            return List.of();
+        }
+
+        @Override
+        public boolean handles(PeerAddress address) {
+            return address.transport().equals(scheme);
+        }
+
+        @Override
+        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
+                ConnectionListener listener) {
+            dials.add(address);
+            CompletableFuture<Connection> dial = new CompletableFuture<>();
+            listeners.add(listener);
+            pending.add(dial);
+            return dial;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** The relay transport as the engine sees it: node-aware, hence the fallback. */
+    private final class RelayLike extends PendingTransport implements NodeAware {
+        RelayLike() {
+            super("relay");
+        }
+
+        @Override
+        public void attach(NodeView view) {}
+    }
+
+    /** A connection that records the frames sent on it and tells its listener when closed. */
+    private static final class FakeConnection implements Connection {
+        final List<Byte> sent = new CopyOnWriteArrayList<>();
+        final Optional<PeerId> via;
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        volatile ConnectionListener listener;
+
+        FakeConnection(Optional<PeerId> via) {
+            this.via = via;
+        }
+
+        @Override
+        public PeerId remote() {
+            return PEER;
+        }
+
+        @Override
+        public PeerAddress remoteAddress() {
+            return PeerAddress.parse(via.isPresent() ? "relay://198.51.100.30:4100" : "tcp://198.51.100.2:41661");
+        }
+
+        @Override
+        public CompletableFuture<Void> send(ByteBuffer frame) {
+            if (closed.isDone()) {
+                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CLOSED,
+                        "closed"));
+            }
+            sent.add(frame.get(frame.position()));
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isWritable() {
+            return !closed.isDone();
+        }
+
+        @Override
+        public CompletableFuture<Void> whenWritable() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed.isDone();
+        }
+
+        @Override
+        public void close() {
+            if (closed.complete(null) && listener != null) {
+                listener.onClosed(this, null);
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> closeFuture() {
+            return closed;
+        }
+
+        @Override
+        public Optional<PeerId> relayedVia() {
+            return via;
+        }
+    }
+}
