@@ -195,7 +195,9 @@ public final class SwarmBenchmark {
         }
     }
 
-    /** {@code [transport.tcp] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes). */
+    /**
+     * {@code [transport.tcp|quic] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes).
+     */
     private static int ioThreads = 0;
 
     /** @return the CPU time of this JVM so far, every thread */
@@ -242,9 +244,9 @@ public final class SwarmBenchmark {
         if (transport.equals("tcp") || transport.equals("quic")) {
             config.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
         }
-        if (transport.equals("tcp") && ioThreads > 0) {
+        if ((transport.equals("tcp") || transport.equals("quic")) && ioThreads > 0) {
             // The nodes of this JVM share the transport's loops (SharedEventLoops): io_threads in all, not per node.
-            config.set("transport.tcp.io_threads", ioThreads);
+            config.set("transport." + transport + ".io_threads", ioThreads);
         }
         if (transport.equals("inmemory")) {
             config.set("transport.inmemory.hub", network);
