@@ -456,12 +456,44 @@ final class QuicTransport implements Transport {
         boolean onLoop = loops != null && loops.inOneOfItsLoops();
         if (server != null) {
             io.netty.util.concurrent.Future<Void> closed = server.close();
-            if (!onLoop && !closed.awaitUninterruptibly(SOCKET_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("QUIC socket {} did not close within {}", listening, SOCKET_CLOSE_WAIT);
+            if (!onLoop) {
+                if (closed.awaitUninterruptibly(SOCKET_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    awaitNextSelection(server.eventLoop());
+                } else {
+                    LOG.warn("QUIC socket {} did not close within {}", listening, SOCKET_CLOSE_WAIT);
+                }
             }
         }
         if (loops != null) {
             loops.release();
+        }
+    }
+
+    /**
+     * Waits, at most {@link #SOCKET_CLOSE_WAIT}, until {@code loop} has been through one more selection. Why: a NIO
+     * channel closed while registered with a selector keeps its file descriptor, and so its port, until that selector
+     * next flushes its cancelled keys (JDK {@code SelectableChannel}: the close completes on deregistration). A loop
+     * of the transport's own released it when the loop ended; a shared loop runs on, and releases it on its next
+     * pass. A task scheduled from the loop runs only after the loop's next IO step (Netty moves scheduled tasks to its
+     * queue once per batch), so when it runs the port is free. Not on the loop.
+     */
+    private static void awaitNextSelection(EventLoop loop) {
+        CompletableFuture<Void> passed = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    loop.schedule(() -> passed.complete(null), 0, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    passed.complete(null); // the loop is ending, and its selector with it
+                }
+            });
+            passed.get(SOCKET_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The loop has ended: its selector is closed and every descriptor on it released.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("QUIC event loop did not pass a selection within {} after the socket closed", SOCKET_CLOSE_WAIT);
         }
     }
 }
