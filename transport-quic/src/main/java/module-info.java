@@ -10,6 +10,8 @@
 module io.topictracker.transport.quic {
     requires io.topictracker.api;
     requires io.topictracker.tls;
+    // SharedEventLoops: the event loops the process's transports share
+    requires io.topictracker.stream;
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.transport;

@@ -4,7 +4,8 @@
  * ({@link io.topictracker.stream.Acceptance}), the identity each dialler expects
  * ({@link io.topictracker.stream.ExpectedIdentities}), the API connection with its batched writes
  * ({@link io.topictracker.stream.StreamConnection}, {@link io.topictracker.stream.LoopWrites}) and the handler that
- * carries frames, liveness and the close to the API ({@link io.topictracker.stream.StreamEndpoint}).
+ * carries frames, liveness and the close to the API ({@link io.topictracker.stream.StreamEndpoint}); and the event loop
+ * groups that a process's transports share ({@link io.topictracker.stream.SharedEventLoops}, used by TCP and QUIC).
  *
  * <p>A helper library, not a provider (as {@code io.topictracker.tls}): it provides no service and never sees the
  * engine or a provider; each transport keeps its own bootstrap, pipeline and handshake checks.

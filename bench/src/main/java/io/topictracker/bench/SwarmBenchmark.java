@@ -46,8 +46,11 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
- *     [warmup=0] [trace=0]
+ *     [warmup=0] [trace=0] [handshakes_per_ip=0]
  * </pre>
+ * {@code handshakes_per_ip=N} sets the network transport's {@code max_handshakes_in_flight_per_ip} (0: its default,
+ * 16). Every node of the swarm dials from 127.0.0.1, so the per-address bound, meant for one remote host, counts the
+ * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it.
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
  * shared tree). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
@@ -71,7 +74,7 @@ public final class SwarmBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
-                "warmup", "metrics", "trace", "idle", "eager_flood_rounds");
+                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -95,11 +98,13 @@ public final class SwarmBenchmark {
         int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
         boolean fast = opts.flag("fast", true);
         ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
+        handshakesPerIp = (int) opts.integer("handshakes_per_ip", 0, 0, 256);
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
-                + " fast=%s io_threads=%d cores=%d java=%s%n", n, dht, transport, newcomers, broadcasts, fast, ioThreads,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                + " fast=%s io_threads=%d handshakes_per_ip=%d cores=%d java=%s%n", n, dht, transport, newcomers,
+                broadcasts, fast, ioThreads, handshakesPerIp, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
 
         LocalTestnet testnet = null;
         if (dht.equals("mainline")) {
@@ -200,8 +205,12 @@ public final class SwarmBenchmark {
         }
     }
 
-    /** {@code [transport.tcp] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes). */
+    /**
+     * {@code [transport.tcp|quic] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes).
+     */
     private static int ioThreads = 0;
+    /** {@code max_handshakes_in_flight_per_ip} of the network transport, or 0 for its default. */
+    private static int handshakesPerIp = 0;
 
     /** @return the CPU time of this JVM so far, every thread */
     private static long processCpuNanos() {
@@ -247,9 +256,12 @@ public final class SwarmBenchmark {
         if (transport.equals("tcp") || transport.equals("quic")) {
             config.set("transport." + transport + ".bind_address", "127.0.0.1").set("transport." + transport + ".port", 0);
         }
-        if (transport.equals("tcp") && ioThreads > 0) {
+        if ((transport.equals("tcp") || transport.equals("quic")) && ioThreads > 0) {
             // The nodes of this JVM share the transport's loops (SharedEventLoops): io_threads in all, not per node.
-            config.set("transport.tcp.io_threads", ioThreads);
+            config.set("transport." + transport + ".io_threads", ioThreads);
+        }
+        if ((transport.equals("tcp") || transport.equals("quic")) && handshakesPerIp > 0) {
+            config.set("transport." + transport + ".max_handshakes_in_flight_per_ip", handshakesPerIp);
         }
         if (transport.equals("inmemory")) {
             config.set("transport.inmemory.hub", network);

@@ -194,6 +194,11 @@ public final class QuicTransportBenchmark {
         private static Transport create(TransportProvider provider, SigningKeyPair keys, SigningProvider signing,
                 ScheduledExecutorService scheduler, InboundHandler inbound) {
             ConfigTable settings = LoopbackTables.transport(provider.id());
+            if (provider.id().equals("tcp") || provider.id().equals("quic")) {
+                // The dialler and the acceptor stand for two processes: each runs on event loops of its own, not on
+                // the group that a process's transports share by default (SharedEventLoops).
+                settings = settings.with("share_event_loops", false);
+            }
             return provider.create(new TransportContext(settings, keys, signing, Clock.systemUTC(), scheduler,
                     inbound));
         }

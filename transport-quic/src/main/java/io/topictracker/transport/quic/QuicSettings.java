@@ -28,10 +28,16 @@ import java.util.Set;
  * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
  *     ({@value HandshakeGate#MAX_KEY})
  * @param maxHandshakesInFlightPerIp of those, from one remote IP at most ({@value HandshakeGate#MAX_PER_IP_KEY})
+ * @param ioThreads {@code io_threads}: event loop threads of the group that the process's QUIC transports with this
+ *     setting share ({@link io.topictracker.stream.SharedEventLoops}); default min(2, processors). Each transport's
+ *     one socket, and every connection on it, runs on one of them.
+ * @param shareEventLoops {@code share_event_loops}: run on the event loops that the process's QUIC transports share
+ *     (default true); false gives this transport one loop of its own, which its close ends (its one socket could use
+ *     no more), as a node alone in its process has
  */
 record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duration idleTimeout,
         Duration keepAliveInterval, Duration handshakeTimeout, List<PeerAddress> advertise, int maxHandshakesInFlight,
-        int maxHandshakesInFlightPerIp) {
+        int maxHandshakesInFlightPerIp, int ioThreads, boolean shareEventLoops) {
 
     static final String BIND_ADDRESS = "bind_address";
     static final String PORT = "port";
@@ -39,10 +45,13 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
     static final String IDLE_TIMEOUT = "idle_timeout";
     static final String KEEP_ALIVE_INTERVAL = "keep_alive_interval";
     static final String HANDSHAKE_TIMEOUT = "handshake_timeout";
+    static final String IO_THREADS = "io_threads";
+    static final String SHARE_EVENT_LOOPS = "share_event_loops";
 
     static final Set<String> KEYS =
             Set.of(BIND_ADDRESS, PORT, MAX_FRAME_SIZE, IDLE_TIMEOUT, KEEP_ALIVE_INTERVAL, HANDSHAKE_TIMEOUT,
-                    AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY);
+                    AdvertisedAddresses.ADVERTISE_KEY, HandshakeGate.MAX_KEY, HandshakeGate.MAX_PER_IP_KEY, IO_THREADS,
+                    SHARE_EVENT_LOOPS);
 
     /** 1 MiB: large enough for any gossip message, small enough that one peer cannot pin much memory. */
     static final int DEFAULT_MAX_FRAME_SIZE = 1 << 20;
@@ -77,9 +86,11 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
         String bindText = LoopbackOnlyMode.bindAddress(table, BIND_ADDRESS);
         InetAddress bind = parseIpLiteral(table, bindText);
         HandshakeGate handshakes = HandshakeGate.from(table);
+        // As the TCP transport's: the nodes of one process share min(2, cores) loops, however many nodes there are.
+        int ioThreads = table.integer(IO_THREADS, Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
         return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake,
                 AdvertisedAddresses.configured(table, QuicTransportProvider.ID), handshakes.max(),
-                handshakes.maxPerIp());
+                handshakes.maxPerIp(), ioThreads, table.bool(SHARE_EVENT_LOOPS, true));
     }
 
     /** Defaults for every key (in the test suite, {@code bind_address} is then 127.0.0.1). */

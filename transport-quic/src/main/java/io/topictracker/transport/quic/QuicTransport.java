@@ -8,9 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -20,7 +18,6 @@ import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.topictracker.api.Availability;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
@@ -32,6 +29,7 @@ import io.topictracker.api.metrics.Metrics;
 import io.topictracker.api.transport.TransportContext;
 import io.topictracker.api.transport.TransportException;
 import io.topictracker.api.transport.TransportException.Reason;
+import io.topictracker.stream.SharedEventLoops;
 import io.topictracker.tls.HandshakeGate;
 import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
@@ -48,9 +46,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The QUIC transport: one UDP socket that accepts connections and dials them (so a dial leaves from the listening
- * port, which is what a NAT has mapped and peers have been told), on one event loop thread
- * ({@code tt-quic-*}) created by {@link #start()} and shut down by {@link #close()}. One QUIC connection per
- * {@link #connect} or accepted peer, with one stream carrying all of its frames. Thread-safe.
+ * port, which is what a NAT has mapped and peers have been told), on one event loop thread. By default that loop is one
+ * of the {@code io_threads} loops ({@code tt-quic-io-*}) that the QUIC transports of the process share
+ * ({@link SharedEventLoops}: 55 nodes in one process run 2 loops, not 55); with {@code share_event_loops = false} it is a
+ * loop of the transport's own ({@code tt-quic-own-*}). {@link #start()} acquires it, {@link #close()} closes this
+ * transport's connections and socket, waits for them, and lets go of it (the last holder's close ends shared loops).
+ * One QUIC connection per {@link #connect} or accepted peer, with one stream carrying all of its frames. Thread-safe.
  */
 final class QuicTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
@@ -82,6 +83,8 @@ final class QuicTransport implements Transport {
     static final int PATH_UDP_PAYLOAD = 1_350;
     /** The longest {@link #close()} waits for connections to close in order before it forces them. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    /** The longest {@link #close()} waits for its socket to close once the connections are done. */
+    private static final Duration SOCKET_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private enum State { NEW, STARTED, CLOSED }
 
@@ -104,7 +107,8 @@ final class QuicTransport implements Transport {
     private final Object lock = new Object();
     private State state = State.NEW;
     private CompletableFuture<Void> started;
-    private EventLoopGroup group;
+    /** The event loops the socket runs on; null before start and after a failed one. */
+    private SharedEventLoops.Lease loops;
     /** The one UDP socket: it accepts connections and dials them. */
     private volatile Channel serverChannel;
     /** The bound listening socket, null before start. */
@@ -163,8 +167,12 @@ final class QuicTransport implements Transport {
                 NodeCredentials node = this.credentials.create(context.identity(), context.clock().instant());
                 QuicSslContext serverTls = QuicTls.server(node, context.signing());
                 QuicSslContext clientTls = QuicTls.client(node, context.signing(), expectedPeers);
-                group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tt-quic", true),
-                        NioIoHandler.newFactory());
+                // One socket needs one loop, so a group of one's own has one thread; a shared group spreads the
+                // process's sockets over io_threads loops (Netty registers each channel with the group's next loop).
+                loops = settings.shareEventLoops()
+                        ? SharedEventLoops.acquire(QuicTransportProvider.ID, settings.ioThreads(),
+                                NioIoHandler.newFactory())
+                        : SharedEventLoops.own(QuicTransportProvider.ID, 1, NioIoHandler.newFactory());
                 bind(serverTls, clientTls);
             } catch (RuntimeException e) {
                 state = State.CLOSED;
@@ -233,8 +241,18 @@ final class QuicTransport implements Transport {
                         + s.cause(), s.cause()));
                 return;
             }
-            serverChannel = server.channel();
-            listening = (InetSocketAddress) serverChannel.localAddress();
+            synchronized (lock) {
+                if (state == State.CLOSED) {
+                    // close() ran while the socket was binding and found no socket to close; the loops may be shared
+                    // and outlive us, so the socket must not stay open on them.
+                    server.channel().close();
+                    started.completeExceptionally(new TransportException(Reason.CLOSED,
+                            "transport closed while starting"));
+                    return;
+                }
+                serverChannel = server.channel();
+                listening = (InetSocketAddress) serverChannel.localAddress();
+            }
             LOG.info("QUIC transport of {} listening on {} (advertising {})",
                     context.identity().peerId().shortText(), listening, localAddresses());
             started.complete(null);
@@ -260,13 +278,19 @@ final class QuicTransport implements Transport {
         return null;
     }
 
+    /** @return the event loop group the socket runs on, null before start (for tests) */
+    io.netty.channel.EventLoopGroup socketLoops() {
+        Channel server = serverChannel;
+        return server == null ? null : server.eventLoop().parent();
+    }
+
     /** @return the gate counting accepted handshakes in flight (for tests) */
     HandshakeGate handshakes() {
         return handshakes;
     }
 
     private Bootstrap udp() {
-        return new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        return new Bootstrap().group(loops.group()).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                 // One buffer per datagram read: the largest datagram we let peers send, and never less than Netty's
@@ -403,7 +427,7 @@ final class QuicTransport implements Transport {
         for (OutboundAttempt attempt : attempts) {
             attempt.result().completeExceptionally(new TransportException(Reason.CLOSED, "transport closed"));
         }
-        boolean onLoop = group != null && group.next().inEventLoop();
+        boolean onLoop = loops != null && loops.inOneOfItsLoops();
         if (onLoop) {
             connections.forEach(QuicConnection::close); // cannot wait for them on the loop that closes them
         } else {
@@ -422,19 +446,54 @@ final class QuicTransport implements Transport {
         }
     }
 
+    /**
+     * Closes the socket (which closes every QUIC connection still on it) and waits for that, bounded, unless on one of
+     * the loops; then lets go of the event loops. The socket is closed before the loops may end: a loop shut down under
+     * an open channel is force-closed by Netty with a warning, and shared loops run other transports' sockets.
+     */
     private void releaseAll() {
         Channel server = serverChannel;
+        boolean onLoop = loops != null && loops.inOneOfItsLoops();
         if (server != null) {
-            server.close();
-        }
-        if (group != null) {
-            io.netty.util.concurrent.Future<?> shutdown = group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            if (!group.next().inEventLoop()) {
-                // Bounded: a thread that ignores the shutdown is logged, not waited for forever.
-                if (!shutdown.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
-                    LOG.warn("QUIC event loop did not stop within 5 s");
+            io.netty.util.concurrent.Future<Void> closed = server.close();
+            if (!onLoop) {
+                if (closed.awaitUninterruptibly(SOCKET_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    awaitNextSelection(server.eventLoop());
+                } else {
+                    LOG.warn("QUIC socket {} did not close within {}", listening, SOCKET_CLOSE_WAIT);
                 }
             }
+        }
+        if (loops != null) {
+            loops.release();
+        }
+    }
+
+    /**
+     * Waits, at most {@link #SOCKET_CLOSE_WAIT}, until {@code loop} has been through one more selection. Why: a NIO
+     * channel closed while registered with a selector keeps its file descriptor, and so its port, until that selector
+     * next flushes its cancelled keys (JDK {@code SelectableChannel}: the close completes on deregistration). A loop
+     * of the transport's own released it when the loop ended; a shared loop runs on, and releases it on its next
+     * pass. A task scheduled from the loop runs only after the loop's next IO step (Netty moves scheduled tasks to its
+     * queue once per batch), so when it runs the port is free. Not on the loop.
+     */
+    private static void awaitNextSelection(EventLoop loop) {
+        CompletableFuture<Void> passed = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    loop.schedule(() -> passed.complete(null), 0, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    passed.complete(null); // the loop is ending, and its selector with it
+                }
+            });
+            passed.get(SOCKET_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The loop has ended: its selector is closed and every descriptor on it released.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("QUIC event loop did not pass a selection within {} after the socket closed", SOCKET_CLOSE_WAIT);
         }
     }
 }

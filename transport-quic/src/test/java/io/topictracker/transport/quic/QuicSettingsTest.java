@@ -1,6 +1,7 @@
 package io.topictracker.transport.quic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,13 +23,16 @@ class QuicSettingsTest {
         assertEquals(Duration.ofSeconds(15), settings.idleTimeout(), "as TCP's");
         assertEquals(Duration.ofSeconds(5), settings.keepAliveInterval(), "as TCP's");
         assertEquals(Duration.ofSeconds(10), settings.handshakeTimeout());
+        assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), settings.ioThreads(), "as TCP's");
+        assertTrue(settings.shareEventLoops());
     }
 
     @Test
     void everyKeyIsRead() {
         QuicSettings settings = QuicSettings.from(ConfigTable.of("transport.quic", Map.of(
                 "bind_address", "::1", "port", 4433L, "max_frame_size", 4096L, "idle_timeout", "5s",
-                "keep_alive_interval", "0s", "handshake_timeout", "1500ms")));
+                "keep_alive_interval", "0s", "handshake_timeout", "1500ms", "io_threads", 3L,
+                "share_event_loops", false)));
 
         assertEquals("0:0:0:0:0:0:0:1", settings.bindAddress().getHostAddress());
         assertEquals(4433, settings.port());
@@ -36,6 +40,8 @@ class QuicSettingsTest {
         assertEquals(Duration.ofSeconds(5), settings.idleTimeout());
         assertEquals(Duration.ZERO, settings.keepAliveInterval());
         assertEquals(Duration.ofMillis(1500), settings.handshakeTimeout());
+        assertEquals(3, settings.ioThreads());
+        assertFalse(settings.shareEventLoops());
     }
 
     @Test
@@ -71,5 +77,8 @@ class QuicSettingsTest {
                 ConfigTable.of("transport.quic", Map.of("port", 65536L))));
         assertThrows(ConfigException.class, () -> QuicSettings.from(
                 ConfigTable.of("transport.quic", Map.of("idle_timeout", "10"))));
+        ConfigException threads = assertThrows(ConfigException.class, () -> QuicSettings.from(
+                ConfigTable.of("transport.quic", Map.of("io_threads", 0L))));
+        assertEquals("transport.quic.io_threads", threads.key());
     }
 }

@@ -367,6 +367,63 @@ class QuicTransportTest {
     }
 
     @Test
+    void transportsOfOneProcessShareTheirEventLoopsAndTheLastCloseEndsThem() {
+        QuicTestNode first = node();
+        QuicTestNode second = node();
+        var group = first.transport.socketLoops();
+        assertSame(group, second.transport.socketLoops(), "both nodes' sockets run on one group");
+        RecordingListener firstSide = new RecordingListener();
+        Await.result(first.transport.connect(second.id(), second.address(), firstSide), QuicTestNode.WAIT);
+        QuicTestNode.Accepted atSecond = second.nextAccepted();
+        int firstPort = first.address().port();
+
+        // One node closes: its connection and socket are closed when close returns, the loops keep running the rest.
+        first.close();
+        assertTrue(firstSide.closed.isDone(), "close waited for its own connection");
+        assertSame(RecordingListener.ORDERLY, Await.result(atSecond.listener().closed, QuicTestNode.WAIT));
+        try (DatagramSocket again = new DatagramSocket(new InetSocketAddress("127.0.0.1", firstPort))) {
+            assertEquals(firstPort, again.getLocalPort(), "its UDP port is free once close returns");
+        } catch (SocketException e) {
+            throw new AssertionError("UDP port " + firstPort + " still in use after close: " + e, e);
+        }
+        assertFalse(group.isShuttingDown(), "still held by the second node");
+        QuicTestNode third = node();
+        assertSame(group, third.transport.socketLoops(), "a node started later joins the same group");
+        Connection thirdToSecond = Await.result(
+                third.transport.connect(second.id(), second.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted again = second.nextAccepted();
+        Await.result(thirdToSecond.send(frame(42)), QuicTestNode.WAIT);
+        Await.until(QuicTestNode.WAIT, "the frame over the shared loops", () -> again.listener().frames.size() == 1);
+        assertArrayEquals(bytes(frame(42)), bytes(again.listener().frames.get(0)));
+
+        // The last holders close: the group ends with them.
+        second.close();
+        assertFalse(group.isShuttingDown(), "still held by the third node");
+        third.close();
+        assertTrue(group.isTerminated(), "close returns once the last holder's loops ended");
+        assertEquals(0, io.topictracker.stream.SharedEventLoops.groupsHeld(QuicTransportProvider.ID));
+    }
+
+    @Test
+    void aTransportThatDoesNotShareRunsOnALoopOfItsOwnThatItsCloseEnds() {
+        QuicTestNode own = node(Map.of("share_event_loops", false));
+        QuicTestNode shared = node();
+        var ownGroup = own.transport.socketLoops();
+        var sharedGroup = shared.transport.socketLoops();
+        assertFalse(ownGroup == sharedGroup, "separate groups");
+        Connection dialled = Await.result(
+                own.transport.connect(shared.id(), shared.address(), new RecordingListener()), QuicTestNode.WAIT);
+        QuicTestNode.Accepted accepted = shared.nextAccepted();
+        Await.result(dialled.send(frame(7)), QuicTestNode.WAIT);
+        Await.until(QuicTestNode.WAIT, "the frame", () -> accepted.listener().frames.size() == 1);
+
+        own.close();
+        assertTrue(ownGroup.isTerminated(), "its own loop ends with it");
+        assertFalse(sharedGroup.isShuttingDown(), "the shared ones do not");
+        assertSame(RecordingListener.ORDERLY, Await.result(accepted.listener().closed, QuicTestNode.WAIT));
+    }
+
+    @Test
     void sendRefusesAboveTheHighWaterMarkAndWhenWritableSaysWhenToGoOn() {
         QuicTestNode client = node(Map.of("max_frame_size", 65536L));
         QuicTestNode server = node(Map.of("max_frame_size", 65536L));

@@ -21,7 +21,7 @@ import java.util.Set;
  * @param writeBufferLowWaterMark unsent bytes below which a connection is writable again
  * @param writeBufferHighWaterMark unsent bytes above which {@code send} refuses frames as OVERLOADED
  * @param ioThreads event loop threads of the group that the process's TCP transports with this setting share
- *     ({@link SharedEventLoops})
+ *     ({@link io.topictracker.stream.SharedEventLoops})
  * @param advertise addresses to advertise before the socket's own ({@code advertise}), possibly empty
  * @param maxHandshakesInFlight accepted connections not yet authenticated at most, in total
  *     ({@value HandshakeGate#MAX_KEY})
@@ -33,7 +33,7 @@ import java.util.Set;
  *     keep-alive record, so the far end's idle timeout does not fire while we live; 0 turns them off, else shorter
  *     than {@code idle_timeout}; default 5s (three may be lost before the far end gives up)
  * @param shareEventLoops {@code share_event_loops}: run on the event loops that the process's TCP transports share
- *     ({@link SharedEventLoops}, {@code io_threads} of them for all nodes of the process); false gives this transport
+ *     ({@link io.topictracker.stream.SharedEventLoops}, {@code io_threads} of them for all nodes of the process); false gives this transport
  *     loops of its own, as a node alone in its process has (a benchmark that stands for two processes); default true
  */
 public record TcpSettings(String bindAddress, int port, int maxFrameSize, Duration connectTimeout,

@@ -14,7 +14,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
@@ -30,6 +29,7 @@ import io.topictracker.api.transport.TransportException.Reason;
 import io.topictracker.stream.Acceptance;
 import io.topictracker.stream.FrameDecoder;
 import io.topictracker.stream.LoopWrites;
+import io.topictracker.stream.SharedEventLoops;
 import io.topictracker.tls.HandshakeGate;
 import io.topictracker.tls.NodeCredentials;
 import java.net.InetSocketAddress;
@@ -159,8 +159,9 @@ public final class TcpTransport implements Transport {
         IoRuntime io = IoRuntime.select();
         PeerId self = context.identity().peerId();
         // The process's transports share their event loops (io_threads of them in all, not per node).
-        SharedEventLoops.Lease loops = settings.shareEventLoops() ? SharedEventLoops.acquire(settings.ioThreads(), io)
-                : SharedEventLoops.own(settings.ioThreads(), io);
+        SharedEventLoops.Lease loops = settings.shareEventLoops()
+                ? SharedEventLoops.acquire("tcp", settings.ioThreads(), io.handlers())
+                : SharedEventLoops.own("tcp", settings.ioThreads(), io.handlers());
         EventLoopGroup group = loops.group();
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
@@ -394,7 +395,7 @@ public final class TcpTransport implements Transport {
         }
         // The loops may run other nodes' channels: wait for ours to close, not for the loops to end (except on one of
         // them, which would wait for itself).
-        if (!inOneOf(run.group())) {
+        if (!run.loops().inOneOfItsLoops()) {
             for (ChannelFuture future : closing) {
                 future.awaitUninterruptibly(2, TimeUnit.SECONDS);
             }
@@ -410,14 +411,5 @@ public final class TcpTransport implements Transport {
 
     private static void failClosed(CompletableFuture<Connection> pending) {
         pending.completeExceptionally(new TransportException(Reason.CLOSED, "tcp transport closed while connecting"));
-    }
-
-    private static boolean inOneOf(EventLoopGroup group) {
-        for (EventExecutor executor : group) {
-            if (executor.inEventLoop()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.stream.SharedEventLoops;
 import io.topictracker.stream.StreamConnection;
 import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
@@ -337,7 +338,7 @@ class TcpTransportTest {
         second.transport.close();
         third.transport.close();
         assertTrue(group.isTerminated(), "close returns once the last holder's loops ended");
-        assertEquals(0, SharedEventLoops.groupsHeld());
+        assertEquals(0, SharedEventLoops.groupsHeld("tcp"));
     }
 
     @Test
