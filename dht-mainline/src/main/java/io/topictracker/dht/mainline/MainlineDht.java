@@ -53,6 +53,8 @@ import java.util.function.UnaryOperator;
  */
 public final class MainlineDht implements BitTorrentDht {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MainlineDht.class);
+    /** Diagnostics: what each get heard from each node (lab timelines; debug only). */
+    private static final org.slf4j.Logger SLOTS = org.slf4j.LoggerFactory.getLogger("io.topictracker.timeline.slots");
     /** Signature verdicts one standalone node remembers: 32-byte digests, about 100 KB at most. */
     private static final int VERDICTS_REMEMBERED = 1024;
     /** Most peers one get_peers returns, however many the nodes name. */
@@ -272,6 +274,11 @@ public final class MainlineDht implements BitTorrentDht {
         return onEveryNode(all, n -> n.lookup(new Query.GetItem(query.target(), seqAbove), (from, found) -> {
             responded[0]++;
             MutableItem item = DhtResults.mutableItem(found, key, salt);
+            if (SLOTS.isDebugEnabled()) {
+                SLOTS.debug("got {} from {}: {}", io.topictracker.dht.mainline.node.SlotLog.hex(query.target(), 4),
+                        from.address(), item == null ? "none"
+                                : "sig " + io.topictracker.dht.mainline.node.SlotLog.hex(item.signature(), 4));
+            }
             if (item != null && (query.minSeq().isEmpty() || item.seq() >= query.minSeq().getAsLong())
                     && !delivered.contains(item) && item.verify(signing)) {
                 delivered.add(item);
@@ -425,8 +432,14 @@ public final class MainlineDht implements BitTorrentDht {
         return n.failAfter(timeout * 2 + 1000, n.lookup(lookup, plan.observe(), timeout)
                 .thenCombine(precondition, (found, checked) -> found)
                 .thenCompose((LookupResult found) -> {
+                    // Never ourselves, though our lookups ask us as a storage node like any other (LookupDriver):
+                    // a copy on our own node is one that only our own gets are sure to reach (behind a NAT no one
+                    // else can), and with it there a get of ours reports the item as stored when no other node
+                    // holds it. Two writers of one slot who put at the same moment each overwrite the other on the
+                    // shared nodes (BEP44: an equal seq replaces); the loser, still reading its own copy, never
+                    // put again, and the other never saw its record (issue 15, BENCHMARKS.md hole punching).
                     List<Lookup.Candidate> withTokens = found.closest().stream().filter(c -> c.token() != null)
-                            .limit(DhtNode.K).toList();
+                            .filter(c -> !n.isSelf(c.node())).limit(DhtNode.K).toList();
                     List<Lookup.Candidate> targets = plan.selectTargets().apply(new ArrayList<>(withTokens));
                     return n.storeOn(targets, withToken).thenApply(outcome -> {
                         if (n.isClosed()) {

@@ -6,6 +6,7 @@ import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.krpc.Response;
 import io.topictracker.dht.mainline.node.Lookup;
 import io.topictracker.dht.mainline.node.ResponseListener;
+import io.topictracker.dht.mainline.node.SlotLog;
 import io.topictracker.dht.mainline.node.SlotSharing;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.Keys;
@@ -22,6 +23,8 @@ import java.util.OptionalLong;
  * <p>Confined to the node's event loop (the lookup's listener and the choice both run there).
  */
 final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
+    /** Diagnostics: what each put found and where it stores (lab timelines; debug only). */
+    private static final org.slf4j.Logger SLOTS = org.slf4j.LoggerFactory.getLogger("io.topictracker.timeline.slots");
     private final MutableItem item;
     private final OptionalLong cas;
     private final SigningProvider signing;
@@ -64,6 +67,17 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
         }
         Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
         found.forEach((node, h) -> held.put(node, new SlotSharing.Held(h.seq(), Keys.of(h.value()))));
-        return SlotSharing.choose(closest, held, seq, Keys.of(item.value()));
+        List<Lookup.Candidate> chosen = SlotSharing.choose(closest, held, seq, Keys.of(item.value()));
+        if (SLOTS.isDebugEnabled()) {
+            StringBuilder seen = new StringBuilder();
+            for (Lookup.Candidate c : closest) {
+                MutableItem h = found.get(c.node());
+                seen.append(' ').append(c.node().address()).append('=')
+                        .append(h == null ? "none" : SlotLog.hex(h.signature(), 4));
+            }
+            SLOTS.debug("put {} sig {}: closest{}; storing on {}", SlotLog.hex(item.target(), 4),
+                    SlotLog.hex(item.signature(), 4), seen, chosen.stream().map(c -> c.node().address()).toList());
+        }
+        return chosen;
     }
 }
