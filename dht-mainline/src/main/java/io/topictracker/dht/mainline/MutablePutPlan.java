@@ -29,12 +29,17 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
     private final OptionalLong cas;
     private final SigningProvider signing;
     private final Map<NodeInfo, MutableItem> found = new HashMap<>();
+    private final java.util.Set<String> earlier;
 
-    /** All arguments not null; {@code signing} checks the items found. */
-    MutablePutPlan(MutableItem item, OptionalLong cas, SigningProvider signing) {
+    /**
+     * All arguments not null; {@code signing} checks the items found; {@code earlier} holds the values (as keys) of
+     * our earlier puts to this target, which a node may hold and we may replace.
+     */
+    MutablePutPlan(MutableItem item, OptionalLong cas, SigningProvider signing, java.util.Set<String> earlier) {
         this.item = item;
         this.cas = cas;
         this.signing = signing;
+        this.earlier = earlier;
     }
 
     @Override
@@ -67,7 +72,8 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
         }
         Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
         found.forEach((node, h) -> held.put(node, new SlotSharing.Held(h.seq(), Keys.of(h.value()))));
-        List<Lookup.Candidate> chosen = SlotSharing.choose(closest, held, seq, Keys.of(item.value()));
+        List<Lookup.Candidate> chosen = SlotSharing.choose(closest, held, seq, Keys.of(item.value()),
+                earlier);
         if (SLOTS.isDebugEnabled()) {
             StringBuilder seen = new StringBuilder();
             for (Lookup.Candidate c : closest) {

@@ -50,6 +50,29 @@ class OwnPutsTest {
         }
     }
 
+    /**
+     * A writer that puts its slot again with new content (a chat whose record went missing puts a fresh one, with its
+     * current neighbours and addresses) replaces its earlier value on the nodes holding it: they are not another
+     * writer's share of the slot. Counted as another writer's, they left no free node when the other writer held
+     * the rest (the put stored nowhere, in the lab), and readers got both values.
+     */
+    @Test
+    void aWritersNewValueReplacesItsEarlierOneInsteadOfSharingTheSlotWithIt() {
+        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(4).startTimeout(WAIT).start()) {
+            MainlineDht writer = net.nodes().get(0);
+            SigningKeyPair slot = SIGNING.generate();
+            byte[] salt = "minute".getBytes(StandardCharsets.UTF_8);
+            MutableItem first = MutableItem.sign(slot, salt, 0, "record, first".getBytes(StandardCharsets.UTF_8));
+            MutableItem second = MutableItem.sign(slot, salt, 0, "record, again".getBytes(StandardCharsets.UTF_8));
+            Await.result(writer.putMutable(first), WAIT);
+            assertEquals(List.of(first), get(net.nodes().get(1), slot, salt));
+
+            PutSummary again = Await.result(writer.putMutable(second), WAIT);
+            assertEquals(3, again.attempted(), "all three other nodes: " + again);
+            assertEquals(List.of(second), get(net.nodes().get(1), slot, salt));
+        }
+    }
+
     private static List<MutableItem> get(MainlineDht dht, SigningKeyPair key, byte[] salt) {
         List<MutableItem> items = new CopyOnWriteArrayList<>();
         LookupSummary summary = Await.result(dht.getMutable(
