@@ -304,7 +304,7 @@ public final class MainlineDht implements BitTorrentDht {
         CompletableFuture<PutSummary> stored = store(new Query.GetItem(item.target(), null), () -> {
             // one per family: each sees its lookup
             MutablePutPlan plan = new MutablePutPlan(item, cas, signing, earlier);
-            return new StorePlan<>(plan, plan::targets);
+            return new StorePlan<>(plan, plan::targets, plan::replacesOn);
         }, put::withToken, verified);
         if (item.signedHere() || item.verify(signing)) {
             verified.complete(null);
@@ -374,12 +374,15 @@ public final class MainlineDht implements BitTorrentDht {
      * How one node's store chooses: what it watches during its lookup, and which of the closest it stores on.
      *
      * @param observe sees every lookup response, not null
-     * @param selectTargets picks the nodes to store on among the closest with tokens; may throw DhtException
+     * @param selectTargets picks the nodes to store on among the closest with tokens, ourselves not among them; may
+     *     throw DhtException
+     * @param storeOnSelf given our own node as our lookup saw it: whether to store there too (to replace what it
+     *     would otherwise serve stale)
      */
     private record StorePlan<R extends Response.LookupResponse>(ResponseListener<? super R> observe,
-            UnaryOperator<List<Lookup.Candidate>> selectTargets) {
+            UnaryOperator<List<Lookup.Candidate>> selectTargets, java.util.function.Predicate<NodeInfo> storeOnSelf) {
         static <R extends Response.LookupResponse> StorePlan<R> closest() {
-            return new StorePlan<>((from, r) -> { }, closest -> closest);
+            return new StorePlan<>((from, r) -> { }, closest -> closest, self -> false);
         }
     }
 
@@ -444,8 +447,13 @@ public final class MainlineDht implements BitTorrentDht {
                     // shared nodes (BEP44: an equal seq replaces); the loser, still reading its own copy, never
                     // put again, and the other never saw its record (issue 15, BENCHMARKS.md hole punching).
                     List<Lookup.Candidate> withTokens = found.closest().stream().filter(c -> c.token() != null)
-                            .filter(c -> !n.isSelf(c.node())).limit(DhtNode.K).toList();
-                    List<Lookup.Candidate> targets = plan.selectTargets().apply(new ArrayList<>(withTokens));
+                            .limit(DhtNode.K).toList();
+                    List<Lookup.Candidate> others = withTokens.stream().filter(c -> !n.isSelf(c.node())).toList();
+                    List<Lookup.Candidate> targets = new ArrayList<>(plan.selectTargets().apply(
+                            new ArrayList<>(others)));
+                    // ...except to replace an older item there, which our node would otherwise go on serving
+                    withTokens.stream().filter(c -> n.isSelf(c.node()) && plan.storeOnSelf().test(c.node()))
+                            .forEach(targets::add);
                     return n.storeOn(targets, withToken).thenApply(outcome -> {
                         if (n.isClosed()) {
                             throw new IllegalStateException("closed");

@@ -51,6 +51,16 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
     }
 
     /**
+     * @param self our own node as our lookup asked it, not null
+     * @return whether our own node holds this target at a lower seq, so that it must store this put too (we do not
+     *     store our own puts on ourselves, but must not go on serving an item our put replaces)
+     */
+    boolean replacesOn(NodeInfo self) {
+        MutableItem held = found.get(self);
+        return held != null && held.seq() < item.seq();
+    }
+
+    /**
      * @param closest the closest nodes that gave a token, not null
      * @return the nodes to store on, never null
      * @throws DhtException SEQ_TOO_OLD or CAS_MISMATCH when a node holds a validly signed item that rules it out
