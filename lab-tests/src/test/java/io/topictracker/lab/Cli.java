@@ -75,8 +75,20 @@ final class Cli {
 
     /** Starts {@code dht serve} on {@code host}'s address, port 6881, and waits for its ready line. */
     static LabProcess serveOn(NetLab lab, LabHost host) {
-        LabProcess serve = lab.start(host, "serve-" + host.name(), command("dht", "serve", "--bind", host.ipv4(),
-                "--port", "6881", "--seconds", "900", "--status-interval", "0"));
+        return serveOn(lab, host, List.of());
+    }
+
+    /**
+     * As {@link #serveOn(NetLab, LabHost)}, joining the DHT of the serve nodes at {@code bootstrap} ("ip:port"),
+     * none: the first node of a DHT of its own.
+     */
+    static LabProcess serveOn(NetLab lab, LabHost host, List<String> bootstrap) {
+        List<String> args = new ArrayList<>(List.of("dht", "serve", "--bind", host.ipv4(), "--port", "6881",
+                "--seconds", "900", "--status-interval", "0"));
+        for (String node : bootstrap) {
+            args.addAll(List.of("--bootstrap", node));
+        }
+        LabProcess serve = lab.start(host, "serve-" + host.name(), command(args.toArray(String[]::new)));
         serve.awaitLine("the serve node's ready line", l -> l.startsWith("dht-node: " + host.ipv4() + ":6881 "),
                 READY);
         return serve;

@@ -53,6 +53,8 @@ import java.util.function.UnaryOperator;
  */
 public final class MainlineDht implements BitTorrentDht {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MainlineDht.class);
+    /** Diagnostics: what each get heard from each node (lab timelines; debug only). */
+    private static final org.slf4j.Logger SLOTS = org.slf4j.LoggerFactory.getLogger("io.topictracker.timeline.slots");
     /** Signature verdicts one standalone node remembers: 32-byte digests, about 100 KB at most. */
     private static final int VERDICTS_REMEMBERED = 1024;
     /** Most peers one get_peers returns, however many the nodes name. */
@@ -68,6 +70,8 @@ public final class MainlineDht implements BitTorrentDht {
     private volatile List<DhtNode> nodes = List.of();
     private volatile boolean started;
     private volatile boolean closed;
+    /** The values of our recent mutable puts per target (SlotSharing: a node holding one is ours to replace). */
+    private final OwnPuts ownPuts = new OwnPuts();
     /** The network as the node sees it: the real one unless a test of this module changes it. */
     private final NetworkConditions conditions = new NetworkConditions();
 
@@ -272,6 +276,11 @@ public final class MainlineDht implements BitTorrentDht {
         return onEveryNode(all, n -> n.lookup(new Query.GetItem(query.target(), seqAbove), (from, found) -> {
             responded[0]++;
             MutableItem item = DhtResults.mutableItem(found, key, salt);
+            if (SLOTS.isDebugEnabled()) {
+                SLOTS.debug("got {} from {}: {}", io.topictracker.dht.mainline.node.SlotLog.hex(query.target(), 4),
+                        from.address(), item == null ? "none"
+                                : "sig " + io.topictracker.dht.mainline.node.SlotLog.hex(item.signature(), 4));
+            }
             if (item != null && (query.minSeq().isEmpty() || item.seq() >= query.minSeq().getAsLong())
                     && !delivered.contains(item) && item.verify(signing)) {
                 delivered.add(item);
@@ -290,9 +299,12 @@ public final class MainlineDht implements BitTorrentDht {
         // the storing nodes check it anyway and refuse a bad signer's item with 206, and on 2 cores the check took a
         // core from the lookup (put median 1.2 ms without it, 1.5 ms with it, 500-node testnet, per-node caches).
         CompletableFuture<Void> verified = new CompletableFuture<>();
+        java.util.Set<String> earlier = ownPuts.of(item.target());
+        ownPuts.add(item.target(), item.value());
         CompletableFuture<PutSummary> stored = store(new Query.GetItem(item.target(), null), () -> {
-            MutablePutPlan plan = new MutablePutPlan(item, cas, signing); // one per family: each sees its lookup
-            return new StorePlan<>(plan, plan::targets);
+            // one per family: each sees its lookup
+            MutablePutPlan plan = new MutablePutPlan(item, cas, signing, earlier);
+            return new StorePlan<>(plan, plan::targets, plan::replacesOn);
         }, put::withToken, verified);
         if (item.signedHere() || item.verify(signing)) {
             verified.complete(null);
@@ -362,12 +374,15 @@ public final class MainlineDht implements BitTorrentDht {
      * How one node's store chooses: what it watches during its lookup, and which of the closest it stores on.
      *
      * @param observe sees every lookup response, not null
-     * @param selectTargets picks the nodes to store on among the closest with tokens; may throw DhtException
+     * @param selectTargets picks the nodes to store on among the closest with tokens, ourselves not among them; may
+     *     throw DhtException
+     * @param storeOnSelf given our own node as our lookup saw it: whether to store there too (to replace what it
+     *     would otherwise serve stale)
      */
     private record StorePlan<R extends Response.LookupResponse>(ResponseListener<? super R> observe,
-            UnaryOperator<List<Lookup.Candidate>> selectTargets) {
+            UnaryOperator<List<Lookup.Candidate>> selectTargets, java.util.function.Predicate<NodeInfo> storeOnSelf) {
         static <R extends Response.LookupResponse> StorePlan<R> closest() {
-            return new StorePlan<>((from, r) -> { }, closest -> closest);
+            return new StorePlan<>((from, r) -> { }, closest -> closest, self -> false);
         }
     }
 
@@ -425,9 +440,20 @@ public final class MainlineDht implements BitTorrentDht {
         return n.failAfter(timeout * 2 + 1000, n.lookup(lookup, plan.observe(), timeout)
                 .thenCombine(precondition, (found, checked) -> found)
                 .thenCompose((LookupResult found) -> {
+                    // Never ourselves, though our lookups ask us as a storage node like any other (LookupDriver):
+                    // a copy on our own node is one that only our own gets are sure to reach (behind a NAT no one
+                    // else can), and with it there a get of ours reports the item as stored when no other node
+                    // holds it. Two writers of one slot who put at the same moment each overwrite the other on the
+                    // shared nodes (BEP44: an equal seq replaces); the loser, still reading its own copy, never
+                    // put again, and the other never saw its record (issue 15, BENCHMARKS.md hole punching).
                     List<Lookup.Candidate> withTokens = found.closest().stream().filter(c -> c.token() != null)
                             .limit(DhtNode.K).toList();
-                    List<Lookup.Candidate> targets = plan.selectTargets().apply(new ArrayList<>(withTokens));
+                    List<Lookup.Candidate> others = withTokens.stream().filter(c -> !n.isSelf(c.node())).toList();
+                    List<Lookup.Candidate> targets = new ArrayList<>(plan.selectTargets().apply(
+                            new ArrayList<>(others)));
+                    // ...except to replace an older item there, which our node would otherwise go on serving
+                    withTokens.stream().filter(c -> n.isSelf(c.node()) && plan.storeOnSelf().test(c.node()))
+                            .forEach(targets::add);
                     return n.storeOn(targets, withToken).thenApply(outcome -> {
                         if (n.isClosed()) {
                             throw new IllegalStateException("closed");

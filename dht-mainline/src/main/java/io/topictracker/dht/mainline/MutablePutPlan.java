@@ -6,6 +6,7 @@ import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.dht.mainline.krpc.Response;
 import io.topictracker.dht.mainline.node.Lookup;
 import io.topictracker.dht.mainline.node.ResponseListener;
+import io.topictracker.dht.mainline.node.SlotLog;
 import io.topictracker.dht.mainline.node.SlotSharing;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.Keys;
@@ -22,16 +23,23 @@ import java.util.OptionalLong;
  * <p>Confined to the node's event loop (the lookup's listener and the choice both run there).
  */
 final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
+    /** Diagnostics: what each put found and where it stores (lab timelines; debug only). */
+    private static final org.slf4j.Logger SLOTS = org.slf4j.LoggerFactory.getLogger("io.topictracker.timeline.slots");
     private final MutableItem item;
     private final OptionalLong cas;
     private final SigningProvider signing;
     private final Map<NodeInfo, MutableItem> found = new HashMap<>();
+    private final java.util.Set<String> earlier;
 
-    /** All arguments not null; {@code signing} checks the items found. */
-    MutablePutPlan(MutableItem item, OptionalLong cas, SigningProvider signing) {
+    /**
+     * All arguments not null; {@code signing} checks the items found; {@code earlier} holds the values (as keys) of
+     * our earlier puts to this target, which a node may hold and we may replace.
+     */
+    MutablePutPlan(MutableItem item, OptionalLong cas, SigningProvider signing, java.util.Set<String> earlier) {
         this.item = item;
         this.cas = cas;
         this.signing = signing;
+        this.earlier = earlier;
     }
 
     @Override
@@ -40,6 +48,16 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
         if (stored != null) {
             found.put(from, stored);
         }
+    }
+
+    /**
+     * @param self our own node as our lookup asked it, not null
+     * @return whether our own node holds this target at a lower seq, so that it must store this put too (we do not
+     *     store our own puts on ourselves, but must not go on serving an item our put replaces)
+     */
+    boolean replacesOn(NodeInfo self) {
+        MutableItem held = found.get(self);
+        return held != null && held.seq() < item.seq();
     }
 
     /**
@@ -64,6 +82,18 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
         }
         Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
         found.forEach((node, h) -> held.put(node, new SlotSharing.Held(h.seq(), Keys.of(h.value()))));
-        return SlotSharing.choose(closest, held, seq, Keys.of(item.value()));
+        List<Lookup.Candidate> chosen = SlotSharing.choose(closest, held, seq, Keys.of(item.value()),
+                earlier);
+        if (SLOTS.isDebugEnabled()) {
+            StringBuilder seen = new StringBuilder();
+            for (Lookup.Candidate c : closest) {
+                MutableItem h = found.get(c.node());
+                seen.append(' ').append(c.node().address()).append('=')
+                        .append(h == null ? "none" : SlotLog.hex(h.signature(), 4));
+            }
+            SLOTS.debug("put {} sig {}: closest{}; storing on {}", SlotLog.hex(item.target(), 4),
+                    SlotLog.hex(item.signature(), 4), seen, chosen.stream().map(c -> c.node().address()).toList());
+        }
+        return chosen;
     }
 }

@@ -254,6 +254,10 @@ class SmallPartsTest {
         third.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "c")));
         assertEquals(3, held.values().stream().map(SlotSharing.Held::value).distinct().count());
         assertEquals(8, SlotSharing.choose(closest, held, 1, "d").size(), "a higher seq replaces everywhere");
+        assertEquals(new java.util.HashSet<>(third),
+                new java.util.HashSet<>(SlotSharing.choose(closest, held, 0, "c2", java.util.Set.of("c"))),
+                "c's new value replaces c's earlier one on its nodes (its fair share), taking none from a or b");
+        assertEquals(2, SlotSharing.choose(closest, held, 0, "c2").size(), "without knowing c was ours: a 4th writer");
     }
 
     private static InetAddress ipv4(String text) {

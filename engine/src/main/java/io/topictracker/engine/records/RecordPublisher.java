@@ -34,10 +34,15 @@ import java.util.function.Consumer;
  * thrown. Every returned future can be cancelled, which stops retries and cancels the DHT call in flight.
  *
  * <p>Every writer uses seq {@link #SEQ} (0): the slot key is shared, so a higher seq would let one writer evict the
- * others; at one fixed seq each storing node keeps the first value it got, so different nodes keep different
- * writers' records. Thread-safe.
+ * others. At one seq a storing node keeps the last value it got (BEP44 lets an equal seq replace, as libtorrent
+ * does), so the DHT provider spreads the writers over the closest nodes (dht-mainline's SlotSharing: a writer that
+ * finds others' values takes a share); two puts that cross still replace each other on the nodes both chose, and
+ * the one that lost finds out only from a later lookup that no longer holds its record (the bootstrap then puts
+ * again). Thread-safe.
  */
 public final class RecordPublisher {
+    /** Diagnostics: which publisher's record each slot value is, and what we put (lab timelines; debug only). */
+    private static final org.slf4j.Logger SLOTS = org.slf4j.LoggerFactory.getLogger("io.topictracker.timeline.records");
     /** The seq every record is written with. */
     public static final long SEQ = 0;
 
@@ -82,9 +87,8 @@ public final class RecordPublisher {
         /** The slot already held {@code maxBootstrapRecords} records of other publishers; nothing was put. */
         SKIPPED_SLOT_FULL,
         /**
-         * The slot already held our record; nothing was put. Every writer uses seq {@link #SEQ}, and at one seq a
-         * storing node keeps the first value it got, so a second put of ours into the same slot would change nothing
-         * that is stored: it would only be one more put.
+         * The slot already held our record; nothing was put: others can read it there, and a second put of ours
+         * would only take more of the slot's nodes from other writers.
          */
         SKIPPED_ALREADY_IN_SLOT
     }
@@ -232,6 +236,10 @@ public final class RecordPublisher {
     private Record open(MutableItem item, SlotKeys slot) {
         try {
             Record record = RecordSealer.open(item.value(), slot, verifiers);
+            if (SLOTS.isDebugEnabled()) {
+                SLOTS.debug("minute {}: sig {} is {}'s record", record.unixMinute(), shortHex(item.signature()),
+                        record.publisher().shortText());
+            }
             if (record.publisher().equals(self)) {
                 own.incrementAndGet();
                 return record;
@@ -282,6 +290,9 @@ public final class RecordPublisher {
         }
         SlotKeys slot = keys.slot(record.unixMinute());
         MutableItem item = MutableItem.sign(slot.slotKeyPair(), slot.salt(), SEQ, sealer.seal(record, slot));
+        if (SLOTS.isDebugEnabled()) {
+            SLOTS.debug("minute {}: putting our record, sig {}", record.unixMinute(), shortHex(item.signature()));
+        }
         Attempts attempts = new Attempts(item);
         attempts.result.whenComplete((v, e) -> {
             if (attempts.result.isCancelled()) {
@@ -323,6 +334,14 @@ public final class RecordPublisher {
             fraction = jitter.nextDouble();
         }
         return settings.baseRetryInterval().plusNanos((long) (fraction * jitterNanos));
+    }
+
+    private static String shortHex(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            text.append(String.format("%02x", bytes[i]));
+        }
+        return text.toString();
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -25,6 +25,8 @@ import java.util.Set;
  *       {@code check_older_records_first_on_startup});</li>
  *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval};</li>
  *   <li>our advertised addresses changed since this minute's publish: publish again (once more per minute);</li>
+ *   <li>our record for this minute went missing from its slot after it was stored (another writer's put crossed
+ *       ours): publish again, at most {@link #REPUBLISHES_OF_A_MISSING_RECORD} more times per minute;</li>
  *   <li>while the fetch runs, join the first {@link #CONCURRENT_JOINS} candidates as soon as their records arrive,
  *       all at once (ours, not the crate's, which waits for the lookups to end and joins one at a time: a rendezvous
  *       should not wait for a DHT lookup to converge once it knows whom to dial);</li>
@@ -83,6 +85,19 @@ public final class Bootstrap {
             return false;
         }
 
+        /**
+         * Whether our record for {@code minute} is gone: the last fetch of that minute's slot began after a publish of
+         * ours for it had been stored, and did not find it. Another writer's put that crossed ours replaces it on
+         * every node both of us wrote to (BEP44: an equal seq replaces), and nothing else would tell us: the other
+         * writer would see no record of ours for the rest of the minute, and at the next minute the same race
+         * (issue 15, BENCHMARKS.md hole punching).
+         *
+         * @return false if we have not published for {@code minute}, or have not fetched it since
+         */
+        default boolean ourRecordMissing(long minute) {
+            return false;
+        }
+
         /** Sends a Join to one peer; returns at once. */
         void joinPeer(PeerInfo peer);
 
@@ -118,6 +133,14 @@ public final class Bootstrap {
      * time when the fetch ends, as before.
      */
     static final int CONCURRENT_JOINS = 3;
+
+    /**
+     * Publishes per minute, besides the first, of a record that went missing from its slot ({@link
+     * Env#ourRecordMissing}). One is enough when the put crossed another writer's once (the second put sees the other
+     * record and takes a share of the nodes, SlotSharing); a few more, not an unbounded number, when puts keep
+     * crossing.
+     */
+    static final int REPUBLISHES_OF_A_MISSING_RECORD = 2;
 
     /** What one {@link #run} did, for tests and logs. */
     public static final class Trace {
@@ -175,6 +198,8 @@ public final class Bootstrap {
         }
         boolean first = true;
         long republishedForAddresses = Long.MIN_VALUE;
+        long republishedMissingMinute = Long.MIN_VALUE;
+        int republishesOfMissing = 0;
         while (!stop()) {
             trace.rounds++;
             long minute = env.minute();
@@ -197,6 +222,16 @@ public final class Bootstrap {
             if (lastPublished == minute && republishedForAddresses != minute && env.ownAddressesChanged()) {
                 publish(minute, fetched);
                 republishedForAddresses = minute;
+            } else if (lastPublished == minute && env.ourRecordMissing(minute)) {
+                // Another writer's put crossed ours: put again, now seeing its record (bounded per minute).
+                if (republishedMissingMinute != minute) {
+                    republishedMissingMinute = minute;
+                    republishesOfMissing = 0;
+                }
+                if (republishesOfMissing < REPUBLISHES_OF_A_MISSING_RECORD) {
+                    republishesOfMissing++;
+                    publish(minute, fetched);
+                }
             }
             if (records.isEmpty()) {
                 unanswered.clear();

@@ -462,6 +462,16 @@ public final class TopicMembership implements AutoCloseable {
          * publisher worker's. Used on the bootstrap thread only.
          */
         private final Set<Long> holdingOurs = new HashSet<>();
+        /**
+         * When (System.nanoTime) a publish of ours for each minute was last stored; written on DHT threads, read on
+         * the bootstrap thread.
+         */
+        private final Map<Long, Long> storedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        /**
+         * The minutes whose last fetch began after our record for them was stored and did not find it
+         * ({@link Bootstrap.Env#ourRecordMissing}). Used on the bootstrap thread only.
+         */
+        private final Set<Long> missingOurs = new HashSet<>();
 
         @Override
         public boolean joined() {
@@ -490,6 +500,7 @@ public final class TopicMembership implements AutoCloseable {
          */
         private final class SlotFetch implements Bootstrap.Fetch {
             private final long[] minutes;
+            private final long startedNanos = System.nanoTime();
             private final List<CompletableFuture<SlotRecords>> lookups = new ArrayList<>();
             /** Arrived, not yet taken; guarded by {@code this}. */
             private final List<Record> pending = new ArrayList<>();
@@ -541,8 +552,17 @@ public final class TopicMembership implements AutoCloseable {
                     } else {
                         holdingOurs.remove(minutes[i]);
                     }
+                    Long stored = storedAt.get(minutes[i]);
+                    if (!found.holdsOurs() && stored != null && stored - startedNanos < 0) {
+                        // a failed lookup reads as an empty slot too: a republish, bounded by the Bootstrap
+                        missingOurs.add(minutes[i]);
+                    } else {
+                        missingOurs.remove(minutes[i]);
+                    }
                 }
                 holdingOurs.removeIf(m -> m < minutes[0] - 2); // only recent slots are ever published to
+                missingOurs.removeIf(m -> m < minutes[0] - 2);
+                storedAt.keySet().removeIf(m -> m < minutes[0] - 2);
                 LOG.debug("topic {}: records of minutes {}: {}", topic, Arrays.toString(minutes), result.values()
                         .stream().mapToInt(List::size).sum());
                 return result;
@@ -567,8 +587,18 @@ public final class TopicMembership implements AutoCloseable {
         }
 
         private void logOutcome(long minute, CompletableFuture<RecordPublisher.Outcome> publish) {
-            publish.whenComplete((outcome, failure) -> LOG.debug("topic {}: publish for minute {}: {}", topic, minute,
-                    failure != null ? failure.toString() : outcome));
+            publish.whenComplete((outcome, failure) -> {
+                if (outcome == RecordPublisher.Outcome.PUBLISHED) {
+                    storedAt.put(minute, System.nanoTime());
+                }
+                LOG.debug("topic {}: publish for minute {}: {}", topic, minute,
+                        failure != null ? failure.toString() : outcome);
+            });
+        }
+
+        @Override
+        public boolean ourRecordMissing(long minute) {
+            return missingOurs.contains(minute);
         }
 
         @Override

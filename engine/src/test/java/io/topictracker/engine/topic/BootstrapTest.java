@@ -49,6 +49,12 @@ class BootstrapTest {
         int awaitsLeft = 50;
         PeerId joinOn; // joined once a Join is sent to this peer
         int addressChangesLeft; // ownAddressesChanged() answers true this many times
+        int missingLeft; // ourRecordMissing(10) answers true this many times
+
+        @Override
+        public boolean ourRecordMissing(long minute) {
+            return minute == 10 && missingLeft-- > 0;
+        }
 
         @Override
         public boolean ownAddressesChanged() {
@@ -173,6 +179,26 @@ class BootstrapTest {
         assertEquals(List.of("fetch and publish 10", "get 9 10", "publish 10 cache 0", "wait 1500", "get 9 10",
                 "wait 1500"), script.log.subList(0, 6));
         assertEquals(2, script.log.stream().filter(l -> l.contains("publish")).count());
+    }
+
+    /**
+     * Issue 15: two writers' puts crossed, the other's replaced ours on every node, and the slot no longer holds our
+     * record: we put again at the next round, not at the next minute (when the other would see no record of ours
+     * for a whole minute, and the same race can come again), and a bounded number of times.
+     */
+    @Test
+    void aRecordThatWentMissingFromItsSlotIsPublishedAgainInTheSameMinuteAFewTimesAtMost() throws Exception {
+        Script script = new Script();
+        script.awaitsLeft = 6; // six rounds of 1.5 s: all in minute 10
+        script.missingLeft = 5; // it keeps going missing
+        new Bootstrap(config(true, false, 5), self.peerId(), script, new Random(1)).run();
+
+        assertEquals(List.of("fetch and publish 10", "get 9 10", "publish 10 cache 0", "wait 1500", "get 9 10",
+                "publish 10 cache 0", "wait 1500", "get 9 10", "wait 1500"), script.log.subList(0, 9),
+                "the startup publish, then one again at each of the next rounds that found ours missing, up to "
+                        + Bootstrap.REPUBLISHES_OF_A_MISSING_RECORD);
+        assertEquals(1 + Bootstrap.REPUBLISHES_OF_A_MISSING_RECORD,
+                script.log.stream().filter(l -> l.contains("publish")).count());
     }
 
     @Test

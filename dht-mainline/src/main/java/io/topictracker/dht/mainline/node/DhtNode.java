@@ -269,6 +269,15 @@ public final class DhtNode {
         return routing.ownId();
     }
 
+    /**
+     * @param node a lookup's candidate, not null
+     * @return whether it is this node as our own lookups ask it (our id, or the address they reach us at); call on
+     *     the event loop (or accept a racy read of the id, which changes only with a new external address)
+     */
+    public boolean isSelf(NodeInfo node) {
+        return Arrays.equals(node.id(), routing.ownId()) || node.address().equals(selfAddress());
+    }
+
     /** @return completes with the routing table's size */
     public CompletableFuture<Integer> tableSize() {
         return onLoop(() -> routing.table().size());

@@ -113,8 +113,10 @@ final class LookupDriver {
                 }
             }
             if (!settings.readOnly() && query.readsData()) {
-                // We are a storage node like any other: when we are among the k closest, a put must store here too
-                // and a get must read here too, or the putter's and getter's closest sets differ by themselves.
+                // We are a storage node like any other: when we are among the k closest, another node's put must
+                // store here too and a get must read here too, or the putter's and getter's closest sets differ by
+                // themselves. Our own puts skip us (MainlineDht.storeOn): a get of ours then reports our item only
+                // when another node holds it.
                 lookup.add(new NodeInfo(ownId, selfAddress.get()));
             }
             Runnable cancel = closing.onClose(() -> result.completeExceptionally(new IllegalStateException("closed")));

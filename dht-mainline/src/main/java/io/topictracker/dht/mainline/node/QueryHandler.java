@@ -30,6 +30,8 @@ import java.util.function.Supplier;
 public final class QueryHandler {
     /** BEP5: the number of closest nodes returned. */
     static final int K = 8;
+    /** Diagnostics: each BEP44 item stored and each get answered (lab timelines; debug only). */
+    private static final org.slf4j.Logger SLOTS = org.slf4j.LoggerFactory.getLogger("io.topictracker.timeline.slots");
 
     private final Supplier<RoutingTable> table;
     private final TokenIssuer tokens;
@@ -94,6 +96,10 @@ public final class QueryHandler {
         Query.PutItem put = (Query.PutItem) query; // the last of the sealed type's records
         checkToken(put.token(), ip, now);
         items.put(put, source.getAddress().getHostAddress(), now);
+        if (SLOTS.isDebugEnabled() && put.mutable()) {
+            SLOTS.debug("stored {} sig {} from {}", SlotLog.hex(io.topictracker.api.dht.Bep44.target(put.key(),
+                    put.salt()), 4), SlotLog.hex(put.signature(), 4), source);
+        }
         return new Response.Stored(id);
     }
 
@@ -101,6 +107,10 @@ public final class QueryHandler {
             long now) {
         List<NodeInfo> closest = closest(get.target(), get.want(), source);
         StoredItem item = items.get(get.target(), now);
+        if (SLOTS.isDebugEnabled()) {
+            SLOTS.debug("get {} from {}: {}", SlotLog.hex(get.target(), 4), source,
+                    item == null || item.signature() == null ? "none" : "sig " + SlotLog.hex(item.signature(), 4));
+        }
         if (item == null) {
             return new Response.ItemFound(id, closest, token, null, null, null, null);
         }

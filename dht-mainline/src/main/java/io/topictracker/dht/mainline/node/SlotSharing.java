@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Chooses which of the closest nodes a BEP44 put goes to when several writers share one slot (same key and salt,
@@ -15,7 +16,8 @@ import java.util.Map;
  * at its own seq takes a fair share of the k nodes — {@code ceil(k / (writers + 1))} — starting with free nodes and
  * then taking nodes from the writers holding the most, never a writer's last node. A get over the k closest then
  * sees up to k writers. Nodes holding a higher seq are kept in the set so the refusal (302) is reported; nodes
- * holding a lower seq or our own value are free.
+ * holding a lower seq, our own value or a value we put there before (our record of the same minute with other
+ * content: it is ours to replace, not another writer's) are free.
  *
  * <p>Pure and stateless.
  */
@@ -39,11 +41,21 @@ public final class SlotSharing {
      */
     public static List<Lookup.Candidate> choose(List<Lookup.Candidate> candidates, Map<NodeInfo, Held> held, long seq,
             String value) {
+        return choose(candidates, held, seq, value, Set.of());
+    }
+
+    /**
+     * As {@link #choose(List, Map, long, String)}, with the values we put to this target before.
+     *
+     * @param earlier values (as keys) of our earlier puts to this target, not null: nodes holding one are free
+     */
+    public static List<Lookup.Candidate> choose(List<Lookup.Candidate> candidates, Map<NodeInfo, Held> held, long seq,
+            String value, Set<String> earlier) {
         List<Lookup.Candidate> chosen = new ArrayList<>();
         Map<String, List<Lookup.Candidate>> others = new LinkedHashMap<>();
         for (Lookup.Candidate c : candidates) {
             Held h = held.get(c.node());
-            if (h != null && h.seq() == seq && !h.value().equals(value)) {
+            if (h != null && h.seq() == seq && !h.value().equals(value) && !earlier.contains(h.value())) {
                 others.computeIfAbsent(h.value(), v -> new ArrayList<>()).add(c);
             } else {
                 chosen.add(c);

@@ -1,0 +1,83 @@
+package io.topictracker.dht.mainline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.topictracker.api.dht.LookupSummary;
+import io.topictracker.api.dht.MutableItem;
+import io.topictracker.api.dht.MutableQuery;
+import io.topictracker.api.dht.PutSummary;
+import io.topictracker.api.signing.SigningKeyPair;
+import io.topictracker.api.signing.SigningProvider;
+import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
+import io.topictracker.tck.Await;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node's own puts are stored on other nodes only, never on itself: a get of its own then reports its item only
+ * when some other node holds it. Issue 15 (BENCHMARKS.md, hole punching): two chats behind NATs wrote one minute's
+ * slot at the same moment, each overwrote the other on the public nodes (BEP44: an equal seq replaces), and the
+ * loser's gets kept finding its record on its own node (which the other chat cannot reach through the NATs), so it
+ * never put again and the other chat saw no record of it for minutes.
+ */
+class OwnPutsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The other nodes are gone: the lookup ends at its deadline. */
+    private static final Duration LOOKUP = Duration.ofSeconds(2);
+    private static final SigningProvider SIGNING = new BouncyCastleEd25519Provider();
+
+    @Test
+    void aGetOfTheWriterFindsItsItemOnlyWhileAnotherNodeHoldsIt() {
+        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(4).startTimeout(WAIT).start()) {
+            MainlineDht writer = net.nodes().get(0);
+            SigningKeyPair slot = SIGNING.generate();
+            byte[] salt = "minute".getBytes(StandardCharsets.UTF_8);
+            MutableItem item = MutableItem.sign(slot, salt, 0, "the writer's record".getBytes(StandardCharsets.UTF_8));
+            PutSummary put = Await.result(writer.putMutable(item), WAIT);
+            assertTrue(put.acknowledged() >= 1, put.toString());
+            assertEquals(List.of(item), get(writer, slot, salt), "the other nodes hold it");
+
+            for (MainlineDht other : net.nodes().subList(1, net.nodes().size())) {
+                other.close(); // every node but the writer gone: as unreachable as a NATed writer's node is
+            }
+            assertEquals(List.of(), get(writer, slot, salt), "no copy on the writer itself");
+            assertTrue(put.attempted() <= 3, "stored on the 3 others at most: " + put);
+        }
+    }
+
+    /**
+     * A writer that puts its slot again with new content (a chat whose record went missing puts a fresh one, with its
+     * current neighbours and addresses) replaces its earlier value on the nodes holding it: they are not another
+     * writer's share of the slot. Counted as another writer's, they left no free node when the other writer held
+     * the rest (the put stored nowhere, in the lab), and readers got both values.
+     */
+    @Test
+    void aWritersNewValueReplacesItsEarlierOneInsteadOfSharingTheSlotWithIt() {
+        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(4).startTimeout(WAIT).start()) {
+            MainlineDht writer = net.nodes().get(0);
+            SigningKeyPair slot = SIGNING.generate();
+            byte[] salt = "minute".getBytes(StandardCharsets.UTF_8);
+            MutableItem first = MutableItem.sign(slot, salt, 0, "record, first".getBytes(StandardCharsets.UTF_8));
+            MutableItem second = MutableItem.sign(slot, salt, 0, "record, again".getBytes(StandardCharsets.UTF_8));
+            Await.result(writer.putMutable(first), WAIT);
+            assertEquals(List.of(first), get(net.nodes().get(1), slot, salt));
+
+            PutSummary again = Await.result(writer.putMutable(second), WAIT);
+            assertEquals(3, again.attempted(), "all three other nodes: " + again);
+            assertEquals(List.of(second), get(net.nodes().get(1), slot, salt));
+        }
+    }
+
+    private static List<MutableItem> get(MainlineDht dht, SigningKeyPair key, byte[] salt) {
+        List<MutableItem> items = new CopyOnWriteArrayList<>();
+        LookupSummary summary = Await.result(dht.getMutable(
+                MutableQuery.of(key.publicKey(), salt, OptionalLong.empty(), LOOKUP), items::add), WAIT);
+        assertEquals(items.size(), summary.itemsDelivered());
+        return items;
+    }
+}
