@@ -437,10 +437,12 @@ final class HyParView {
             return;
         }
         while (active.size() + pending.size() < env.config.activeViewCapacity()) {
+            // A high-priority request (no neighbour, none asked yet) is never refused, so a refusal does not hold it.
+            boolean high = active.isEmpty() && pending.isEmpty();
             List<PeerInfo> candidates = new ArrayList<>();
             PeerInfo next = null;
             for (PeerInfo peer : passive.values()) {
-                if (!pending.containsKey(peer.id()) && !refusedUs.contains(peer.id())) {
+                if (!pending.containsKey(peer.id()) && (high || !refusedUs.contains(peer.id()))) {
                     candidates.add(peer);
                 }
             }
@@ -459,8 +461,7 @@ final class HyParView {
             }
             refusedByUs.remove(next.id());
             pending.put(next.id(), next);
-            Message.NeighborKind kind = active.isEmpty() && pending.size() == 1
-                    ? Message.NeighborKind.REQUEST_HIGH : Message.NeighborKind.REQUEST_LOW;
+            Message.NeighborKind kind = high ? Message.NeighborKind.REQUEST_HIGH : Message.NeighborKind.REQUEST_LOW;
             env.send(next, ourNeighbor(next.id(), kind));
             env.schedule(env.config.neighborRequestTimeout().toMillis(), new Timer.NeighborTimeout(next.id()));
         }

@@ -297,6 +297,29 @@ class HyParViewTest {
     }
 
     @Test
+    void aNodeWithoutNeighboursAsksAPeerThatRefusedItWithHighPriority() {
+        oneShortWithPassivePeers(5);
+        for (int i = 10; i < 14; i++) {
+            node.input(new Input.PeerDisconnected(peer(i).id()));
+        }
+        assertTrue(node.state.activeView().isEmpty());
+        // Its low-priority requests (sent while it still had neighbours) are all refused: every passive peer is full.
+        Message.NeighborKind last = null;
+        for (int round = 0; round < 100 && last != Message.NeighborKind.REQUEST_HIGH; round++) {
+            List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+            node.outputs.clear();
+            assertFalse(requests.isEmpty(), "a node with no neighbour is never held back by refusals");
+            for (Output.Send request : requests) {
+                last = ((Message.Neighbor) request.message()).kind();
+                if (last == Message.NeighborKind.REQUEST_LOW) {
+                    node.receive(request.to(), new Message.Disconnect(true));
+                }
+            }
+        }
+        assertEquals(Message.NeighborKind.REQUEST_HIGH, last, "then it asks one of them with high priority");
+    }
+
+    @Test
     void aPlaceThatOpensIsOfferedFirstToThePeersWhoseRequestWeRefused() {
         for (int i = 10; i < 15; i++) {
             node.connect(peer(i));
