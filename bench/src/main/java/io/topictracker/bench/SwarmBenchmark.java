@@ -166,14 +166,20 @@ public final class SwarmBenchmark {
             System.out.println(pathLengths(topics, nodes));
 
             // What the swarm burns doing nothing (timers, DHT polls, shuffles): the floor under the broadcast phase.
+            long idleSent = sent(topics);
             long idleCpu = processCpuNanos();
             Map<String, long[]> idleThreads = ThreadCpu.byName();
             long idleStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(opts.integer("idle", 2, 1, 3600));
             double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+            long idleCpuNanos = processCpuNanos() - idleCpu;
+            Map<String, long[]> idleThreadsAfter = ThreadCpu.byName();
+            // Nothing is broadcast: these are membership messages (shuffles, Neighbor requests and their refusals).
+            System.out.printf(Locale.ROOT, "idle swarm: %.1f gossip messages sent per second (all topics)%n",
+                    (sent(topics) - idleSent) / idleSeconds);
             System.out.printf(Locale.ROOT, "idle swarm: process CPU %.0f ms per second; by thread:%n%s",
-                    (processCpuNanos() - idleCpu) / 1e6 / idleSeconds,
-                    ThreadCpu.perSecondByName(idleThreads, ThreadCpu.byName(), idleSeconds));
+                    idleCpuNanos / 1e6 / idleSeconds,
+                    ThreadCpu.perSecondByName(idleThreads, idleThreadsAfter, idleSeconds));
 
             // 3. broadcasts, with the process CPU they cost (every node's threads: the metrics' cost shows here)
             // (per thread name read first and last: reading /proc for 250 threads is not the phase's CPU)

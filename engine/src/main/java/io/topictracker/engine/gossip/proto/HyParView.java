@@ -5,7 +5,9 @@ import io.topictracker.api.PeerInfo;
 import io.topictracker.engine.gossip.GossipEvent;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +48,22 @@ final class HyParView {
      * capacity; a request can outlive its place when a Join fills the view meanwhile (its ACCEPT then evicts).
      */
     private final Map<PeerId, PeerInfo> pending = new LinkedHashMap<>();
+    /**
+     * Passive peers that refused our low-priority Neighbor request because their view was full (§4.2), not asked again
+     * until our own view changes (we lose a neighbour) or our shuffle timer fires: a refill after a refusal goes on
+     * through the passive view once, as §4.2 asks, but not round and round. Without this a node one short of a full
+     * view among full views (a swarm of N nodes with capacity C has one whenever N × C is odd) asked its passive
+     * peers forever, each refusal starting the next request at once: 170–240 Neighbor/Disconnect pairs a second in
+     * an idle 55-member swarm. A place that opens at a peer that refused us is not lost: see {@link #refusedByUs}.
+     * A subset of the passive view.
+     */
+    private final Set<PeerId> refusedUs = new HashSet<>();
+    /**
+     * Passive peers whose low-priority Neighbor request we refused while full: they were short of neighbours, so when
+     * a place opens here they are asked first (once each), which is how a place that opens finds a node that stopped
+     * asking. A subset of the passive view, in the order refused.
+     */
+    private final Set<PeerId> refusedByUs = new LinkedHashSet<>();
     private boolean quit;
 
     HyParView(Env env, Admission admission, Listener listener) {
@@ -162,6 +180,7 @@ final class HyParView {
         }
         if (forward.ttl() == env.config.passiveRandomWalkLength()) {
             addPassive(joiner);
+            refill(); // a new passive peer: worth asking if we stopped for want of one that accepts
         }
         List<PeerInfo> candidates = new ArrayList<>(active.size());
         for (PeerInfo peer : active.values()) {
@@ -200,6 +219,10 @@ final class HyParView {
                     }
                 } else {
                     addPassive(neighbor.from());
+                    refusedByUs.retainAll(passive.keySet());
+                    if (passive.containsKey(from)) {
+                        refusedByUs.add(from);
+                    }
                     env.send(neighbor.from(), new Message.Disconnect(true));
                 }
             }
@@ -207,12 +230,24 @@ final class HyParView {
         return true;
     }
 
-    /** A peer dropped us (§4.1 "DISCONNECT"), or refused our Neighbor request (§4.2). */
+    /**
+     * A peer dropped us (§4.1 "DISCONNECT"): our view changed, so every passive peer is worth asking again; or it
+     * refused our Neighbor request (§4.2): it is full, so the refill asks another passive peer, but not that one again
+     * until our view changes ({@link #refusedUs}).
+     */
     private void onDisconnect(PeerId from, Message.Disconnect disconnect) {
         if (active.containsKey(from)) {
             removeActive(from, disconnect.alive(), false);
-        } else if (pending.remove(from) != null && !disconnect.alive()) {
-            passive.remove(from);
+            refusedUs.clear();
+        } else if (pending.remove(from) != null) {
+            if (disconnect.alive()) {
+                refusedUs.retainAll(passive.keySet());
+                if (passive.containsKey(from)) {
+                    refusedUs.add(from);
+                }
+            } else {
+                passive.remove(from);
+            }
         }
         refill();
     }
@@ -245,6 +280,7 @@ final class HyParView {
         for (PeerInfo peer : shuffle.peers()) {
             addPassive(peer);
         }
+        refill(); // new passive peers: worth asking if we stopped for want of one that accepts
     }
 
     private boolean onShuffleReply(PeerId from, Message.ShuffleReply reply) {
@@ -254,6 +290,7 @@ final class HyParView {
         for (PeerInfo peer : reply.peers()) {
             addPassive(peer);
         }
+        refill(); // new passive peers: worth asking if we stopped for want of one that accepts
         return true;
     }
 
@@ -261,6 +298,7 @@ final class HyParView {
     void onPeerDisconnected(PeerId peer) {
         if (active.containsKey(peer)) {
             removeActive(peer, false, false);
+            refusedUs.clear(); // its other neighbours lost it too: places may have opened there
         }
         pending.remove(peer);
         passive.remove(peer);
@@ -272,6 +310,7 @@ final class HyParView {
             return;
         }
         if (timer instanceof Timer.Shuffle) {
+            refusedUs.clear(); // views changed since the last pass: ask them all again, once per shuffle interval
             shuffle();
             env.schedule(env.config.shuffleInterval().toMillis(), new Timer.Shuffle());
         } else if (timer instanceof Timer.NeighborTimeout timeout) {
@@ -389,27 +428,40 @@ final class HyParView {
     }
 
     /**
-     * §4.2: while the active view has free places not already covered by a pending request, ask a random passive peer;
-     * high priority when we have no neighbour at all.
+     * §4.2: while the active view has free places not already covered by a pending request, ask a passive peer that
+     * has not refused us since our view last changed ({@link #refusedUs}): one whose request we refused if any (it
+     * was short of neighbours), else a random one; high priority when we have no neighbour at all.
      */
     private void refill() {
         if (quit) {
             return;
         }
         while (active.size() + pending.size() < env.config.activeViewCapacity()) {
+            // A high-priority request (no neighbour, none asked yet) is never refused, so a refusal does not hold it.
+            boolean high = active.isEmpty() && pending.isEmpty();
             List<PeerInfo> candidates = new ArrayList<>();
+            PeerInfo next = null;
             for (PeerInfo peer : passive.values()) {
-                if (!pending.containsKey(peer.id())) {
+                if (!pending.containsKey(peer.id()) && (high || !refusedUs.contains(peer.id()))) {
                     candidates.add(peer);
                 }
             }
-            PeerInfo next = env.pick(candidates);
+            for (PeerId shortOfNeighbours : refusedByUs) {
+                PeerInfo peer = passive.get(shortOfNeighbours);
+                if (peer != null && candidates.contains(peer)) {
+                    next = peer;
+                    break;
+                }
+            }
+            if (next == null) {
+                next = env.pick(candidates);
+            }
             if (next == null) {
                 return;
             }
+            refusedByUs.remove(next.id());
             pending.put(next.id(), next);
-            Message.NeighborKind kind = active.isEmpty() && pending.size() == 1
-                    ? Message.NeighborKind.REQUEST_HIGH : Message.NeighborKind.REQUEST_LOW;
+            Message.NeighborKind kind = high ? Message.NeighborKind.REQUEST_HIGH : Message.NeighborKind.REQUEST_LOW;
             env.send(next, ourNeighbor(next.id(), kind));
             env.schedule(env.config.neighborRequestTimeout().toMillis(), new Timer.NeighborTimeout(next.id()));
         }

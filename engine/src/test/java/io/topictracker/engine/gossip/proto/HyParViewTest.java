@@ -176,8 +176,12 @@ class HyParViewTest {
     @Test
     void aFailedNeighbourIsReplacedFromThePassiveViewWithHighPriorityWhenAlone() {
         node.connect(peer(3));
-        // peer 2 reaches the passive view through a shuffle reply
+        // peer 2 reaches the passive view through a shuffle reply; we have room, so it is asked at once, and refuses
         node.receive(peer(3), new Message.ShuffleReply(peer(3), List.of(peer(2)), mac(peer(3), node.self, SECRET)));
+        assertTrue(node.state.passiveView().contains(peer(2).id()));
+        assertEquals(Message.NeighborKind.REQUEST_LOW,
+                ((Message.Neighbor) node.sendsOf(Message.Neighbor.class).get(0).message()).kind());
+        node.receive(peer(2), new Message.Disconnect(true));
         assertTrue(node.state.passiveView().contains(peer(2).id()));
         node.outputs.clear();
         node.input(new Input.PeerDisconnected(peer(3).id()));
@@ -216,6 +220,130 @@ class HyParViewTest {
         assertTrue(node.events().contains(new GossipEvent.NeighborDown(peer(3).id())));
         // it is immediately asked back (the only passive peer) since the active view has room
         assertTrue(node.state.isPending(peer(3).id()));
+    }
+
+    /**
+     * Answers every Neighbor request the node sends with a refusal (a full peer's Disconnect, §4.2), at most
+     * {@code bound} times, and returns the peers asked in order.
+     */
+    private List<PeerId> refuseEveryRequest(int bound) {
+        List<PeerId> asked = new ArrayList<>();
+        for (int i = 0; i < bound; i++) {
+            List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+            node.outputs.clear();
+            if (requests.isEmpty()) {
+                break;
+            }
+            for (Output.Send request : requests) {
+                asked.add(request.to().id());
+                node.receive(request.to(), new Message.Disconnect(true));
+            }
+        }
+        return asked;
+    }
+
+    /**
+     * A full view (neighbours 10..14) and passive peers 20..20+count-1, then neighbour 14 fails: one place free,
+     * asked for from the passive peers (§4.2), which are all full.
+     */
+    private void oneShortWithPassivePeers(int count) {
+        for (int i = 10; i < 15; i++) {
+            node.connect(peer(i));
+        }
+        List<PeerInfo> passive = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            passive.add(peer(20 + i));
+        }
+        node.receive(peer(10), new Message.ShuffleReply(peer(10), passive, mac(peer(10), node.self, SECRET)));
+        assertTrue(node.sendsOf(Message.Neighbor.class).isEmpty(), "full: nobody asked");
+        node.input(new Input.PeerDisconnected(peer(14).id()));
+    }
+
+    @Test
+    void aNodeOneShortAmongFullPeersAsksEachPassivePeerOnceThenStops() {
+        oneShortWithPassivePeers(6);
+        List<PeerId> asked = refuseEveryRequest(100);
+        assertEquals(6, asked.size(), "one pass through the passive view, not round and round");
+        assertEquals(6, new HashSet<>(asked).size(), "each passive peer once");
+        assertEquals(4, node.state.activeView().size());
+        assertEquals(6, node.state.passiveView().size(), "a refusal is no failure: the peers stay as backups");
+    }
+
+    @Test
+    void peersThatRefusedAreAskedAgainAfterTheShuffleTimerOrTheLossOfANeighbour() {
+        oneShortWithPassivePeers(3);
+        assertEquals(3, refuseEveryRequest(100).size());
+
+        node.fire(new Timer.Shuffle());
+        assertEquals(3, refuseEveryRequest(100).size(), "the shuffle timer starts one more pass");
+
+        node.input(new Input.PeerDisconnected(peer(10).id()));
+        List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+        assertEquals(2, requests.size(), "a lost neighbour: both free places asked for at once (§4.2)");
+        node.receive(requests.get(0).to(), new Message.Neighbor(requests.get(0).to(), Message.NeighborKind.ACCEPT,
+                mac(requests.get(0).to(), node.self, SECRET)));
+        assertTrue(node.state.activeView().contains(requests.get(0).to().id()));
+    }
+
+    @Test
+    void aNewPassivePeerIsAskedAtOnceByANodeThatStoppedAsking() {
+        oneShortWithPassivePeers(2);
+        assertEquals(2, refuseEveryRequest(100).size());
+        node.receive(peer(11), new Message.ShuffleReply(peer(11), List.of(peer(30)), mac(peer(11), node.self,
+                SECRET)));
+        List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+        assertEquals(1, requests.size());
+        assertEquals(peer(30), requests.get(0).to());
+    }
+
+    @Test
+    void aNodeWithoutNeighboursAsksAPeerThatRefusedItWithHighPriority() {
+        oneShortWithPassivePeers(5);
+        for (int i = 10; i < 14; i++) {
+            node.input(new Input.PeerDisconnected(peer(i).id()));
+        }
+        assertTrue(node.state.activeView().isEmpty());
+        // Its low-priority requests (sent while it still had neighbours) are all refused: every passive peer is full.
+        Message.NeighborKind last = null;
+        for (int round = 0; round < 100 && last != Message.NeighborKind.REQUEST_HIGH; round++) {
+            List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+            node.outputs.clear();
+            assertFalse(requests.isEmpty(), "a node with no neighbour is never held back by refusals");
+            for (Output.Send request : requests) {
+                last = ((Message.Neighbor) request.message()).kind();
+                if (last == Message.NeighborKind.REQUEST_LOW) {
+                    node.receive(request.to(), new Message.Disconnect(true));
+                }
+            }
+        }
+        assertEquals(Message.NeighborKind.REQUEST_HIGH, last, "then it asks one of them with high priority");
+    }
+
+    @Test
+    void aPlaceThatOpensIsOfferedFirstToThePeersWhoseRequestWeRefused() {
+        for (int i = 10; i < 15; i++) {
+            node.connect(peer(i));
+        }
+        List<PeerInfo> backups = new ArrayList<>();
+        for (int i = 20; i < 40; i++) {
+            backups.add(peer(i));
+        }
+        node.receive(peer(10), new Message.ShuffleReply(peer(10), backups, mac(peer(10), node.self, SECRET)));
+        for (PeerInfo asker : List.of(peer(3), peer(4))) {
+            node.receive(asker, new Message.Neighbor(asker, Message.NeighborKind.REQUEST_LOW, mac(asker, node.self,
+                    SECRET)));
+        }
+        assertEquals(2, node.sendsOf(Message.Disconnect.class).size(), "full: both refused");
+        node.outputs.clear();
+
+        node.input(new Input.PeerDisconnected(peer(10).id()));
+        List<Output.Send> requests = node.sendsOf(Message.Neighbor.class);
+        assertEquals(1, requests.size());
+        assertEquals(peer(3), requests.get(0).to(), "the first peer we refused: it was short of neighbours");
+        node.outputs.clear();
+        node.receive(peer(3), new Message.Disconnect(true)); // it filled its view meanwhile
+        requests = node.sendsOf(Message.Neighbor.class);
+        assertEquals(peer(4), requests.get(0).to(), "then the next one we refused, before 20 random backups");
     }
 
     @Test
