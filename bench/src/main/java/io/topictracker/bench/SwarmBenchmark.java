@@ -46,8 +46,10 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
- *     [warmup=0] [trace=0] [handshakes_per_ip=0]
+ *     [warmup=0] [trace=0] [handshakes_per_ip=0] [share=true]
  * </pre>
+ * {@code share=false} sets the network transport's {@code share_event_loops = false}: each node's transport then runs
+ * on loops of its own, as one node per process does.
  * {@code handshakes_per_ip=N} sets the network transport's {@code max_handshakes_in_flight_per_ip} (0: its default,
  * 16). Every node of the swarm dials from 127.0.0.1, so the per-address bound, meant for one remote host, counts the
  * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it.
@@ -74,7 +76,7 @@ public final class SwarmBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
-                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip");
+                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "share");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -99,11 +101,12 @@ public final class SwarmBenchmark {
         boolean fast = opts.flag("fast", true);
         ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
         handshakesPerIp = (int) opts.integer("handshakes_per_ip", 0, 0, 256);
+        shareEventLoops = opts.flag("share", true);
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
-                + " fast=%s io_threads=%d handshakes_per_ip=%d cores=%d java=%s%n", n, dht, transport, newcomers,
-                broadcasts, fast, ioThreads, handshakesPerIp, Runtime.getRuntime().availableProcessors(),
+                + " fast=%s io_threads=%d handshakes_per_ip=%d share=%s cores=%d java=%s%n", n, dht, transport,
+                newcomers, broadcasts, fast, ioThreads, handshakesPerIp, shareEventLoops, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
 
         LocalTestnet testnet = null;
@@ -217,6 +220,8 @@ public final class SwarmBenchmark {
     private static int ioThreads = 0;
     /** {@code max_handshakes_in_flight_per_ip} of the network transport, or 0 for its default. */
     private static int handshakesPerIp = 0;
+    /** {@code share_event_loops} of the network transport. */
+    private static boolean shareEventLoops = true;
 
     /** @return the CPU time of this JVM so far, every thread */
     private static long processCpuNanos() {
@@ -265,6 +270,9 @@ public final class SwarmBenchmark {
         if ((transport.equals("tcp") || transport.equals("quic")) && ioThreads > 0) {
             // The nodes of this JVM share the transport's loops (SharedEventLoops): io_threads in all, not per node.
             config.set("transport." + transport + ".io_threads", ioThreads);
+        }
+        if (transport.equals("tcp") || transport.equals("quic")) {
+            config.set("transport." + transport + ".share_event_loops", shareEventLoops);
         }
         if ((transport.equals("tcp") || transport.equals("quic")) && handshakesPerIp > 0) {
             config.set("transport." + transport + ".max_handshakes_in_flight_per_ip", handshakesPerIp);
