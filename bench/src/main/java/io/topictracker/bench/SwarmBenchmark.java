@@ -46,10 +46,10 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
- *     [warmup=0] [trace=0] [handshakes_per_ip=0] [share=true]
+ *     [warmup=0] [trace=0] [handshakes_per_ip=0] [share=default|true|false]
  * </pre>
- * {@code share=false} sets the network transport's {@code share_event_loops = false}: each node's transport then runs
- * on loops of its own, as one node per process does.
+ * {@code share=true|false} sets the network transport's {@code share_event_loops} (default: the transport's own
+ * default, shared for TCP, a loop per node for QUIC).
  * {@code handshakes_per_ip=N} sets the network transport's {@code max_handshakes_in_flight_per_ip} (0: its default,
  * 16). Every node of the swarm dials from 127.0.0.1, so the per-address bound, meant for one remote host, counts the
  * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it.
@@ -101,7 +101,7 @@ public final class SwarmBenchmark {
         boolean fast = opts.flag("fast", true);
         ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
         handshakesPerIp = (int) opts.integer("handshakes_per_ip", 0, 0, 256);
-        shareEventLoops = opts.flag("share", true);
+        shareEventLoops = opts.choice("share", "default", "default", "true", "false");
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
@@ -215,13 +215,14 @@ public final class SwarmBenchmark {
     }
 
     /**
-     * {@code [transport.tcp|quic] io_threads}, or 0 for the transport's default (min(2, cores), shared by the nodes).
+     * {@code [transport.tcp|quic] io_threads}, or 0 for the transport's default (min(2, cores); shared by the nodes when
+     * their transport shares its loops).
      */
     private static int ioThreads = 0;
     /** {@code max_handshakes_in_flight_per_ip} of the network transport, or 0 for its default. */
     private static int handshakesPerIp = 0;
-    /** {@code share_event_loops} of the network transport. */
-    private static boolean shareEventLoops = true;
+    /** {@code share_event_loops} of the network transport: "true", "false", or "default" to leave it unset. */
+    private static String shareEventLoops = "default";
 
     /** @return the CPU time of this JVM so far, every thread */
     private static long processCpuNanos() {
@@ -271,8 +272,8 @@ public final class SwarmBenchmark {
             // The nodes of this JVM share the transport's loops (SharedEventLoops): io_threads in all, not per node.
             config.set("transport." + transport + ".io_threads", ioThreads);
         }
-        if (transport.equals("tcp") || transport.equals("quic")) {
-            config.set("transport." + transport + ".share_event_loops", shareEventLoops);
+        if ((transport.equals("tcp") || transport.equals("quic")) && !shareEventLoops.equals("default")) {
+            config.set("transport." + transport + ".share_event_loops", Boolean.parseBoolean(shareEventLoops));
         }
         if ((transport.equals("tcp") || transport.equals("quic")) && handshakesPerIp > 0) {
             config.set("transport." + transport + ".max_handshakes_in_flight_per_ip", handshakesPerIp);

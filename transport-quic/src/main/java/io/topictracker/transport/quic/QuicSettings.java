@@ -29,11 +29,11 @@ import java.util.Set;
  *     ({@value HandshakeGate#MAX_KEY})
  * @param maxHandshakesInFlightPerIp of those, from one remote IP at most ({@value HandshakeGate#MAX_PER_IP_KEY})
  * @param ioThreads {@code io_threads}: event loop threads of the group that the process's QUIC transports with this
- *     setting share ({@link io.topictracker.stream.SharedEventLoops}); default min(2, processors). Each transport's
+ *     setting share when {@code share_event_loops} is true ({@link io.topictracker.stream.SharedEventLoops}); default min(2, processors). Each transport's
  *     one socket, and every connection on it, runs on one of them.
  * @param shareEventLoops {@code share_event_loops}: run on the event loops that the process's QUIC transports share
- *     (default true); false gives this transport one loop of its own, which its close ends (its one socket could use
- *     no more), as a node alone in its process has
+ *     (default false: QUIC's work is per packet, and two shared loops fell behind 55 nodes that a loop each kept up
+ *     with); false gives this transport one loop of its own, which its close ends (its one socket could use no more)
  */
 record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duration idleTimeout,
         Duration keepAliveInterval, Duration handshakeTimeout, List<PeerAddress> advertise, int maxHandshakesInFlight,
@@ -90,7 +90,7 @@ record QuicSettings(InetAddress bindAddress, int port, int maxFrameSize, Duratio
         int ioThreads = table.integer(IO_THREADS, Math.min(2, Runtime.getRuntime().availableProcessors()), 1, 64);
         return new QuicSettings(bind, port, maxFrame, idle, keepAlive, handshake,
                 AdvertisedAddresses.configured(table, QuicTransportProvider.ID), handshakes.max(),
-                handshakes.maxPerIp(), ioThreads, table.bool(SHARE_EVENT_LOOPS, true));
+                handshakes.maxPerIp(), ioThreads, table.bool(SHARE_EVENT_LOOPS, false));
     }
 
     /** Defaults for every key (in the test suite, {@code bind_address} is then 127.0.0.1). */

@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The QUIC transport: one UDP socket that accepts connections and dials them (so a dial leaves from the listening
- * port, which is what a NAT has mapped and peers have been told), on one event loop thread. By default that loop is one
- * of the {@code io_threads} loops ({@code tt-quic-io-*}) that the QUIC transports of the process share
- * ({@link SharedEventLoops}: 55 nodes in one process run 2 loops, not 55); with {@code share_event_loops = false} it is a
- * loop of the transport's own ({@code tt-quic-own-*}). {@link #start()} acquires it, {@link #close()} closes this
+ * port, which is what a NAT has mapped and peers have been told), on one event loop thread. By default that loop is the
+ * transport's own ({@code tt-quic-own-*}); with {@code share_event_loops = true} it is one of the {@code io_threads}
+ * loops ({@code tt-quic-io-*}) that the QUIC transports of the process share ({@link SharedEventLoops}: 55 nodes in one
+ * process then run 2 loops, not 55). {@link #start()} acquires it, {@link #close()} closes this
  * transport's connections and socket, waits for them, and lets go of it (the last holder's close ends shared loops).
  * One QUIC connection per {@link #connect} or accepted peer, with one stream carrying all of its frames. Thread-safe.
  */

@@ -24,10 +24,10 @@ import io.topictracker.api.transport.TransportProvider;
  *   <li>{@code max_handshakes_in_flight} (default 256) and {@code max_handshakes_in_flight_per_ip} (default 16,
  *       IPv6 counted per /64) — connections whose handshake has not finished, in total and from one address; one
  *       over either is closed at once and counted in {@code topictracker.transport.handshakes.refused}</li>
- *   <li>{@code io_threads} — event loop threads that the process's QUIC transports share, default min(2, cores); each
- *       transport's socket runs on one of them</li>
- *   <li>{@code share_event_loops} — default true; false gives the transport one event loop of its own, as a node
- *       alone in its process has</li>
+ *   <li>{@code io_threads} — event loop threads that the process's QUIC transports share when they share, default
+ *       min(2, cores); each transport's socket runs on one of them</li>
+ *   <li>{@code share_event_loops} — default false (one event loop per transport, as a node alone in its process
+ *       has); true puts the process's QUIC transports on one group of {@code io_threads} loops</li>
  * </ul>
  *
  * <p>Availability: {@link #availability()} is unavailable, with the cause, where the native library cannot load

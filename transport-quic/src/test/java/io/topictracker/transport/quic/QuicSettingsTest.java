@@ -24,7 +24,7 @@ class QuicSettingsTest {
         assertEquals(Duration.ofSeconds(5), settings.keepAliveInterval(), "as TCP's");
         assertEquals(Duration.ofSeconds(10), settings.handshakeTimeout());
         assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), settings.ioThreads(), "as TCP's");
-        assertTrue(settings.shareEventLoops());
+        assertFalse(settings.shareEventLoops(), "QUIC transports run on loops of their own unless told to share");
     }
 
     @Test
@@ -32,7 +32,7 @@ class QuicSettingsTest {
         QuicSettings settings = QuicSettings.from(ConfigTable.of("transport.quic", Map.of(
                 "bind_address", "::1", "port", 4433L, "max_frame_size", 4096L, "idle_timeout", "5s",
                 "keep_alive_interval", "0s", "handshake_timeout", "1500ms", "io_threads", 3L,
-                "share_event_loops", false)));
+                "share_event_loops", true)));
 
         assertEquals("0:0:0:0:0:0:0:1", settings.bindAddress().getHostAddress());
         assertEquals(4433, settings.port());
@@ -41,7 +41,7 @@ class QuicSettingsTest {
         assertEquals(Duration.ZERO, settings.keepAliveInterval());
         assertEquals(Duration.ofMillis(1500), settings.handshakeTimeout());
         assertEquals(3, settings.ioThreads());
-        assertFalse(settings.shareEventLoops());
+        assertTrue(settings.shareEventLoops());
     }
 
     @Test

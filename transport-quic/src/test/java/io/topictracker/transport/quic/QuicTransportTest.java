@@ -366,10 +366,13 @@ class QuicTransportTest {
                         && closingSides.stream().allMatch(l -> l.closedCalls.get() == 1));
     }
 
+    /** The setting that puts a process's QUIC transports on one group of loops (off by default). */
+    private static final Map<String, Object> SHARING = Map.of("share_event_loops", true);
+
     @Test
     void transportsOfOneProcessShareTheirEventLoopsAndTheLastCloseEndsThem() {
-        QuicTestNode first = node();
-        QuicTestNode second = node();
+        QuicTestNode first = node(SHARING);
+        QuicTestNode second = node(SHARING);
         var group = first.transport.socketLoops();
         assertSame(group, second.transport.socketLoops(), "both nodes' sockets run on one group");
         RecordingListener firstSide = new RecordingListener();
@@ -387,7 +390,7 @@ class QuicTransportTest {
             throw new AssertionError("UDP port " + firstPort + " still in use after close: " + e, e);
         }
         assertFalse(group.isShuttingDown(), "still held by the second node");
-        QuicTestNode third = node();
+        QuicTestNode third = node(SHARING);
         assertSame(group, third.transport.socketLoops(), "a node started later joins the same group");
         Connection thirdToSecond = Await.result(
                 third.transport.connect(second.id(), second.address(), new RecordingListener()), QuicTestNode.WAIT);
@@ -406,8 +409,8 @@ class QuicTransportTest {
 
     @Test
     void aTransportThatDoesNotShareRunsOnALoopOfItsOwnThatItsCloseEnds() {
-        QuicTestNode own = node(Map.of("share_event_loops", false));
-        QuicTestNode shared = node();
+        QuicTestNode own = node();
+        QuicTestNode shared = node(SHARING);
         var ownGroup = own.transport.socketLoops();
         var sharedGroup = shared.transport.socketLoops();
         assertFalse(ownGroup == sharedGroup, "separate groups");
