@@ -48,6 +48,25 @@ class GossipConfigTest {
     }
 
     @Test
+    void theLearntGraftWaitIsBoundedAroundGraftTimeout1() {
+        GossipConfig d = GossipConfig.defaults();
+        assertEquals(Duration.ofMillis(20), d.graftTimeoutMin());
+        assertEquals(Duration.ofMillis(80), d.graftTimeoutMax());
+        GossipConfig longer = GossipConfig.from(ConfigTable.of("gossip", Map.of("graft_timeout_1", "300ms")));
+        assertEquals(Duration.ofMillis(300), longer.graftTimeoutMax(), "the default bound follows graft_timeout_1");
+        GossipConfig shorter = GossipConfig.from(ConfigTable.of("gossip", Map.of("graft_timeout_1", "10ms")));
+        assertEquals(Duration.ofMillis(10), shorter.graftTimeoutMin(), "the default bound follows graft_timeout_1");
+        GossipConfig fixed = GossipConfig.from(ConfigTable.of("gossip", Map.of("graft_timeout_min", "80ms")));
+        assertEquals(Duration.ofMillis(80), fixed.graftTimeoutMin());
+        assertEquals("gossip.graft_timeout_min", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("graft_timeout_min", "90ms")))).key());
+        assertEquals("gossip.graft_timeout_max", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("graft_timeout_max", "50ms")))).key());
+        assertThrows(IllegalArgumentException.class,
+                () -> d.withGraftTimeoutBounds(Duration.ofMillis(100), Duration.ofMillis(200)));
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorNamingIt() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> GossipConfig.from(ConfigTable.of("gossip", Map.of("active_view_size", 5L))));

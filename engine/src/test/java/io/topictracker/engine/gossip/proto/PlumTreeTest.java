@@ -163,6 +163,73 @@ class PlumTreeTest {
         assertEquals(0, node.state.stats().deliveredAfterGraft(), "the payload came by eager push");
     }
 
+    /**
+     * The graft wait is learnt: eager copies that follow their announcement within a few ms make it shorter, so a
+     * lazy hop that is really needed costs less than the configured 80 ms.
+     */
+    @Test
+    void eagerCopiesCloseBehindTheirAnnouncementShortenTheGraftWait() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, new Message.Prune());
+        for (int seq = 0; seq < 20; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 100;
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            tree.now += 3;
+            tree.receive(a, message);
+        }
+        tree.outputs.clear();
+        Gossip next = gossip(author, 99, "next", 1);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
+        long wait = tree.delayOf(Timer.Graft.class);
+        assertTrue(wait < 80 && wait >= 20, "shorter than configured, not under the floor: " + wait);
+        assertEquals(0, tree.state.stats().graftSent(), "no copy was grafted");
+    }
+
+    /**
+     * Eager copies that come after the graft fetched the message (they were late, not lost) are measured too, so the
+     * wait does not shrink below how late they come: that race is what starts the graft/prune churn.
+     */
+    @Test
+    void eagerCopiesThatComeAfterTheGraftKeepTheWaitFromShrinkingBelowTheirDelay() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, new Message.Prune());
+        // First a quiet spell: copies close behind their announcements shorten the wait.
+        for (int seq = 0; seq < 20; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 100;
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            tree.now += 3;
+            tree.receive(a, message);
+        }
+        // Then load: each eager copy comes 75 ms after its announcement, after the (short) graft fetched it.
+        for (int seq = 20; seq < 40; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 200;
+            tree.outputs.clear();
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            long wait = tree.delayOf(Timer.Graft.class);
+            if (wait < 75) {
+                tree.now += wait;
+                tree.fire(new Timer.Graft(message.id()));
+                tree.receive(b, message);
+                tree.now += 75 - wait;
+            } else {
+                tree.now += 75;
+            }
+            tree.receive(a, message);
+        }
+        tree.outputs.clear();
+        Gossip next = gossip(author, 99, "next", 1);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
+        long wait = tree.delayOf(Timer.Graft.class);
+        assertTrue(wait >= 75 && wait <= 80, "covers the late copies' 75 ms, not over the configured 80: " + wait);
+    }
+
     @Test
     void anIHaveForAMessageWeHaveIsIgnored() {
         node.connect(a);
