@@ -50,7 +50,7 @@ import java.util.stream.IntStream;
  * </pre>
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
  * shared tree); {@code graft_timeout_min=MS} and {@code graft_timeout_max=MS} the bounds of the learnt graft wait
- * (both 80: a fixed wait, as before it was learnt). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
+ * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,

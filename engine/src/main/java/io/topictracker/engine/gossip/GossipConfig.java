@@ -26,7 +26,8 @@ import java.util.Set;
  * @param graftTimeout2 wait between further grafts for the same message; key {@code graft_timeout_2}
  * @param graftTimeoutMin the shortest the learnt wait before grafting may become (it starts at {@code graft_timeout_1}
  *     and follows how late eager copies come after their IHave; the wait between further grafts keeps the configured
- *     ratio); key {@code graft_timeout_min}; equal to {@code graft_timeout_1} and {@code graft_timeout_max} = fixed
+ *     ratio); key {@code graft_timeout_min}; default {@code graft_timeout_1}, and both bounds equal to it (the
+ *     default) keep the wait fixed
  * @param graftTimeoutMax the longest the learnt wait before grafting may become; key {@code graft_timeout_max}
  * @param dispatchTimeout how long IHave announcements are batched before they are sent; key {@code dispatch_timeout}
  * @param optimizationThreshold hop difference that makes a lazy link replace an eager one (PlumTree §3.8); key
@@ -102,7 +103,7 @@ public record GossipConfig(
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
-            Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofMillis(5), 7, 0, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
+            Duration.ofMillis(80), Duration.ofMillis(80), Duration.ofMillis(5), 7, 0, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
             4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10),
             new FloodLimits(1000, 8000, 20, 10, 2000, 200, Duration.ofMinutes(10)));
 
@@ -218,9 +219,10 @@ public record GossipConfig(
                     "must not exceed passive_view_capacity (" + passive + "), got " + shufflePassive);
         }
         Duration graft1 = table.duration("graft_timeout_1", d.graftTimeout1, ms1, hour);
-        // The learnt wait's bounds default to the fixed wait's neighbourhood, following graft_timeout_1 if it is set.
-        Duration graftMin = table.duration("graft_timeout_min", min(d.graftTimeoutMin, graft1), ms1, hour);
-        Duration graftMax = table.duration("graft_timeout_max", max(d.graftTimeoutMax, graft1), ms1, hour);
+        // Unset, both bounds are graft_timeout_1: a fixed wait, PlumTree as before (the learnt wait is opt-in because
+        // it moved the simulator's one-at-a-time RMR; BENCHMARKS.md, issue 18).
+        Duration graftMin = table.duration("graft_timeout_min", graft1, ms1, hour);
+        Duration graftMax = table.duration("graft_timeout_max", graft1, ms1, hour);
         if (graftMin.compareTo(graft1) > 0) {
             throw table.error("graft_timeout_min", "must not exceed graft_timeout_1 (" + graft1 + "), got " + graftMin);
         }
@@ -302,14 +304,6 @@ public record GossipConfig(
                 messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
                 messageCacheCapacity, messageIdCapacity, lazyQueueCapacity, maxInboundConnections,
                 maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline, floodLimits);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static void requireRange(String key, int value, int min, int max) {

@@ -15,6 +15,7 @@ import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.api.MessageTooLargeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,31 @@ class PlumTreeTest {
     private static Harness plainTree() {
         return new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0),
                 BroadcastAuth.none());
+    }
+
+    /** A plain-tree node whose graft wait is learnt within [20, 80] ms (fixed at 80 by default). */
+    private static Harness learningTree() {
+        return new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0)
+                .withGraftTimeoutBounds(Duration.ofMillis(20), Duration.ofMillis(80)), BroadcastAuth.none());
+    }
+
+    /** With the default bounds (both graft_timeout_1) the wait stays fixed whatever the copies do. */
+    @Test
+    void byDefaultTheGraftWaitIsFixed() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, new Message.Prune());
+        for (int seq = 0; seq < 20; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 100;
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            tree.now += 3;
+            tree.receive(a, message);
+        }
+        tree.outputs.clear();
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(gossip(author, 99, "n", 1).id(), 1))));
+        assertEquals(80, tree.delayOf(Timer.Graft.class));
     }
 
     private static byte[] text(String s) {
@@ -169,7 +195,7 @@ class PlumTreeTest {
      */
     @Test
     void eagerCopiesCloseBehindTheirAnnouncementShortenTheGraftWait() {
-        Harness tree = plainTree();
+        Harness tree = learningTree();
         tree.connect(a);
         tree.connect(b);
         tree.receive(b, new Message.Prune());
@@ -194,7 +220,7 @@ class PlumTreeTest {
      */
     @Test
     void eagerCopiesThatComeAfterTheGraftKeepTheWaitFromShrinkingBelowTheirDelay() {
-        Harness tree = plainTree();
+        Harness tree = learningTree();
         tree.connect(a);
         tree.connect(b);
         tree.receive(b, new Message.Prune());
