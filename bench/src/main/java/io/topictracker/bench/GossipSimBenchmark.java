@@ -2,6 +2,7 @@ package io.topictracker.bench;
 
 import io.topictracker.bench.support.Args;
 import io.topictracker.engine.gossip.GossipConfig;
+import java.time.Duration;
 import io.topictracker.gossip.sim.Scenarios;
 import io.topictracker.gossip.sim.SimReport;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ public final class GossipSimBenchmark {
 
     public static void main(String[] args) {
         Args opts = Args.parse(args, "nodes", "seed", "scenarios", "min_latency", "max_latency", "settle",
-                "optimization_threshold", "eager_flood_rounds");
+                "optimization_threshold", "eager_flood_rounds",
+                "graft_timeout_min", "graft_timeout_max");
         int nodes = (int) opts.integer("nodes", 1000, 2, 100_000);
         long seed = opts.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> which = opts.list("scenarios", List.of("single", "random", "rounds", "all", "crash", "split"));
@@ -30,6 +32,10 @@ public final class GossipSimBenchmark {
         // eager_flood_rounds=N: hops from the author pushed to every peer (0 = PlumTree's one shared tree).
         config = config.withEagerFloodRounds((int) opts.integer("eager_flood_rounds", config.eagerFloodRounds(), 0,
                 GossipConfig.MAX_EAGER_FLOOD_ROUNDS));
+        // graft_timeout_min=MS / graft_timeout_max=MS: bounds of the learnt graft wait (equal to 80 = main's fixed wait).
+        config = config.withGraftTimeoutBounds(
+                Duration.ofMillis(opts.integer("graft_timeout_min", config.graftTimeoutMin().toMillis(), 1, 3_600_000)),
+                Duration.ofMillis(opts.integer("graft_timeout_max", config.graftTimeoutMax().toMillis(), 1, 3_600_000)));
         Scenarios.Network defaults = Scenarios.Network.DEFAULT;
         Scenarios.Network network = new Scenarios.Network(
                 (int) opts.integer("min_latency", defaults.minLatency(), 1, 10_000),

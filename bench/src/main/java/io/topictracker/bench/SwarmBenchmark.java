@@ -54,7 +54,8 @@ import java.util.stream.IntStream;
  * 16). Every node of the swarm dials from 127.0.0.1, so the per-address bound, meant for one remote host, counts the
  * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it.
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
- * shared tree). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
+ * shared tree); {@code graft_timeout_min=MS} and {@code graft_timeout_max=MS} the bounds of the learnt graft wait
+ * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
@@ -76,7 +77,8 @@ public final class SwarmBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
-                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "share");
+                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "share",
+                "graft_timeout_min", "graft_timeout_max");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -103,6 +105,8 @@ public final class SwarmBenchmark {
         handshakesPerIp = (int) opts.integer("handshakes_per_ip", 0, 0, 256);
         shareEventLoops = opts.choice("share", "default", "default", "true", "false");
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
+        graftTimeoutMin = opts.integer("graft_timeout_min", -1, -1, 3_600_000);
+        graftTimeoutMax = opts.integer("graft_timeout_max", -1, -1, 3_600_000);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
                 + " fast=%s io_threads=%d handshakes_per_ip=%d share=%s cores=%d java=%s%n", n, dht, transport,
@@ -254,6 +258,9 @@ public final class SwarmBenchmark {
 
     /** {@code [gossip] eager_flood_rounds} of every node, or -1 for the engine's default. */
     private static long eagerFloodRounds = -1;
+    /** {@code [gossip] graft_timeout_min} / {@code graft_timeout_max} in ms, or -1 for the engine's default. */
+    private static long graftTimeoutMin = -1;
+    private static long graftTimeoutMax = -1;
 
     private static Node node(String network, String dht, String transport, boolean fast, String name) {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
@@ -283,6 +290,12 @@ public final class SwarmBenchmark {
         }
         if (eagerFloodRounds >= 0) {
             config.set("gossip.eager_flood_rounds", eagerFloodRounds);
+        }
+        if (graftTimeoutMin >= 0) {
+            config.set("gossip.graft_timeout_min", Duration.ofMillis(graftTimeoutMin));
+        }
+        if (graftTimeoutMax >= 0) {
+            config.set("gossip.graft_timeout_max", Duration.ofMillis(graftTimeoutMax));
         }
         if (fast) {
             config.set("bootstrap.no_peers_retry_interval", Duration.ofMillis(200))

@@ -24,6 +24,11 @@ import java.util.Set;
  * @param neighborRequestTimeout how long a Neighbor request may go unanswered; key {@code neighbor_request_timeout}
  * @param graftTimeout1 wait after the first IHave before grafting (PlumTree §3.6 "timer"); key {@code graft_timeout_1}
  * @param graftTimeout2 wait between further grafts for the same message; key {@code graft_timeout_2}
+ * @param graftTimeoutMin the shortest the learnt wait before grafting may become (it starts at {@code graft_timeout_1}
+ *     and follows how late eager copies come after their IHave; the wait between further grafts keeps the configured
+ *     ratio); key {@code graft_timeout_min}; default {@code graft_timeout_1}, and both bounds equal to it (the
+ *     default) keep the wait fixed
+ * @param graftTimeoutMax the longest the learnt wait before grafting may become; key {@code graft_timeout_max}
  * @param dispatchTimeout how long IHave announcements are batched before they are sent; key {@code dispatch_timeout}
  * @param optimizationThreshold hop difference that makes a lazy link replace an eager one (PlumTree §3.8); key
  *     {@code optimization_threshold}
@@ -60,6 +65,8 @@ public record GossipConfig(
         Duration neighborRequestTimeout,
         Duration graftTimeout1,
         Duration graftTimeout2,
+        Duration graftTimeoutMin,
+        Duration graftTimeoutMax,
         Duration dispatchTimeout,
         int optimizationThreshold,
         int eagerFloodRounds,
@@ -86,7 +93,7 @@ public record GossipConfig(
             "active_view_capacity", "passive_view_capacity", "active_random_walk_length",
             "passive_random_walk_length", "shuffle_random_walk_length", "shuffle_active_view_count",
             "shuffle_passive_view_count", "shuffle_interval", "neighbor_request_timeout", "graft_timeout_1",
-            "graft_timeout_2", "dispatch_timeout", "optimization_threshold", "eager_flood_rounds", "message_cache_retention",
+            "graft_timeout_2", "graft_timeout_min", "graft_timeout_max", "dispatch_timeout", "optimization_threshold", "eager_flood_rounds", "message_cache_retention",
             "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
             "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity", "max_inbound_connections",
             "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline",
@@ -96,7 +103,7 @@ public record GossipConfig(
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
-            Duration.ofMillis(5), 7, 0, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
+            Duration.ofMillis(80), Duration.ofMillis(80), Duration.ofMillis(5), 7, 0, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
             4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10),
             new FloodLimits(1000, 8000, 20, 10, 2000, 200, Duration.ofMinutes(10)));
 
@@ -113,6 +120,12 @@ public record GossipConfig(
         requirePositive("neighbor_request_timeout", neighborRequestTimeout);
         requirePositive("graft_timeout_1", graftTimeout1);
         requirePositive("graft_timeout_2", graftTimeout2);
+        requirePositive("graft_timeout_min", graftTimeoutMin);
+        if (graftTimeoutMin.compareTo(graftTimeout1) > 0 || graftTimeoutMax.compareTo(graftTimeout1) < 0) {
+            throw new IllegalArgumentException("gossip.graft_timeout_min / graft_timeout_max: expected graft_timeout_min"
+                    + " <= graft_timeout_1 <= graft_timeout_max, got " + graftTimeoutMin + ", " + graftTimeout1 + ", "
+                    + graftTimeoutMax);
+        }
         requirePositive("dispatch_timeout", dispatchTimeout);
         requireRange("optimization_threshold", optimizationThreshold, 1, 1000);
         requireRange("eager_flood_rounds", eagerFloodRounds, 0, MAX_EAGER_FLOOD_ROUNDS);
@@ -205,13 +218,25 @@ public record GossipConfig(
             throw table.error("shuffle_passive_view_count",
                     "must not exceed passive_view_capacity (" + passive + "), got " + shufflePassive);
         }
+        Duration graft1 = table.duration("graft_timeout_1", d.graftTimeout1, ms1, hour);
+        // Unset, both bounds are graft_timeout_1: a fixed wait, PlumTree as before (the learnt wait is opt-in because
+        // it moved the simulator's one-at-a-time RMR; BENCHMARKS.md, issue 18).
+        Duration graftMin = table.duration("graft_timeout_min", graft1, ms1, hour);
+        Duration graftMax = table.duration("graft_timeout_max", graft1, ms1, hour);
+        if (graftMin.compareTo(graft1) > 0) {
+            throw table.error("graft_timeout_min", "must not exceed graft_timeout_1 (" + graft1 + "), got " + graftMin);
+        }
+        if (graftMax.compareTo(graft1) < 0) {
+            throw table.error("graft_timeout_max", "must not be under graft_timeout_1 (" + graft1 + "), got " + graftMax);
+        }
         return new GossipConfig(active, passive, arwl, prwl,
                 table.integer("shuffle_random_walk_length", d.shuffleRandomWalkLength, 0, 32),
                 shuffleActive, shufflePassive,
                 table.duration("shuffle_interval", d.shuffleInterval, ms1, Duration.ofDays(1)),
                 table.duration("neighbor_request_timeout", d.neighborRequestTimeout, ms1, hour),
-                table.duration("graft_timeout_1", d.graftTimeout1, ms1, hour),
+                graft1,
                 table.duration("graft_timeout_2", d.graftTimeout2, ms1, hour),
+                graftMin, graftMax,
                 table.duration("dispatch_timeout", d.dispatchTimeout, ms1, hour),
                 table.integer("optimization_threshold", d.optimizationThreshold, 1, 1000),
                 table.integer("eager_flood_rounds", d.eagerFloodRounds, 0, MAX_EAGER_FLOOD_ROUNDS),
@@ -263,9 +288,19 @@ public record GossipConfig(
 
     /** The one place the {@code with…} copies name every component; the others are kept as they are. */
     private GossipConfig copy(Duration shuffle, int threshold, int floodRounds, boolean verify) {
+        return copy(shuffle, threshold, floodRounds, verify, graftTimeoutMin, graftTimeoutMax);
+    }
+
+    /** @return a copy whose learnt graft wait stays within {@code [min, max]} (both around {@code graft_timeout_1}) */
+    public GossipConfig withGraftTimeoutBounds(Duration min, Duration max) {
+        return copy(shuffleInterval, optimizationThreshold, eagerFloodRounds, verifySignatures, min, max);
+    }
+
+    private GossipConfig copy(Duration shuffle, int threshold, int floodRounds, boolean verify, Duration graftMin,
+            Duration graftMax) {
         return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
                 passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
-                shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, dispatchTimeout, threshold, floodRounds,
+                shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, graftMin, graftMax, dispatchTimeout, threshold, floodRounds,
                 messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
                 messageCacheCapacity, messageIdCapacity, lazyQueueCapacity, maxInboundConnections,
                 maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline, floodLimits);

@@ -48,6 +48,25 @@ class GossipConfigTest {
     }
 
     @Test
+    void theLearntGraftWaitIsBoundedAroundGraftTimeout1() {
+        GossipConfig d = GossipConfig.defaults();
+        assertEquals(Duration.ofMillis(80), d.graftTimeoutMin(), "fixed by default");
+        assertEquals(Duration.ofMillis(80), d.graftTimeoutMax(), "fixed by default");
+        GossipConfig longer = GossipConfig.from(ConfigTable.of("gossip", Map.of("graft_timeout_1", "300ms")));
+        assertEquals(Duration.ofMillis(300), longer.graftTimeoutMin(), "the default bounds follow graft_timeout_1");
+        assertEquals(Duration.ofMillis(300), longer.graftTimeoutMax(), "the default bounds follow graft_timeout_1");
+        GossipConfig learnt = GossipConfig.from(ConfigTable.of("gossip", Map.of("graft_timeout_min", "20ms")));
+        assertEquals(Duration.ofMillis(20), learnt.graftTimeoutMin());
+        assertEquals(Duration.ofMillis(80), learnt.graftTimeoutMax());
+        assertEquals("gossip.graft_timeout_min", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("graft_timeout_min", "90ms")))).key());
+        assertEquals("gossip.graft_timeout_max", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("graft_timeout_max", "50ms")))).key());
+        assertThrows(IllegalArgumentException.class,
+                () -> d.withGraftTimeoutBounds(Duration.ofMillis(100), Duration.ofMillis(200)));
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorNamingIt() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> GossipConfig.from(ConfigTable.of("gossip", Map.of("active_view_size", 5L))));

@@ -31,7 +31,13 @@ final class PlumTree implements HyParView.Listener {
     /** The most announcers remembered per missing message. */
     static final int MAX_ANNOUNCERS = 16;
 
+    /** The most grafted messages remembered to measure how late their eager copy came after all. */
+    static final int MAX_GRAFTED_REMEMBERED = 1024;
+
     private record Announce(PeerId peer, int round) {}
+
+    /** A message announced but not yet received: when it was first announced, and by whom (oldest first). */
+    private record Missing(long since, ArrayDeque<Announce> announcers) {}
 
     /** Field-less messages and timers are immutable: one instance serves every send. */
     private static final Message.Prune PRUNE = new Message.Prune();
@@ -46,9 +52,21 @@ final class PlumTree implements HyParView.Listener {
     /** Delivered ids (message_id_retention) and the payloads to answer Grafts (message_cache_retention). */
     private final MessageLog received;
     /** Announced but not yet received (§3.6 "missing"). */
-    private final Map<MessageId, ArrayDeque<Announce>> missing = new LinkedHashMap<>();
+    private final Map<MessageId, Missing> missing = new LinkedHashMap<>();
     /** The ids in {@link #missing} we sent a Graft for: a subset of its keys, so bounded by it. */
     private final Set<MessageId> grafted = new HashSet<>();
+    /**
+     * Messages a Graft fetched, with when they were first announced, until their late eager copy comes (it measures how
+     * late eager copies are): at most {@link #MAX_GRAFTED_REMEMBERED}, the oldest forgotten first.
+     */
+    private final Map<MessageId, Long> graftedSince = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<MessageId, Long> eldest) {
+            return size() > MAX_GRAFTED_REMEMBERED;
+        }
+    };
+    /** The wait before grafting, learnt from how late eager copies come after their announcement. */
+    private final GraftTimeout graftTimeout;
     private final Map<PeerId, List<Message.IHaveEntry>> lazyQueue = new LinkedHashMap<>();
     /** Hops from the author within which a message is pushed to every active peer: see {@link #zonePush}. */
     private final int floodRounds;
@@ -73,6 +91,8 @@ final class PlumTree implements HyParView.Listener {
         this.activeInfo = activeInfo;
         this.floodRounds = env.config.eagerFloodRounds();
         this.saturation = new FloodSaturation(floodRounds);
+        this.graftTimeout = new GraftTimeout(env.config.graftTimeout1().toMillis(),
+                env.config.graftTimeoutMin().toMillis(), env.config.graftTimeoutMax().toMillis());
         this.received = new MessageLog(env.config.messageIdCapacity(), env.config.messageCacheCapacity(),
                 env.config.messageIdRetention().toMillis(), env.config.messageCacheRetention().toMillis());
         // A random start makes a restarted author unlikely to reuse a (seq, payload) pair still remembered by others.
@@ -159,8 +179,8 @@ final class PlumTree implements HyParView.Listener {
         lazyQueue.remove(peer);
         lastSent.remove(peer);
         rootPrunes.forget(peer);
-        for (ArrayDeque<Announce> announcers : missing.values()) {
-            announcers.removeIf(a -> a.peer().equals(peer));
+        for (Missing entry : missing.values()) {
+            entry.announcers().removeIf(a -> a.peer().equals(peer));
         }
     }
 
@@ -238,6 +258,11 @@ final class PlumTree implements HyParView.Listener {
             if (gossip.neighborsOnly()) {
                 return;
             }
+            Long graftedAnnouncedAt = graftedSince.remove(id);
+            if (graftedAnnouncedAt != null) {
+                // The eager copy of a message we grafted came after all, this late: wait longer next time.
+                graftTimeout.sample(now - graftedAnnouncedAt);
+            }
             if (nearAuthor(gossip.round())) {
                 // A near-author copy we already have: the sender stops pushing this author's messages to us (only
                 // this author's: the shared tree is left alone); it announces them instead.
@@ -262,9 +287,15 @@ final class PlumTree implements HyParView.Listener {
         if (gossip.neighborsOnly()) {
             return;
         }
-        ArrayDeque<Announce> announcers = missing.remove(id);
-        if (announcers != null && grafted.remove(id)) {
-            env.stats.deliverAfterGraft();
+        Missing wasMissing = missing.remove(id);
+        ArrayDeque<Announce> announcers = wasMissing == null ? null : wasMissing.announcers();
+        if (wasMissing != null) {
+            if (grafted.remove(id)) {
+                env.stats.deliverAfterGraft();
+                graftedSince.put(id, wasMissing.since());
+            } else {
+                graftTimeout.sample(now - wasMissing.since());
+            }
         }
         Gossip next = gossip.nextHop();
         if (nearAuthor(next.round()) && (rootPrunes.known(next.author()) || saturation.shouldPush(next.round()))) {
@@ -315,29 +346,29 @@ final class PlumTree implements HyParView.Listener {
             if (received.contains(entry.id())) {
                 continue;
             }
-            ArrayDeque<Announce> announcers = missing.get(entry.id());
-            if (announcers == null) {
+            Missing wanted = missing.get(entry.id());
+            if (wanted == null) {
                 if (missing.size() >= env.config.messageIdCapacity()) {
                     continue;
                 }
                 // Most messages are announced by one or two peers before they arrive: start small.
-                announcers = new ArrayDeque<>(2);
-                missing.put(entry.id(), announcers);
-                env.schedule(env.config.graftTimeout1().toMillis(), new Timer.Graft(entry.id()));
+                wanted = new Missing(now, new ArrayDeque<>(2));
+                missing.put(entry.id(), wanted);
+                env.schedule(graftTimeout.firstMillis(), new Timer.Graft(entry.id()));
             }
-            if (announcers.size() < MAX_ANNOUNCERS) {
-                announcers.add(new Announce(from, entry.round()));
+            if (wanted.announcers().size() < MAX_ANNOUNCERS) {
+                wanted.announcers().add(new Announce(from, entry.round()));
             }
         }
     }
 
     /** §3.6: the next announcer becomes an eager peer and is asked for the payload; try again after timeout 2. */
     private void onGraftTimer(MessageId id) {
-        ArrayDeque<Announce> announcers = missing.get(id);
-        if (announcers == null) {
+        Missing wanted = missing.get(id);
+        if (wanted == null) {
             return;
         }
-        Announce next = announcers.pollFirst();
+        Announce next = wanted.announcers().pollFirst();
         if (next == null) {
             missing.remove(id);
             grafted.remove(id);
@@ -347,7 +378,8 @@ final class PlumTree implements HyParView.Listener {
         lazy.remove(next.peer());
         eager.add(next.peer());
         send(next.peer(), new Message.Graft(id, next.round()));
-        env.schedule(env.config.graftTimeout2().toMillis(), new Timer.Graft(id));
+        env.schedule(graftTimeout.nextMillis(env.config.graftTimeout1().toMillis(),
+                env.config.graftTimeout2().toMillis()), new Timer.Graft(id));
     }
 
     /** §3.6: the link becomes eager; answer with the payload if we still have it. */

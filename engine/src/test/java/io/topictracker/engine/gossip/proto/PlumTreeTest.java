@@ -15,6 +15,7 @@ import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.api.MessageTooLargeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,31 @@ class PlumTreeTest {
     private static Harness plainTree() {
         return new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0),
                 BroadcastAuth.none());
+    }
+
+    /** A plain-tree node whose graft wait is learnt within [20, 80] ms (fixed at 80 by default). */
+    private static Harness learningTree() {
+        return new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0)
+                .withGraftTimeoutBounds(Duration.ofMillis(20), Duration.ofMillis(80)), BroadcastAuth.none());
+    }
+
+    /** With the default bounds (both graft_timeout_1) the wait stays fixed whatever the copies do. */
+    @Test
+    void byDefaultTheGraftWaitIsFixed() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, new Message.Prune());
+        for (int seq = 0; seq < 20; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 100;
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            tree.now += 3;
+            tree.receive(a, message);
+        }
+        tree.outputs.clear();
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(gossip(author, 99, "n", 1).id(), 1))));
+        assertEquals(80, tree.delayOf(Timer.Graft.class));
     }
 
     private static byte[] text(String s) {
@@ -161,6 +187,73 @@ class PlumTreeTest {
         node.fire(new Timer.Graft(message.id()));
         assertTrue(node.sendsOf(Message.Graft.class).isEmpty());
         assertEquals(0, node.state.stats().deliveredAfterGraft(), "the payload came by eager push");
+    }
+
+    /**
+     * The graft wait is learnt: eager copies that follow their announcement within a few ms make it shorter, so a
+     * lazy hop that is really needed costs less than the configured 80 ms.
+     */
+    @Test
+    void eagerCopiesCloseBehindTheirAnnouncementShortenTheGraftWait() {
+        Harness tree = learningTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, new Message.Prune());
+        for (int seq = 0; seq < 20; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 100;
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            tree.now += 3;
+            tree.receive(a, message);
+        }
+        tree.outputs.clear();
+        Gossip next = gossip(author, 99, "next", 1);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
+        long wait = tree.delayOf(Timer.Graft.class);
+        assertTrue(wait < 80 && wait >= 20, "shorter than configured, not under the floor: " + wait);
+        assertEquals(0, tree.state.stats().graftSent(), "no copy was grafted");
+    }
+
+    /**
+     * Eager copies that come after the graft fetched the message (they were late, not lost) are measured too, so the
+     * wait does not shrink below how late they come: that race is what starts the graft/prune churn.
+     */
+    @Test
+    void eagerCopiesThatComeAfterTheGraftKeepTheWaitFromShrinkingBelowTheirDelay() {
+        Harness tree = learningTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, new Message.Prune());
+        // First a quiet spell: copies close behind their announcements shorten the wait.
+        for (int seq = 0; seq < 20; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 100;
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            tree.now += 3;
+            tree.receive(a, message);
+        }
+        // Then load: each eager copy comes 75 ms after its announcement, after the (short) graft fetched it.
+        for (int seq = 20; seq < 40; seq++) {
+            Gossip message = gossip(author, seq, "m" + seq, 1);
+            tree.now += 200;
+            tree.outputs.clear();
+            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
+            long wait = tree.delayOf(Timer.Graft.class);
+            if (wait < 75) {
+                tree.now += wait;
+                tree.fire(new Timer.Graft(message.id()));
+                tree.receive(b, message);
+                tree.now += 75 - wait;
+            } else {
+                tree.now += 75;
+            }
+            tree.receive(a, message);
+        }
+        tree.outputs.clear();
+        Gossip next = gossip(author, 99, "next", 1);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
+        long wait = tree.delayOf(Timer.Graft.class);
+        assertTrue(wait >= 75 && wait <= 80, "covers the late copies' 75 ms, not over the configured 80: " + wait);
     }
 
     @Test
