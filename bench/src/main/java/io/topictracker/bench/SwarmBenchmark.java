@@ -46,13 +46,14 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
- *     [warmup=0] [trace=0] [handshakes_per_ip=0] [share=default|true|false]
+ *     [warmup=0] [trace=0] [handshakes_per_ip=0] [inbound_per_ip=0] [share=default|true|false]
  * </pre>
  * {@code share=true|false} sets the network transport's {@code share_event_loops} (default: the transport's own
  * default, shared for TCP, a loop per node for QUIC).
  * {@code handshakes_per_ip=N} sets the network transport's {@code max_handshakes_in_flight_per_ip} (0: its default,
  * 16). Every node of the swarm dials from 127.0.0.1, so the per-address bound, meant for one remote host, counts the
- * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it.
+ * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it. {@code inbound_per_ip=N} sets
+ * {@code [gossip] max_inbound_connections_per_ip} (0: the engine's default, 32) for the same reason.
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
  * shared tree); {@code graft_timeout_min=MS} and {@code graft_timeout_max=MS} the bounds of the learnt graft wait
  * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
@@ -77,7 +78,7 @@ public final class SwarmBenchmark {
 
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
-                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "share",
+                "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "inbound_per_ip", "share",
                 "graft_timeout_min", "graft_timeout_max");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
@@ -103,14 +104,15 @@ public final class SwarmBenchmark {
         boolean fast = opts.flag("fast", true);
         ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
         handshakesPerIp = (int) opts.integer("handshakes_per_ip", 0, 0, 256);
+        inboundPerIp = (int) opts.integer("inbound_per_ip", 0, 0, 512);
         shareEventLoops = opts.choice("share", "default", "default", "true", "false");
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         graftTimeoutMin = opts.integer("graft_timeout_min", -1, -1, 3_600_000);
         graftTimeoutMax = opts.integer("graft_timeout_max", -1, -1, 3_600_000);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
-                + " fast=%s io_threads=%d handshakes_per_ip=%d share=%s cores=%d java=%s%n", n, dht, transport,
-                newcomers, broadcasts, fast, ioThreads, handshakesPerIp, shareEventLoops, Runtime.getRuntime().availableProcessors(),
+                + " fast=%s io_threads=%d handshakes_per_ip=%d inbound_per_ip=%d share=%s cores=%d java=%s%n", n, dht,
+                transport, newcomers, broadcasts, fast, ioThreads, handshakesPerIp, inboundPerIp, shareEventLoops, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
 
         LocalTestnet testnet = null;
@@ -225,6 +227,8 @@ public final class SwarmBenchmark {
     private static int ioThreads = 0;
     /** {@code max_handshakes_in_flight_per_ip} of the network transport, or 0 for its default. */
     private static int handshakesPerIp = 0;
+    /** {@code [gossip] max_inbound_connections_per_ip} of every node, or 0 for the engine's default. */
+    private static int inboundPerIp = 0;
     /** {@code share_event_loops} of the network transport: "true", "false", or "default" to leave it unset. */
     private static String shareEventLoops = "default";
 
@@ -281,6 +285,9 @@ public final class SwarmBenchmark {
         }
         if ((transport.equals("tcp") || transport.equals("quic")) && !shareEventLoops.equals("default")) {
             config.set("transport." + transport + ".share_event_loops", Boolean.parseBoolean(shareEventLoops));
+        }
+        if (inboundPerIp > 0) {
+            config.set("gossip.max_inbound_connections_per_ip", (long) inboundPerIp);
         }
         if ((transport.equals("tcp") || transport.equals("quic")) && handshakesPerIp > 0) {
             config.set("transport." + transport + ".max_handshakes_in_flight_per_ip", handshakesPerIp);
