@@ -25,6 +25,7 @@ import io.topictracker.dht.mainline.krpc.KrpcError;
 import io.topictracker.dht.mainline.node.ResponseListener;
 import io.topictracker.dht.mainline.routing.NodeInfo;
 import io.topictracker.dht.mainline.store.CachedVerifier;
+import io.topictracker.dht.mainline.store.Keys;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -273,9 +274,14 @@ public final class MainlineDht implements BitTorrentDht {
         Set<MutableItem> delivered = new HashSet<>();
         int[] responded = {0};
         int[] queries = {0};
+        Set<String> ours = ownPuts.of(query.target());
         return onEveryNode(all, n -> n.lookup(new Query.GetItem(query.target(), seqAbove), (from, found) -> {
             responded[0]++;
-            MutableItem item = DhtResults.mutableItem(found, key, salt);
+            MutableItem answered = DhtResults.mutableItem(found, key, salt);
+            // Our own value from our own node is not news: only another node's copy shows that the item is out there
+            // (a writer who lost a slot to a crossing put must see its record missing; see store)
+            MutableItem item = answered != null && n.isSelf(from) && ours.contains(Keys.of(answered.value()))
+                    ? null : answered;
             if (SLOTS.isDebugEnabled()) {
                 SLOTS.debug("got {} from {}: {}", io.topictracker.dht.mainline.node.SlotLog.hex(query.target(), 4),
                         from.address(), item == null ? "none"
@@ -440,18 +446,19 @@ public final class MainlineDht implements BitTorrentDht {
         return n.failAfter(timeout * 2 + 1000, n.lookup(lookup, plan.observe(), timeout)
                 .thenCombine(precondition, (found, checked) -> found)
                 .thenCompose((LookupResult found) -> {
-                    // Never ourselves, though our lookups ask us as a storage node like any other (LookupDriver):
-                    // a copy on our own node is one that only our own gets are sure to reach (behind a NAT no one
-                    // else can), and with it there a get of ours reports the item as stored when no other node
-                    // holds it. Two writers of one slot who put at the same moment each overwrite the other on the
-                    // shared nodes (BEP44: an equal seq replaces); the loser, still reading its own copy, never
-                    // put again, and the other never saw its record (issue 15, BENCHMARKS.md hole punching).
+                    // The plan picks among the others only: a copy on our own node is one that only our own gets are
+                    // sure to reach (behind a NAT no one else can), so it must not count as the writer's share of a
+                    // slot. Two writers of one slot who put at the same moment each overwrite the other on the
+                    // shared nodes (BEP44: an equal seq replaces); the loser, reading its own copy, never put again
+                    // (issue 15, BENCHMARKS.md hole punching) - which is why our gets ignore our own values on our own
+                    // node. Our node still stores the put when free (storeOnSelf): on a public node that copy is how
+                    // NATed peers, who reach no node of other NATed peers, find a public member's record.
                     List<Lookup.Candidate> withTokens = found.closest().stream().filter(c -> c.token() != null)
                             .limit(DhtNode.K).toList();
                     List<Lookup.Candidate> others = withTokens.stream().filter(c -> !n.isSelf(c.node())).toList();
                     List<Lookup.Candidate> targets = new ArrayList<>(plan.selectTargets().apply(
                             new ArrayList<>(others)));
-                    // ...except to replace an older item there, which our node would otherwise go on serving
+                    // as well as our own node, when it holds nothing, our earlier value or a lower seq there
                     withTokens.stream().filter(c -> n.isSelf(c.node()) && plan.storeOnSelf().test(c.node()))
                             .forEach(targets::add);
                     return n.storeOn(targets, withToken).thenApply(outcome -> {

@@ -52,12 +52,14 @@ final class MutablePutPlan implements ResponseListener<Response.ItemFound> {
 
     /**
      * @param self our own node as our lookup asked it, not null
-     * @return whether our own node holds this target at a lower seq, so that it must store this put too (we do not
-     *     store our own puts on ourselves, but must not go on serving an item our put replaces)
+     * @return whether our own node stores this put too, beside the nodes {@link #targets} picks among the others: when
+     *     it holds nothing for this target, one of our earlier values, or a lower seq; never over another writer's
+     *     item of the same seq (a public node's copy is what lets NATed peers, who reach no other node of ours, find
+     *     us; another writer's record there is theirs to keep)
      */
     boolean replacesOn(NodeInfo self) {
         MutableItem held = found.get(self);
-        return held != null && held.seq() < item.seq();
+        return held == null || held.seq() < item.seq() || earlier.contains(Keys.of(held.value()));
     }
 
     /**

@@ -96,7 +96,8 @@ class OffLoopbackDefaultsTest {
                 + put + ", response keys " + r.keySet());
         assertEquals(3L, r.get("seq"));
         assertArrayEquals(item.publicKey(), (byte[]) r.get("k"));
-        assertEquals(1, put.acknowledged(), "stored on the serving node, never on the putter itself: " + put);
+        assertEquals(2, put.acknowledged(), "stored on the serving node and, being free there, on the putter itself: "
+                + put);
         assertTrue(Await.result(putter.routingTableAddresses(), WAIT).contains(serving.localAddress()),
                 "the serving node's unverified id is in the putter's table");
     }
