@@ -98,7 +98,7 @@ public final class ConfigTable {
     public void requireKnownKeys(Set<String> known) {
         for (String key : values.keySet()) {
             if (!known.contains(key)) {
-                throw error(key, "unknown key; known keys here: " + new TreeSet<>(known));
+                throw error(key, "unknown key; known keys here: " + knownKeysList(known));
             }
         }
     }
@@ -264,7 +264,31 @@ public final class ConfigTable {
         String fullKey = path.isEmpty() ? key : path + "." + key;
         Integer line = lines.get(key);
         String where = line == null ? source : source + ":" + line;
-        return new ConfigException(fullKey, line == null ? 0 : line, where + ": " + fullKey + ": " + problem);
+        return new ConfigException(fullKey, line == null ? 0 : line, where + ": " + shownKey(fullKey) + ": " + problem);
+    }
+
+    /** Most characters of a key a message quotes: a long key must not crowd out the problem (or the allowed keys). */
+    static final int MAX_SHOWN_KEY_LENGTH = 40;
+    /** Most characters of the allowed keys an unknown-key message lists, so that it stays one bounded line. */
+    static final int MAX_KNOWN_KEYS_LENGTH = 800;
+
+    /** @return the allowed keys, sorted, as "[a, b, ...]", cut after {@link #MAX_KNOWN_KEYS_LENGTH} characters */
+    private static String knownKeysList(Set<String> known) {
+        StringBuilder list = new StringBuilder("[");
+        int shown = 0;
+        for (String name : new TreeSet<>(known)) {
+            if (list.length() + name.length() > MAX_KNOWN_KEYS_LENGTH) {
+                return list.append("... and ").append(known.size() - shown).append(" more]").toString();
+            }
+            list.append(shown == 0 ? "" : ", ").append(name);
+            shown++;
+        }
+        return list.append(']').toString();
+    }
+
+    private static String shownKey(String fullKey) {
+        return fullKey.length() <= MAX_SHOWN_KEY_LENGTH ? fullKey
+                : fullKey.substring(0, MAX_SHOWN_KEY_LENGTH) + "... (" + fullKey.length() + " characters)";
     }
 
     private ConfigException wrongType(String key, String expected, Object value) {

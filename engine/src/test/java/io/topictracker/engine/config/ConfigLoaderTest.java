@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigException;
+import io.topictracker.engine.gossip.GossipConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,6 +179,20 @@ class ConfigLoaderTest {
         assertEquals(OptionalInt.of(3), e.line());
         assertTrue(e.getMessage().startsWith("node.toml:3: bootstrap.discovery_pol_interval: unknown key; known keys"
                 + " here: [check_older_records_first_on_startup, discovery_poll_interval,"), e.getMessage());
+    }
+
+    /** Found by ConfigFileFuzzTest: a 120-character unknown key plus [gossip]'s 30-odd allowed keys made 1,033. */
+    @Test
+    void aLongUnknownKeyIsShortenedSoTheMessageStaysWithinItsBound() {
+        String key = "active_vie" + "q".repeat(110) + "w_capacity";
+        NodeConfig config = ConfigLoader.parse("[gossip]\n" + key + " = 0\n", "node.toml");
+        ConfigException e = assertThrows(ConfigException.class, () -> GossipConfig.from(config.gossip()));
+
+        assertEquals("gossip." + key, e.key(), "the exception keeps the whole key");
+        assertTrue(e.getMessage().startsWith("node.toml:2: gossip.active_vie"), e.getMessage());
+        assertTrue(e.getMessage().contains("... (" + ("gossip." + key).length() + " characters): unknown key; known"
+                + " keys here: [active_random_walk_length,"), e.getMessage());
+        assertTrue(e.getMessage().length() <= 1000, e.getMessage().length() + " characters");
     }
 
     @Test
