@@ -268,7 +268,7 @@ public final class ConfigTable {
     }
 
     /** Most characters of a key a message quotes: a long key must not crowd out the problem (or the allowed keys). */
-    static final int MAX_SHOWN_KEY_LENGTH = 40;
+    static final int MAX_SHOWN_KEY_LENGTH = 64;
     /** Most characters of the allowed keys an unknown-key message lists, so that it stays one bounded line. */
     static final int MAX_KNOWN_KEYS_LENGTH = 800;
 
