@@ -288,7 +288,8 @@ public final class ConfigTable {
 
     private static String shownKey(String fullKey) {
         return fullKey.length() <= MAX_SHOWN_KEY_LENGTH ? fullKey
-                : fullKey.substring(0, MAX_SHOWN_KEY_LENGTH) + "... (" + fullKey.length() + " characters)";
+                : fullKey.substring(0, MAX_SHOWN_KEY_LENGTH) + "... (" + (fullKey.length() - MAX_SHOWN_KEY_LENGTH)
+                        + " more characters)";
     }
 
     private ConfigException wrongType(String key, String expected, Object value) {
