@@ -190,7 +190,8 @@ class ConfigLoaderTest {
 
         assertEquals("gossip." + key, e.key(), "the exception keeps the whole key");
         assertTrue(e.getMessage().startsWith("node.toml:2: gossip.active_vie"), e.getMessage());
-        assertTrue(e.getMessage().contains("... (" + (("gossip." + key).length() - 64) + " more characters): unknown key; known"
+        int more = ("gossip." + key).length() - 64;
+        assertTrue(e.getMessage().contains("... (" + more + " more characters): unknown key; known"
                 + " keys here: [active_random_walk_length,"), e.getMessage());
         assertTrue(e.getMessage().length() <= 1000, e.getMessage().length() + " characters");
     }
