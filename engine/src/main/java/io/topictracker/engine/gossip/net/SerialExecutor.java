@@ -27,17 +27,9 @@ final class SerialExecutor implements Executor {
     /** @throws RejectedExecutionException when {@code capacity} tasks are already waiting */
     @Override
     public void execute(Runnable task) {
-        synchronized (queue) {
-            if (queue.size() >= capacity) {
-                throw new RejectedExecutionException("topic queue full (" + capacity + " tasks)");
-            }
-            queue.add(task);
-            if (running) {
-                return;
-            }
-            running = true;
+        if (enqueue(task)) {
+            pool.execute(this::drain);
         }
-        pool.execute(this::drain);
     }
 
     /**
@@ -50,17 +42,28 @@ final class SerialExecutor implements Executor {
      * @throws RejectedExecutionException when {@code capacity} tasks are already waiting
      */
     void executeOnPoolThread(Runnable task) {
+        if (enqueue(task)) {
+            drain();
+        }
+    }
+
+    /**
+     * Queues the task; returns true when nothing was draining, so the caller must start a drain.
+     *
+     * @throws RejectedExecutionException when {@code capacity} tasks are already waiting
+     */
+    private boolean enqueue(Runnable task) {
         synchronized (queue) {
             if (queue.size() >= capacity) {
                 throw new RejectedExecutionException("topic queue full (" + capacity + " tasks)");
             }
             queue.add(task);
             if (running) {
-                return;
+                return false;
             }
             running = true;
+            return true;
         }
-        drain();
     }
 
     private void drain() {
