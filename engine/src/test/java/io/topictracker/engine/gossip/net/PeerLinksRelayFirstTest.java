@@ -12,7 +12,6 @@ import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.NodeAware;
 import io.topictracker.api.transport.NodeView;
 import io.topictracker.api.transport.Transport;
-import io.topictracker.api.transport.TransportException;
 import io.topictracker.tck.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -87,11 +86,11 @@ class PeerLinksRelayFirstTest {
     void aDirectConnectionThatComesUpAfterTheRelayedOneWonReplacesIt() {
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
         Await.until(WAIT, "a direct attempt under way behind the relay's", () -> tcp.pending.size() >= 1);
-        FakeConnection relayed = new FakeConnection(Optional.of(RELAY));
+        RecordingConnection relayed = fake(Optional.of(RELAY));
         relay.answer(0, relayed);
         assertEquals(List.of((byte) 1), relayed.sent, "the relayed connection won and carries the frame");
 
-        FakeConnection direct = new FakeConnection(Optional.empty());
+        RecordingConnection direct = fake(Optional.empty());
         tcp.answer(0, direct);
         assertTrue(direct.isOpen(), "the direct connection is kept, not closed as the race's loser");
         assertEquals(List.of(PEER), upgraded);
@@ -107,8 +106,8 @@ class PeerLinksRelayFirstTest {
         links.ownGlobalHosts(() -> Set.of("198.51.100.2"));
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
         Await.until(WAIT, "both direct attempts under way", () -> tcp.pending.size() == 2);
-        FakeConnection first = new FakeConnection(Optional.empty());
-        FakeConnection second = new FakeConnection(Optional.empty());
+        RecordingConnection first = fake(Optional.empty());
+        RecordingConnection second = fake(Optional.empty());
         tcp.answer(0, first);
         tcp.answer(1, second);
         assertTrue(first.isOpen());
@@ -126,7 +125,7 @@ class PeerLinksRelayFirstTest {
             this.scheme = scheme;
         }
 
-        void answer(int dial, FakeConnection connection) {
+        void answer(int dial, RecordingConnection connection) {
             connection.listener = listeners.get(dial);
             pending.get(dial).complete(connection);
         }
@@ -175,67 +174,8 @@ class PeerLinksRelayFirstTest {
         public void attach(NodeView view) {}
     }
 
-    /** A connection that records the frames sent on it and tells its listener when closed. */
-    private static final class FakeConnection implements Connection {
-        final List<Byte> sent = new CopyOnWriteArrayList<>();
-        final Optional<PeerId> via;
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        volatile ConnectionListener listener;
-
-        FakeConnection(Optional<PeerId> via) {
-            this.via = via;
-        }
-
-        @Override
-        public PeerId remote() {
-            return PEER;
-        }
-
-        @Override
-        public PeerAddress remoteAddress() {
-            return PeerAddress.parse(via.isPresent() ? "relay://198.51.100.30:4100" : "tcp://198.51.100.2:41661");
-        }
-
-        @Override
-        public CompletableFuture<Void> send(ByteBuffer frame) {
-            if (closed.isDone()) {
-                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CLOSED,
-                        "closed"));
-            }
-            sent.add(frame.get(frame.position()));
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isWritable() {
-            return !closed.isDone();
-        }
-
-        @Override
-        public CompletableFuture<Void> whenWritable() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed.isDone();
-        }
-
-        @Override
-        public void close() {
-            if (closed.complete(null) && listener != null) {
-                listener.onClosed(this, null);
-            }
-        }
-
-        @Override
-        public CompletableFuture<Void> closeFuture() {
-            return closed;
-        }
-
-        @Override
-        public Optional<PeerId> relayedVia() {
-            return via;
-        }
+    /** A connection to PEER, relayed via {@code via} when present, else direct. */
+    private static RecordingConnection fake(Optional<PeerId> via) {
+        return new RecordingConnection(PEER, PeerAddress.parse(via.isPresent() ? "relay://198.51.100.30:4100" : "tcp://198.51.100.2:41661"), via);
     }
 }

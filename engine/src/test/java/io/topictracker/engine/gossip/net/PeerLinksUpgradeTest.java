@@ -48,73 +48,14 @@ class PeerLinksUpgradeTest {
         scheduler.shutdownNow();
     }
 
-    /** A connection that records the frames sent on it and tells its listener when closed. */
-    private static final class FakeConnection implements Connection {
-        final List<Byte> sent = new CopyOnWriteArrayList<>();
-        final Optional<PeerId> via;
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        volatile ConnectionListener listener;
-
-        FakeConnection(Optional<PeerId> via) {
-            this.via = via;
-        }
-
-        @Override
-        public PeerId remote() {
-            return PEER;
-        }
-
-        @Override
-        public PeerAddress remoteAddress() {
-            return PeerAddress.parse(via.isPresent() ? "relay://203.0.113.1:7000" : "quic://198.51.100.9:4433");
-        }
-
-        @Override
-        public CompletableFuture<Void> send(ByteBuffer frame) {
-            if (closed.isDone()) {
-                return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CLOSED,
-                        "closed"));
-            }
-            sent.add(frame.get(frame.position()));
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isWritable() {
-            return !closed.isDone();
-        }
-
-        @Override
-        public CompletableFuture<Void> whenWritable() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed.isDone();
-        }
-
-        @Override
-        public void close() {
-            if (closed.complete(null) && listener != null) {
-                listener.onClosed(this, null);
-            }
-        }
-
-        @Override
-        public CompletableFuture<Void> closeFuture() {
-            return closed;
-        }
-
-        @Override
-        public Optional<PeerId> relayedVia() {
-            return via;
-        }
+    /** A connection to PEER, relayed via {@code via} when present, else direct. */
+    private static RecordingConnection fake(Optional<PeerId> via) {
+        return new RecordingConnection(PEER, PeerAddress.parse(via.isPresent() ? "relay://203.0.113.1:7000" : "quic://198.51.100.9:4433"), via);
     }
 
     /** A punching transport whose dials answer with the connections the test queues, or fail when none is queued. */
     private static final class FakeQuic implements Transport {
-        final List<FakeConnection> answers = new CopyOnWriteArrayList<>();
+        final List<RecordingConnection> answers = new CopyOnWriteArrayList<>();
         final List<PeerAddress> dialled = new CopyOnWriteArrayList<>();
 
         @Override
@@ -145,7 +86,7 @@ class PeerLinksUpgradeTest {
                 return CompletableFuture.failedFuture(new TransportException(
                         TransportException.Reason.CONNECT_FAILED, "no answer"));
             }
-            FakeConnection connection = answers.remove(0);
+            RecordingConnection connection = answers.remove(0);
             connection.listener = listener;
             return CompletableFuture.completedFuture(connection);
         }
@@ -162,8 +103,8 @@ class PeerLinksUpgradeTest {
         links.onUpgrade(upgraded::add);
     }
 
-    private FakeConnection accept(Optional<PeerId> via) {
-        FakeConnection connection = new FakeConnection(via);
+    private RecordingConnection accept(Optional<PeerId> via) {
+        RecordingConnection connection = fake(via);
         connection.listener = links.accepted(connection);
         return connection;
     }
@@ -174,13 +115,13 @@ class PeerLinksUpgradeTest {
 
     @Test
     void anAcceptedDirectConnectionTakesTheFramesAndTheRelayedOneIsClosedWithoutALoss() {
-        FakeConnection relayed = accept(Optional.of(RELAY));
+        RecordingConnection relayed = accept(Optional.of(RELAY));
         send(1);
         assertEquals(List.of((byte) 1), relayed.sent);
         assertEquals(List.of(PEER), links.relayedOnly());
         assertEquals(List.of(), upgraded);
 
-        FakeConnection direct = accept(Optional.empty());
+        RecordingConnection direct = accept(Optional.empty());
         assertEquals(List.of(PEER), upgraded, "the upgrade is announced once");
         assertEquals(List.of(), links.relayedOnly());
         send(2);
@@ -197,8 +138,8 @@ class PeerLinksUpgradeTest {
 
     @Test
     void aRelayedConnectionArrivingBesideADirectOneIsClosedWithoutAnUpgradeEvent() {
-        FakeConnection direct = accept(Optional.empty());
-        FakeConnection relayed = accept(Optional.of(RELAY));
+        RecordingConnection direct = accept(Optional.empty());
+        RecordingConnection relayed = accept(Optional.of(RELAY));
         send(1);
         assertEquals(List.of((byte) 1), direct.sent);
         Await.result(relayed.closed, WAIT);
@@ -208,7 +149,7 @@ class PeerLinksUpgradeTest {
 
     @Test
     void theUpgradeDialJoinsTheLinkOrReportsAFailure() {
-        FakeConnection relayed = accept(Optional.of(RELAY));
+        RecordingConnection relayed = accept(Optional.of(RELAY));
         PeerAddress at = PeerAddress.parse("quic://198.51.100.9:4433");
         Transports.Route route = new Transports.Route(quic, at);
 
@@ -217,7 +158,7 @@ class PeerLinksUpgradeTest {
         assertEquals(List.of(), upgraded);
         assertTrue(lost.isEmpty(), "a failed upgrade dial does not lose the relayed peer");
 
-        FakeConnection direct = new FakeConnection(Optional.empty());
+        RecordingConnection direct = fake(Optional.empty());
         quic.answers.add(direct);
         assertTrue(Await.result(links.dialDirect(PEER, List.of(route)), WAIT));
         assertEquals(List.of(PEER), upgraded);
@@ -231,8 +172,8 @@ class PeerLinksUpgradeTest {
 
     @Test
     void whenTheDirectConnectionDiesThePeerIsLost() {
-        FakeConnection relayed = accept(Optional.of(RELAY));
-        FakeConnection direct = accept(Optional.empty());
+        RecordingConnection relayed = accept(Optional.of(RELAY));
+        RecordingConnection direct = accept(Optional.empty());
         Await.result(relayed.closed, WAIT);
         direct.close();
         assertEquals(Boolean.FALSE, lost.get(PEER), "with no connection left the topics hear of it");
