@@ -109,7 +109,7 @@ final class PartitionableTransportProvider implements TransportProvider {
         public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
                 ConnectionListener listener) {
             partition.dialed(transport.id());
-            if (partition.separates(self, expected)) {
+            if (partition.refusesDial(self, expected)) {
                 partition.refusedOne();
                 return CompletableFuture.failedFuture(new TransportException(TransportException.Reason.CONNECT_FAILED,
                         "partitioned: " + self.shortText() + " cannot reach " + expected.shortText()));

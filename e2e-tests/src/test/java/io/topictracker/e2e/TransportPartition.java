@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A network cut between groups of nodes, for the transports a {@link PartitionableTransportProvider} wraps: while it
  * is {@linkplain #split() split}, a node dials no node of another group (the dial fails with CONNECT_FAILED), accepts
  * none (the connection is closed at once) and its connections across the cut are closed when the split starts.
- * {@link #lift()} lets connections through again. Nodes in no group are never cut off. It also counts the dials each
- * transport was asked for, cut or not. Thread-safe.
+ * {@link #lift()} lets connections through again. {@link #liftBehindNat(String)} lifts it for one direction only: a
+ * group's nodes then dial out to every group, as nodes behind NATs that drop unsolicited packets do, and no other
+ * group's node can dial in. Nodes in no group are never cut off. It also counts the dials each transport was asked
+ * for, cut or not. Thread-safe.
  */
 final class TransportPartition {
     /** A connection a wrapped transport opened or accepted, with the node that holds it. */
@@ -24,6 +26,8 @@ final class TransportPartition {
     private final Map<String, AtomicInteger> dials = new ConcurrentHashMap<>();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean split;
+    /** The group no other group may dial into, while the split is lifted; null for none. */
+    private volatile String behindNat;
 
     /** Puts a node in a group (before or during a split). */
     void assign(PeerId node, String group) {
@@ -40,9 +44,25 @@ final class TransportPartition {
         }
     }
 
-    /** Lets connections across the cut through again. */
+    /** Lets connections across the cut through again, both ways. */
     void lift() {
+        behindNat = null;
         split = false;
+    }
+
+    /** Lets connections across the cut through again, but only those {@code group}'s nodes dial themselves. */
+    void liftBehindNat(String group) {
+        behindNat = group;
+        split = false;
+    }
+
+    /** @return whether {@code dialler}'s dial to {@code target} is refused now (the cut, or the target's NAT) */
+    boolean refusesDial(PeerId dialler, PeerId target) {
+        String nat = behindNat;
+        if (nat != null && nat.equals(groups.get(target)) && !nat.equals(groups.get(dialler))) {
+            return true;
+        }
+        return separates(dialler, target);
     }
 
     /** @return whether a connection between these two nodes is cut now */

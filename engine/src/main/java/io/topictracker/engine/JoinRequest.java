@@ -21,11 +21,16 @@ public record JoinRequest(long sequence, PeerId peer, Source source) {
         /** The message-overlap merge worker: records whose message hashes miss all of ours. */
         MESSAGE_OVERLAP_MERGE,
         /** The application, through {@link TopicSender#joinPeers}. */
-        APPLICATION;
+        APPLICATION,
+        /**
+         * A record asked us to dial its publisher: the far end of another node's bubble merge, whose own dial may
+         * not get through our NAT (PROTOCOL.md §11).
+         */
+        CONNECT_REQUEST;
 
-        /** @return whether one of the merge workers asked */
+        /** @return whether a merge asked: one of the merge workers, or another node's bubble merge through a record */
         public boolean isMerge() {
-            return this == BUBBLE_MERGE || this == MESSAGE_OVERLAP_MERGE;
+            return this == BUBBLE_MERGE || this == MESSAGE_OVERLAP_MERGE || this == CONNECT_REQUEST;
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,14 +57,17 @@ class ManyNatsLabTest {
     /**
      * A small heap (a chat holds a few connections and a message cache: 48 MB is ample), the serial collector (no GC
      * threads to compete for two cores) and the C1 compiler only (less compiling at start), and the connection
-     * requests' debug lines on standard error, to count them.
+     * requests' and the topic workers' debug lines on standard error (to count the requests; the topic lines say
+     * which merge joins were tried when an overlay splits).
      */
     static final List<String> JVM_OPTIONS = List.of("-Xmx48m", "-Xss512k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
-            "-Dorg.slf4j.simpleLogger.log.io.topictracker.engine.gossip.net.ReverseConnect=debug");
+            "-Dorg.slf4j.simpleLogger.log.io.topictracker.engine.gossip.net.ReverseConnect=debug",
+            "-Dorg.slf4j.simpleLogger.log.io.topictracker.engine.topic=debug");
 
     @Test
-    void tenNattedChatsAndOnePublicOneJoinOneOverlayAndDeliverEveryBroadcast(@TempDir Path dir) throws IOException {
+    void tenNattedChatsAndOnePublicOneJoinOneOverlayAndDeliverEveryBroadcast(
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws IOException {
         try (NetLab lab = NetLab.create(dir)) {
             LabHost serveHost = lab.addHost("s", 100);
             LabHost publicHost = lab.addHost("p", 101);
@@ -97,7 +101,7 @@ class ManyNatsLabTest {
                         JOINED);
             }
             long joined = System.nanoTime();
-            awaitConnectedOverlay(chats, ids, CONNECTED);
+            awaitConnectedOverlay(chats, ids, labels, dir, CONNECTED);
             long connected = System.nanoTime();
 
             for (int i = 0; i < chats.size(); i++) {
@@ -136,9 +140,12 @@ class ManyNatsLabTest {
 
     /**
      * Waits until the chats' current neighbours (each chat's {@code * neighbor up/down} lines, in order) make one
-     * connected graph, counting an edge only when both ends list each other; fails with each chat's view.
+     * connected graph, counting an edge only when both ends list each other; fails with each chat's label and view,
+     * having written each chat's standard output to {@code <label>.stdout.txt} in {@code logDir} (kept on failure,
+     * next to the standard error files, for the timeline of how the overlay split).
      */
-    static void awaitConnectedOverlay(List<LabProcess> chats, List<String> ids, Duration timeout) {
+    static void awaitConnectedOverlay(List<LabProcess> chats, List<String> ids, List<String> labels, Path logDir,
+            Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Set<String>> views;
         do {
@@ -151,8 +158,18 @@ class ManyNatsLabTest {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
         } while (System.nanoTime() < deadline);
+        StringBuilder described = new StringBuilder();
+        for (int i = 0; i < chats.size(); i++) {
+            described.append("\n  ").append(labels.get(i)).append(' ').append(ids.get(i)).append(": ")
+                    .append(views.get(ids.get(i)));
+            List<String> output = new ArrayList<>();
+            for (int line = 0; line < chats.get(i).lineCount(); line++) {
+                output.add(chats.get(i).line(line));
+            }
+            Files.write(logDir.resolve(labels.get(i) + ".stdout.txt"), output);
+        }
         throw new AssertionError("the neighbour graph is not one connected overlay within " + timeout.toSeconds()
-                + " s; views: " + views);
+                + " s; each chat's neighbours:" + described + "\noutputs kept in " + logDir);
     }
 
     /** @return the peers a chat's neighbour lines leave it with now (short ids) */

@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The binary layout of {@link RecordContent}, version 1 (see PROTOCOL.md). Pure; stateless and thread-safe.
+ * The binary layout of {@link RecordContent}, versions 1 and 2 (see PROTOCOL.md §2.1). Version 2 only adds the
+ * connection requests, and is written only when there are some, so content without them reads as it always did.
+ * Pure; stateless and thread-safe.
  *
  * <pre>
  * content  = version:u8(=1) n:u8 address{n} p:u8 peer{p} h:u8 hash32{h}
+ *          | version:u8(=2) n:u8 address{n} p:u8 peer{p} h:u8 hash32{h} r:u8(1..2) key32{r}
  * peer     = key:32 n:u8 address{n}
  * address  = tlen:u8 transport:ascii{tlen} kind:u8 host port:u16be
  * host     = kind 4: 4 bytes | kind 6: 16 bytes | kind 0: len:u8 ascii{len} (DNS name)
@@ -23,6 +26,7 @@ import java.util.regex.Pattern;
  */
 final class ContentCodec {
     static final int VERSION = 1;
+    static final int VERSION_WITH_REQUESTS = 2;
     private static final int KIND_DNS = 0;
     private static final int KIND_V4 = 4;
     private static final int KIND_V6 = 6;
@@ -47,8 +51,11 @@ final class ContentCodec {
         return PeerAddress.of(address.transport(), hostText(ip), address.port());
     }
 
-    static int encodedLength(List<PeerAddress> own, List<PeerInfo> peers, List<MessageHash> hashes) {
+    static int encodedLength(List<PeerAddress> own, List<PeerInfo> peers, List<MessageHash> hashes, int requests) {
         int length = 1 + 1 + 1 + 1 + hashes.size() * MessageHash.LENGTH;
+        if (requests > 0) {
+            length += 1 + requests * PeerId.LENGTH;
+        }
         length += addressesLength(own);
         for (PeerInfo peer : peers) {
             length += PeerId.LENGTH + 1 + addressesLength(peer.addresses());
@@ -69,7 +76,8 @@ final class ContentCodec {
 
     static byte[] encode(RecordContent content) {
         ByteBuffer out = ByteBuffer.allocate(content.encodedLength());
-        out.put((byte) VERSION);
+        boolean requests = !content.connectRequests().isEmpty();
+        out.put((byte) (requests ? VERSION_WITH_REQUESTS : VERSION));
         putAddresses(out, content.addresses());
         out.put((byte) content.activePeers().size());
         for (PeerInfo peer : content.activePeers()) {
@@ -79,6 +87,12 @@ final class ContentCodec {
         out.put((byte) content.messageHashes().size());
         for (MessageHash hash : content.messageHashes()) {
             out.put(hash.toBytes());
+        }
+        if (requests) {
+            out.put((byte) content.connectRequests().size());
+            for (PeerId peer : content.connectRequests()) {
+                out.put(peer.toBytes());
+            }
         }
         return out.array();
     }
@@ -103,9 +117,9 @@ final class ContentCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             int version = in.get() & 0xff;
-            if (version != VERSION) {
-                throw new RecordException(RecordException.Reason.UNSUPPORTED_VERSION,
-                        "content version " + version + " is not supported (expected " + VERSION + ")");
+            if (version != VERSION && version != VERSION_WITH_REQUESTS) {
+                throw new RecordException(RecordException.Reason.UNSUPPORTED_VERSION, "content version " + version
+                        + " is not supported (expected " + VERSION + " or " + VERSION_WITH_REQUESTS + ")");
             }
             List<PeerAddress> own = readAddresses(in, PeerInfo.MAX_ADDRESSES, "own addresses");
             int peerCount = count(in, RecordContent.MAX_PEERS, "active peers");
@@ -122,11 +136,24 @@ final class ContentCodec {
                 in.get(hash);
                 hashes.add(MessageHash.of(hash));
             }
+            List<PeerId> requests = new ArrayList<>();
+            if (version == VERSION_WITH_REQUESTS) {
+                int requestCount = count(in, RecordContent.MAX_CONNECT_REQUESTS, "connection requests");
+                if (requestCount == 0) { // one encoding per value: content without requests is version 1
+                    throw new RecordException(RecordException.Reason.MALFORMED_CONTENT,
+                            "content version 2 with no connection requests");
+                }
+                for (int i = 0; i < requestCount; i++) {
+                    byte[] key = new byte[PeerId.LENGTH];
+                    in.get(key);
+                    requests.add(PeerId.of(key));
+                }
+            }
             if (in.hasRemaining()) {
                 throw new RecordException(RecordException.Reason.MALFORMED_CONTENT,
                         in.remaining() + " trailing bytes after the content");
             }
-            return new RecordContent(own, peers, hashes);
+            return new RecordContent(own, peers, hashes, requests);
         } catch (java.nio.BufferUnderflowException e) {
             throw new RecordException(RecordException.Reason.MALFORMED_CONTENT, "content ends inside a field");
         } catch (IllegalArgumentException e) {

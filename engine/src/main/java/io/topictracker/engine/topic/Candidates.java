@@ -70,6 +70,29 @@ public final class Candidates {
     }
 
     /**
+     * The publishers whose records ask {@code self} to dial them (PROTOCOL.md §11), with the addresses their records
+     * give, in record order, each once, without {@code exclude} (e.g. current neighbours: the request is answered).
+     *
+     * @param records not null; @param self not null; @param exclude not null
+     * @param max the most to return, not negative (a bound on the dials one slot read can start)
+     * @return never null
+     */
+    public static List<PeerInfo> requesters(Collection<Record> records, PeerId self, Set<PeerId> exclude, int max) {
+        Map<PeerId, PeerInfo> found = new LinkedHashMap<>();
+        for (Record record : records) {
+            PeerId publisher = record.publisher();
+            if (found.size() == max) {
+                break;
+            }
+            if (record.content().connectRequests().contains(self) && !publisher.equals(self)
+                    && !exclude.contains(publisher)) {
+                found.putIfAbsent(publisher, new PeerInfo(publisher, record.content().addresses()));
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /**
      * The records whose message hashes share none with ours: the Rust crate's message-overlap merge takes such a
      * publisher to be in another overlay. Records with no hashes say nothing and are left out; so is everything when
      * we have no hashes of our own yet.

@@ -23,7 +23,9 @@ public final class JoinLog {
         /** MessageOverlapMerge: records whose message hashes miss ours. */
         MESSAGE_OVERLAP_MERGE,
         /** The application, through the topic's sender. */
-        APPLICATION
+        APPLICATION,
+        /** A record asked us to dial its publisher (PROTOCOL.md §11): the far end of another node's bubble merge. */
+        CONNECT_REQUEST
     }
 
     /**

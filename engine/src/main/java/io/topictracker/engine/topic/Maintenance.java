@@ -103,22 +103,29 @@ final class Maintenance implements AutoCloseable {
     }
 
     /**
-     * Publisher: our record with current neighbours and hashes into the current minute's slot, unless that slot
-     * already holds ours or {@code max_bootstrap_records} of others (see {@link
-     * io.topictracker.engine.records.RecordPublisher#publish(Record, io.topictracker.engine.records.SlotRecords)}).
+     * Publisher: our record with current neighbours, hashes and connection requests into the current minute's slot,
+     * unless that slot already holds ours or {@code max_bootstrap_records} of others (see {@link
+     * io.topictracker.engine.records.RecordPublisher#publish(Record, io.topictracker.engine.records.SlotRecords)});
+     * and the connection requests of the slot's records that name us are answered (PROTOCOL.md §11). Reading the slot
+     * is what this worker does anyway, so answering costs no lookup.
      */
     private CompletableFuture<?> publish() {
         if (config.bootstrap().maxBootstrapRecords() == 0) {
             return CompletableFuture.completedFuture(null);
         }
         long minute = topic.minute();
-        return topic.slot(minute).thenCompose(cached -> topic.publish(minute, cached));
+        return topic.slot(minute).thenCompose(cached -> {
+            topic.answerConnectRequests(cached);
+            return topic.publish(minute, cached);
+        });
     }
 
     /**
      * BubbleMerge: with fewer than min_neighbors, join up to max_join_peers record peers we do not hold, picked at
      * random: the records come in the same order run after run, and a bubble whose first peers cannot be reached (NATed
      * members none of its nodes shares a neighbour with, issue 15 scenario 4) would otherwise ask the same ones forever.
+     * The picks are also asked, through our next records, to dial us (PROTOCOL.md §11): a NATed pick drops our dial,
+     * and a bubble's nodes share no neighbour with it to pass on a request (§10), so its dial is the way in.
      */
     private CompletableFuture<?> bubbleMerge() {
         BubbleMergeConfig bubble = config.merge().bubble();
@@ -131,6 +138,7 @@ final class Maintenance implements AutoCloseable {
             synchronized (random) {
                 chosen = Candidates.sample(peers, bubble.maxJoinPeers(), random);
             }
+            topic.askToConnect(chosen);
             topic.joinPeers(chosen, JoinLog.Source.BUBBLE_MERGE);
         });
     }

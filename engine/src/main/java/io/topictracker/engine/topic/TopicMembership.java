@@ -113,6 +113,7 @@ public final class TopicMembership implements AutoCloseable {
     private final MessageHashes hashes = new MessageHashes();
     private final JoinSignal signal = new JoinSignal();
     private final JoinLog joinLog = new JoinLog();
+    private final ConnectRequests connectRequests = new ConnectRequests();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final TopicMeters meters;
@@ -328,8 +329,9 @@ public final class TopicMembership implements AutoCloseable {
             PeerInfo me = parts.gossip().self();
             lastPublishedAddresses = me.addresses();
             LOG.debug("topic {}: publishing for minute {} at {}", topic, minute, me.addresses());
+            List<PeerId> requests = connectRequests.standing(neighbors(), parts.clock().millis());
             Record record = Record.sign(topic, minute, parts.identity(),
-                    RecordContent.fitting(me.addresses(), peers, hashes.snapshot()));
+                    RecordContent.fitting(me.addresses(), peers, hashes.snapshot(), requests));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
             track(put);
             put.whenComplete((outcome, failure) -> {
@@ -341,6 +343,33 @@ public final class TopicMembership implements AutoCloseable {
             });
             return put;
         });
+    }
+
+    /**
+     * Asks these peers, through our next records, to dial us (PROTOCOL.md §11): for a peer our own dial may not reach
+     * (behind a NAT that drops what it did not ask for) when no neighbour of ours can pass a request on (§10).
+     *
+     * @param peers not null; only the newest {@link RecordContent#MAX_CONNECT_REQUESTS} requests stand
+     */
+    void askToConnect(List<PeerInfo> peers) {
+        connectRequests.ask(peers.stream().map(PeerInfo::id).toList(), parts.clock().millis());
+    }
+
+    /**
+     * Answers the connection requests in a slot we read (PROTOCOL.md §11): Joins the publishers whose records ask us
+     * to dial them and are not our neighbours yet, at most {@link RecordContent#MAX_CONNECT_REQUESTS} a call.
+     *
+     * @param slot a slot as read, not null
+     * @return completes when the Joins are handed to the topic's gossip; never null
+     */
+    CompletableFuture<Void> answerConnectRequests(SlotRecords slot) {
+        List<PeerInfo> requesters = Candidates.requesters(slot.others(), self(), neighbors(),
+                RecordContent.MAX_CONNECT_REQUESTS);
+        if (!requesters.isEmpty()) {
+            LOG.debug("topic {}: dialling {} as their records ask", topic,
+                    requesters.stream().map(p -> p.id().shortText()).toList());
+        }
+        return joinPeers(requesters, JoinLog.Source.CONNECT_REQUEST);
     }
 
     /**

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
- * Fuzzes the record content decoder ({@link ContentCodec#decode}, PROTOCOL.md's content format 1), which reads what a
+ * Fuzzes the record content decoder ({@link ContentCodec#decode}, PROTOCOL.md §2.1's content formats 1 and 2), which reads what a
  * topic member signed and sealed: it must return content or throw {@link RecordException} MALFORMED_CONTENT or
  * UNSUPPORTED_VERSION. Content it returns keeps {@link RecordContent}'s bounds and encodes to bytes that decode to
  * an equal value (IP hosts are canonical after decoding, so a second round changes nothing).

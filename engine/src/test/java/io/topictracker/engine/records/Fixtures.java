@@ -45,6 +45,10 @@ final class Fixtures {
         for (int i = 0; i < RecordContent.MAX_MESSAGE_HASHES; i++) {
             hashes.add(hash(i));
         }
-        return new RecordContent(ipv6Pair(0), peers, hashes);
+        List<io.topictracker.api.PeerId> requests = new ArrayList<>();
+        for (int i = 0; i < RecordContent.MAX_CONNECT_REQUESTS; i++) {
+            requests.add(SIGNING.generate().peerId());
+        }
+        return new RecordContent(ipv6Pair(0), peers, hashes, requests);
     }
 }

@@ -122,7 +122,12 @@ class RecordSealingPropertiesTest {
             for (int i = 0; i < hashCount; i++) {
                 hashes.add(MessageHash.of(seed(longs().all().generate(random))));
             }
-            return RecordContent.fitting(own, peers, hashes);
+            List<PeerId> requests = new ArrayList<>();
+            int requestCount = integers().between(0, RecordContent.MAX_CONNECT_REQUESTS + 1).generate(random);
+            for (int i = 0; i < requestCount; i++) {
+                requests.add(PeerId.of(seed(longs().all().generate(random))));
+            }
+            return RecordContent.fitting(own, peers, hashes, requests);
         };
     }
 

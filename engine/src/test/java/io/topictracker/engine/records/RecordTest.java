@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerId;
 import io.topictracker.api.TopicId;
 import io.topictracker.api.signing.SigningKeyPair;
 import java.util.Arrays;
@@ -92,8 +93,51 @@ class RecordTest {
 
     @Test
     void unknownContentVersionIsRejected() {
-        byte[] bytes = SignedBytes.record(TOPIC, MINUTE, publisher, new byte[] {2, 0, 0, 0});
+        byte[] bytes = SignedBytes.record(TOPIC, MINUTE, publisher, new byte[] {3, 0, 0, 0});
         assertEquals(RecordException.Reason.UNSUPPORTED_VERSION, rejection(bytes, TOPIC, MINUTE));
+    }
+
+    @Test
+    void contentWithoutConnectionRequestsIsVersionOneAndWithThemVersionTwo() throws RecordException {
+        RecordContent plain = RecordContent.of(List.of(PeerAddress.parse("quic://203.0.113.7:4000")));
+        assertEquals(1, ContentCodec.encode(plain)[0], "readable by nodes that know only version 1");
+        PeerId wanted = SIGNING.generate().peerId();
+        RecordContent asking = new RecordContent(plain.addresses(), List.of(), List.of(), List.of(wanted));
+        byte[] encoded = ContentCodec.encode(asking);
+        assertEquals(2, encoded[0]);
+        assertEquals(ContentCodec.encode(plain).length + 1 + PeerId.LENGTH, encoded.length);
+        assertEquals(asking, ContentCodec.decode(encoded));
+        Record record = Record.sign(TOPIC, MINUTE, publisher, asking);
+        assertEquals(List.of(wanted), Record.decode(record.encode(), TOPIC, MINUTE, SIGNING).content()
+                .connectRequests());
+    }
+
+    @Test
+    void malformedConnectionRequestsAreRejectedWithWhatWasWrong() {
+        byte[] wanted = SIGNING.generate().peerId().toBytes();
+        // version 2, no own addresses, peers or hashes, then the requests
+        byte[] none = {2, 0, 0, 0, 0};
+        byte[] three = concat(new byte[] {2, 0, 0, 0, 3}, wanted, wanted, wanted);
+        byte[] twice = concat(new byte[] {2, 0, 0, 0, 2}, wanted, wanted);
+        byte[] cut = concat(new byte[] {2, 0, 0, 0, 1}, Arrays.copyOf(wanted, 20));
+        assertMalformed(none, "no connection requests");
+        assertMalformed(three, "connection requests: 3 entries, at most 2");
+        assertMalformed(twice, "asked to connect twice");
+        assertMalformed(cut, "ends inside a field");
+    }
+
+    private static void assertMalformed(byte[] content, String expected) {
+        RecordException e = assertThrows(RecordException.class, () -> ContentCodec.decode(content));
+        assertEquals(RecordException.Reason.MALFORMED_CONTENT, e.reason());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
     }
 
     /** Hand-built records, signed correctly, for contents the API cannot express. */

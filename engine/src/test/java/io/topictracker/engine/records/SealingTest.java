@@ -28,12 +28,13 @@ class SealingTest {
     void worstCaseRecordFitsBep44() throws RecordException {
         RecordContent worst = Fixtures.worstCase();
         assertEquals(RecordContent.MAX_PEERS, worst.activePeers().size());
+        assertEquals(RecordContent.MAX_CONNECT_REQUESTS, worst.connectRequests().size());
         byte[] sealed = sealer.seal(record, keys.slot(MINUTE));
         assertTrue(sealed.length <= Bep44.MAX_VALUE_LENGTH, "sealed worst case is " + sealed.length + " bytes");
         assertTrue(Bep44.encodedValueLength(sealed) <= Bep44.MAX_ENCODED_VALUE_LENGTH);
         assertEquals(record, RecordSealer.open(sealed, keys.slot(MINUTE), SIGNING));
         // the computed figure, recorded in PROTOCOL.md
-        assertEquals(778, sealed.length);
+        assertEquals(843, sealed.length);
     }
 
     @Test
@@ -121,8 +122,35 @@ class SealingTest {
     }
 
     @Test
+    void connectionRequestsGoAfterPeersAndBeforeOwnAddresses() {
+        // Own addresses of 206 bytes each (a 190-character DNS name); content may take 829 bytes.
+        String longName = "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(60) + ".example";
+        List<io.topictracker.api.PeerAddress> own = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            own.add(io.topictracker.api.PeerAddress.of("transport-" + i, longName, 1000 + i));
+        }
+        List<PeerInfo> peers = List.of(new PeerInfo(SIGNING.generate().peerId(), own.subList(0, 1)));
+        List<io.topictracker.api.PeerId> requests = List.of(SIGNING.generate().peerId(),
+                SIGNING.generate().peerId());
+
+        // Three addresses (622 bytes with the counts) and two requests (65) fit, a 239-byte peer does not.
+        RecordContent fitted = RecordContent.fitting(own.subList(0, 3), peers, List.of(Fixtures.hash(1)), requests);
+        assertEquals(List.of(), fitted.activePeers(), "the peer goes before the requests");
+        assertEquals(requests, fitted.connectRequests(), "both requests kept");
+        assertEquals(own.subList(0, 3), fitted.addresses());
+        assertEquals(622 + 65, fitted.encodedLength());
+
+        // Four addresses take 828 bytes: the requests go, the last first, and every own address stays.
+        RecordContent tighter = RecordContent.fitting(own, peers, List.of(), requests);
+        assertEquals(List.of(), tighter.connectRequests());
+        assertEquals(own, tighter.addresses());
+        assertEquals(828, tighter.encodedLength());
+    }
+
+    @Test
     void worstCaseIsKeptWholeByFitting() {
         RecordContent worst = Fixtures.worstCase();
-        assertEquals(worst, RecordContent.fitting(worst.addresses(), worst.activePeers(), worst.messageHashes()));
+        assertEquals(worst, RecordContent.fitting(worst.addresses(), worst.activePeers(), worst.messageHashes(),
+                worst.connectRequests()));
     }
 }

@@ -54,6 +54,28 @@ class CandidatesTest {
     }
 
     @Test
+    void requestersArePublishersWhoseRecordsNameUsOnceEachUpToTheBound() {
+        PeerAddress at = PeerAddress.of("quic", "203.0.113.9", 4000);
+        Record asksUs = Record.sign(TOPIC, 7, a, new RecordContent(List.of(at), List.of(), List.of(),
+                List.of(c.peerId(), self.peerId())));
+        Record asksUsAgain = Record.sign(TOPIC, 7, a, new RecordContent(List.of(), List.of(), List.of(),
+                List.of(self.peerId())));
+        Record asksAnother = Record.sign(TOPIC, 7, b, new RecordContent(List.of(at), List.of(), List.of(),
+                List.of(c.peerId())));
+        Record cAsksUs = Record.sign(TOPIC, 7, c, new RecordContent(List.of(at), List.of(), List.of(),
+                List.of(self.peerId())));
+        List<Record> slot = List.of(asksUs, asksAnother, asksUsAgain, cAsksUs);
+
+        assertEquals(List.of(new PeerInfo(a.peerId(), List.of(at)), new PeerInfo(c.peerId(), List.of(at))),
+                Candidates.requesters(slot, self.peerId(), Set.of(), 2), "dialled at its record's addresses, once");
+        assertEquals(List.of(c.peerId()), Candidates.requesters(slot, self.peerId(), Set.of(a.peerId()), 2).stream()
+                .map(PeerInfo::id).toList(), "a neighbour's request is answered already");
+        assertEquals(List.of(a.peerId()), Candidates.requesters(slot, self.peerId(), Set.of(), 1).stream()
+                .map(PeerInfo::id).toList(), "bounded");
+        assertEquals(List.of(), Candidates.requesters(slot, b.peerId(), Set.of(), 2), "b is asked by no one");
+    }
+
+    @Test
     void aSampleIsDistinctPeersOfTheListAndOverSeveralDrawsReachesEveryOne() {
         List<PeerInfo> peers = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
