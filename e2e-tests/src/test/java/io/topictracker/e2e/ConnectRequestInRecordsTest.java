@@ -30,21 +30,13 @@ class ConnectRequestInRecordsTest {
     private static final List<String> NATTED = List.of("n0", "n1", "n2");
 
     /**
-     * Merges and the publisher every second; the shuffle (whose timer also refills the active view from the passive
-     * view) pushed out to an hour, so nothing but a Join can cross. The NATed nodes stand for an overlay content with
-     * its neighbours: their bubble merge is off (with it on, one of them a neighbour short would reach for the bubble
-     * itself, which tests nothing); the bubble's two nodes have one neighbour each, under the default 4.
+     * The NATed nodes stand for an overlay content with its neighbours: their bubble merge is off (with it on, one of
+     * them a neighbour short would reach for the bubble itself, which tests nothing); the bubble's two nodes have one
+     * neighbour each, under the default 4. For both, only the topic's workers make Joins across (see
+     * {@link Swarm#onlyWorkersMerge}).
      */
-    private static NodeConfig.Builder fast(NodeConfig.Builder builder) {
-        return Swarm.fastMerges(builder)
-                .set("publisher.initial_delay", Duration.ofMillis(500))
-                .set("publisher.base_interval", Duration.ofSeconds(1))
-                .set("publisher.max_jitter", Duration.ofMillis(200))
-                .set("gossip.shuffle_interval", Duration.ofHours(1));
-    }
-
     private static NodeConfig.Builder content(NodeConfig.Builder builder) {
-        return fast(builder).set("merge.bubble.enabled", false);
+        return Swarm.onlyWorkersMerge(builder).set("merge.bubble.enabled", false);
     }
 
     @Test
@@ -54,7 +46,7 @@ class ConnectRequestInRecordsTest {
             List<Node> nodes = new ArrayList<>();
             Set<PeerId> natted = new HashSet<>();
             for (String name : BUBBLE) {
-                Node node = swarm.start(name, ConnectRequestInRecordsTest::fast);
+                Node node = swarm.start(name, Swarm::onlyWorkersMerge);
                 nodes.add(node);
                 cut.assign(node.id(), "b");
             }

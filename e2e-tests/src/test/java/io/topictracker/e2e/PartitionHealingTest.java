@@ -11,7 +11,6 @@ import io.topictracker.api.PeerId;
 import io.topictracker.engine.JoinRequest;
 import io.topictracker.engine.Node;
 import io.topictracker.engine.Topic;
-import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.tck.Await;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,19 +30,6 @@ class PartitionHealingTest {
     private static final List<String> LEFT = List.of("l0", "l1", "l2");
     private static final List<String> RIGHT = List.of("r0", "r1", "r2");
 
-    /**
-     * Merge workers and the publisher every second. HyParView's shuffle (whose timer also refills the active view
-     * from the passive view) is pushed out to an hour, so the only thing that dials across the lifted cut is a Join
-     * sent by a merge worker — the test then checks that it was one.
-     */
-    private static NodeConfig.Builder healing(NodeConfig.Builder builder) {
-        return Swarm.fastMerges(builder)
-                .set("publisher.initial_delay", Duration.ofMillis(500))
-                .set("publisher.base_interval", Duration.ofSeconds(1))
-                .set("publisher.max_jitter", Duration.ofMillis(200))
-                .set("gossip.shuffle_interval", Duration.ofHours(1));
-    }
-
     @Test
     void aSwarmCutByADhtAndATransportPartitionIsJoinedAgainByTheMergeWorkersOnceItLifts() {
         TransportPartition cut = new TransportPartition();
@@ -51,7 +37,8 @@ class PartitionHealingTest {
             List<Node> nodes = new ArrayList<>();
             Map<PeerId, String> side = new HashMap<>();
             for (String name : concat(LEFT, RIGHT)) {
-                Node node = swarm.start(name, PartitionHealingTest::healing);
+                // Only a merge worker's Join can cross the lifted cut; the test checks that one did.
+                Node node = swarm.start(name, Swarm::onlyWorkersMerge);
                 nodes.add(node);
                 side.put(node.id(), name.substring(0, 1));
                 cut.assign(node.id(), name.substring(0, 1));

@@ -97,6 +97,19 @@ final class Swarm implements AutoCloseable {
         return builder;
     }
 
+    /**
+     * Merge workers and the publisher every second; HyParView's shuffle (whose timer also refills the active view
+     * from the passive view) pushed out to an hour, so that what crosses between two overlays is a Join one of the
+     * topic's workers sent, for tests of those workers.
+     */
+    static NodeConfig.Builder onlyWorkersMerge(NodeConfig.Builder builder) {
+        return fastMerges(builder)
+                .set("publisher.initial_delay", Duration.ofMillis(500))
+                .set("publisher.base_interval", Duration.ofSeconds(1))
+                .set("publisher.max_jitter", Duration.ofMillis(200))
+                .set("gossip.shuffle_interval", Duration.ofHours(1));
+    }
+
     Node start(String name, UnaryOperator<NodeConfig.Builder> tweak) {
         Node node = Node.builder().config(tweak.apply(config(name)).build()).registry(registry).clock(clock)
                 .metrics(metrics).build();

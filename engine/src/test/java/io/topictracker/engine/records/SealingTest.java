@@ -93,11 +93,7 @@ class SealingTest {
     @Test
     void contentThatCannotFitDropsHashesThenPeersThenOwnAddresses() {
         // DNS names of 190 characters make everything far larger than a record can hold.
-        String longName = "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(60) + ".example";
-        List<io.topictracker.api.PeerAddress> own = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            own.add(io.topictracker.api.PeerAddress.of("transport-" + i, longName, 1000 + i));
-        }
+        List<io.topictracker.api.PeerAddress> own = longAddresses(8);
         List<PeerInfo> peers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             peers.add(new PeerInfo(SIGNING.generate().peerId(), own.subList(0, 2)));
@@ -123,12 +119,8 @@ class SealingTest {
 
     @Test
     void connectionRequestsGoAfterPeersAndBeforeOwnAddresses() {
-        // Own addresses of 206 bytes each (a 190-character DNS name); content may take 829 bytes.
-        String longName = "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(60) + ".example";
-        List<io.topictracker.api.PeerAddress> own = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            own.add(io.topictracker.api.PeerAddress.of("transport-" + i, longName, 1000 + i));
-        }
+        // Content may take 829 bytes.
+        List<io.topictracker.api.PeerAddress> own = longAddresses(4);
         List<PeerInfo> peers = List.of(new PeerInfo(SIGNING.generate().peerId(), own.subList(0, 1)));
         List<io.topictracker.api.PeerId> requests = List.of(SIGNING.generate().peerId(),
                 SIGNING.generate().peerId());
@@ -145,6 +137,16 @@ class SealingTest {
         assertEquals(List.of(), tighter.connectRequests());
         assertEquals(own, tighter.addresses());
         assertEquals(828, tighter.encodedLength());
+    }
+
+    /** @return {@code count} addresses of 206 encoded bytes each: transports {@code transport-i}, a 190-character name */
+    private static List<io.topictracker.api.PeerAddress> longAddresses(int count) {
+        String longName = "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(60) + ".example";
+        List<io.topictracker.api.PeerAddress> own = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            own.add(io.topictracker.api.PeerAddress.of("transport-" + i, longName, 1000 + i));
+        }
+        return own;
     }
 
     @Test
