@@ -120,9 +120,9 @@ class ManyNatsLabTest {
             int[] counts = requestCounts(dir, labels);
             System.out.printf("scenario 4: all started %.1f s after the first process; from the last self line:"
                     + " all joined %.1f s, one overlay %.1f s, all %d broadcasts delivered %.1f s; connection"
-                    + " requests sent %d, forwarded %d, dialled back %d%n", seconds(started - start),
-                    seconds(joined - started), seconds(connected - started), chats.size(),
-                    seconds(delivered - connected), counts[0], counts[1], counts[2]);
+                    + " requests sent %d, forwarded %d, dialled back %d; record requests answered %d%n",
+                    seconds(started - start), seconds(joined - started), seconds(connected - started), chats.size(),
+                    seconds(delivered - connected), counts[0], counts[1], counts[2], counts[3]);
             assertEquals(NATTED + 1, new HashSet<>(ids).size(), "eleven distinct chats");
             chats.forEach(LabProcess::stop);
             serve.stop();
@@ -204,9 +204,12 @@ class ManyNatsLabTest {
         return reached.containsAll(ids);
     }
 
-    /** @return ConnectRequest frames sent, requests forwarded and dials back, from the chats' debug lines */
+    /**
+     * @return ConnectRequest frames sent, requests forwarded, dials back (PROTOCOL.md §10) and connection requests in
+     *     records answered (§11), from the chats' debug lines
+     */
     private static int[] requestCounts(Path dir, List<String> labels) throws IOException {
-        int[] counts = new int[3];
+        int[] counts = new int[4];
         for (String label : labels) {
             Path err = dir.resolve(label + ".stderr.txt");
             if (!Files.exists(err)) {
@@ -219,6 +222,8 @@ class ManyNatsLabTest {
                     counts[1]++;
                 } else if (line.contains("dialling") && line.contains(" back (request via")) {
                     counts[2]++;
+                } else if (line.contains("dialling") && line.contains(" as their records ask")) {
+                    counts[3]++;
                 }
             }
         }
