@@ -113,7 +113,7 @@ public final class TopicMembership implements AutoCloseable {
     private final MessageHashes hashes = new MessageHashes();
     private final JoinSignal signal = new JoinSignal();
     private final JoinLog joinLog = new JoinLog();
-    private final ConnectRequests connectRequests = new ConnectRequests();
+    private final RequestedPeers requestedPeers = new RequestedPeers();
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final TopicMeters meters;
@@ -329,7 +329,7 @@ public final class TopicMembership implements AutoCloseable {
             PeerInfo me = parts.gossip().self();
             lastPublishedAddresses = me.addresses();
             LOG.debug("topic {}: publishing for minute {} at {}", topic, minute, me.addresses());
-            List<PeerId> requests = connectRequests.standing(neighbors(), parts.clock().millis());
+            List<PeerId> requests = requestedPeers.standing(neighbors(), parts.clock().millis());
             Record record = Record.sign(topic, minute, parts.identity(),
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot(), requests));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
@@ -352,7 +352,7 @@ public final class TopicMembership implements AutoCloseable {
      * @param peers not null; only the newest {@link RecordContent#MAX_CONNECT_REQUESTS} requests stand
      */
     void askToConnect(List<PeerInfo> peers) {
-        connectRequests.ask(peers.stream().map(PeerInfo::id).toList(), parts.clock().millis());
+        requestedPeers.ask(peers.stream().map(PeerInfo::id).toList(), parts.clock().millis());
     }
 
     /**

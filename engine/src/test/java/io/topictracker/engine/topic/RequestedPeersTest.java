@@ -8,12 +8,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Which connection requests our records carry, and for how long. */
-class ConnectRequestsTest {
-    private static final long LIFETIME = ConnectRequests.LIFETIME.toMillis();
+class RequestedPeersTest {
+    private static final long LIFETIME = RequestedPeers.LIFETIME.toMillis();
     private final PeerId a = peer(1);
     private final PeerId b = peer(2);
     private final PeerId c = peer(3);
-    private final ConnectRequests requests = new ConnectRequests();
+    private final RequestedPeers requests = new RequestedPeers();
 
     private static PeerId peer(int seed) {
         byte[] key = new byte[PeerId.LENGTH];

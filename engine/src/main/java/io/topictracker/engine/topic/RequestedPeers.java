@@ -15,7 +15,7 @@ import java.util.Set;
  * a NAT that drops our own dials. Pure state: the caller passes the time. Bounded: only the newest
  * {@link RecordContent#MAX_CONNECT_REQUESTS} picks are kept. Thread-safe.
  */
-final class ConnectRequests {
+final class RequestedPeers {
     /**
      * Three minutes: our record of a minute is written once (a refresh stores nothing new at seq 0, §3), so a pick
      * made just after our put waits for the next minute's record; the peer reads a slot every 10–60 s (its
