@@ -46,7 +46,7 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
- *     [warmup=0] [trace=0] [handshakes_per_ip=0] [inbound_per_ip=0] [share=default|true|false]
+ *     [warmup=0] [trace=0] [handshakes_per_ip=0] [inbound_per_ip=0] [share=default|true|false] [gap=20]
  * </pre>
  * {@code share=true|false} sets the network transport's {@code share_event_loops} (default: the transport's own
  * default, shared for TCP, a loop per node for QUIC).
@@ -56,7 +56,8 @@ import java.util.stream.IntStream;
  * {@code [gossip] max_inbound_connections_per_ip} (0: the engine's default, 32) for the same reason.
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
  * shared tree); {@code graft_timeout_min=MS} and {@code graft_timeout_max=MS} the bounds of the learnt graft wait
- * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it). {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
+ * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it). {@code gap=MS} (20)
+ * is the pause after each broadcast of the paced phase: the issue's figures are at 20 ms, 50 broadcasts a second. {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
@@ -79,7 +80,7 @@ public final class SwarmBenchmark {
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
                 "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "inbound_per_ip", "share",
-                "graft_timeout_min", "graft_timeout_max");
+                "graft_timeout_min", "graft_timeout_max", "gap");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -109,11 +110,12 @@ public final class SwarmBenchmark {
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         graftTimeoutMin = opts.integer("graft_timeout_min", -1, -1, 3_600_000);
         graftTimeoutMax = opts.integer("graft_timeout_max", -1, -1, 3_600_000);
+        broadcastGapMillis = opts.integer("gap", 20, 0, 60_000);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"
-                + " fast=%s io_threads=%d handshakes_per_ip=%d inbound_per_ip=%d share=%s cores=%d java=%s%n", n, dht,
-                transport, newcomers, broadcasts, fast, ioThreads, handshakesPerIp, inboundPerIp, shareEventLoops, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+                + " fast=%s io_threads=%d handshakes_per_ip=%d inbound_per_ip=%d share=%s gap=%d cores=%d java=%s%n", n,
+                dht, transport, newcomers, broadcasts, fast, ioThreads, handshakesPerIp, inboundPerIp, shareEventLoops,
+                broadcastGapMillis, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
         LocalTestnet testnet = null;
         if (dht.equals("mainline")) {
@@ -265,6 +267,8 @@ public final class SwarmBenchmark {
     /** {@code [gossip] graft_timeout_min} / {@code graft_timeout_max} in ms, or -1 for the engine's default. */
     private static long graftTimeoutMin = -1;
     private static long graftTimeoutMax = -1;
+    /** The pause after each broadcast of the paced phase, in ms ({@code gap=}, default 20: 50 broadcasts a second). */
+    private static long broadcastGapMillis = 20;
 
     private static Node node(String network, String dht, String transport, boolean fast, String name) {
         NodeConfig.Builder config = NodeConfig.builder().dhtProvider(dht).transports(List.of(transport));
@@ -361,8 +365,9 @@ public final class SwarmBenchmark {
             Topic from = topics.get(random.nextInt(members));
             byte[] payload = ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(i).array();
             from.sender().broadcast(payload).get(10, TimeUnit.SECONDS);
-            // Paced, so each broadcast's latency is its own and not queueing behind the others.
-            TimeUnit.MILLISECONDS.sleep(20);
+            // Paced, so each broadcast's latency is its own and not queueing behind the others - as long as the swarm
+            // needs less CPU per gap than the machine has (gap= shows what the pace does to latency).
+            TimeUnit.MILLISECONDS.sleep(broadcastGapMillis);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (deliveries.get() < expected && System.nanoTime() < deadline) {
