@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.api.transport.Connection;
-import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.NodeAware;
 import io.topictracker.api.transport.NodeView;
-import io.topictracker.api.transport.Transport;
+import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.tck.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -45,8 +42,9 @@ class PeerLinksRelayFirstTest {
     private final List<PeerId> upgraded = new CopyOnWriteArrayList<>();
     /** Every dial of either transport, in the order they started. */
     private final List<PeerAddress> dials = new CopyOnWriteArrayList<>();
-    private final PendingTransport tcp = new PendingTransport("tcp");
-    private final PendingTransport relay = new RelayLike();
+    /** Dials stay pending until the test answers them. */
+    private final ScriptedTransport tcp = new ScriptedTransport("tcp", true, ScriptedTransport.Otherwise.HOLD, dials);
+    private final ScriptedTransport relay = new RelayLike(dials);
     private final PeerLinks links = new PeerLinks(new Transports(List.of(tcp, relay)), () -> 0, (c, f) -> { },
             (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
 
@@ -85,13 +83,13 @@ class PeerLinksRelayFirstTest {
     @Test
     void aDirectConnectionThatComesUpAfterTheRelayedOneWonReplacesIt() {
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
-        Await.until(WAIT, "a direct attempt under way behind the relay's", () -> tcp.pending.size() >= 1);
+        Await.until(WAIT, "a direct attempt under way behind the relay's", () -> tcp.heldCount() >= 1);
         RecordingConnection relayed = fake(Optional.of(RELAY));
-        relay.answer(0, relayed);
+        relay.answer(0, relayed::listenedBy);
         assertEquals(List.of((byte) 1), relayed.sent, "the relayed connection won and carries the frame");
 
         RecordingConnection direct = fake(Optional.empty());
-        tcp.answer(0, direct);
+        tcp.answer(0, direct::listenedBy);
         assertTrue(direct.isOpen(), "the direct connection is kept, not closed as the race's loser");
         assertEquals(List.of(PEER), upgraded);
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {2}));
@@ -105,69 +103,20 @@ class PeerLinksRelayFirstTest {
     void aSecondDirectConnectionAfterADirectWinnerIsStillClosed() {
         links.ownGlobalHosts(() -> Set.of("198.51.100.2"));
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
-        Await.until(WAIT, "both direct attempts under way", () -> tcp.pending.size() == 2);
+        Await.until(WAIT, "both direct attempts under way", () -> tcp.heldCount() == 2);
         RecordingConnection first = fake(Optional.empty());
         RecordingConnection second = fake(Optional.empty());
-        tcp.answer(0, first);
-        tcp.answer(1, second);
+        tcp.answer(0, first::listenedBy);
+        tcp.answer(1, second::listenedBy);
         assertTrue(first.isOpen());
         assertFalse(second.isOpen(), "the race's loser is closed when the winner is direct");
         assertEquals(List.of(), upgraded);
     }
 
-    /** A transport whose dials stay pending until the test answers them. */
-    private class PendingTransport implements Transport {
-        final String scheme;
-        final List<CompletableFuture<Connection>> pending = new CopyOnWriteArrayList<>();
-        final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-
-        PendingTransport(String scheme) {
-            this.scheme = scheme;
-        }
-
-        void answer(int dial, RecordingConnection connection) {
-            connection.listener = listeners.get(dial);
-            pending.get(dial).complete(connection);
-        }
-
-        @Override
-        public String id() {
-            return scheme;
-        }
-
-        @Override
-        public CompletableFuture<Void> start() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public List<PeerAddress> localAddresses() {
-            return List.of();
-        }
-
-        @Override
-        public boolean handles(PeerAddress address) {
-            return address.transport().equals(scheme);
-        }
-
-        @Override
-        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                ConnectionListener listener) {
-            dials.add(address);
-            CompletableFuture<Connection> dial = new CompletableFuture<>();
-            listeners.add(listener);
-            pending.add(dial);
-            return dial;
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    /** The relay transport as the engine sees it: node-aware, hence the fallback. */
-    private final class RelayLike extends PendingTransport implements NodeAware {
-        RelayLike() {
-            super("relay");
+    /** The relay transport as the engine sees it: node-aware, hence the fallback. Its dials stay pending. */
+    private static final class RelayLike extends ScriptedTransport implements NodeAware {
+        RelayLike(List<PeerAddress> dialLog) {
+            super("relay", true, Otherwise.HOLD, dialLog);
         }
 
         @Override

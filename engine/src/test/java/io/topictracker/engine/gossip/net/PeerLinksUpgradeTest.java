@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.api.transport.Connection;
-import io.topictracker.api.transport.ConnectionListener;
-import io.topictracker.api.transport.Transport;
-import io.topictracker.api.transport.TransportException;
+import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.tck.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -53,49 +49,8 @@ class PeerLinksUpgradeTest {
         return new RecordingConnection(PEER, PeerAddress.parse(via.isPresent() ? "relay://203.0.113.1:7000" : "quic://198.51.100.9:4433"), via);
     }
 
-    /** A punching transport whose dials answer with the connections the test queues, or fail when none is queued. */
-    private static final class FakeQuic implements Transport {
-        final List<RecordingConnection> answers = new CopyOnWriteArrayList<>();
-        final List<PeerAddress> dialled = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String id() {
-            return "quic";
-        }
-
-        @Override
-        public CompletableFuture<Void> start() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public List<PeerAddress> localAddresses() {
-            return List.of();
-        }
-
-        @Override
-        public boolean handles(PeerAddress address) {
-            return address.transport().equals("quic");
-        }
-
-        @Override
-        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                ConnectionListener listener) {
-            dialled.add(address);
-            if (answers.isEmpty()) {
-                return CompletableFuture.failedFuture(new TransportException(
-                        TransportException.Reason.CONNECT_FAILED, "no answer"));
-            }
-            RecordingConnection connection = answers.remove(0);
-            connection.listener = listener;
-            return CompletableFuture.completedFuture(connection);
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    private final FakeQuic quic = new FakeQuic();
+    /** The punching transport: its dials answer with the connections the test queues, or are refused. */
+    private final ScriptedTransport quic = ScriptedTransport.refusing("quic", true);
     private final PeerLinks links = new PeerLinks(new Transports(List.of(quic)), () -> 0, (c, f) -> { },
             (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
 
@@ -159,14 +114,14 @@ class PeerLinksUpgradeTest {
         assertTrue(lost.isEmpty(), "a failed upgrade dial does not lose the relayed peer");
 
         RecordingConnection direct = fake(Optional.empty());
-        quic.answers.add(direct);
+        quic.queueAnswer(direct::listenedBy);
         assertTrue(Await.result(links.dialDirect(PEER, List.of(route)), WAIT));
         assertEquals(List.of(PEER), upgraded);
         send(7);
         assertEquals(List.of((byte) 7), direct.sent);
         Await.result(relayed.closed, WAIT);
         assertTrue(lost.isEmpty());
-        assertEquals(List.of(at, at), quic.dialled);
+        assertEquals(List.of(at, at), quic.dialled());
         assertFalse(Await.result(links.dialDirect(PEER, List.of()), WAIT), "no route: nothing dialled");
     }
 
