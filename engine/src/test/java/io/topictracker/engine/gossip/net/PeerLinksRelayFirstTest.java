@@ -1,5 +1,7 @@
 package io.topictracker.engine.gossip.net;
 
+import static io.topictracker.engine.gossip.net.PeerLinksFixture.PEER;
+import static io.topictracker.engine.gossip.net.PeerLinksFixture.RELAY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,13 +16,9 @@ import io.topictracker.tck.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,37 +29,25 @@ import org.junit.jupiter.api.Test;
  */
 class PeerLinksRelayFirstTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final PeerId PEER = id(9);
-    private static final PeerId RELAY = id(5);
     /** The relay lab's B: a LAN address, its NAT's public address with its port (a guess), a reservation at P. */
     private static final PeerInfo BEHIND_ANOTHER_NAT = new PeerInfo(PEER, List.of(
             PeerAddress.parse("tcp://10.2.0.2:41661"), PeerAddress.parse("relay://198.51.100.30:4100"),
             PeerAddress.parse("tcp://198.51.100.2:41661")));
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final Map<PeerId, Boolean> lost = new ConcurrentHashMap<>();
-    private final List<PeerId> upgraded = new CopyOnWriteArrayList<>();
     /** Every dial of either transport, in the order they started. */
     private final List<PeerAddress> dials = new CopyOnWriteArrayList<>();
     /** Dials stay pending until the test answers them. */
     private final ScriptedTransport tcp = new ScriptedTransport("tcp", true, ScriptedTransport.Otherwise.HOLD, dials);
     private final ScriptedTransport relay = new RelayLike(dials);
-    private final PeerLinks links = new PeerLinks(new Transports(List.of(tcp, relay)), () -> 0, (c, f) -> { },
-            (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+    private final PeerLinksFixture fixture = new PeerLinksFixture(List.of(tcp, relay));
+    private final PeerLinks links = fixture.links;
 
     {
-        links.onUpgrade(upgraded::add);
         links.ownGlobalHosts(() -> Set.of("198.51.100.4")); // we are behind a NAT too, another one
-    }
-
-    private static PeerId id(int seed) {
-        byte[] bytes = new byte[32];
-        bytes[0] = (byte) seed;
-        return PeerId.of(bytes);
     }
 
     @AfterEach
     void tearDown() {
-        scheduler.shutdownNow();
+        fixture.close();
     }
 
     @Test
@@ -91,11 +77,11 @@ class PeerLinksRelayFirstTest {
         RecordingConnection direct = fake(Optional.empty());
         tcp.answer(0, direct::listenedBy);
         assertTrue(direct.isOpen(), "the direct connection is kept, not closed as the race's loser");
-        assertEquals(List.of(PEER), upgraded);
+        assertEquals(List.of(PEER), fixture.upgraded);
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {2}));
         assertEquals(List.of((byte) 2), direct.sent, "frames go over the direct connection");
         Await.result(relayed.closed, WAIT);
-        assertTrue(lost.isEmpty(), "the topics are not told the peer was lost: " + lost);
+        assertTrue(fixture.lost.isEmpty(), "the topics are not told the peer was lost: " + fixture.lost);
         assertTrue(links.isConnected(PEER));
     }
 
@@ -110,7 +96,7 @@ class PeerLinksRelayFirstTest {
         tcp.answer(1, second::listenedBy);
         assertTrue(first.isOpen());
         assertFalse(second.isOpen(), "the race's loser is closed when the winner is direct");
-        assertEquals(List.of(), upgraded);
+        assertEquals(List.of(), fixture.upgraded);
     }
 
     /** The relay transport as the engine sees it: node-aware, hence the fallback. Its dials stay pending. */
@@ -125,6 +111,6 @@ class PeerLinksRelayFirstTest {
 
     /** A connection to PEER, relayed via {@code via} when present, else direct. */
     private static RecordingConnection fake(Optional<PeerId> via) {
-        return new RecordingConnection(PEER, PeerAddress.parse(via.isPresent() ? "relay://198.51.100.30:4100" : "tcp://198.51.100.2:41661"), via);
+        return PeerLinksFixture.toPeer(via, "relay://198.51.100.30:4100", "tcp://198.51.100.2:41661");
     }
 }
