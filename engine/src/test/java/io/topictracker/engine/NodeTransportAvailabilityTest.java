@@ -105,7 +105,7 @@ class NodeTransportAvailabilityTest {
         @Override
         public Transport create(TransportContext context) {
             created.add(id);
-            return new RefusingTransport(id, false);
+            return ScriptedTransport.refusing(id, false);
         }
     }
 

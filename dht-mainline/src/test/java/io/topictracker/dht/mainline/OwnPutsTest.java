@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,24 +32,33 @@ class OwnPutsTest {
     /** The other nodes are gone: the lookup ends at its deadline. */
     private static final Duration LOOKUP = Duration.ofSeconds(2);
     private static final SigningProvider SIGNING = new BouncyCastleEd25519Provider();
+    /** The salt of the one slot these tests write (never modified). */
+    private static final byte[] SALT = "minute".getBytes(StandardCharsets.UTF_8);
+
+    /** Four started nodes, closed after each test. */
+    private final LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(4).startTimeout(WAIT).start();
+    /** Node 0: the node whose own puts these tests watch. */
+    private final MainlineDht writer = net.nodes().get(0);
+    /** The writer's slot key, new for each test. */
+    private final SigningKeyPair slot = SIGNING.generate();
+
+    @AfterEach
+    void closeNodes() {
+        net.close();
+    }
 
     @Test
     void aGetOfTheWriterFindsItsItemOnlyWhileAnotherNodeHoldsIt() {
-        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(4).startTimeout(WAIT).start()) {
-            MainlineDht writer = net.nodes().get(0);
-            SigningKeyPair slot = SIGNING.generate();
-            byte[] salt = "minute".getBytes(StandardCharsets.UTF_8);
-            MutableItem item = MutableItem.sign(slot, salt, 0, "the writer's record".getBytes(StandardCharsets.UTF_8));
-            PutSummary put = Await.result(writer.putMutable(item), WAIT);
-            assertTrue(put.acknowledged() >= 1, put.toString());
-            assertEquals(List.of(item), get(writer, slot, salt), "the other nodes hold it");
+        MutableItem item = signed("the writer's record");
+        PutSummary put = Await.result(writer.putMutable(item), WAIT);
+        assertTrue(put.acknowledged() >= 1, put.toString());
+        assertEquals(List.of(item), get(writer), "the other nodes hold it");
 
-            for (MainlineDht other : net.nodes().subList(1, net.nodes().size())) {
-                other.close(); // every node but the writer gone: as unreachable as a NATed writer's node is
-            }
-            assertEquals(List.of(), get(writer, slot, salt), "its copy on itself does not count for its own gets");
-            assertEquals(4, put.attempted(), "the 3 others and, free there, the writer's own node: " + put);
+        for (MainlineDht other : net.nodes().subList(1, net.nodes().size())) {
+            other.close(); // every node but the writer gone: as unreachable as a NATed writer's node is
         }
+        assertEquals(List.of(), get(writer), "its copy on itself does not count for its own gets");
+        assertEquals(4, put.attempted(), "the 3 others and, free there, the writer's own node: " + put);
     }
 
     /**
@@ -59,25 +69,26 @@ class OwnPutsTest {
      */
     @Test
     void aWritersNewValueReplacesItsEarlierOneInsteadOfSharingTheSlotWithIt() {
-        try (LocalTestnet net = LocalTestnet.builder(SIGNING).nodes(4).startTimeout(WAIT).start()) {
-            MainlineDht writer = net.nodes().get(0);
-            SigningKeyPair slot = SIGNING.generate();
-            byte[] salt = "minute".getBytes(StandardCharsets.UTF_8);
-            MutableItem first = MutableItem.sign(slot, salt, 0, "record, first".getBytes(StandardCharsets.UTF_8));
-            MutableItem second = MutableItem.sign(slot, salt, 0, "record, again".getBytes(StandardCharsets.UTF_8));
-            Await.result(writer.putMutable(first), WAIT);
-            assertEquals(List.of(first), get(net.nodes().get(1), slot, salt));
+        MutableItem first = signed("record, first");
+        MutableItem second = signed("record, again");
+        Await.result(writer.putMutable(first), WAIT);
+        assertEquals(List.of(first), get(net.nodes().get(1)));
 
-            PutSummary again = Await.result(writer.putMutable(second), WAIT);
-            assertEquals(4, again.attempted(), "all three other nodes and its own: " + again);
-            assertEquals(List.of(second), get(net.nodes().get(1), slot, salt));
-        }
+        PutSummary again = Await.result(writer.putMutable(second), WAIT);
+        assertEquals(4, again.attempted(), "all three other nodes and its own: " + again);
+        assertEquals(List.of(second), get(net.nodes().get(1)));
     }
 
-    private static List<MutableItem> get(MainlineDht dht, SigningKeyPair key, byte[] salt) {
+    /** {@code text} signed with {@link #slot}'s key under {@link #SALT}, at seq 0 (both tests' writes use seq 0). */
+    private MutableItem signed(String text) {
+        return MutableItem.sign(slot, SALT, 0, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The items a get of {@link #slot} under {@link #SALT} from {@code dht} delivers, in order. */
+    private List<MutableItem> get(MainlineDht dht) {
         List<MutableItem> items = new CopyOnWriteArrayList<>();
         LookupSummary summary = Await.result(dht.getMutable(
-                MutableQuery.of(key.publicKey(), salt, OptionalLong.empty(), LOOKUP), items::add), WAIT);
+                MutableQuery.of(slot.publicKey(), SALT, OptionalLong.empty(), LOOKUP), items::add), WAIT);
         assertEquals(items.size(), summary.itemsDelivered());
         return items;
     }

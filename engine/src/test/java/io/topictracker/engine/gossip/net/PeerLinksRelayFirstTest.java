@@ -1,5 +1,7 @@
 package io.topictracker.engine.gossip.net;
 
+import static io.topictracker.engine.gossip.net.PeerLinksFixture.PEER;
+import static io.topictracker.engine.gossip.net.PeerLinksFixture.RELAY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,23 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.api.transport.Connection;
-import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.NodeAware;
 import io.topictracker.api.transport.NodeView;
-import io.topictracker.api.transport.Transport;
+import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.tck.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,36 +29,25 @@ import org.junit.jupiter.api.Test;
  */
 class PeerLinksRelayFirstTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final PeerId PEER = id(9);
-    private static final PeerId RELAY = id(5);
     /** The relay lab's B: a LAN address, its NAT's public address with its port (a guess), a reservation at P. */
     private static final PeerInfo BEHIND_ANOTHER_NAT = new PeerInfo(PEER, List.of(
             PeerAddress.parse("tcp://10.2.0.2:41661"), PeerAddress.parse("relay://198.51.100.30:4100"),
             PeerAddress.parse("tcp://198.51.100.2:41661")));
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final Map<PeerId, Boolean> lost = new ConcurrentHashMap<>();
-    private final List<PeerId> upgraded = new CopyOnWriteArrayList<>();
     /** Every dial of either transport, in the order they started. */
     private final List<PeerAddress> dials = new CopyOnWriteArrayList<>();
-    private final PendingTransport tcp = new PendingTransport("tcp");
-    private final PendingTransport relay = new RelayLike();
-    private final PeerLinks links = new PeerLinks(new Transports(List.of(tcp, relay)), () -> 0, (c, f) -> { },
-            (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+    /** Dials stay pending until the test answers them. */
+    private final ScriptedTransport tcp = new ScriptedTransport("tcp", true, ScriptedTransport.Otherwise.HOLD, dials);
+    private final ScriptedTransport relay = new RelayLike(dials);
+    private final PeerLinksFixture fixture = new PeerLinksFixture(List.of(tcp, relay));
+    private final PeerLinks links = fixture.links;
 
     {
-        links.onUpgrade(upgraded::add);
         links.ownGlobalHosts(() -> Set.of("198.51.100.4")); // we are behind a NAT too, another one
-    }
-
-    private static PeerId id(int seed) {
-        byte[] bytes = new byte[32];
-        bytes[0] = (byte) seed;
-        return PeerId.of(bytes);
     }
 
     @AfterEach
     void tearDown() {
-        scheduler.shutdownNow();
+        fixture.close();
     }
 
     @Test
@@ -85,19 +69,19 @@ class PeerLinksRelayFirstTest {
     @Test
     void aDirectConnectionThatComesUpAfterTheRelayedOneWonReplacesIt() {
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
-        Await.until(WAIT, "a direct attempt under way behind the relay's", () -> tcp.pending.size() >= 1);
+        Await.until(WAIT, "a direct attempt under way behind the relay's", () -> tcp.heldCount() >= 1);
         RecordingConnection relayed = fake(Optional.of(RELAY));
-        relay.answer(0, relayed);
+        relay.answer(0, relayed::listenedBy);
         assertEquals(List.of((byte) 1), relayed.sent, "the relayed connection won and carries the frame");
 
         RecordingConnection direct = fake(Optional.empty());
-        tcp.answer(0, direct);
+        tcp.answer(0, direct::listenedBy);
         assertTrue(direct.isOpen(), "the direct connection is kept, not closed as the race's loser");
-        assertEquals(List.of(PEER), upgraded);
+        assertEquals(List.of(PEER), fixture.upgraded);
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {2}));
         assertEquals(List.of((byte) 2), direct.sent, "frames go over the direct connection");
         Await.result(relayed.closed, WAIT);
-        assertTrue(lost.isEmpty(), "the topics are not told the peer was lost: " + lost);
+        assertTrue(fixture.lost.isEmpty(), "the topics are not told the peer was lost: " + fixture.lost);
         assertTrue(links.isConnected(PEER));
     }
 
@@ -105,69 +89,20 @@ class PeerLinksRelayFirstTest {
     void aSecondDirectConnectionAfterADirectWinnerIsStillClosed() {
         links.ownGlobalHosts(() -> Set.of("198.51.100.2"));
         links.send(BEHIND_ANOTHER_NAT, ByteBuffer.wrap(new byte[] {1}));
-        Await.until(WAIT, "both direct attempts under way", () -> tcp.pending.size() == 2);
+        Await.until(WAIT, "both direct attempts under way", () -> tcp.heldCount() == 2);
         RecordingConnection first = fake(Optional.empty());
         RecordingConnection second = fake(Optional.empty());
-        tcp.answer(0, first);
-        tcp.answer(1, second);
+        tcp.answer(0, first::listenedBy);
+        tcp.answer(1, second::listenedBy);
         assertTrue(first.isOpen());
         assertFalse(second.isOpen(), "the race's loser is closed when the winner is direct");
-        assertEquals(List.of(), upgraded);
+        assertEquals(List.of(), fixture.upgraded);
     }
 
-    /** A transport whose dials stay pending until the test answers them. */
-    private class PendingTransport implements Transport {
-        final String scheme;
-        final List<CompletableFuture<Connection>> pending = new CopyOnWriteArrayList<>();
-        final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-
-        PendingTransport(String scheme) {
-            this.scheme = scheme;
-        }
-
-        void answer(int dial, RecordingConnection connection) {
-            connection.listener = listeners.get(dial);
-            pending.get(dial).complete(connection);
-        }
-
-        @Override
-        public String id() {
-            return scheme;
-        }
-
-        @Override
-        public CompletableFuture<Void> start() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public List<PeerAddress> localAddresses() {
-            return List.of();
-        }
-
-        @Override
-        public boolean handles(PeerAddress address) {
-            return address.transport().equals(scheme);
-        }
-
-        @Override
-        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                ConnectionListener listener) {
-            dials.add(address);
-            CompletableFuture<Connection> dial = new CompletableFuture<>();
-            listeners.add(listener);
-            pending.add(dial);
-            return dial;
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    /** The relay transport as the engine sees it: node-aware, hence the fallback. */
-    private final class RelayLike extends PendingTransport implements NodeAware {
-        RelayLike() {
-            super("relay");
+    /** The relay transport as the engine sees it: node-aware, hence the fallback. Its dials stay pending. */
+    private static final class RelayLike extends ScriptedTransport implements NodeAware {
+        RelayLike(List<PeerAddress> dialLog) {
+            super("relay", true, Otherwise.HOLD, dialLog);
         }
 
         @Override
@@ -176,6 +111,6 @@ class PeerLinksRelayFirstTest {
 
     /** A connection to PEER, relayed via {@code via} when present, else direct. */
     private static RecordingConnection fake(Optional<PeerId> via) {
-        return new RecordingConnection(PEER, PeerAddress.parse(via.isPresent() ? "relay://198.51.100.30:4100" : "tcp://198.51.100.2:41661"), via);
+        return PeerLinksFixture.toPeer(via, "relay://198.51.100.30:4100", "tcp://198.51.100.2:41661");
     }
 }

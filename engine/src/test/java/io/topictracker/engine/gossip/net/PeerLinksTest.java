@@ -13,7 +13,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.InboundHandler;
 import io.topictracker.api.transport.TransportContext;
-import io.topictracker.engine.RefusingTransport;
+import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
@@ -216,7 +216,7 @@ class PeerLinksTest {
 
     @Test
     void aDialThatFailsOverThePreferredTransportFallsBackToTheNext() {
-        RefusingTransport refusing = new RefusingTransport("tcp", true);
+        ScriptedTransport refusing = ScriptedTransport.refusing("tcp", true);
         InMemoryTransport a = transport(1, c -> null);
         InMemoryTransport b = receiver(2);
         byte[] bSeed = new byte[32];
@@ -229,14 +229,14 @@ class PeerLinksTest {
 
         links.send(bInfo, ByteBuffer.wrap(new byte[] {7}));
         Await.until(WAIT, "the frame reaches b over the second transport", () -> framesAtB.size() == 1);
-        assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.refused(),
+        assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.dialled(),
                 "the preferred transport was tried first");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
     }
 
     @Test
     void aRouteThatNeverAnswersHoldsTheDialOnlyForTheStagger() {
-        SilentTransport silent = new SilentTransport("tcp");
+        ScriptedTransport silent = ScriptedTransport.holding("tcp"); // never answered: an address dropping all
         InMemoryTransport a = transport(1, c -> null);
         InMemoryTransport b = receiver(2);
         byte[] bSeed = new byte[32];
@@ -252,49 +252,5 @@ class PeerLinksTest {
         assertEquals(List.of(PeerAddress.parse("tcp://198.51.100.1:9")), silent.dialled(),
                 "the preferred route was tried first, and only once");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another route is no lost peer");
-    }
-
-    /** A transport whose dials never complete, as an address that drops every packet. */
-    private static final class SilentTransport implements io.topictracker.api.transport.Transport {
-        private final String id;
-        private final List<PeerAddress> dialled = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        SilentTransport(String id) {
-            this.id = id;
-        }
-
-        List<PeerAddress> dialled() {
-            return dialled;
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public CompletableFuture<Void> start() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public List<PeerAddress> localAddresses() {
-            return List.of();
-        }
-
-        @Override
-        public boolean handles(PeerAddress address) {
-            return address.transport().equals(id);
-        }
-
-        @Override
-        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                ConnectionListener listener) {
-            dialled.add(address);
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void close() {}
     }
 }

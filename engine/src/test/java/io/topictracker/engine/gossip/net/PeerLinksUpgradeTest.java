@@ -1,5 +1,7 @@
 package io.topictracker.engine.gossip.net;
 
+import static io.topictracker.engine.gossip.net.PeerLinksFixture.PEER;
+import static io.topictracker.engine.gossip.net.PeerLinksFixture.RELAY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,21 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
-import io.topictracker.api.transport.Connection;
-import io.topictracker.api.transport.ConnectionListener;
-import io.topictracker.api.transport.Transport;
-import io.topictracker.api.transport.TransportException;
+import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.tck.Await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,76 +24,19 @@ import org.junit.jupiter.api.Test;
  */
 class PeerLinksUpgradeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final PeerId PEER = id(9);
-    private static final PeerId RELAY = id(5);
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final Map<PeerId, Boolean> lost = new ConcurrentHashMap<>();
-    private final List<PeerId> upgraded = new CopyOnWriteArrayList<>();
-
-    private static PeerId id(int seed) {
-        byte[] bytes = new byte[32];
-        bytes[0] = (byte) seed;
-        return PeerId.of(bytes);
-    }
+    /** The punching transport: its dials answer with the connections the test queues, or are refused. */
+    private final ScriptedTransport quic = ScriptedTransport.refusing("quic", true);
+    private final PeerLinksFixture fixture = new PeerLinksFixture(List.of(quic));
+    private final PeerLinks links = fixture.links;
 
     @AfterEach
     void tearDown() {
-        scheduler.shutdownNow();
+        fixture.close();
     }
 
     /** A connection to PEER, relayed via {@code via} when present, else direct. */
     private static RecordingConnection fake(Optional<PeerId> via) {
-        return new RecordingConnection(PEER, PeerAddress.parse(via.isPresent() ? "relay://203.0.113.1:7000" : "quic://198.51.100.9:4433"), via);
-    }
-
-    /** A punching transport whose dials answer with the connections the test queues, or fail when none is queued. */
-    private static final class FakeQuic implements Transport {
-        final List<RecordingConnection> answers = new CopyOnWriteArrayList<>();
-        final List<PeerAddress> dialled = new CopyOnWriteArrayList<>();
-
-        @Override
-        public String id() {
-            return "quic";
-        }
-
-        @Override
-        public CompletableFuture<Void> start() {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public List<PeerAddress> localAddresses() {
-            return List.of();
-        }
-
-        @Override
-        public boolean handles(PeerAddress address) {
-            return address.transport().equals("quic");
-        }
-
-        @Override
-        public CompletableFuture<Connection> connect(PeerId expected, PeerAddress address,
-                ConnectionListener listener) {
-            dialled.add(address);
-            if (answers.isEmpty()) {
-                return CompletableFuture.failedFuture(new TransportException(
-                        TransportException.Reason.CONNECT_FAILED, "no answer"));
-            }
-            RecordingConnection connection = answers.remove(0);
-            connection.listener = listener;
-            return CompletableFuture.completedFuture(connection);
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    private final FakeQuic quic = new FakeQuic();
-    private final PeerLinks links = new PeerLinks(new Transports(List.of(quic)), () -> 0, (c, f) -> { },
-            (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
-
-    {
-        links.onUpgrade(upgraded::add);
+        return PeerLinksFixture.toPeer(via, "relay://203.0.113.1:7000", "quic://198.51.100.9:4433");
     }
 
     private RecordingConnection accept(Optional<PeerId> via) {
@@ -119,10 +55,10 @@ class PeerLinksUpgradeTest {
         send(1);
         assertEquals(List.of((byte) 1), relayed.sent);
         assertEquals(List.of(PEER), links.relayedOnly());
-        assertEquals(List.of(), upgraded);
+        assertEquals(List.of(), fixture.upgraded);
 
         RecordingConnection direct = accept(Optional.empty());
-        assertEquals(List.of(PEER), upgraded, "the upgrade is announced once");
+        assertEquals(List.of(PEER), fixture.upgraded, "the upgrade is announced once");
         assertEquals(List.of(), links.relayedOnly());
         send(2);
         assertEquals(List.of((byte) 2), direct.sent, "frames go over the direct connection");
@@ -131,7 +67,7 @@ class PeerLinksUpgradeTest {
         Await.result(relayed.closed, WAIT);
         assertTrue(direct.isOpen());
         assertTrue(links.isConnected(PEER));
-        assertTrue(lost.isEmpty(), "the topics are not told the peer was lost: " + lost);
+        assertTrue(fixture.lost.isEmpty(), "the topics are not told the peer was lost: " + fixture.lost);
         send(3);
         assertEquals(List.of((byte) 2, (byte) 3), direct.sent);
     }
@@ -143,8 +79,8 @@ class PeerLinksUpgradeTest {
         send(1);
         assertEquals(List.of((byte) 1), direct.sent);
         Await.result(relayed.closed, WAIT);
-        assertEquals(List.of(), upgraded);
-        assertTrue(lost.isEmpty());
+        assertEquals(List.of(), fixture.upgraded);
+        assertTrue(fixture.lost.isEmpty());
     }
 
     @Test
@@ -155,18 +91,18 @@ class PeerLinksUpgradeTest {
 
         assertFalse(Await.result(links.dialDirect(PEER, List.of(route)), WAIT), "no answer: the dial failed");
         assertTrue(relayed.isOpen());
-        assertEquals(List.of(), upgraded);
-        assertTrue(lost.isEmpty(), "a failed upgrade dial does not lose the relayed peer");
+        assertEquals(List.of(), fixture.upgraded);
+        assertTrue(fixture.lost.isEmpty(), "a failed upgrade dial does not lose the relayed peer");
 
         RecordingConnection direct = fake(Optional.empty());
-        quic.answers.add(direct);
+        quic.queueAnswer(direct::listenedBy);
         assertTrue(Await.result(links.dialDirect(PEER, List.of(route)), WAIT));
-        assertEquals(List.of(PEER), upgraded);
+        assertEquals(List.of(PEER), fixture.upgraded);
         send(7);
         assertEquals(List.of((byte) 7), direct.sent);
         Await.result(relayed.closed, WAIT);
-        assertTrue(lost.isEmpty());
-        assertEquals(List.of(at, at), quic.dialled);
+        assertTrue(fixture.lost.isEmpty());
+        assertEquals(List.of(at, at), quic.dialled());
         assertFalse(Await.result(links.dialDirect(PEER, List.of()), WAIT), "no route: nothing dialled");
     }
 
@@ -176,6 +112,6 @@ class PeerLinksUpgradeTest {
         RecordingConnection direct = accept(Optional.empty());
         Await.result(relayed.closed, WAIT);
         direct.close();
-        assertEquals(Boolean.FALSE, lost.get(PEER), "with no connection left the topics hear of it");
+        assertEquals(Boolean.FALSE, fixture.lost.get(PEER), "with no connection left the topics hear of it");
     }
 }

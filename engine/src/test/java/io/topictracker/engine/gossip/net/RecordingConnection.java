@@ -33,6 +33,15 @@ final class RecordingConnection implements Connection {
         this.via = via;
     }
 
+    /**
+     * Sets {@link #listener} and returns this connection: a test transport's answer to the dial given that listener
+     * (see {@code ScriptedTransport}).
+     */
+    RecordingConnection listenedBy(ConnectionListener dialListener) {
+        this.listener = dialListener;
+        return this;
+    }
+
     @Override
     public PeerId remote() {
         return remote;

@@ -45,13 +45,19 @@ class PlumTreeTest {
                 .withGraftTimeoutBounds(Duration.ofMillis(20), Duration.ofMillis(80)), BroadcastAuth.none());
     }
 
-    /** With the default bounds (both graft_timeout_1) the wait stays fixed whatever the copies do. */
-    @Test
-    void byDefaultTheGraftWaitIsFixed() {
-        Harness tree = plainTree();
+    /** {@code tree} with a as an eager neighbour and b as a lazy one (b pruned the link); returns {@code tree}. */
+    private Harness eagerAAndLazyB(Harness tree) {
         tree.connect(a);
         tree.connect(b);
         tree.receive(b, new Message.Prune());
+        return tree;
+    }
+
+    /**
+     * A quiet spell on {@link #eagerAAndLazyB} {@code tree}: 20 messages 100 ms apart (seq 0 to 19), each announced by
+     * b and then pushed by a 3 ms later.
+     */
+    private void copiesCloseBehindTheirAnnouncements(Harness tree) {
         for (int seq = 0; seq < 20; seq++) {
             Gossip message = gossip(author, seq, "m" + seq, 1);
             tree.now += 100;
@@ -59,9 +65,22 @@ class PlumTreeTest {
             tree.now += 3;
             tree.receive(a, message);
         }
+    }
+
+    /** The graft wait {@code tree} starts for a message (seq 99) that only b has announced; clears its outputs. */
+    private long graftWaitForANewAnnouncement(Harness tree) {
         tree.outputs.clear();
-        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(gossip(author, 99, "n", 1).id(), 1))));
-        assertEquals(80, tree.delayOf(Timer.Graft.class));
+        Gossip next = gossip(author, 99, "next", 1);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
+        return tree.delayOf(Timer.Graft.class);
+    }
+
+    /** With the default bounds (both graft_timeout_1) the wait stays fixed whatever the copies do. */
+    @Test
+    void byDefaultTheGraftWaitIsFixed() {
+        Harness tree = eagerAAndLazyB(plainTree());
+        copiesCloseBehindTheirAnnouncements(tree);
+        assertEquals(80, graftWaitForANewAnnouncement(tree));
     }
 
     private static byte[] text(String s) {
@@ -195,21 +214,9 @@ class PlumTreeTest {
      */
     @Test
     void eagerCopiesCloseBehindTheirAnnouncementShortenTheGraftWait() {
-        Harness tree = learningTree();
-        tree.connect(a);
-        tree.connect(b);
-        tree.receive(b, new Message.Prune());
-        for (int seq = 0; seq < 20; seq++) {
-            Gossip message = gossip(author, seq, "m" + seq, 1);
-            tree.now += 100;
-            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
-            tree.now += 3;
-            tree.receive(a, message);
-        }
-        tree.outputs.clear();
-        Gossip next = gossip(author, 99, "next", 1);
-        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
-        long wait = tree.delayOf(Timer.Graft.class);
+        Harness tree = eagerAAndLazyB(learningTree());
+        copiesCloseBehindTheirAnnouncements(tree);
+        long wait = graftWaitForANewAnnouncement(tree);
         assertTrue(wait < 80 && wait >= 20, "shorter than configured, not under the floor: " + wait);
         assertEquals(0, tree.state.stats().graftSent(), "no copy was grafted");
     }
@@ -220,18 +227,9 @@ class PlumTreeTest {
      */
     @Test
     void eagerCopiesThatComeAfterTheGraftKeepTheWaitFromShrinkingBelowTheirDelay() {
-        Harness tree = learningTree();
-        tree.connect(a);
-        tree.connect(b);
-        tree.receive(b, new Message.Prune());
+        Harness tree = eagerAAndLazyB(learningTree());
         // First a quiet spell: copies close behind their announcements shorten the wait.
-        for (int seq = 0; seq < 20; seq++) {
-            Gossip message = gossip(author, seq, "m" + seq, 1);
-            tree.now += 100;
-            tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(message.id(), 1))));
-            tree.now += 3;
-            tree.receive(a, message);
-        }
+        copiesCloseBehindTheirAnnouncements(tree);
         // Then load: each eager copy comes 75 ms after its announcement, after the (short) graft fetched it.
         for (int seq = 20; seq < 40; seq++) {
             Gossip message = gossip(author, seq, "m" + seq, 1);
@@ -249,10 +247,7 @@ class PlumTreeTest {
             }
             tree.receive(a, message);
         }
-        tree.outputs.clear();
-        Gossip next = gossip(author, 99, "next", 1);
-        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(next.id(), 1))));
-        long wait = tree.delayOf(Timer.Graft.class);
+        long wait = graftWaitForANewAnnouncement(tree);
         assertTrue(wait >= 75 && wait <= 80, "covers the late copies' 75 ms, not over the configured 80: " + wait);
     }
 
