@@ -26,11 +26,16 @@ public record JoinRequest(long sequence, PeerId peer, Source source) {
          * A record asked us to dial its publisher: the far end of another node's bubble merge, whose own dial may
          * not get through our NAT (PROTOCOL.md §11).
          */
-        CONNECT_REQUEST;
+        CONNECT_REQUEST,
+        /**
+         * The message-overlap merge worker in a topic with no message hashes to compare: the records' neighbour lists
+         * show a group of nodes with no link to ours, every one of them with a record read (PROTOCOL.md §11).
+         */
+        SPLIT_MERGE;
 
         /** @return whether a merge asked: one of the merge workers, or another node's bubble merge through a record */
         public boolean isMerge() {
-            return this == BUBBLE_MERGE || this == MESSAGE_OVERLAP_MERGE || this == CONNECT_REQUEST;
+            return this != BOOTSTRAP && this != APPLICATION;
         }
     }
 

@@ -16,6 +16,8 @@ class JoinRequestTest {
                 Arrays.stream(JoinRequest.Source.values()).map(Enum::name).toList());
         assertTrue(JoinRequest.Source.BUBBLE_MERGE.isMerge());
         assertTrue(JoinRequest.Source.MESSAGE_OVERLAP_MERGE.isMerge());
+        assertTrue(JoinRequest.Source.CONNECT_REQUEST.isMerge());
+        assertTrue(JoinRequest.Source.SPLIT_MERGE.isMerge());
         assertFalse(JoinRequest.Source.BOOTSTRAP.isMerge());
         assertFalse(JoinRequest.Source.APPLICATION.isMerge());
     }

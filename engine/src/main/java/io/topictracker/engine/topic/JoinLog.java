@@ -25,7 +25,9 @@ public final class JoinLog {
         /** The application, through the topic's sender. */
         APPLICATION,
         /** A record asked us to dial its publisher (PROTOCOL.md §11): the far end of another node's bubble merge. */
-        CONNECT_REQUEST
+        CONNECT_REQUEST,
+        /** MessageOverlapMerge in a quiet topic: records whose neighbour lists prove the overlay split. */
+        SPLIT_MERGE
     }
 
     /**

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The workers a topic runs once joined, as the Rust crate's: the Publisher (refreshes our record), BubbleMerge (too
- * few neighbours: join peers from records) and MessageOverlapMerge (records whose message hashes miss ours: join
- * their peers). Each runs after its initial delay, then every base interval + random jitter, on the node's scheduler;
+ * few neighbours: join peers from records) and MessageOverlapMerge (records whose message hashes miss ours, or whose
+ * neighbour lists prove a split: join their peers). Each runs after its initial delay, then every base interval + random jitter, on the node's scheduler;
  * a run never blocks a scheduler thread (its DHT calls are chained futures) and the next run is scheduled when a run
  * ends, so runs of one worker never overlap. Thread-safe.
  */
@@ -34,6 +34,11 @@ final class Maintenance implements AutoCloseable {
     private final TopicMembership topic;
     private final List<ScheduledFuture<?>> pending = new ArrayList<>();
     private boolean closed; // guarded by pending
+    /**
+     * The minute of our last split merge; a split is acted on again only with records all written after it. Touched
+     * only by the overlap worker's runs, which never overlap and are ordered by the scheduler.
+     */
+    private long lastSplitMergeMinute = Long.MIN_VALUE / 2;
 
     Maintenance(NodeConfig config, ScheduledExecutorService scheduler, Random random, TopicMembership topic) {
         this.config = config;
@@ -143,13 +148,37 @@ final class Maintenance implements AutoCloseable {
         });
     }
 
-    /** MessageOverlapMerge: join the publishers and peers of records whose message hashes miss all of ours. */
+    /**
+     * MessageOverlapMerge: join the publishers and peers of records whose message hashes miss all of ours. When the
+     * hashes say nothing (a quiet topic has none), join publishers across a split the records' neighbour lists prove
+     * ({@link OverlaySplit}), picked at random and asked through our records to dial us as the bubble merge's picks
+     * are: two overlays of full nodes would otherwise stay apart until someone speaks. Records are written once a
+     * minute, so the ones read for two minutes after such a merge may still show the split it mended; those are not
+     * acted on (each merge Join costs a neighbour an eviction when it lands on a full view).
+     */
     private CompletableFuture<?> overlapMerge() {
         int max = config.merge().messageOverlap().maxJoinPeers();
         return recentRecords().thenAccept(records -> {
             List<Record> apart = Candidates.disjoint(records, topic.hashes().snapshot());
             List<PeerInfo> peers = Candidates.peers(apart, topic.self(), topic.neighbors());
-            topic.joinPeers(peers.subList(0, Math.min(peers.size(), max)), JoinLog.Source.MESSAGE_OVERLAP_MERGE);
+            if (!peers.isEmpty()) {
+                topic.joinPeers(peers.subList(0, Math.min(peers.size(), max)), JoinLog.Source.MESSAGE_OVERLAP_MERGE);
+                return;
+            }
+            long minute = topic.minute();
+            if (minute - lastSplitMergeMinute < 2) {
+                return; // the records read were written before our last split merge and still show the split
+            }
+            List<PeerInfo> across = OverlaySplit.across(records, topic.self(), topic.neighbors());
+            List<PeerInfo> chosen;
+            synchronized (random) {
+                chosen = Candidates.sample(across, max, random);
+            }
+            if (!chosen.isEmpty()) {
+                lastSplitMergeMinute = minute;
+            }
+            topic.askToConnect(chosen);
+            topic.joinPeers(chosen, JoinLog.Source.SPLIT_MERGE);
         });
     }
 
