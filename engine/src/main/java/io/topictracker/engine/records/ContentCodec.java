@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The binary layout of {@link RecordContent}, versions 1 and 2 (see PROTOCOL.md §2.1). Version 2 only adds the
- * connection requests, and is written only when there are some, so content without them reads as it always did.
- * Pure; stateless and thread-safe.
+ * The binary layout of {@link RecordContent}, versions 1 to 3 (see PROTOCOL.md §2.1). Version 2 adds the connection
+ * requests and is written only when there are some; version 3 adds the since instant and is written whenever the
+ * content has one; so content without either reads as it always did. One encoding per value. Pure; stateless and
+ * thread-safe.
  *
  * <pre>
  * content  = version:u8(=1) n:u8 address{n} p:u8 peer{p} h:u8 hash32{h}
  *          | version:u8(=2) n:u8 address{n} p:u8 peer{p} h:u8 hash32{h} r:u8(1..2) key32{r}
+ *          | version:u8(=3) n:u8 address{n} p:u8 peer{p} h:u8 hash32{h} r:u8(0..2) key32{r} since:u64be(≥ 1)
  * peer     = key:32 n:u8 address{n}
  * address  = tlen:u8 transport:ascii{tlen} kind:u8 host port:u16be
  * host     = kind 4: 4 bytes | kind 6: 16 bytes | kind 0: len:u8 ascii{len} (DNS name)
@@ -27,6 +29,7 @@ import java.util.regex.Pattern;
 final class ContentCodec {
     static final int VERSION = 1;
     static final int VERSION_WITH_REQUESTS = 2;
+    static final int VERSION_WITH_SINCE = 3;
     private static final int KIND_DNS = 0;
     private static final int KIND_V4 = 4;
     private static final int KIND_V6 = 6;
@@ -51,10 +54,14 @@ final class ContentCodec {
         return PeerAddress.of(address.transport(), hostText(ip), address.port());
     }
 
-    static int encodedLength(List<PeerAddress> own, List<PeerInfo> peers, List<MessageHash> hashes, int requests) {
+    static int encodedLength(List<PeerAddress> own, List<PeerInfo> peers, List<MessageHash> hashes, int requests,
+            boolean since) {
         int length = 1 + 1 + 1 + 1 + hashes.size() * MessageHash.LENGTH;
-        if (requests > 0) {
+        if (requests > 0 || since) {
             length += 1 + requests * PeerId.LENGTH;
+        }
+        if (since) {
+            length += Long.BYTES;
         }
         length += addressesLength(own);
         for (PeerInfo peer : peers) {
@@ -76,8 +83,9 @@ final class ContentCodec {
 
     static byte[] encode(RecordContent content) {
         ByteBuffer out = ByteBuffer.allocate(content.encodedLength());
-        boolean requests = !content.connectRequests().isEmpty();
-        out.put((byte) (requests ? VERSION_WITH_REQUESTS : VERSION));
+        boolean since = content.sinceMillis() != RecordContent.SINCE_UNKNOWN;
+        boolean requests = since || !content.connectRequests().isEmpty();
+        out.put((byte) (since ? VERSION_WITH_SINCE : requests ? VERSION_WITH_REQUESTS : VERSION));
         putAddresses(out, content.addresses());
         out.put((byte) content.activePeers().size());
         for (PeerInfo peer : content.activePeers()) {
@@ -93,6 +101,9 @@ final class ContentCodec {
             for (PeerId peer : content.connectRequests()) {
                 out.put(peer.toBytes());
             }
+        }
+        if (since) {
+            out.putLong(content.sinceMillis());
         }
         return out.array();
     }
@@ -117,9 +128,9 @@ final class ContentCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
             int version = in.get() & 0xff;
-            if (version != VERSION && version != VERSION_WITH_REQUESTS) {
+            if (version != VERSION && version != VERSION_WITH_REQUESTS && version != VERSION_WITH_SINCE) {
                 throw new RecordException(RecordException.Reason.UNSUPPORTED_VERSION, "content version " + version
-                        + " is not supported (expected " + VERSION + " or " + VERSION_WITH_REQUESTS + ")");
+                        + " is not supported (expected " + VERSION + " to " + VERSION_WITH_SINCE + ")");
             }
             List<PeerAddress> own = readAddresses(in, PeerInfo.MAX_ADDRESSES, "own addresses");
             int peerCount = count(in, RecordContent.MAX_PEERS, "active peers");
@@ -137,9 +148,9 @@ final class ContentCodec {
                 hashes.add(MessageHash.of(hash));
             }
             List<PeerId> requests = new ArrayList<>();
-            if (version == VERSION_WITH_REQUESTS) {
+            if (version >= VERSION_WITH_REQUESTS) {
                 int requestCount = count(in, RecordContent.MAX_CONNECT_REQUESTS, "connection requests");
-                if (requestCount == 0) { // one encoding per value: content without requests is version 1
+                if (requestCount == 0 && version == VERSION_WITH_REQUESTS) { // one encoding per value: version 1
                     throw new RecordException(RecordException.Reason.MALFORMED_CONTENT,
                             "content version 2 with no connection requests");
                 }
@@ -149,11 +160,19 @@ final class ContentCodec {
                     requests.add(PeerId.of(key));
                 }
             }
+            long since = RecordContent.SINCE_UNKNOWN;
+            if (version == VERSION_WITH_SINCE) {
+                since = in.getLong();
+                if (since <= 0) { // one encoding per value: content that does not say is version 1 or 2
+                    throw new RecordException(RecordException.Reason.MALFORMED_CONTENT,
+                            "content version 3 with since " + since + " (must be at least 1)");
+                }
+            }
             if (in.hasRemaining()) {
                 throw new RecordException(RecordException.Reason.MALFORMED_CONTENT,
                         in.remaining() + " trailing bytes after the content");
             }
-            return new RecordContent(own, peers, hashes, requests);
+            return new RecordContent(own, peers, hashes, requests, since);
         } catch (java.nio.BufferUnderflowException e) {
             throw new RecordException(RecordException.Reason.MALFORMED_CONTENT, "content ends inside a field");
         } catch (IllegalArgumentException e) {

@@ -114,6 +114,15 @@ public final class TopicMembership implements AutoCloseable {
     private final JoinSignal signal = new JoinSignal();
     private final JoinLog joinLog = new JoinLog();
     private final RequestedPeers requestedPeers = new RequestedPeers();
+    /** When we made our first record of the topic (Unix ms, the parts' clock); 0 until then. */
+    private final java.util.concurrent.atomic.AtomicLong sinceMillis = new java.util.concurrent.atomic.AtomicLong();
+    /** Publisher to the since instant its newest record read says; the newest 1024 publishers. Guarded by itself. */
+    private final Map<PeerId, Long> theirSince = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
+            return size() > 1024;
+        }
+    };
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final TopicMeters meters;
@@ -303,11 +312,15 @@ public final class TopicMembership implements AutoCloseable {
      * {@link RecordPublisher#slot(long, java.util.function.Consumer)}).
      */
     CompletableFuture<SlotRecords> slot(long minute, java.util.function.Consumer<Record> onArrival) {
-        CompletableFuture<SlotRecords> lookup = publisher.slot(minute, onArrival);
+        CompletableFuture<SlotRecords> lookup = publisher.slot(minute, record -> {
+            noteSince(List.of(record)); // before the bootstrap's early Join to its publisher
+            onArrival.accept(record);
+        });
         track(lookup);
         meters.lookups.increment();
         lookup.thenAccept(found -> {
             meters.recordsFound.increment(found.others().size());
+            noteSince(found.others()); // the records that came from the cache, without an arrival
             long refused = publisher.rejectedCount();
             long counted = refusedCounted.getAndAccumulate(refused, Math::max);
             if (refused > counted) {
@@ -329,9 +342,11 @@ public final class TopicMembership implements AutoCloseable {
             PeerInfo me = parts.gossip().self();
             lastPublishedAddresses = me.addresses();
             LOG.debug("topic {}: publishing for minute {} at {}", topic, minute, me.addresses());
-            List<PeerId> requests = requestedPeers.standing(neighbors(), parts.clock().millis());
+            long now = parts.clock().millis();
+            List<PeerId> requests = requestedPeers.standing(neighbors(), now);
+            sinceMillis.compareAndSet(RecordContent.SINCE_UNKNOWN, Math.max(1, now));
             Record record = Record.sign(topic, minute, parts.identity(),
-                    RecordContent.fitting(me.addresses(), peers, hashes.snapshot(), requests));
+                    RecordContent.fitting(me.addresses(), peers, hashes.snapshot(), requests, sinceMillis.get()));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
             track(put);
             put.whenComplete((outcome, failure) -> {
@@ -381,11 +396,32 @@ public final class TopicMembership implements AutoCloseable {
         if (peers.isEmpty() || closed) {
             return CompletableFuture.completedFuture(null);
         }
+        long ours = sinceMillis.get();
         for (PeerInfo peer : peers) {
             joinLog.add(peer.id(), source);
+            Long theirs;
+            synchronized (theirSince) {
+                theirs = theirSince.get(peer.id());
+            }
+            if (ours != RecordContent.SINCE_UNKNOWN && theirs != null) {
+                parts.gossip().meetingFresh(peer.id(), ours, theirs);
+            }
         }
         meters.joinSent(source).increment(peers.size());
         return gossip.joinPeers(peers);
+    }
+
+    /** Notes the since instants the records read say, for {@link #joinPeers}'s first-contact instants. */
+    private void noteSince(List<Record> records) {
+        synchronized (theirSince) {
+            for (Record record : records) {
+                long since = record.content().sinceMillis();
+                if (since != RecordContent.SINCE_UNKNOWN) {
+                    theirSince.remove(record.publisher());
+                    theirSince.put(record.publisher(), since);
+                }
+            }
+        }
     }
 
     private void track(CompletableFuture<?> future) {

@@ -35,7 +35,7 @@ final class Fixtures {
         return MessageHash.of(bytes);
     }
 
-    /** The worst case: 5 peers, IPv6 for each transport everywhere, 5 hashes. */
+    /** The worst case: 5 peers, IPv6 for each transport everywhere, 5 hashes, 2 requests, a since instant. */
     static RecordContent worstCase() {
         List<PeerInfo> peers = new ArrayList<>();
         for (int i = 0; i < RecordContent.MAX_PEERS; i++) {
@@ -49,6 +49,6 @@ final class Fixtures {
         for (int i = 0; i < RecordContent.MAX_CONNECT_REQUESTS; i++) {
             requests.add(SIGNING.generate().peerId());
         }
-        return new RecordContent(ipv6Pair(0), peers, hashes, requests);
+        return new RecordContent(ipv6Pair(0), peers, hashes, requests, 1_796_000_000_000L);
     }
 }

@@ -127,7 +127,9 @@ class RecordSealingPropertiesTest {
             for (int i = 0; i < requestCount; i++) {
                 requests.add(PeerId.of(seed(longs().all().generate(random))));
             }
-            return RecordContent.fitting(own, peers, hashes, requests);
+            long since = integers().between(0, 1).generate(random) == 0 ? RecordContent.SINCE_UNKNOWN
+                    : longs().between(1, Long.MAX_VALUE).generate(random);
+            return RecordContent.fitting(own, peers, hashes, requests, since);
         };
     }
 

@@ -93,7 +93,7 @@ class RecordTest {
 
     @Test
     void unknownContentVersionIsRejected() {
-        byte[] bytes = SignedBytes.record(TOPIC, MINUTE, publisher, new byte[] {3, 0, 0, 0});
+        byte[] bytes = SignedBytes.record(TOPIC, MINUTE, publisher, new byte[] {4, 0, 0, 0});
         assertEquals(RecordException.Reason.UNSUPPORTED_VERSION, rejection(bytes, TOPIC, MINUTE));
     }
 
@@ -110,6 +110,33 @@ class RecordTest {
         Record record = Record.sign(TOPIC, MINUTE, publisher, asking);
         assertEquals(List.of(wanted), Record.decode(record.encode(), TOPIC, MINUTE, SIGNING).content()
                 .connectRequests());
+    }
+
+    @Test
+    void contentThatSaysSinceWhenIsVersionThreeWithOrWithoutRequests() throws RecordException {
+        RecordContent plain = RecordContent.of(List.of(PeerAddress.parse("quic://203.0.113.7:4000")));
+        RecordContent since = new RecordContent(plain.addresses(), List.of(), List.of(), List.of(), 1_796_000_000_123L);
+        byte[] encoded = ContentCodec.encode(since);
+        assertEquals(3, encoded[0]);
+        assertEquals(ContentCodec.encode(plain).length + 1 + Long.BYTES, encoded.length, "a zero request count, 8 bytes");
+        assertEquals(since, ContentCodec.decode(encoded));
+        PeerId wanted = SIGNING.generate().peerId();
+        RecordContent both = new RecordContent(plain.addresses(), List.of(), List.of(), List.of(wanted), 42);
+        assertEquals(3, ContentCodec.encode(both)[0]);
+        Record record = Record.sign(TOPIC, MINUTE, publisher, both);
+        RecordContent read = Record.decode(record.encode(), TOPIC, MINUTE, SIGNING).content();
+        assertEquals(List.of(wanted), read.connectRequests());
+        assertEquals(42, read.sinceMillis());
+        assertEquals(RecordContent.SINCE_UNKNOWN, ContentCodec.decode(ContentCodec.encode(plain)).sinceMillis());
+    }
+
+    @Test
+    void malformedSinceIsRejectedWithWhatWasWrong() {
+        // version 3, no own addresses, peers, hashes or requests, then since
+        assertMalformed(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, "since 0 (must be at least 1)");
+        assertMalformed(new byte[] {3, 0, 0, 0, 0, -128, 0, 0, 0, 0, 0, 0, 0}, "must be at least 1");
+        assertMalformed(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 1}, "ends inside a field");
+        assertMalformed(new byte[] {3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 7}, "1 trailing bytes");
     }
 
     @Test

@@ -34,7 +34,7 @@ class SealingTest {
         assertTrue(Bep44.encodedValueLength(sealed) <= Bep44.MAX_ENCODED_VALUE_LENGTH);
         assertEquals(record, RecordSealer.open(sealed, keys.slot(MINUTE), SIGNING));
         // the computed figure, recorded in PROTOCOL.md
-        assertEquals(843, sealed.length);
+        assertEquals(851, sealed.length);
     }
 
     @Test
@@ -126,17 +126,24 @@ class SealingTest {
                 SIGNING.generate().peerId());
 
         // Three addresses (622 bytes with the counts) and two requests (65) fit, a 239-byte peer does not.
-        RecordContent fitted = RecordContent.fitting(own.subList(0, 3), peers, List.of(Fixtures.hash(1)), requests);
+        RecordContent fitted = RecordContent.fitting(own.subList(0, 3), peers, List.of(Fixtures.hash(1)), requests,
+                RecordContent.SINCE_UNKNOWN);
         assertEquals(List.of(), fitted.activePeers(), "the peer goes before the requests");
         assertEquals(requests, fitted.connectRequests(), "both requests kept");
         assertEquals(own.subList(0, 3), fitted.addresses());
         assertEquals(622 + 65, fitted.encodedLength());
 
         // Four addresses take 828 bytes: the requests go, the last first, and every own address stays.
-        RecordContent tighter = RecordContent.fitting(own, peers, List.of(), requests);
+        RecordContent tighter = RecordContent.fitting(own, peers, List.of(), requests, RecordContent.SINCE_UNKNOWN);
         assertEquals(List.of(), tighter.connectRequests());
         assertEquals(own, tighter.addresses());
         assertEquals(828, tighter.encodedLength());
+
+        // The since instant is kept whatever else goes (its 9 bytes with the request count): here the last address.
+        RecordContent since = RecordContent.fitting(own, peers, List.of(), requests, 1_796_000_000_000L);
+        assertEquals(1_796_000_000_000L, since.sinceMillis());
+        assertEquals(own.subList(0, 3), since.addresses());
+        assertEquals(622 + 9, since.encodedLength());
     }
 
     /** @return {@code count} addresses of 206 encoded bytes each: transports {@code transport-i}, a 190-character name */
@@ -153,6 +160,6 @@ class SealingTest {
     void worstCaseIsKeptWholeByFitting() {
         RecordContent worst = Fixtures.worstCase();
         assertEquals(worst, RecordContent.fitting(worst.addresses(), worst.activePeers(), worst.messageHashes(),
-                worst.connectRequests()));
+                worst.connectRequests(), worst.sinceMillis()));
     }
 }

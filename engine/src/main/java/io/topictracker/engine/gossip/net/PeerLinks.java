@@ -242,6 +242,22 @@ final class PeerLinks {
         this.ownGlobalHosts = java.util.Objects.requireNonNull(hosts, "hosts");
     }
 
+    /**
+     * We and {@code peer} are both new to a topic (PROTOCOL.md §8): while we are behind a NAT, a first dial to it
+     * waits for the pair's first-contact instant ({@link PunchSlots#fresh}). Any thread.
+     *
+     * @param ourSince our record's since instant; @param theirSince the peer's record's; both wall-clock millis
+     */
+    void fresh(PeerId peer, long ourSince, long theirSince) {
+        PunchSlots slots = punchSlots;
+        if (slots == null || !behindNat.getAsBoolean()) {
+            return;
+        }
+        synchronized (slots) {
+            slots.fresh(peer, ourSince, theirSince, System.currentTimeMillis());
+        }
+    }
+
     /** @return how long a dial to {@code peer} must wait for its punch slot; 0 to dial now */
     private long punchDelayMillis(PeerId peer) {
         PunchSlots slots = punchSlots;

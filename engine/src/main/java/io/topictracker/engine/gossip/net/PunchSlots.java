@@ -29,6 +29,14 @@ import java.util.Map;
  * again at the next slot on its own ({@link #redial}), up to {@link #SELF_REDIALS} unanswered dials in a row, with
  * the addresses of the last dial ({@link #dialling}).
  *
+ * <p>The first dial of all normally goes out at once. Two peers new to the topic wait for their <em>first-contact
+ * instant</em> instead ({@link #fresh}): {@link #FIRST_CONTACT_MILLIS} after the later of the two instants their
+ * records say each made its first record of the topic. Both sides read both instants from the records (their own
+ * and the other's), so they dial at the same instant, when each has surely read the other's record: with NATs that
+ * keep unsolicited packets the side that became aware first would otherwise send first and move the other's mapping,
+ * costing both the quiet time and a slot (BENCHMARKS.md: 61 s median over 20 trials); with NATs that drop them it
+ * costs at most the wait.
+ *
  * <p>Needs clocks that agree to within about one one-way delay (NTP does, typically; hosts of one lab share one).
  * Pure: time is passed in. Bounded: remembers at most {@link #MAX_PEERS} peers, oldest failure dropped first. Not
  * thread-safe (the caller synchronizes).
@@ -45,6 +53,12 @@ final class PunchSlots {
      * either side of a slot boundary meet within two periods of the later one; one more for a slot lost to loss.
      */
     static final int SELF_REDIALS = 4;
+    /**
+     * From the later of two fresh peers' since instants to their first-contact instant: the later one's put (under a
+     * second) plus the earlier one's next read of the slot (the bootstrap reads every 2 s by default, the lookup
+     * itself taking under a second), so each has read the other's record by then.
+     */
+    static final long FIRST_CONTACT_MILLIS = 3_000;
 
     private final PeerId self;
     /** Peer to the wall-clock millis its last dial failed; insertion order, so the oldest goes first. */
@@ -62,6 +76,13 @@ final class PunchSlots {
             return size() > MAX_PEERS;
         }
     };
+    /** Peer to the wall-clock millis its first dial waits for ({@link #fresh}); same bound and order. */
+    private final Map<PeerId, Long> firstContactAt = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
+            return size() > MAX_PEERS;
+        }
+    };
     /** Peer to its unanswered dials in a row; same bound and order. */
     private final Map<PeerId, Integer> unanswered = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -75,8 +96,26 @@ final class PunchSlots {
         this.self = java.util.Objects.requireNonNull(self, "self");
     }
 
+    /**
+     * Both we and {@code peer} are new to a topic: a first dial to it waits for the pair's first-contact instant,
+     * {@code max(ourSince, theirSince) + FIRST_CONTACT_MILLIS}, unless that has passed or a dial to it failed already
+     * (the punch slots rule then). A since ahead of our clock (a skewed or lying peer) makes us wait no longer than
+     * {@link #FIRST_CONTACT_MILLIS} from now.
+     *
+     * @param ourSince our record's since instant; @param theirSince the peer's record's; both wall-clock millis
+     */
+    void fresh(PeerId peer, long ourSince, long theirSince, long nowMillis) {
+        long at = Math.max(ourSince, theirSince) + FIRST_CONTACT_MILLIS;
+        if (at <= nowMillis || failedAt.containsKey(peer)) {
+            return;
+        }
+        firstContactAt.remove(peer);
+        firstContactAt.put(peer, Math.min(at, nowMillis + FIRST_CONTACT_MILLIS));
+    }
+
     /** A dial to {@code peer} ended unanswered at {@code nowMillis} (wall clock). */
     void failed(PeerId peer, long nowMillis) {
+        firstContactAt.remove(peer);
         failedAt.remove(peer);
         failedAt.put(peer, nowMillis);
         Integer count = unanswered.remove(peer);
@@ -104,19 +143,22 @@ final class PunchSlots {
 
     /** A connection with {@code peer} came up: its next dial, if ever, goes out at once. */
     void connected(PeerId peer) {
+        firstContactAt.remove(peer);
         failedAt.remove(peer);
         unanswered.remove(peer);
     }
 
     /**
      * @param nowMillis the wall clock
-     * @return when a dial to {@code peer} may go out: {@code nowMillis} if nothing failed, else the pair's first slot
-     *     at or after the failure plus {@link #QUIET_MILLIS} (and not before now)
+     * @return when a dial to {@code peer} may go out: if nothing failed, {@code nowMillis} or the pair's first-contact
+     *     instant if that is later ({@link #fresh}); else the pair's first slot at or after the failure plus
+     *     {@link #QUIET_MILLIS} (and not before now)
      */
     long dialAt(PeerId peer, long nowMillis) {
         Long failed = failedAt.get(peer);
         if (failed == null) {
-            return nowMillis;
+            Long first = firstContactAt.get(peer);
+            return first == null ? nowMillis : Math.max(nowMillis, first);
         }
         return nextSlot(Math.max(nowMillis, failed + QUIET_MILLIS), peer);
     }

@@ -41,6 +41,43 @@ class PunchSlotsTest {
     }
 
     @Test
+    void twoFreshPeersFirstDialEachOtherAtTheSameInstantWhateverTheOrderTheyLearntOfEachOther() {
+        long sinceA = 1_796_000_000_000L;
+        long sinceB = sinceA + 700; // b came second: its record is the later one
+        PunchSlots onA = new PunchSlots(a);
+        PunchSlots onB = new PunchSlots(b);
+        // b reads a's record as it starts; a reads b's up to a couple of seconds later
+        onB.fresh(a, sinceB, sinceA, sinceB + 400);
+        onA.fresh(b, sinceA, sinceB, sinceB + 2_600);
+        long instant = sinceB + PunchSlots.FIRST_CONTACT_MILLIS;
+        assertEquals(instant, onB.dialAt(a, sinceB + 400));
+        assertEquals(instant, onA.dialAt(b, sinceB + 2_600));
+        assertEquals(instant + 5, onA.dialAt(b, instant + 5), "past the instant: at once");
+    }
+
+    @Test
+    void aFirstContactInstantPassedOrAfterAFailureOrAheadOfOurClockDoesNotHoldADialBack() {
+        PunchSlots slots = new PunchSlots(a);
+        long now = 1_796_000_000_000L;
+        slots.fresh(b, now - 10_000, now - 5_000, now);
+        assertEquals(now, slots.dialAt(b, now), "long-standing peers dial at once");
+
+        slots.fresh(b, now, now + 3_600_000, now);
+        assertEquals(now + PunchSlots.FIRST_CONTACT_MILLIS, slots.dialAt(b, now), "a since an hour ahead waits 3 s");
+
+        slots.failed(b, now + 1);
+        long slot = slots.dialAt(b, now + 1);
+        assertTrue(slot >= now + 1 + PunchSlots.QUIET_MILLIS, "after a failure the slots rule");
+        slots.fresh(b, now, now + 1, now + 2);
+        assertEquals(slot, slots.dialAt(b, now + 2), "and a later fresh Join does not undo them");
+
+        slots.connected(b);
+        slots.fresh(b, now, now, now);
+        slots.connected(b);
+        assertEquals(now, slots.dialAt(b, now), "a connection clears the instant");
+    }
+
+    @Test
     void afterAnUnansweredDialTheNextWaitsTheQuietTimeAndLandsOnThePairsSlot() {
         PunchSlots slots = new PunchSlots(a);
         long failed = 1_700_000_000_000L;
