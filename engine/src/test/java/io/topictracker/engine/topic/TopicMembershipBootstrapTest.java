@@ -18,11 +18,13 @@ import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.net.GossipNode;
 import io.topictracker.engine.records.Record;
 import io.topictracker.engine.records.RecordContent;
+import io.topictracker.engine.records.RecordException;
 import io.topictracker.engine.records.RecordPublisher;
 import io.topictracker.engine.records.RecordSealer;
 import io.topictracker.engine.records.SecretRotation;
 import io.topictracker.engine.records.SlotDerivation;
 import io.topictracker.engine.records.SlotKeys;
+import io.topictracker.engine.records.SlotRecords;
 import io.topictracker.engine.records.TopicKeys;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.engine.time.UnixMinute;
@@ -143,6 +145,41 @@ class TopicMembershipBootstrapTest {
 
         Await.result(runtime.joined(), WAIT); // only an arrival can have started the Join: no lookup ever ends
         assertEquals(Set.of(memberKeys.peerId()), runtime.neighbors());
+    }
+
+    /**
+     * Our records say since when we are in the topic (PROTOCOL.md §8's first contact needs both sides to read the same
+     * instant): the instant our first record was made, the same in every later record.
+     */
+    @Test
+    void ourRecordsSayWhenWeMadeTheFirstAndKeepSayingIt() throws Exception {
+        StalledPuts dht = new StalledPuts();
+        memberWithRecords(dht);
+        TopicMembership runtime = newcomer(dht);
+        long before = System.currentTimeMillis();
+        runtime.start();
+        Await.until(WAIT, "the startup publish", () -> !dht.putsStarted.isEmpty());
+        long after = System.currentTimeMillis();
+        long minute = UnixMinute.now(Clock.systemUTC());
+        runtime.publish(minute + 5, SlotRecords.ofOthers(List.of())); // a later minute's record
+
+        TopicKeys keys = new TopicKeys(TOPIC, SlotDerivation.initialSecretHash(SECRET), SecretRotation.standard(),
+                ed25519);
+        Await.until(WAIT, "the later publish", () -> dht.putsStarted.size() >= 2);
+        Record first = open(dht.putsStarted.get(0), keys, minute);
+        Record later = open(dht.putsStarted.get(dht.putsStarted.size() - 1), keys, minute + 5);
+        long since = first.content().sinceMillis();
+        assertTrue(since >= before && since <= after, since + " not in [" + before + ", " + after + "]");
+        assertEquals(since, later.content().sinceMillis());
+    }
+
+    /** Opens a put's record, sealed for {@code minute} or the one after (the minute may turn during the test). */
+    private Record open(MutableItem item, TopicKeys keys, long minute) throws RecordException {
+        try {
+            return RecordSealer.open(item.value(), keys.slot(minute), ed25519);
+        } catch (RecordException wrongMinute) {
+            return RecordSealer.open(item.value(), keys.slot(minute + 1), ed25519);
+        }
     }
 
     /** @return a member already in the topic, whose record is in the current minute's slot of {@code dht} */
