@@ -13,8 +13,8 @@ import java.util.Set;
  * publisher is in the topic): the publisher's own addresses, up to {@link #MAX_PEERS} active peers with their
  * addresses, up to {@link #MAX_MESSAGE_HASHES} hashes of recent messages, newest first, up to
  * {@link #MAX_CONNECT_REQUESTS} peers the publisher asks to dial it (a publisher with too few neighbours whose own
- * dials to them may not get through a NAT: PROTOCOL.md §11), and the instant its publisher made its first record of
- * the topic (two fresh peers behind NATs punch at an instant both derive from it: PROTOCOL.md §8).
+ * dials to them may not get through a NAT: PROTOCOL.md §11), and the instant its publisher started in the topic (two
+ * fresh peers behind NATs punch at an instant both derive from it: PROTOCOL.md §8).
  *
  * <p>Every instance encodes to at most {@link #MAX_ENCODED_LENGTH} bytes, so a sealed record always fits a BEP44
  * value; {@link #fitting} builds one by dropping what does not fit, in a fixed order. IP addresses are kept in
@@ -24,8 +24,8 @@ import java.util.Set;
  * @param activePeers peers in the publisher's active view, at most {@link #MAX_PEERS}
  * @param messageHashes recent message hashes, newest first, at most {@link #MAX_MESSAGE_HASHES}
  * @param connectRequests distinct peers asked to dial the publisher, at most {@link #MAX_CONNECT_REQUESTS}
- * @param sinceMillis when the publisher made its first record of the topic (Unix milliseconds, publisher's clock),
- *     or {@link #SINCE_UNKNOWN}; not negative
+ * @param sinceMillis when the publisher started in the topic (Unix milliseconds, publisher's clock; the same in all
+ *     its records of the topic), or {@link #SINCE_UNKNOWN}; not negative
  */
 public record RecordContent(List<PeerAddress> addresses, List<PeerInfo> activePeers, List<MessageHash> messageHashes,
         List<PeerId> connectRequests, long sinceMillis) {

@@ -114,9 +114,12 @@ public final class TopicMembership implements AutoCloseable {
     private final JoinSignal signal = new JoinSignal();
     private final JoinLog joinLog = new JoinLog();
     private final RequestedPeers requestedPeers = new RequestedPeers();
-    /** When we made our first record of the topic (Unix ms, the parts' clock); 0 until then. */
+    /** When we started in the topic (Unix ms, the parts' clock), what our records say as since; 0 until then. */
     private final java.util.concurrent.atomic.AtomicLong sinceMillis = new java.util.concurrent.atomic.AtomicLong();
-    /** Publisher to the since instant its newest record read says; the newest 1024 publishers. Guarded by itself. */
+    /**
+     * Publisher to the since instant its newest record read says, while that record names no neighbours; the newest
+     * 1024 publishers. Guarded by itself.
+     */
     private final Map<PeerId, Long> theirSince = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
@@ -168,6 +171,9 @@ public final class TopicMembership implements AutoCloseable {
                 parts.random(), new RecordSealer(new SecureRandom()));
         gossip = parts.gossip().join(topic, secretHash, List.of(), this::onEvent);
         startedNanos = System.nanoTime();
+        // Before any lookup: a Join to a fresh peer needs it (PROTOCOL.md §8), and the first may come before our first
+        // record is built (the startup publish is not waited for).
+        sinceMillis.set(Math.max(1, parts.clock().millis()));
         joined.thenRun(this::startMaintenance);
         Thread thread = new Thread(this::bootstrap, parts.threadPrefix() + "bootstrap-" + topic.toString()
                 .substring(0, 8));
@@ -344,7 +350,7 @@ public final class TopicMembership implements AutoCloseable {
             LOG.debug("topic {}: publishing for minute {} at {}", topic, minute, me.addresses());
             long now = parts.clock().millis();
             List<PeerId> requests = requestedPeers.standing(neighbors(), now);
-            sinceMillis.compareAndSet(RecordContent.SINCE_UNKNOWN, Math.max(1, now));
+            sinceMillis.compareAndSet(RecordContent.SINCE_UNKNOWN, Math.max(1, now)); // publish() without start()
             Record record = Record.sign(topic, minute, parts.identity(),
                     RecordContent.fitting(me.addresses(), peers, hashes.snapshot(), requests, sinceMillis.get()));
             CompletableFuture<RecordPublisher.Outcome> put = publisher.publish(record, cached);
@@ -397,13 +403,14 @@ public final class TopicMembership implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         long ours = sinceMillis.get();
+        boolean alone = neighbors.isEmpty();
         for (PeerInfo peer : peers) {
             joinLog.add(peer.id(), source);
             Long theirs;
             synchronized (theirSince) {
                 theirs = theirSince.get(peer.id());
             }
-            if (ours != RecordContent.SINCE_UNKNOWN && theirs != null) {
+            if (alone && ours != RecordContent.SINCE_UNKNOWN && theirs != null) {
                 parts.gossip().meetingFresh(peer.id(), ours, theirs);
             }
         }
@@ -411,13 +418,18 @@ public final class TopicMembership implements AutoCloseable {
         return gossip.joinPeers(peers);
     }
 
-    /** Notes the since instants the records read say, for {@link #joinPeers}'s first-contact instants. */
+    /**
+     * Notes the since instants of the records read whose publishers had no neighbours: peers still bootstrapping,
+     * which read the slot every few seconds and so will know of us by a first-contact instant (PROTOCOL.md §8); a
+     * publisher with neighbours is forgotten (it reads the slot once a minute or less, and its neighbours can pass a
+     * connection request on, §10).
+     */
     private void noteSince(List<Record> records) {
         synchronized (theirSince) {
             for (Record record : records) {
                 long since = record.content().sinceMillis();
-                if (since != RecordContent.SINCE_UNKNOWN) {
-                    theirSince.remove(record.publisher());
+                theirSince.remove(record.publisher());
+                if (since != RecordContent.SINCE_UNKNOWN && record.content().activePeers().isEmpty()) {
                     theirSince.put(record.publisher(), since);
                 }
             }

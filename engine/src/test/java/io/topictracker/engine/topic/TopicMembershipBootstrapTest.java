@@ -149,10 +149,10 @@ class TopicMembershipBootstrapTest {
 
     /**
      * Our records say since when we are in the topic (PROTOCOL.md §8's first contact needs both sides to read the same
-     * instant): the instant our first record was made, the same in every later record.
+     * instant): the instant the topic started, the same in every later record.
      */
     @Test
-    void ourRecordsSayWhenWeMadeTheFirstAndKeepSayingIt() throws Exception {
+    void ourRecordsSayWhenWeStartedInTheTopicAndKeepSayingIt() throws Exception {
         StalledPuts dht = new StalledPuts();
         memberWithRecords(dht);
         TopicMembership runtime = newcomer(dht);

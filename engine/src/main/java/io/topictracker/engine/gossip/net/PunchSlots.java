@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>The first dial of all normally goes out at once. Two peers new to the topic wait for their <em>first-contact
  * instant</em> instead ({@link #fresh}): {@link #FIRST_CONTACT_MILLIS} after the later of the two instants their
- * records say each made its first record of the topic. Both sides read both instants from the records (their own
+ * records say each started in the topic. Both sides read both instants from the records (their own
  * and the other's), so they dial at the same instant, when each has surely read the other's record: with NATs that
  * keep unsolicited packets the side that became aware first would otherwise send first and move the other's mapping,
  * costing both the quiet time and a slot (BENCHMARKS.md: 61 s median over 20 trials); with NATs that drop them it
@@ -54,11 +54,15 @@ final class PunchSlots {
      */
     static final int SELF_REDIALS = 4;
     /**
-     * From the later of two fresh peers' since instants to their first-contact instant: the later one's put (under a
-     * second) plus the earlier one's next read of the slot (the bootstrap reads every 2 s by default, the lookup
-     * itself taking under a second), so each has read the other's record by then.
+     * From the later of two fresh peers' since instants (each the moment it started in the topic) to their
+     * first-contact instant: the later one's first record stored (its put, after its first lookup at the latest: 1–2 s
+     * in the lab) plus the earlier one's next read of the slot (every 2 s by default, the lookup itself well under a
+     * second), so each has read the other's record by then. Measured in the lab (BENCHMARKS.md): the later side was
+     * aware 1.4–3.1 s after the later start when the two first puts did not cross, 5.3 and 6.7 s when they did (the
+     * loser puts again a round later, and the other reads that a round later still); a pair that misses the instant
+     * meets at a punch slot as before.
      */
-    static final long FIRST_CONTACT_MILLIS = 3_000;
+    static final long FIRST_CONTACT_MILLIS = 6_000;
 
     private final PeerId self;
     /** Peer to the wall-clock millis its last dial failed; insertion order, so the oldest goes first. */
