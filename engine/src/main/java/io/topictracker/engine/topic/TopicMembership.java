@@ -411,7 +411,7 @@ public final class TopicMembership implements AutoCloseable {
                 theirs = theirSince.get(peer.id());
             }
             if (alone && ours != RecordContent.SINCE_UNKNOWN && theirs != null) {
-                parts.gossip().meetingFresh(peer.id(), ours, theirs);
+                parts.gossip().meetingFresh(peer, ours, theirs);
             }
         }
         meters.joinSent(source).increment(peers.size());

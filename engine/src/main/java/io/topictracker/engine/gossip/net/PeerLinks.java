@@ -244,17 +244,21 @@ final class PeerLinks {
 
     /**
      * We and {@code peer} are both new to a topic (PROTOCOL.md §8): while we are behind a NAT, a first dial to it
-     * waits for the pair's first-contact instant ({@link PunchSlots#fresh}). Any thread.
+     * waits for the pair's first-contact instant ({@link PunchSlots#fresh}), unless it has an address we can reach
+     * through a relay (that dial goes at once; the relayed connection then carries the upgrade's punch, §9). Any
+     * thread.
      *
-     * @param ourSince our record's since instant; @param theirSince the peer's record's; both wall-clock millis
+     * @param peer not null; @param ourSince our record's since instant; @param theirSince the peer's record's; both
+     *     wall-clock millis
      */
-    void fresh(PeerId peer, long ourSince, long theirSince) {
+    void fresh(PeerInfo peer, long ourSince, long theirSince) {
         PunchSlots slots = punchSlots;
-        if (slots == null || !behindNat.getAsBoolean()) {
+        if (slots == null || !behindNat.getAsBoolean()
+                || transports.routes(peer).stream().anyMatch(Transports.Route::relayed)) {
             return;
         }
         synchronized (slots) {
-            slots.fresh(peer, ourSince, theirSince, System.currentTimeMillis());
+            slots.fresh(peer.id(), ourSince, theirSince, System.currentTimeMillis());
         }
     }
 
