@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.PeerAddress;
+import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
 import io.topictracker.api.dht.DhtException;
 import io.topictracker.api.dht.MutableItem;
@@ -121,6 +122,14 @@ class RecordPublisherOnInMemoryTest {
         assertEquals(2, stats.rejectedTotal());
     }
 
+    /** @return a record of {@code publisher} naming one neighbour, as a publisher in an overlay writes */
+    private static Record withNeighbour(SigningKeyPair publisher, int port) {
+        PeerInfo neighbour = new PeerInfo(TestNetwork.SIGNING.generate().peerId(),
+                List.of(PeerAddress.of("tcp", "10.0.0.2", port)));
+        return Record.sign(TOPIC, MINUTE, publisher, new RecordContent(List.of(PeerAddress.of("tcp", "10.0.0.1",
+                port)), List.of(neighbour), List.of()));
+    }
+
     @Test
     void aFullSlotIsNotWrittenAgain() {
         SigningKeyPair self = TestNetwork.SIGNING.generate();
@@ -128,10 +137,25 @@ class RecordPublisherOnInMemoryTest {
         List<Record> cached = List.of(1, 2, 3, 4, 5).stream()
                 .map(i -> record(TestNetwork.SIGNING.generate(), 5000 + i)).toList();
         assertEquals(RecordPublisher.Outcome.SKIPPED_SLOT_FULL,
-                Await.result(publisher.publish(record(self, 4000), cached), WAIT));
+                Await.result(publisher.publish(withNeighbour(self, 4000), cached), WAIT));
         assertEquals(0, net.network.putsReceived(), "nothing was put");
         assertEquals(RecordPublisher.Outcome.PUBLISHED,
-                Await.result(publisher.publish(record(self, 4000), cached.subList(0, 4)), WAIT));
+                Await.result(publisher.publish(withNeighbour(self, 4000), cached.subList(0, 4)), WAIT));
+        assertEquals(1, net.network.putsReceived());
+    }
+
+    /**
+     * A publisher with no neighbours is put even into a full slot: when NATs drop its dials, its record (and the
+     * requests to dial it that the record carries) is the only way anyone learns of it (PROTOCOL.md §3).
+     */
+    @Test
+    void theRecordOfAPublisherWithNoNeighboursGoesEvenIntoAFullSlot() {
+        SigningKeyPair self = TestNetwork.SIGNING.generate();
+        RecordPublisher publisher = publisher(self, FAST);
+        List<Record> cached = List.of(1, 2, 3, 4, 5).stream()
+                .map(i -> record(TestNetwork.SIGNING.generate(), 5000 + i)).toList();
+        assertEquals(RecordPublisher.Outcome.PUBLISHED,
+                Await.result(publisher.publish(record(self, 4000), cached), WAIT));
         assertEquals(1, net.network.putsReceived());
     }
 

@@ -269,6 +269,9 @@ public final class RecordPublisher {
      * would store nothing new, see {@link Outcome#SKIPPED_ALREADY_IN_SLOT}) or {@code maxBootstrapRecords} records
      * of other publishers. So while records exist, a slot takes at most {@code maxBootstrapRecords} puts from
      * publishers that fetch it one after another; two that fetch it at the same moment can both put, as in the crate.
+     * Unlike the crate, the record of a publisher with no neighbours (no active peers) is put even into a full slot:
+     * if that publisher's dials are dropped (NATs in the way) it is only ever found through its record, which also
+     * asks the peers it dialled to dial it (PROTOCOL.md §3, §11).
      *
      * @param record our signed record for this topic, not null
      * @param cached what the last lookup of the record's slot found, not null
@@ -285,7 +288,7 @@ public final class RecordPublisher {
         if (cached.holdsOurs()) {
             return decided(Outcome.SKIPPED_ALREADY_IN_SLOT);
         }
-        if (cached.others().size() >= settings.maxBootstrapRecords()) {
+        if (cached.others().size() >= settings.maxBootstrapRecords() && !record.content().activePeers().isEmpty()) {
             return decided(Outcome.SKIPPED_SLOT_FULL);
         }
         SlotKeys slot = keys.slot(record.unixMinute());

@@ -681,6 +681,11 @@ public final class TopicMembership implements AutoCloseable {
         @Override
         public void joinPeer(PeerInfo peer) {
             LOG.debug("topic {}: joining {} at {}", topic, peer.id().shortText(), peer.addresses());
+            if (neighbors.isEmpty()) {
+                // Alone, our dial may be dropped by the peer's NAT and no neighbour can pass a request on (§10):
+                // our records ask it to dial us (§11), and are put even into a full slot (RecordPublisher).
+                askToConnect(List.of(peer));
+            }
             joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
         }
 

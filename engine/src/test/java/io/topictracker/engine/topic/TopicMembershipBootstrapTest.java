@@ -173,6 +173,35 @@ class TopicMembershipBootstrapTest {
         assertEquals(since, later.content().sinceMillis());
     }
 
+    /**
+     * Alone, a node asks the peers it joins, through its records, to dial it (PROTOCOL.md §11): a NAT may drop its
+     * dials, and with no neighbour nobody can pass a request on (§10). Here the member's record points nowhere, so the
+     * Join goes unanswered.
+     */
+    @Test
+    void aNodeWithNoNeighboursAsksThePeersItJoinsToDialIt() throws Exception {
+        StalledPuts dht = new StalledPuts();
+        byte[] secretHash = SlotDerivation.initialSecretHash(SECRET);
+        long minute = UnixMinute.now(Clock.systemUTC());
+        SigningKeyPair absent = ed25519.generate();
+        TopicKeys keys = new TopicKeys(TOPIC, secretHash, SecretRotation.standard(), ed25519);
+        for (long m : new long[] {minute, minute + 1}) {
+            SlotKeys slot = keys.slot(m);
+            Record record = Record.sign(TOPIC, m, absent, RecordContent.of(List.of(
+                    io.topictracker.api.PeerAddress.of("inmemory", "nobody-here", 1))));
+            dht.stored.add(MutableItem.sign(slot.slotKeyPair(), slot.salt(), RecordPublisher.SEQ,
+                    new RecordSealer(new SecureRandom()).seal(record, slot)));
+        }
+        TopicMembership runtime = newcomer(dht);
+        runtime.start();
+        Await.until(WAIT, "a Join to the absent member", () -> runtime.joinLog().snapshot().stream()
+                .anyMatch(e -> e.peer().equals(absent.peerId())));
+        runtime.publish(minute + 5, SlotRecords.ofOthers(List.of()));
+        Await.until(WAIT, "the later publish", () -> dht.putsStarted.size() >= 2);
+        Record later = open(dht.putsStarted.get(dht.putsStarted.size() - 1), keys, minute + 5);
+        assertEquals(List.of(absent.peerId()), later.content().connectRequests());
+    }
+
     /** Opens a put's record, sealed for {@code minute} or the one after (the minute may turn during the test). */
     private Record open(MutableItem item, TopicKeys keys, long minute) throws RecordException {
         try {
