@@ -29,7 +29,7 @@ public record JoinRequest(long sequence, PeerId peer, Source source) {
         CONNECT_REQUEST,
         /**
          * The message-overlap merge worker in a topic with no message hashes to compare: the records' neighbour lists
-         * show a group of nodes with no link to ours, every one of them with a record read (PROTOCOL.md §11).
+         * show a group of nodes with no link to ours, every one of them with a record read (PROTOCOL.md §11.1).
          */
         SPLIT_MERGE;
 

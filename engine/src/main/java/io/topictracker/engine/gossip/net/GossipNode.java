@@ -182,9 +182,9 @@ public final class GossipNode implements AutoCloseable {
     }
 
     /**
-     * A topic is about to Join {@code peer}, and both its record and ours say when each of us made a first record of
-     * the topic: two fresh peers behind NATs dial each other first at an instant both derive from the two (PROTOCOL.md
-     * §8). No effect unless we are behind a NAT, nor for a peer we can reach through a relay. Any thread.
+     * A topic is about to Join {@code peer}, both of us still bootstrapping, and both its record and ours say when
+     * each of us started in the topic: two fresh peers behind NATs dial each other first at an instant both derive
+     * from the two (PROTOCOL.md §8). No effect unless we are behind a NAT, nor for a peer we can reach through a relay. Any thread.
      *
      * @param peer not null; @param ourSince our record's since instant; @param theirSince the peer's record's; both
      *     Unix milliseconds

@@ -57,10 +57,10 @@ final class PunchSlots {
      * From the later of two fresh peers' since instants (each the moment it started in the topic) to their
      * first-contact instant: the later one's first record stored (its put, after its first lookup at the latest: 1–2 s
      * in the lab) plus the earlier one's next read of the slot (every 2 s by default, the lookup itself well under a
-     * second), so each has read the other's record by then. Measured in the lab (BENCHMARKS.md): the later side was
-     * aware 1.4–3.1 s after the later start when the two first puts did not cross, 5.3 and 6.7 s when they did (the
-     * loser puts again a round later, and the other reads that a round later still); a pair that misses the instant
-     * meets at a punch slot as before.
+     * second), so each has read the other's record by then. Measured in the lab over 20 trials (BENCHMARKS.md, first
+     * contact): the later side was aware 2.4–5.3 s after the later start, the slow ones after crossing first puts
+     * (the loser puts again a round later, and the other reads that a round later still); 4 s would have missed 6 of
+     * 20. A pair that misses the instant meets at a punch slot as before.
      */
     static final long FIRST_CONTACT_MILLIS = 6_000;
 
