@@ -145,17 +145,21 @@ class RecordPublisherOnInMemoryTest {
     }
 
     /**
-     * A publisher with no neighbours is put even into a full slot: when NATs drop its dials, its record (and the
-     * requests to dial it that the record carries) is the only way anyone learns of it (PROTOCOL.md §3).
+     * A publisher with no neighbours that asks peers to dial it is put even into a full slot: when NATs drop its
+     * dials, its record (and the requests it carries) is the only way anyone learns of it (PROTOCOL.md §3). A
+     * newcomer's first record, which asks nothing yet, still respects the limit.
      */
     @Test
-    void theRecordOfAPublisherWithNoNeighboursGoesEvenIntoAFullSlot() {
+    void theRecordOfAPublisherAloneThatAsksToBeDialledGoesEvenIntoAFullSlot() {
         SigningKeyPair self = TestNetwork.SIGNING.generate();
         RecordPublisher publisher = publisher(self, FAST);
         List<Record> cached = List.of(1, 2, 3, 4, 5).stream()
                 .map(i -> record(TestNetwork.SIGNING.generate(), 5000 + i)).toList();
-        assertEquals(RecordPublisher.Outcome.PUBLISHED,
-                Await.result(publisher.publish(record(self, 4000), cached), WAIT));
+        assertEquals(RecordPublisher.Outcome.SKIPPED_SLOT_FULL,
+                Await.result(publisher.publish(record(self, 4000), cached), WAIT), "alone, asking nothing");
+        Record asking = Record.sign(TOPIC, MINUTE, self, new RecordContent(List.of(PeerAddress.of("tcp", "10.0.0.1",
+                4000)), List.of(), List.of(), List.of(cached.get(0).publisher())));
+        assertEquals(RecordPublisher.Outcome.PUBLISHED, Await.result(publisher.publish(asking, cached), WAIT));
         assertEquals(1, net.network.putsReceived());
     }
 

@@ -252,6 +252,11 @@ public final class RecordPublisher {
         }
     }
 
+    /** @return whether content is that of a publisher alone that asks peers to dial it (see {@link #publish}) */
+    private static boolean isolatedAndAsking(RecordContent content) {
+        return content.activePeers().isEmpty() && !content.connectRequests().isEmpty();
+    }
+
     /**
      * Publishes our record into its minute's slot, unless {@code cachedRecords} (the other publishers' records
      * already fetched for that minute) number {@code maxBootstrapRecords} or more.
@@ -269,9 +274,10 @@ public final class RecordPublisher {
      * would store nothing new, see {@link Outcome#SKIPPED_ALREADY_IN_SLOT}) or {@code maxBootstrapRecords} records
      * of other publishers. So while records exist, a slot takes at most {@code maxBootstrapRecords} puts from
      * publishers that fetch it one after another; two that fetch it at the same moment can both put, as in the crate.
-     * Unlike the crate, the record of a publisher with no neighbours (no active peers) is put even into a full slot:
-     * if that publisher's dials are dropped (NATs in the way) it is only ever found through its record, which also
-     * asks the peers it dialled to dial it (PROTOCOL.md §3, §11).
+     * Unlike the crate, the record of a publisher with no neighbours (no active peers) that asks peers to dial it
+     * (connection requests: it joined them and is still alone) is put even into a full slot: if NATs drop that
+     * publisher's dials it is only ever found through its record (PROTOCOL.md §3, §11). A newcomer's first record,
+     * written before it joined anyone, asks nothing, so the rate limit holds for arrivals.
      *
      * @param record our signed record for this topic, not null
      * @param cached what the last lookup of the record's slot found, not null
@@ -288,7 +294,7 @@ public final class RecordPublisher {
         if (cached.holdsOurs()) {
             return decided(Outcome.SKIPPED_ALREADY_IN_SLOT);
         }
-        if (cached.others().size() >= settings.maxBootstrapRecords() && !record.content().activePeers().isEmpty()) {
+        if (cached.others().size() >= settings.maxBootstrapRecords() && !isolatedAndAsking(record.content())) {
             return decided(Outcome.SKIPPED_SLOT_FULL);
         }
         SlotKeys slot = keys.slot(record.unixMinute());
