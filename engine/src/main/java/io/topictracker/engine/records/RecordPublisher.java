@@ -275,9 +275,9 @@ public final class RecordPublisher {
      * of other publishers. So while records exist, a slot takes at most {@code maxBootstrapRecords} puts from
      * publishers that fetch it one after another; two that fetch it at the same moment can both put, as in the crate.
      * Unlike the crate, the record of a publisher with no neighbours (no active peers) that asks peers to dial it
-     * (connection requests: it joined them and is still alone) is put even into a full slot: if NATs drop that
-     * publisher's dials it is only ever found through its record (PROTOCOL.md §3, §11). A newcomer's first record,
-     * written before it joined anyone, asks nothing, so the rate limit holds for arrivals.
+     * (connection requests: it joined them 10 s ago or more and is still alone) is put even into a full slot: if NATs
+     * drop that publisher's dials it is only ever found through its record (PROTOCOL.md §3, §11). A newcomer whose
+     * first Joins are answered asks nothing, so the rate limit holds for arrivals.
      *
      * @param record our signed record for this topic, not null
      * @param cached what the last lookup of the record's slot found, not null

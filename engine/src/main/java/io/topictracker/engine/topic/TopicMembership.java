@@ -114,6 +114,18 @@ public final class TopicMembership implements AutoCloseable {
     private final JoinSignal signal = new JoinSignal();
     private final JoinLog joinLog = new JoinLog();
     private final RequestedPeers requestedPeers = new RequestedPeers();
+    /**
+     * How long after our first Join to a peer, still without any neighbour, the bootstrap's next Join to it also asks
+     * it to dial us: a dial's handshake timeout, so only a Join that has had time to fail asks.
+     */
+    static final long UNANSWERED_JOIN_MILLIS = 10_000;
+    /** Peer to when (the parts' clock) the bootstrap first joined it; the newest 256. Guarded by itself. */
+    private final Map<PeerId, Long> joinedAlone = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
+            return size() > 256;
+        }
+    };
     /** When we started in the topic (Unix ms, the parts' clock), what our records say as since; 0 until then. */
     private final java.util.concurrent.atomic.AtomicLong sinceMillis = new java.util.concurrent.atomic.AtomicLong();
     /**
@@ -682,9 +694,16 @@ public final class TopicMembership implements AutoCloseable {
         public void joinPeer(PeerInfo peer) {
             LOG.debug("topic {}: joining {} at {}", topic, peer.id().shortText(), peer.addresses());
             if (neighbors.isEmpty()) {
-                // Alone, our dial may be dropped by the peer's NAT and no neighbour can pass a request on (§10):
-                // our records ask it to dial us (§11), and are put even into a full slot (RecordPublisher).
-                askToConnect(List.of(peer));
+                long now = parts.clock().millis();
+                Long first;
+                synchronized (joinedAlone) {
+                    first = joinedAlone.putIfAbsent(peer.id(), now);
+                }
+                if (first != null && now - first >= UNANSWERED_JOIN_MILLIS) {
+                    // Still alone long after a Join to this peer: a NAT may drop our dials, and no neighbour can
+                    // pass a request on (§10). Our records ask it to dial us (§11), even in a full slot.
+                    askToConnect(List.of(peer));
+                }
             }
             joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
         }

@@ -29,6 +29,7 @@ import io.topictracker.engine.records.TopicKeys;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.engine.time.UnixMinute;
 import io.topictracker.tck.Await;
+import io.topictracker.tck.MutableClock;
 import io.topictracker.transport.inmemory.InMemoryHub;
 import io.topictracker.transport.inmemory.InMemoryTransport;
 import java.nio.charset.StandardCharsets;
@@ -174,9 +175,9 @@ class TopicMembershipBootstrapTest {
     }
 
     /**
-     * Alone, a node asks the peers it joins, through its records, to dial it (PROTOCOL.md §11): a NAT may drop its
-     * dials, and with no neighbour nobody can pass a request on (§10). Here the member's record points nowhere, so the
-     * Join goes unanswered.
+     * Still alone after a Join, a node joining that peer again asks it, through its records, to dial it (PROTOCOL.md
+     * §11): a NAT may drop its dials, and with no neighbour nobody can pass a request on (§10). Here the member's
+     * record points nowhere, so the Joins go unanswered.
      */
     @Test
     void aNodeWithNoNeighboursAsksThePeersItJoinsToDialIt() throws Exception {
@@ -192,14 +193,26 @@ class TopicMembershipBootstrapTest {
             dht.stored.add(MutableItem.sign(slot.slotKeyPair(), slot.salt(), RecordPublisher.SEQ,
                     new RecordSealer(new SecureRandom()).seal(record, slot)));
         }
-        TopicMembership runtime = newcomer(dht);
+        MutableClock clock = MutableClock.at(java.time.Instant.now());
+        TopicMembership runtime = newcomer(dht, clock);
         runtime.start();
-        Await.until(WAIT, "a Join to the absent member", () -> runtime.joinLog().snapshot().stream()
-                .anyMatch(e -> e.peer().equals(absent.peerId())));
+        Await.until(WAIT, "a Join to the absent member", () -> joins(runtime, absent) >= 1);
+        runtime.publish(minute + 4, SlotRecords.ofOthers(List.of()));
+        Await.until(WAIT, "a publish", () -> dht.putsStarted.size() >= 2);
+        Record early = open(dht.putsStarted.get(dht.putsStarted.size() - 1), keys, minute + 4);
+        assertEquals(List.of(), early.content().connectRequests(), "a Join that has not had time to fail asks nothing");
+
+        clock.advance(Duration.ofMillis(TopicMembership.UNANSWERED_JOIN_MILLIS));
+        long before = joins(runtime, absent);
+        Await.until(WAIT, "another Join to the absent member", () -> joins(runtime, absent) > before);
         runtime.publish(minute + 5, SlotRecords.ofOthers(List.of()));
-        Await.until(WAIT, "the later publish", () -> dht.putsStarted.size() >= 2);
+        Await.until(WAIT, "the later publish", () -> dht.putsStarted.size() >= 3);
         Record later = open(dht.putsStarted.get(dht.putsStarted.size() - 1), keys, minute + 5);
         assertEquals(List.of(absent.peerId()), later.content().connectRequests());
+    }
+
+    private static long joins(TopicMembership runtime, SigningKeyPair peer) {
+        return runtime.joinLog().snapshot().stream().filter(e -> e.peer().equals(peer.peerId())).count();
     }
 
     /** Opens a put's record, sealed for {@code minute} or the one after (the minute may turn during the test). */
@@ -230,9 +243,13 @@ class TopicMembershipBootstrapTest {
     }
 
     private TopicMembership newcomer(StalledPuts dht) {
+        return newcomer(dht, Clock.systemUTC());
+    }
+
+    private TopicMembership newcomer(StalledPuts dht, Clock clock) {
         SigningKeyPair ourKeys = ed25519.generate();
         TopicMembership runtime = new TopicMembership(new TopicMembership.Parts(NodeConfig.defaults(), ourKeys, ed25519,
-                gossipNode(ourKeys, "newcomer"), dht, scheduler, Clock.systemUTC(), new Random(7), "tt-test-"), TOPIC,
+                gossipNode(ourKeys, "newcomer"), dht, scheduler, clock, new Random(7), "tt-test-"), TOPIC,
                 SECRET, event -> { });
         closing.add(runtime);
         return runtime;
