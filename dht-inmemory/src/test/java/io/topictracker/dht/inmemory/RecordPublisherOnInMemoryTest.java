@@ -130,12 +130,16 @@ class RecordPublisherOnInMemoryTest {
                 port)), List.of(neighbour), List.of()));
     }
 
+    /** @return five records of other publishers: a full slot at the default {@code max_bootstrap_records} */
+    private static List<Record> fullSlot() {
+        return List.of(1, 2, 3, 4, 5).stream().map(i -> record(TestNetwork.SIGNING.generate(), 5000 + i)).toList();
+    }
+
     @Test
     void aFullSlotIsNotWrittenAgain() {
         SigningKeyPair self = TestNetwork.SIGNING.generate();
         RecordPublisher publisher = publisher(self, FAST);
-        List<Record> cached = List.of(1, 2, 3, 4, 5).stream()
-                .map(i -> record(TestNetwork.SIGNING.generate(), 5000 + i)).toList();
+        List<Record> cached = fullSlot();
         assertEquals(RecordPublisher.Outcome.SKIPPED_SLOT_FULL,
                 Await.result(publisher.publish(withNeighbour(self, 4000), cached), WAIT));
         assertEquals(0, net.network.putsReceived(), "nothing was put");
@@ -153,8 +157,7 @@ class RecordPublisherOnInMemoryTest {
     void theRecordOfAPublisherAloneThatAsksToBeDialledGoesEvenIntoAFullSlot() {
         SigningKeyPair self = TestNetwork.SIGNING.generate();
         RecordPublisher publisher = publisher(self, FAST);
-        List<Record> cached = List.of(1, 2, 3, 4, 5).stream()
-                .map(i -> record(TestNetwork.SIGNING.generate(), 5000 + i)).toList();
+        List<Record> cached = fullSlot();
         assertEquals(RecordPublisher.Outcome.SKIPPED_SLOT_FULL,
                 Await.result(publisher.publish(record(self, 4000), cached), WAIT), "alone, asking nothing");
         Record asking = Record.sign(TOPIC, MINUTE, self, new RecordContent(List.of(PeerAddress.of("tcp", "10.0.0.1",
