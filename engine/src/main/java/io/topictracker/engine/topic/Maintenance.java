@@ -139,12 +139,7 @@ final class Maintenance implements AutoCloseable {
         }
         return recentRecords().thenAccept(records -> {
             List<PeerInfo> peers = Candidates.peers(records, topic.self(), topic.neighbors());
-            List<PeerInfo> chosen;
-            synchronized (random) {
-                chosen = Candidates.sample(peers, bubble.maxJoinPeers(), random);
-            }
-            topic.askToConnect(chosen);
-            topic.joinPeers(chosen, JoinLog.Source.BUBBLE_MERGE);
+            joinAndAsk(peers, bubble.maxJoinPeers(), JoinLog.Source.BUBBLE_MERGE);
         });
     }
 
@@ -170,16 +165,26 @@ final class Maintenance implements AutoCloseable {
                 return; // the records read were written before our last split merge and still show the split
             }
             List<PeerInfo> across = OverlaySplit.across(records, topic.self(), topic.neighbors());
-            List<PeerInfo> chosen;
-            synchronized (random) {
-                chosen = Candidates.sample(across, max, random);
-            }
-            if (!chosen.isEmpty()) {
+            if (!joinAndAsk(across, max, JoinLog.Source.SPLIT_MERGE).isEmpty()) {
                 lastSplitMergeMinute = minute;
             }
-            topic.askToConnect(chosen);
-            topic.joinPeers(chosen, JoinLog.Source.SPLIT_MERGE);
         });
+    }
+
+    /**
+     * Joins up to {@code max} of {@code peers}, picked at random, and asks them through our records to dial us
+     * (PROTOCOL.md §11): a pick behind a NAT drops our dial.
+     *
+     * @return the picks, never null
+     */
+    private List<PeerInfo> joinAndAsk(List<PeerInfo> peers, int max, JoinLog.Source source) {
+        List<PeerInfo> chosen;
+        synchronized (random) {
+            chosen = Candidates.sample(peers, max, random);
+        }
+        topic.askToConnect(chosen);
+        topic.joinPeers(chosen, source);
+        return chosen;
     }
 
     /** The records of minute-1 and minute, as the crate's merge workers read them. */

@@ -120,24 +120,14 @@ public final class TopicMembership implements AutoCloseable {
      */
     static final long UNANSWERED_JOIN_MILLIS = 10_000;
     /** Peer to when (the parts' clock) the bootstrap first joined it; the newest 256. Guarded by itself. */
-    private final Map<PeerId, Long> joinedAlone = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
-            return size() > 256;
-        }
-    };
+    private final Map<PeerId, Long> joinedAlone = newestPeers(256);
     /** When we started in the topic (Unix ms, the parts' clock), what our records say as since; 0 until then. */
     private final java.util.concurrent.atomic.AtomicLong sinceMillis = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Publisher to the since instant its newest record read says, while that record names no neighbours; the newest
      * 1024 publishers. Guarded by itself.
      */
-    private final Map<PeerId, Long> theirSince = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
-            return size() > 1024;
-        }
-    };
+    private final Map<PeerId, Long> theirSince = newestPeers(1024);
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final TopicMeters meters;
@@ -428,6 +418,16 @@ public final class TopicMembership implements AutoCloseable {
         }
         meters.joinSent(source).increment(peers.size());
         return gossip.joinPeers(peers);
+    }
+
+    /** @return an insertion-ordered map that drops its oldest entry past {@code max} */
+    private static Map<PeerId, Long> newestPeers(int max) {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
+                return size() > max;
+            }
+        };
     }
 
     /**

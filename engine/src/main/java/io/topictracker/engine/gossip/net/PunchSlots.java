@@ -66,34 +66,24 @@ final class PunchSlots {
 
     private final PeerId self;
     /** Peer to the wall-clock millis its last dial failed; insertion order, so the oldest goes first. */
-    private final Map<PeerId, Long> failedAt = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
-            return size() > MAX_PEERS;
-        }
-    };
+    private final Map<PeerId, Long> failedAt = newestPeers();
 
     /** Peer to the peer (with addresses) we last dialled, for {@link #redial}; same bound and order. */
-    private final Map<PeerId, PeerInfo> lastDialled = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, PeerInfo> eldest) {
-            return size() > MAX_PEERS;
-        }
-    };
+    private final Map<PeerId, PeerInfo> lastDialled = newestPeers();
     /** Peer to the wall-clock millis its first dial waits for ({@link #fresh}); same bound and order. */
-    private final Map<PeerId, Long> firstContactAt = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
-            return size() > MAX_PEERS;
-        }
-    };
+    private final Map<PeerId, Long> firstContactAt = newestPeers();
     /** Peer to its unanswered dials in a row; same bound and order. */
-    private final Map<PeerId, Integer> unanswered = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, Integer> eldest) {
-            return size() > MAX_PEERS;
-        }
-    };
+    private final Map<PeerId, Integer> unanswered = newestPeers();
+
+    /** @return an insertion-ordered map that drops its oldest entry past {@link #MAX_PEERS} */
+    private static <V> Map<PeerId, V> newestPeers() {
+        return new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<PeerId, V> eldest) {
+                return size() > MAX_PEERS;
+            }
+        };
+    }
 
     /** @param self our id, not null */
     PunchSlots(PeerId self) {
