@@ -66,20 +66,22 @@ public abstract class TransportWritabilityContract extends TransportContractSupp
                 assertEquals(Reason.OVERLOADED, assertInstanceOf(TransportException.class, refused,
                         "a refused send must fail with TransportException OVERLOADED, failed with " + refused)
                         .reason(), "a refused send: " + refused);
-                if (outbound.isWritable()) {
-                    // The refusal raced with the drain on the transport's own thread, which already took data below
-                    // the mark: then whenWritable() must agree, and the next send is tried. A transport whose
-                    // isWritable() stays true while it keeps refusing is caught by the bound.
-                    assertTrue(outbound.whenWritable().isDone(), "isWritable() said true right after a refused send,"
-                            + " but whenWritable() is pending");
-                    assertTrue(++refusedWhileWritable <= MAX_REFUSALS_WHILE_WRITABLE, "sends were refused as "
-                            + "OVERLOADED " + refusedWhileWritable + " times while isWritable() said true");
+                CompletableFuture<Void> pending = outbound.whenWritable();
+                if (!pending.isDone() && !outbound.isWritable()) {
+                    writable = pending;
                     continue;
                 }
-                CompletableFuture<Void> pending = outbound.whenWritable();
-                if (!pending.isDone()) {
-                    writable = pending;
-                }
+                // The refusal raced with the transport's own thread: a drain took data below the mark (then
+                // whenWritable() is done or about to be), or data the transport already took moved between its
+                // buffers across the mark while the two calls ran. Neither may last: whenWritable() completes or
+                // isWritable() turns false; a transport whose two answers keep disagreeing fails here. Then the next
+                // send is tried; a transport whose isWritable() stays true while it keeps refusing is caught by the
+                // bound.
+                Await.until(WAIT, "whenWritable() to complete or isWritable() to turn false after a refused send"
+                        + " (isWritable() said true while whenWritable() was pending)",
+                        () -> pending.isDone() || !outbound.isWritable());
+                assertTrue(++refusedWhileWritable <= MAX_REFUSALS_WHILE_WRITABLE, "sends were refused as "
+                        + "OVERLOADED " + refusedWhileWritable + " times while isWritable() said true");
             }
             assertTrue(writable != null, "after " + bytes + " bytes (" + taken + " frames of " + frameSize
                     + ") sent to a peer that reads nothing the transport still takes frames: unsent data must be "
