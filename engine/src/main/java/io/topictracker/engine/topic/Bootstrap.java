@@ -23,7 +23,8 @@ import java.util.Set;
  *   <li>optionally publish our record at startup (rate limited by the current minute's records);</li>
  *   <li>loop until joined or cancelled: fetch minute-1 and minute (minute-2 and minute-1 on the first pass when
  *       {@code check_older_records_first_on_startup});</li>
- *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval};</li>
+ *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval} (ours: at most
+ *       {@link #FIRST_CONTACT_RETRY} in the first-contact window, {@link Env#firstContactWindow});</li>
  *   <li>our advertised addresses changed since this minute's publish: publish again (once more per minute);</li>
  *   <li>our record for this minute went missing from its slot after it was stored (another writer's put crossed
  *       ours): publish again, at most {@link #REPUBLISHES_OF_A_MISSING_RECORD} more times per minute;</li>
@@ -101,6 +102,17 @@ public final class Bootstrap {
         /** Sends a Join to one peer; returns at once. */
         void joinPeer(PeerInfo peer);
 
+        /**
+         * Whether we are still in our first-contact window: a peer that starts in the topic now would be met at a
+         * first-contact instant (PROTOCOL.md §8), so a round that found nobody waits only
+         * {@link #FIRST_CONTACT_RETRY} before looking again.
+         *
+         * @return false by default
+         */
+        default boolean firstContactWindow() {
+            return false;
+        }
+
         /** Waits {@code duration}, returning early when joined or cancelled. */
         void await(Duration duration) throws InterruptedException;
     }
@@ -141,6 +153,16 @@ public final class Bootstrap {
      * crossing.
      */
     static final int REPUBLISHES_OF_A_MISSING_RECORD = 2;
+
+    /**
+     * The wait after a round that found nobody while {@link Env#firstContactWindow()} holds, instead of
+     * {@code no_peers_retry_interval} (1.5 s): a node alone reads the slot again as soon as this after its last
+     * lookup ended, so that a peer's record stored meanwhile is read within a lookup's first answers, and two fresh
+     * peers can meet at their first-contact instant, a few seconds after the later one starts (issue 15's target:
+     * direct within 2 s of both records being visible). Only while the window lasts: the cost is one more lookup of
+     * the two slots every round, for one minute.
+     */
+    static final Duration FIRST_CONTACT_RETRY = Duration.ofMillis(250);
 
     /** What one {@link #run} did, for tests and logs. */
     public static final class Trace {
@@ -239,7 +261,9 @@ public final class Bootstrap {
                     publish(minute, fetched);
                     lastPublished = minute;
                 }
-                env.await(config.noPeersRetryInterval());
+                Duration retry = config.noPeersRetryInterval();
+                env.await(env.firstContactWindow() && FIRST_CONTACT_RETRY.compareTo(retry) < 0
+                        ? FIRST_CONTACT_RETRY : retry);
                 continue;
             }
             List<PeerInfo> candidates = ordered(Candidates.peers(records, self, sent), records);

@@ -8,6 +8,7 @@ import io.topictracker.api.signing.SigningKeyPair;
 import io.topictracker.api.signing.SigningProvider;
 import io.topictracker.engine.config.NodeConfig;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.net.FirstContact;
 import io.topictracker.engine.gossip.net.GossipDriver;
 import io.topictracker.engine.gossip.net.GossipNode;
 import io.topictracker.engine.records.Record;
@@ -706,6 +707,13 @@ public final class TopicMembership implements AutoCloseable {
                 }
             }
             joinPeers(List.of(peer), JoinLog.Source.BOOTSTRAP);
+        }
+
+        @Override
+        public boolean firstContactWindow() {
+            long since = sinceMillis.get();
+            return since != RecordContent.SINCE_UNKNOWN
+                    && parts.clock().millis() - since < FirstContact.WINDOW_MILLIS;
         }
 
         @Override

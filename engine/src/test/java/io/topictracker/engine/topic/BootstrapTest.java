@@ -50,6 +50,12 @@ class BootstrapTest {
         PeerId joinOn; // joined once a Join is sent to this peer
         int addressChangesLeft; // ownAddressesChanged() answers true this many times
         int missingLeft; // ourRecordMissing(10) answers true this many times
+        long windowEndsAt = Long.MIN_VALUE; // firstContactWindow() holds before this virtual time
+
+        @Override
+        public boolean firstContactWindow() {
+            return millis < windowEndsAt;
+        }
 
         @Override
         public boolean ourRecordMissing(long minute) {
@@ -167,6 +173,19 @@ class BootstrapTest {
         assertEquals(List.of("fetch and publish 10", "publish 11 cache 0", "publish 12 cache 0"),
                 script.log.stream().filter(l -> l.contains("publish")).toList());
         assertEquals(81, script.log.stream().filter(l -> l.equals("wait 1500")).count());
+    }
+
+    @Test
+    void inTheFirstContactWindowARoundThatFoundNobodyIsFollowedByTheNextAlmostAtOnce() throws Exception {
+        Script script = new Script();
+        script.windowEndsAt = script.millis + 1_000;
+        script.awaitsLeft = 6;
+        new Bootstrap(config(true, false, 5), self.peerId(), script, new Random(1)).run();
+
+        long retry = Bootstrap.FIRST_CONTACT_RETRY.toMillis();
+        assertEquals(List.of("fetch and publish 10", "get 9 10", "wait " + retry, "get 9 10", "wait " + retry,
+                "get 9 10", "wait " + retry, "get 9 10", "wait " + retry, "get 9 10", "wait 1500", "get 9 10",
+                "wait 1500"), script.log, "a quarter-second retry for the window's second, then the usual 1.5 s");
     }
 
     @Test

@@ -30,8 +30,8 @@ import java.util.Map;
  * the addresses of the last dial ({@link #dialling}).
  *
  * <p>The first dial of all normally goes out at once. Two peers new to the topic wait for their <em>first-contact
- * instant</em> instead ({@link #fresh}): {@link #FIRST_CONTACT_MILLIS} after the later of the two instants their
- * records say each started in the topic. Both sides read both instants from the records (their own
+ * instant</em> instead ({@link #fresh}): a few seconds after the later of the two instants their records say each
+ * started in the topic ({@link FirstContact}). Both sides read both instants from the records (their own
  * and the other's), so they dial at the same instant, when each has surely read the other's record: with NATs that
  * keep unsolicited packets the side that became aware first would otherwise send first and move the other's mapping,
  * costing both the quiet time and a slot (BENCHMARKS.md: 61 s median over 20 trials); with NATs that drop them it
@@ -53,17 +53,6 @@ final class PunchSlots {
      * either side of a slot boundary meet within two periods of the later one; one more for a slot lost to loss.
      */
     static final int SELF_REDIALS = 4;
-    /**
-     * From the later of two fresh peers' since instants (each the moment it started in the topic) to their
-     * first-contact instant: the later one's first record stored (its put, after its first lookup at the latest: 1–2 s
-     * in the lab) plus the earlier one's next read of the slot (every 2 s by default, the lookup itself well under a
-     * second), so each has read the other's record by then. Measured in the lab over 20 trials (BENCHMARKS.md, first
-     * contact): the later side was aware 2.4–5.3 s after the later start, the slow ones after crossing first puts
-     * (the loser puts again a round later, and the other reads that a round later still); 4 s would have missed 6 of
-     * 20. A pair that misses the instant meets at a punch slot as before.
-     */
-    static final long FIRST_CONTACT_MILLIS = 6_000;
-
     private final PeerId self;
     /** Peer to the wall-clock millis its last dial failed; insertion order, so the oldest goes first. */
     private final Map<PeerId, Long> failedAt = newestPeers();
@@ -91,20 +80,20 @@ final class PunchSlots {
     }
 
     /**
-     * Both we and {@code peer} are new to a topic: a first dial to it waits for the pair's first-contact instant,
-     * {@code max(ourSince, theirSince) + FIRST_CONTACT_MILLIS}, unless that has passed or a dial to it failed already
-     * (the punch slots rule then). A since ahead of our clock (a skewed or lying peer) makes us wait no longer than
-     * {@link #FIRST_CONTACT_MILLIS} from now.
+     * Both we and {@code peer} are new to a topic: a first dial to it waits for the pair's first-contact instant
+     * ({@link FirstContact#instant}), unless that has passed or a dial to it failed already (the punch slots rule
+     * then). A since ahead of our clock (a skewed or lying peer) makes us wait no longer than
+     * {@link FirstContact#FAR_MILLIS} from now.
      *
      * @param ourSince our record's since instant; @param theirSince the peer's record's; both wall-clock millis
      */
     void fresh(PeerId peer, long ourSince, long theirSince, long nowMillis) {
-        long at = Math.max(ourSince, theirSince) + FIRST_CONTACT_MILLIS;
+        long at = FirstContact.instant(ourSince, theirSince);
         if (at <= nowMillis || failedAt.containsKey(peer)) {
             return;
         }
         firstContactAt.remove(peer);
-        firstContactAt.put(peer, Math.min(at, nowMillis + FIRST_CONTACT_MILLIS));
+        firstContactAt.put(peer, Math.min(at, nowMillis + FirstContact.FAR_MILLIS));
     }
 
     /** A dial to {@code peer} ended unanswered at {@code nowMillis} (wall clock). */

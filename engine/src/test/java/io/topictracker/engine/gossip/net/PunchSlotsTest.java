@@ -49,7 +49,7 @@ class PunchSlotsTest {
         // b reads a's record as it starts; a reads b's up to a couple of seconds later
         onB.fresh(a, sinceB, sinceA, sinceB + 400);
         onA.fresh(b, sinceA, sinceB, sinceB + 2_600);
-        long instant = sinceB + PunchSlots.FIRST_CONTACT_MILLIS;
+        long instant = sinceB + FirstContact.NEAR_MILLIS; // a still reads the slot without a pause
         assertEquals(instant, onB.dialAt(a, sinceB + 400));
         assertEquals(instant, onA.dialAt(b, sinceB + 2_600));
         assertEquals(instant + 5, onA.dialAt(b, instant + 5), "past the instant: at once");
@@ -59,11 +59,11 @@ class PunchSlotsTest {
     void aFirstContactInstantPassedOrAfterAFailureOrAheadOfOurClockDoesNotHoldADialBack() {
         PunchSlots slots = new PunchSlots(a);
         long now = 1_796_000_000_000L;
-        slots.fresh(b, now - 60_000, now - PunchSlots.FIRST_CONTACT_MILLIS, now);
+        slots.fresh(b, now - 60_000, now - FirstContact.FAR_MILLIS, now);
         assertEquals(now, slots.dialAt(b, now), "long-standing peers dial at once");
 
         slots.fresh(b, now, now + 3_600_000, now);
-        assertEquals(now + PunchSlots.FIRST_CONTACT_MILLIS, slots.dialAt(b, now), "a since an hour ahead waits the first-contact time, no more");
+        assertEquals(now + FirstContact.FAR_MILLIS, slots.dialAt(b, now), "a since an hour ahead waits the first-contact time, no more");
 
         slots.failed(b, now + 1);
         long slot = slots.dialAt(b, now + 1);
