@@ -10,15 +10,25 @@ class FirstContactTest {
     @Test
     void bothSidesComputeOneInstantWhicheverIsOurs() {
         assertEquals(FirstContact.instant(SINCE, SINCE + 900), FirstContact.instant(SINCE + 900, SINCE));
+        assertEquals(FirstContact.instant(SINCE, SINCE + 1_900), FirstContact.instant(SINCE + 1_900, SINCE));
         assertEquals(FirstContact.instant(SINCE, SINCE + 59_000), FirstContact.instant(SINCE + 59_000, SINCE));
     }
 
     @Test
     void aPeerStartingWhileTheOtherStillReadsWithoutPauseIsMetSoon() {
-        assertEquals(SINCE + 900 + FirstContact.NEAR_MILLIS, FirstContact.instant(SINCE, SINCE + 900));
+        assertEquals(SINCE + 1_900 + FirstContact.NEAR_MILLIS, FirstContact.instant(SINCE, SINCE + 1_900));
         long lastNear = SINCE + FirstContact.WINDOW_MILLIS - FirstContact.NEAR_MILLIS;
         assertEquals(lastNear + FirstContact.NEAR_MILLIS, FirstContact.instant(SINCE, lastNear),
                 "the earlier peer's window still lasts at the instant");
+    }
+
+    @Test
+    void peersStartingCloseTogetherMayHaveCrossedFirstPutsAndMeetLater() {
+        long close = SINCE + FirstContact.CROSSING_MILLIS - 1;
+        assertEquals(close + FirstContact.FAR_MILLIS, FirstContact.instant(SINCE, close));
+        assertEquals(SINCE + FirstContact.FAR_MILLIS, FirstContact.instant(SINCE, SINCE), "started together");
+        long apart = SINCE + FirstContact.CROSSING_MILLIS;
+        assertEquals(apart + FirstContact.NEAR_MILLIS, FirstContact.instant(apart, SINCE));
     }
 
     @Test

@@ -43,7 +43,7 @@ class PunchSlotsTest {
     @Test
     void twoFreshPeersFirstDialEachOtherAtTheSameInstantWhateverTheOrderTheyLearntOfEachOther() {
         long sinceA = 1_796_000_000_000L;
-        long sinceB = sinceA + 700; // b came second: its record is the later one
+        long sinceB = sinceA + 1_700; // b came second: its record is the later one
         PunchSlots onA = new PunchSlots(a);
         PunchSlots onB = new PunchSlots(b);
         // b reads a's record as it starts; a reads b's up to a couple of seconds later
