@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * chats; from their timeline logs: <em>aware</em> = the later of the two moments each chat first sent a Join to the
  * other at an address that includes the other's NAT (it has then seen the other's record with its reflexive address,
  * so both records are visible to both), <em>direct</em> = the first authenticated connection between them
- * ({@code dialled} or {@code accepted}, either side). Prints success rate and the median and p90 of direct − aware,
- * and appends them to {@code target/lab-measurements.txt}. Asserts nothing about speed.
+ * ({@code dialled} or {@code accepted}, either side); <em>both records visible</em> two ways: the later of the two
+ * chats' first puts stored ({@code PUBLISHED}), and the later of the two puts, stored, of the records each chat first
+ * read of the other (when first puts cross, one replaces the other on every node, and the loser's record is read only
+ * after it puts again). Prints success rate and the median and p90 of direct − aware and direct − each visible, and
+ * appends them to {@code target/lab-measurements.txt}. Asserts nothing about speed.
  *
  * <p>With {@code -Dlab.logs=DIR} each trial's processes' standard error (their timelines) is kept in
  * {@code DIR/trial-N/}, with both routers' UDP conntrack tables sampled every {@link #SAMPLE_MILLIS} ms
@@ -54,6 +59,7 @@ class PunchMeasurements {
         System.setProperty("lab.timeline", "true"); // the chats' join timeline on stderr, with wall-clock times
         List<Long> millis = new ArrayList<>();
         List<Long> fromVisible = new ArrayList<>();
+        List<Long> fromReadable = new ArrayList<>();
         int failures = 0;
         for (int trial = 1; trial <= TRIALS; trial++) {
             Path trialDir = Files.createDirectories(dir.resolve("trial-" + trial));
@@ -88,22 +94,37 @@ class PunchMeasurements {
                         l -> l.contains("publish for minute") && l.endsWith(": PUBLISHED"), MEET));
                 LocalTime aware = aAware.isAfter(bAware) ? aAware : bAware;
                 LocalTime visible = aStored.isAfter(bStored) ? aStored : bStored;
+                // When first puts cross, one chat's first record is replaced on every node and the other reads only
+                // its next one: that record's put, stored, is when both records became visible.
+                LocalTime aRead = readRecordStored(logDir.resolve("chat-a.stderr.txt"),
+                        logDir.resolve("chat-b.stderr.txt"), aId);
+                LocalTime bRead = readRecordStored(logDir.resolve("chat-b.stderr.txt"),
+                        logDir.resolve("chat-a.stderr.txt"), bId);
+                LocalTime readable = aRead.isAfter(bRead) ? aRead : bRead;
                 LocalTime direct = aUp.isBefore(bUp) ? aUp : bUp;
                 long took = Duration.between(aware, direct).toMillis();
                 millis.add(took);
                 fromVisible.add(Duration.between(visible, direct).toMillis());
-                report("trial " + trial + ": both records visible " + visible + ", both aware " + aware + ", direct "
-                        + direct + ": " + took + " ms after both aware, "
-                        + Duration.between(visible, direct).toMillis() + " ms after both visible");
+                fromReadable.add(Duration.between(readable, direct).toMillis());
+                report("trial " + trial + ": chats started " + Math.abs(Duration.between(time(chatA.awaitErrorLine(
+                        "A's start", l -> l.contains("bootstrap started"), MEET)), time(chatB.awaitErrorLine(
+                        "B's start", l -> l.contains("bootstrap started"), MEET))).toMillis()) + " ms apart; first"
+                        + " records stored " + visible + ", records read stored " + readable + ", both aware " + aware
+                        + ", direct " + direct + ": " + took + " ms after both aware, "
+                        + Duration.between(visible, direct).toMillis() + " ms after both first records stored, "
+                        + Duration.between(readable, direct).toMillis() + " ms after both records read were stored");
             }
         }
         Collections.sort(millis);
         Collections.sort(fromVisible);
+        Collections.sort(fromReadable);
         report(String.format(Locale.ROOT, "hole punch, EIM x EIM NATs %s unsolicited packets, 60 ms RTT, 1 %% loss: "
-                + "%d/%d direct; both aware to direct connection: median %s ms, p90 %s ms (all: %s); both records"
-                + " visible to direct: median %s ms, p90 %s ms (all: %s)",
+                + "%d/%d direct; both aware to direct connection: median %s ms, p90 %s ms (all: %s); both first"
+                + " records stored to direct: median %s ms, p90 %s ms (all: %s); both records read stored to direct:"
+                + " median %s ms, p90 %s ms (all: %s)",
                 DROP ? "dropping" : "keeping", TRIALS - failures, TRIALS, rank(millis, 50),
-                rank(millis, 90), millis, rank(fromVisible, 50), rank(fromVisible, 90), fromVisible));
+                rank(millis, 90), millis, rank(fromVisible, 50), rank(fromVisible, 90), fromVisible,
+                rank(fromReadable, 50), rank(fromReadable, 90), fromReadable));
     }
 
     /** @return the p-th percentile of {@code millis} as text, {@code -} when there are none */
@@ -177,6 +198,28 @@ class PunchMeasurements {
     }
 
     /** @return the HH:mm:ss.SSS time at the start of a timeline log line */
+    /**
+     * @return when the record of {@code publisherId} that the reader first read was stored: the reader's timeline
+     *     names its signature ({@code sig S is ID's record}), the publisher's the put of that signature, and the
+     *     first {@code PUBLISHED} after it is that put stored
+     */
+    private static LocalTime readRecordStored(Path publisherLog, Path readerLog, String publisherId)
+            throws IOException {
+        Pattern read = Pattern.compile("sig (\\S+) is " + Pattern.quote(publisherId) + "'s record");
+        String signature = Files.readAllLines(readerLog).stream().map(read::matcher).filter(Matcher::find)
+                .map(m -> m.group(1)).findFirst()
+                .orElseThrow(() -> new AssertionError(readerLog + " never read " + publisherId + "'s record"));
+        List<String> lines = Files.readAllLines(publisherLog);
+        boolean put = false;
+        for (String line : lines) {
+            put |= line.contains("putting our record, sig " + signature);
+            if (put && line.contains("publish for minute") && line.endsWith(": PUBLISHED")) {
+                return time(line);
+            }
+        }
+        throw new AssertionError(publisherLog + " has no stored put of record " + signature);
+    }
+
     private static LocalTime time(String logLine) {
         return LocalTime.parse(logLine.substring(0, 12));
     }
