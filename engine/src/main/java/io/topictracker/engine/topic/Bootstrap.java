@@ -23,8 +23,7 @@ import java.util.Set;
  *   <li>optionally publish our record at startup (rate limited by the current minute's records);</li>
  *   <li>loop until joined or cancelled: fetch minute-1 and minute (minute-2 and minute-1 on the first pass when
  *       {@code check_older_records_first_on_startup});</li>
- *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval} (ours: at most
- *       {@link #FIRST_CONTACT_RETRY} in the first-contact window, {@link Env#firstContactWindow});</li>
+ *   <li>no records: publish ours at most once per minute, wait {@code no_peers_retry_interval};</li>
  *   <li>our advertised addresses changed since this minute's publish: publish again (once more per minute);</li>
  *   <li>our record for this minute went missing from its slot after it was stored (another writer's put crossed
  *       ours): publish again, at most {@link #REPUBLISHES_OF_A_MISSING_RECORD} more times per minute;</li>
@@ -37,6 +36,8 @@ import java.util.Set;
  *       {@code join_confirmation_wait_time}; still not joined: publish once per minute (fallback) and wait
  *       {@code discovery_poll_interval}.</li>
  * </ol>
+ * Both waits are at most {@link #FIRST_CONTACT_RETRY} while in the first-contact window ({@link
+ * Env#firstContactWindow}; ours, not the crate's).
  * Every wait ends early on join or cancel ({@link Env#await}). Publishes run in the background, as the crate spawns
  * them: the loop never waits for a put (a mainline put takes seconds) and the startup publish's rate-limit lookup
  * runs beside the first round's. Candidates are tried in a random order of our own, as the crate's {@code HashSet}
@@ -155,12 +156,13 @@ public final class Bootstrap {
     static final int REPUBLISHES_OF_A_MISSING_RECORD = 2;
 
     /**
-     * The wait after a round that found nobody while {@link Env#firstContactWindow()} holds, instead of
-     * {@code no_peers_retry_interval} (1.5 s): a node alone reads the slot again as soon as this after its last
-     * lookup ended, so that a peer's record stored meanwhile is read within a lookup's first answers, and two fresh
-     * peers can meet at their first-contact instant, a few seconds after the later one starts (issue 15's target:
-     * direct within 2 s of both records being visible). Only while the window lasts: the cost is one more lookup of
-     * the two slots every round, for one minute.
+     * The wait at the end of a round that joined nobody while {@link Env#firstContactWindow()} holds, instead of
+     * {@code no_peers_retry_interval} (1.5 s) or {@code discovery_poll_interval} (2 s): a node alone reads the slot
+     * again this soon after its last lookup ended, so that a peer's record stored meanwhile is read within a lookup's
+     * first answers, and a record of ours that a crossing put replaced is found missing and put again at once; two
+     * fresh peers can then meet at their first-contact instant, a few seconds after the later one starts (issue 15's
+     * target: direct within 2 s of both records being visible). Only while the window lasts: the cost is a lookup of
+     * the two slots every half second or so, for one minute.
      */
     static final Duration FIRST_CONTACT_RETRY = Duration.ofMillis(250);
 
@@ -261,9 +263,7 @@ public final class Bootstrap {
                     publish(minute, fetched);
                     lastPublished = minute;
                 }
-                Duration retry = config.noPeersRetryInterval();
-                env.await(env.firstContactWindow() && FIRST_CONTACT_RETRY.compareTo(retry) < 0
-                        ? FIRST_CONTACT_RETRY : retry);
+                env.await(pause(config.noPeersRetryInterval()));
                 continue;
             }
             List<PeerInfo> candidates = ordered(Candidates.peers(records, self, sent), records);
@@ -292,9 +292,14 @@ public final class Bootstrap {
                 publish(minute, fetched);
                 lastPublished = minute;
             }
-            env.await(config.discoveryPollInterval());
+            env.await(pause(config.discoveryPollInterval()));
         }
         return trace;
+    }
+
+    /** @return {@code usual}, or {@link #FIRST_CONTACT_RETRY} if shorter while in the first-contact window */
+    private Duration pause(Duration usual) {
+        return env.firstContactWindow() && FIRST_CONTACT_RETRY.compareTo(usual) < 0 ? FIRST_CONTACT_RETRY : usual;
     }
 
     /**

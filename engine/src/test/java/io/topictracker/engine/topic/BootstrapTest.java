@@ -189,6 +189,20 @@ class BootstrapTest {
     }
 
     @Test
+    void inTheFirstContactWindowARoundThatJoinedNobodyPollsAgainAlmostAtOnce() throws Exception {
+        Script script = new Script();
+        SigningKeyPair other = SIGNING.generate();
+        script.records.put(10L, List.of(record(other, 10)));
+        script.windowEndsAt = script.millis + 60_000;
+        script.awaitsLeft = 3;
+        new Bootstrap(config(false, false, 5), self.peerId(), script, new Random(1)).run();
+
+        assertEquals(List.of("get 9 10", "join " + other.peerId().shortText(), "wait 100", "wait 500",
+                "publish 10 cache 1", "wait " + Bootstrap.FIRST_CONTACT_RETRY.toMillis()), script.log,
+                "not the 2 s discovery poll: a record of ours that a crossing put replaced is found missing sooner");
+    }
+
+    @Test
     void addressesLearntAfterThePublishArePublishedAgainOnceInTheSameMinute() throws Exception {
         Script script = new Script();
         script.awaitsLeft = 5;
