@@ -105,7 +105,7 @@ public final class Bootstrap {
 
         /**
          * Whether we are still in our first-contact window: a peer that starts in the topic now would be met at a
-         * first-contact instant (PROTOCOL.md §8), so a round that found nobody waits only
+         * first-contact instant (PROTOCOL.md §8), so a round that joined nobody waits only
          * {@link #FIRST_CONTACT_RETRY} before looking again.
          *
          * @return false by default
