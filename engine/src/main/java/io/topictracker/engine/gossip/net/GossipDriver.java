@@ -138,6 +138,26 @@ public final class GossipDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on the topic's executor after the inputs {@link #offer offered} before it, so that it sees the
+     * active view those made (a connection request that came after a Neighbor message on one connection is judged by
+     * the view that message made). The task must not block.
+     *
+     * @return false if the topic is closed or its executor refused the task (it does not run)
+     */
+    boolean afterOffered(Runnable task) {
+        if (closed) {
+            return false;
+        }
+        try {
+            executor.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.debug("topic {}: dropped a task after its inputs: {}", topic, e.getMessage());
+            return false;
+        }
+    }
+
     /** Feeds a network input; dropped with a log line when the topic is overloaded or closed. */
     void offer(Input input) {
         if (closed) {

@@ -136,6 +136,9 @@ public final class GossipNode implements AutoCloseable {
         this.reverse = new ReverseConnect(links, this::self, topic -> {
             GossipDriver runner = topics.get(topic);
             return runner == null ? null : runner.liveNeighbors();
+        }, (topic, task) -> {
+            GossipDriver runner = topics.get(topic);
+            return runner != null && runner.afterOffered(task);
         }, topics::keySet, this::now);
         links.onUnanswered(reverse::unanswered);
         this.upgrades = new DirectUpgrades(identity.peerId());

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -41,6 +42,7 @@ final class ReverseConnect {
     private final PeerLinks links;
     private final Supplier<PeerInfo> self;
     private final Function<TopicId, Set<PeerId>> neighborsIn;
+    private final BiPredicate<TopicId, Runnable> inTopicOrder;
     private final Supplier<Collection<TopicId>> topics;
     private final LongSupplier clock;
     private final ConnectRequests decisions = new ConnectRequests();
@@ -52,14 +54,17 @@ final class ReverseConnect {
     /**
      * @param self our id and addresses as we advertise them, not null
      * @param neighborsIn the active view of a joined topic, or null if we have not joined it; not null
+     * @param inTopicOrder runs a task on a joined topic's executor after the frames received before it, returning
+     *     false (the task not run) if the topic is not joined or closed; not null
      * @param topics the topics we joined; not null
      * @param clock monotonic milliseconds, not null
      */
     ReverseConnect(PeerLinks links, Supplier<PeerInfo> self, Function<TopicId, Set<PeerId>> neighborsIn,
-            Supplier<Collection<TopicId>> topics, LongSupplier clock) {
+            BiPredicate<TopicId, Runnable> inTopicOrder, Supplier<Collection<TopicId>> topics, LongSupplier clock) {
         this.links = Objects.requireNonNull(links, "links");
         this.self = Objects.requireNonNull(self, "self");
         this.neighborsIn = Objects.requireNonNull(neighborsIn, "neighborsIn");
+        this.inTopicOrder = Objects.requireNonNull(inTopicOrder, "inTopicOrder");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -114,25 +119,40 @@ final class ReverseConnect {
     }
 
     /**
-     * A ConnectRequest or ConnectForward arrived on {@code from}.
+     * A ConnectRequest or ConnectForward arrived on {@code from}. It is decoded here and judged on its topic's
+     * executor, after the frames that came before it: the sender may have made itself our neighbour by a Neighbor
+     * message just before (a forwarder passes a request on right after accepting the target), and a request judged
+     * against a view that message has not reached yet would be refused.
      *
      * @throws MalformedFrameException naming what is wrong (the caller closes the connection)
      */
     void received(Connection from, ByteBuffer frame) throws MalformedFrameException {
         if (ConnectFrames.typeOf(frame) == ConnectFrames.CONNECT_REQUEST) {
-            forward(from, ConnectFrames.decodeRequest(frame));
+            ConnectFrames.Request request = ConnectFrames.decodeRequest(frame);
+            if (!request.requester().id().equals(from.remote())) {
+                throw new MalformedFrameException("ConnectRequest names requester "
+                        + request.requester().id().shortText() + " on a connection from " + from.remote().shortText());
+            }
+            if (!inTopicOrder.test(request.topic(), () -> forward(from, request))) {
+                refuse("not forwarding " + from.remote().shortText() + "'s connection request: topic not joined");
+            }
         } else {
-            dialBack(from, ConnectFrames.decodeForward(frame));
+            ConnectFrames.Forward forward = ConnectFrames.decodeForward(frame);
+            if (!inTopicOrder.test(forward.topic(), () -> dialBack(from, forward))) {
+                refuse("not dialling " + forward.requester().id().shortText() + " back (request via "
+                        + from.remote().shortText() + "): topic not joined");
+            }
         }
     }
 
+    private void refuse(String why) {
+        refused.incrementAndGet();
+        LOG.debug("{}", why);
+    }
+
     /** Forwarder: passes the request on to the target if both ends are our neighbours in its topic. */
-    private void forward(Connection from, ConnectFrames.Request request) throws MalformedFrameException {
+    private void forward(Connection from, ConnectFrames.Request request) {
         PeerId requester = from.remote();
-        if (!request.requester().id().equals(requester)) {
-            throw new MalformedFrameException("ConnectRequest names requester " + request.requester().id().shortText()
-                    + " on a connection from " + requester.shortText());
-        }
         String refusal = forwardRefusal(requester, request);
         if (refusal != null) {
             refused.incrementAndGet();
