@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 class QuietSplitMergeTest {
     private static final List<String> LEFT = List.of("l0", "l1", "l2");
     private static final List<String> RIGHT = List.of("r0", "r1", "r2");
+    /** Split merges the test waits for, each {@link #ROUND_WAIT} at most (one takes 1–4 s). */
+    private static final int SPLIT_MERGE_ROUNDS = 3;
+    private static final Duration ROUND_WAIT = Duration.ofSeconds(20);
 
     /**
      * Each half's nodes fill their active views (two of two), so HyParView turns down the low-priority Neighbor
@@ -59,9 +62,16 @@ class QuietSplitMergeTest {
 
             cut.lift();
             swarm.dhtNetwork.faults().heal();
-            // A record of a minute is written once: the next minute's records hold the halves' settled links.
-            swarm.clock.advance(Duration.ofMinutes(1));
-            Await.until(WAIT, "one overlay, every link held by both ends", () -> Swarm.settled(topics, nodes));
+            // A record of a minute is written once: the next minute's records hold the halves' settled links. The
+            // merge's Joins reshuffle full views (two of two here) and can leave the overlay split again (once in 20
+            // runs on a loaded machine: a pair and a ring of four); the next split merge, two minutes on, mends that.
+            boolean one = false;
+            for (int round = 0; round < SPLIT_MERGE_ROUNDS && !one; round++) {
+                swarm.clock.advance(Duration.ofMinutes(round == 0 ? 1 : 2));
+                one = Await.within(ROUND_WAIT, () -> Swarm.settled(topics, nodes));
+            }
+            assertTrue(one, "one overlay, every link held by both ends, within " + SPLIT_MERGE_ROUNDS
+                    + " split merges");
 
             Map<JoinRequest.Source, Long> merges = topics.stream().flatMap(t -> t.joinRequests().stream())
                     .filter(j -> j.source().isMerge())

@@ -22,15 +22,29 @@ public final class Await {
      * @throws AssertionError naming {@code what} if the condition never held
      */
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
+        if (!within(timeout, condition)) {
+            throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+        }
+    }
+
+    /**
+     * Polls {@code condition} every few milliseconds until it holds or {@code timeout} passes, as {@link #until}, for
+     * a caller that does something else when it does not hold (such as moving a test clock on and waiting again).
+     *
+     * @param timeout the longest wait, not null
+     * @return whether the condition held within the timeout
+     */
+    public static boolean within(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseNanos = TimeUnit.MILLISECONDS.toNanos(1);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for: " + what);
+                return false;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
             pauseNanos = Math.min(pauseNanos * 2, TimeUnit.MILLISECONDS.toNanos(20));
         }
+        return true;
     }
 
     /**
