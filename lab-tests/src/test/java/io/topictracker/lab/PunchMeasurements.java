@@ -106,9 +106,10 @@ class PunchMeasurements {
                 millis.add(took);
                 fromVisible.add(Duration.between(visible, direct).toMillis());
                 fromReadable.add(Duration.between(readable, direct).toMillis());
-                report("trial " + trial + ": chats started " + Math.abs(Duration.between(time(chatA.awaitErrorLine(
-                        "A's start", l -> l.contains("bootstrap started"), MEET)), time(chatB.awaitErrorLine(
-                        "B's start", l -> l.contains("bootstrap started"), MEET))).toMillis()) + " ms apart; first"
+                LocalTime aStart = time(chatA.awaitErrorLine("A's start", l -> l.contains("bootstrap started"), MEET));
+                LocalTime bStart = time(chatB.awaitErrorLine("B's start", l -> l.contains("bootstrap started"), MEET));
+                report("trial " + trial + ": chats started " + Math.abs(Duration.between(aStart, bStart).toMillis())
+                        + " ms apart; first"
                         + " records stored " + visible + ", records read stored " + readable + ", both aware " + aware
                         + ", direct " + direct + ": " + took + " ms after both aware, "
                         + Duration.between(visible, direct).toMillis() + " ms after both first records stored, "

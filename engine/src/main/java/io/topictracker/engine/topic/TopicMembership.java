@@ -11,6 +11,7 @@ import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.engine.gossip.net.FirstContact;
 import io.topictracker.engine.gossip.net.GossipDriver;
 import io.topictracker.engine.gossip.net.GossipNode;
+import io.topictracker.engine.gossip.net.PeerMaps;
 import io.topictracker.engine.records.Record;
 import io.topictracker.engine.records.RecordContent;
 import io.topictracker.engine.records.RecordPublisher;
@@ -121,14 +122,14 @@ public final class TopicMembership implements AutoCloseable {
      */
     static final long UNANSWERED_JOIN_MILLIS = 10_000;
     /** Peer to when (the parts' clock) the bootstrap first joined it; the newest 256. Guarded by itself. */
-    private final Map<PeerId, Long> joinedAlone = newestPeers(256);
+    private final Map<PeerId, Long> joinedAlone = PeerMaps.newest(256);
     /** When we started in the topic (Unix ms, the parts' clock), what our records say as since; 0 until then. */
     private final java.util.concurrent.atomic.AtomicLong sinceMillis = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Publisher to the since instant its newest record read says, while that record names no neighbours; the newest
      * 1024 publishers. Guarded by itself.
      */
-    private final Map<PeerId, Long> theirSince = newestPeers(1024);
+    private final Map<PeerId, Long> theirSince = PeerMaps.newest(1024);
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final TopicMeters meters;
@@ -419,16 +420,6 @@ public final class TopicMembership implements AutoCloseable {
         }
         meters.joinSent(source).increment(peers.size());
         return gossip.joinPeers(peers);
-    }
-
-    /** @return an insertion-ordered map that drops its oldest entry past {@code max} */
-    private static Map<PeerId, Long> newestPeers(int max) {
-        return new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<PeerId, Long> eldest) {
-                return size() > max;
-            }
-        };
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.topictracker.engine.gossip.net;
 
 import io.topictracker.api.PeerId;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,12 +35,7 @@ final class ConnectRequests {
     private final Map<PeerId, Long> dialledBackAt = lru();
 
     private static <V> Map<PeerId, V> lru() {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<PeerId, V> eldest) {
-                return size() > MAX_PEERS;
-            }
-        };
+        return PeerMaps.leastRecentlyUsed(MAX_PEERS);
     }
 
     /**

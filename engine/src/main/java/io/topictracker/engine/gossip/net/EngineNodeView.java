@@ -9,7 +9,6 @@ import io.topictracker.api.transport.Transport;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,12 +25,7 @@ final class EngineNodeView implements NodeView {
     private final Transports transports;
     private final ObservedAddresses observed;
     private final MembershipProofs proofs;
-    private final Map<PeerId, PeerInfo> known = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<PeerId, PeerInfo> eldest) {
-            return size() > MAX_KNOWN;
-        }
-    };
+    private final Map<PeerId, PeerInfo> known = PeerMaps.leastRecentlyUsed(MAX_KNOWN);
     private volatile boolean reachedFromOutside;
 
     EngineNodeView(PeerId self, Transports transports, ObservedAddresses observed, MembershipProofs proofs) {

@@ -5,7 +5,6 @@ import io.topictracker.api.PeerInfo;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -66,12 +65,7 @@ final class PunchSlots {
 
     /** @return an insertion-ordered map that drops its oldest entry past {@link #MAX_PEERS} */
     private static <V> Map<PeerId, V> newestPeers() {
-        return new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<PeerId, V> eldest) {
-                return size() > MAX_PEERS;
-            }
-        };
+        return PeerMaps.newest(MAX_PEERS);
     }
 
     /** @param self our id, not null */
