@@ -15,24 +15,23 @@ class PeerMapsTest {
         return PeerId.of(id);
     }
 
-    @Test
-    void newestDropsTheFirstPutPastTheBoundWhateverWasRead() {
-        Map<PeerId, Integer> map = PeerMaps.newest(2);
+    /** @return the keys left after putting peers 1 and 2, reading 1, and putting 3 into a map bounded at 2 */
+    private static List<PeerId> afterPutPutReadPut(Map<PeerId, Integer> map) {
         map.put(peer(1), 1);
         map.put(peer(2), 2);
         map.get(peer(1));
         map.put(peer(3), 3);
-        assertEquals(List.of(peer(2), peer(3)), List.copyOf(map.keySet()));
+        return List.copyOf(map.keySet());
+    }
+
+    @Test
+    void newestDropsTheFirstPutPastTheBoundWhateverWasRead() {
+        assertEquals(List.of(peer(2), peer(3)), afterPutPutReadPut(PeerMaps.newest(2)));
     }
 
     @Test
     void leastRecentlyUsedDropsTheOneLeastRecentlyReadOrPut() {
-        Map<PeerId, Integer> map = PeerMaps.leastRecentlyUsed(2);
-        map.put(peer(1), 1);
-        map.put(peer(2), 2);
-        map.get(peer(1));
-        map.put(peer(3), 3);
-        assertEquals(List.of(peer(1), peer(3)), List.copyOf(map.keySet()));
+        assertEquals(List.of(peer(1), peer(3)), afterPutPutReadPut(PeerMaps.leastRecentlyUsed(2)));
     }
 
     @Test
