@@ -19,7 +19,7 @@ import java.util.Objects;
  * side that accepted the relayed connection start; either end of our relayed connections may be the one behind the
  * harder NAT, and the id rule needs no knowledge of who dialled). Retries: an attempt fails when its answer does not
  * come within {@link #ANSWER_TIMEOUT_MILLIS} or its dial ends unanswered; DCUtR's {@link #ATTEMPTS} attempts follow
- * one another, then the next round starts after {@link #RETRY_PERIOD_MILLIS} while the peer is still reached only
+ * one another, their Connects at least {@link #ATTEMPT_SPACING_MILLIS} apart, then the next round starts after {@link #RETRY_PERIOD_MILLIS} while the peer is still reached only
  * through a relay (a NAT that turned endpoint-independent is noticed within that period), or at once when our
  * confirmed addresses change. Gives up for the peer's relayed connection when we have no punching transport (we
  * never start) or the peer answers with no address our punching transport can dial.
@@ -39,6 +39,11 @@ final class DirectUpgrades {
     static final long RETRY_PERIOD_MILLIS = 30_000;
     /** A responder answers one Connect per peer per this long, and so bounds what a peer can make it send and dial. */
     static final long ANSWER_GAP_MILLIS = 1_000;
+    /**
+     * The least time between two Connects of ours to one peer: twice the responder's {@link #ANSWER_GAP_MILLIS}, so
+     * that a retry delayed less on its way than the previous Connect was (scheduling, relay queues) is still answered.
+     */
+    static final long ATTEMPT_SPACING_MILLIS = 2 * ANSWER_GAP_MILLIS;
 
     /** What the IO side is to do. */
     sealed interface Action permits SendConnect, SendSync, Dial, RoundFailed {}
@@ -68,6 +73,8 @@ final class DirectUpgrades {
         Phase phase = Phase.WAITING;
         long nextAt;
         long since;
+        /** When our last Connect to the peer was sent (a fresh state: one spacing before it was made). */
+        long connectSentAt;
         int attempt;
         int failedInRound;
         int roundsFailed;
@@ -103,16 +110,18 @@ final class DirectUpgrades {
         Initiating state = initiating.computeIfAbsent(peer, p -> {
             Initiating fresh = new Initiating();
             fresh.nextAt = now;
+            fresh.connectSentAt = now - ATTEMPT_SPACING_MILLIS;
             return fresh;
         });
         switch (state.phase) {
             case WAITING:
-                if (now < state.nextAt) {
+                if (now < state.nextAt || now - state.connectSentAt < ATTEMPT_SPACING_MILLIS) {
                     return List.of();
                 }
                 state.attempt = state.attempt % 255 + 1;
                 state.phase = Phase.AWAITING_ANSWER;
                 state.since = now;
+                state.connectSentAt = now;
                 return List.of(new SendConnect(peer, new FrameCodec.UpgradeConnect(false, state.attempt, ours)));
             case AWAITING_ANSWER:
                 return now - state.since >= ANSWER_TIMEOUT_MILLIS ? failed(peer, state, now) : List.of();

@@ -88,6 +88,29 @@ class DirectUpgradesTest {
     }
 
     @Test
+    void attemptsThatFailAtOnceAreSpacedSoTheResponderAnswersEveryRetry() {
+        // the Connect of attempt 1 waits 300 ms in queues on its way, the later ones none: the responder still
+        // sees each at least its answer gap after the one before
+        long sentAt = 0;
+        long delay = 300;
+        for (int attempt = 1; attempt <= DirectUpgrades.ATTEMPTS; attempt++) {
+            DirectUpgrades.SendConnect ask = (DirectUpgrades.SendConnect) single(initiator.relayed(high, sentAt,
+                    lowAddresses));
+            DirectUpgrades.SendConnect answer = (DirectUpgrades.SendConnect) single(responder.connect(low,
+                    ask.frame(), lowAddresses, sentAt + delay, highAddresses));
+            initiator.connect(high, answer.frame(), highAddresses, sentAt + 2 * delay, lowAddresses);
+            assertEquals(1, responder.sync(low, new FrameCodec.UpgradeSync(attempt), true).size());
+            long failedAt = sentAt + 2 * delay + 1;
+            initiator.dialEnded(high, attempt, false, failedAt);
+            for (long t = failedAt; t < sentAt + DirectUpgrades.ATTEMPT_SPACING_MILLIS; t += 100) {
+                assertEquals(List.of(), initiator.relayed(high, t, lowAddresses), "no retry yet at " + t);
+            }
+            sentAt += DirectUpgrades.ATTEMPT_SPACING_MILLIS;
+            delay = 0;
+        }
+    }
+
+    @Test
     void aDialThatNeverReportsFailsTheAttemptAfterItsTimeout() {
         single(initiator.relayed(high, 0, lowAddresses));
         initiator.connect(high, new FrameCodec.UpgradeConnect(true, 1, highAddresses), highAddresses, 10,
