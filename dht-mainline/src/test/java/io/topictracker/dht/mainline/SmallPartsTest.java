@@ -232,9 +232,8 @@ class SmallPartsTest {
         assertTrue(rtt.timeoutNanos() >= 100_000_000);
     }
 
-    @Test
-    void writersOfOneSlotShareTheClosestNodes() {
-        List<Lookup.Candidate> closest = new ArrayList<>();
+    /** @return the 8 closest of 8 random nodes, each answered with a token */
+    private List<Lookup.Candidate> eightClosest() {
         Lookup lookup = new Lookup(new byte[20], 8, 8, 64, 64, true);
         for (int i = 0; i < 8; i++) {
             lookup.add(randomNode(2000 + i));
@@ -242,12 +241,21 @@ class SmallPartsTest {
         for (NodeInfo n : lookup.next()) {
             lookup.responded(n, new byte[] {1});
         }
-        closest.addAll(lookup.closestResponded(8));
+        return new ArrayList<>(lookup.closestResponded(8));
+    }
+
+    @Test
+    void writersOfOneSlotShareTheClosestNodes() {
+        List<Lookup.Candidate> closest = eightClosest();
         Map<NodeInfo, SlotSharing.Held> held = new HashMap<>();
-        assertEquals(8, SlotSharing.choose(closest, held, 0, "a").size(), "first writer takes all");
-        closest.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "a")));
+        assertEquals(8, SlotSharing.choose(closest, Map.of(closest.get(5).node(), new SlotSharing.Held(0, "a0")), 0,
+                "a", java.util.Set.of("a0")).size(), "our earlier value there: a re-put, every free node");
+        List<Lookup.Candidate> first = SlotSharing.choose(closest, held, 0, "a");
+        assertEquals(4, first.size(), "the first writer of an empty slot takes half");
+        first.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "a")));
         List<Lookup.Candidate> second = SlotSharing.choose(closest, held, 0, "b");
-        assertEquals(4, second.size(), "second writer takes half");
+        assertEquals(4, second.size(), "the second writer takes the other half");
+        assertTrue(second.stream().noneMatch(first::contains));
         second.forEach(c -> held.put(c.node(), new SlotSharing.Held(0, "b")));
         List<Lookup.Candidate> third = SlotSharing.choose(closest, held, 0, "c");
         assertEquals(3, third.size());
@@ -258,6 +266,26 @@ class SmallPartsTest {
                 new java.util.HashSet<>(SlotSharing.choose(closest, held, 0, "c2", java.util.Set.of("c"))),
                 "c's new value replaces c's earlier one on its nodes (its fair share), taking none from a or b");
         assertEquals(2, SlotSharing.choose(closest, held, 0, "c2").size(), "without knowing c was ours: a 4th writer");
+    }
+
+    @Test
+    void twoWritersWhosePutsCrossOnAnEmptySlotRarelyLoseOneAnother() {
+        // neither lookup saw the other's value, so both take half of the empty slot; the later put replaces the
+        // earlier only where the halves overlap
+        List<Lookup.Candidate> closest = eightClosest();
+        int lost = 0;
+        int pairs = 2_000;
+        for (int i = 0; i < pairs; i++) {
+            List<Lookup.Candidate> earlier = SlotSharing.choose(closest, Map.of(), 0, "record " + i + " of x");
+            List<Lookup.Candidate> later = SlotSharing.choose(closest, Map.of(), 0, "record " + i + " of y");
+            assertEquals(4, earlier.size());
+            assertEquals(4, later.size());
+            if (later.containsAll(earlier)) {
+                lost++;
+            }
+        }
+        // two independent halves of 8 coincide with probability 1 / C(8,4) = 1/70: about 29 of 2,000
+        assertTrue(lost > 0 && lost < pairs / 35, "the earlier writer lost everywhere in " + lost + " of " + pairs);
     }
 
     private static InetAddress ipv4(String text) {

@@ -1,7 +1,12 @@
 package io.topictracker.dht.mainline.node;
 
+import io.topictracker.dht.mainline.routing.NodeIds;
 import io.topictracker.dht.mainline.routing.NodeInfo;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +20,19 @@ import java.util.Set;
  * lets an equal seq overwrite), so a reader would see one writer. Instead a writer that finds other writers' values
  * at its own seq takes a fair share of the k nodes — {@code ceil(k / (writers + 1))} — starting with free nodes and
  * then taking nodes from the writers holding the most, never a writer's last node. A get over the k closest then
- * sees up to k writers. Nodes holding a higher seq are kept in the set so the refusal (302) is reported; nodes
- * holding a lower seq, our own value or a value we put there before (our record of the same minute with other
- * content: it is ours to replace, not another writer's) are free.
+ * sees up to k writers.
+ *
+ * <p>A writer that finds the slot empty (no node holding any value for it) takes half of the nodes,
+ * {@code ceil(k / 2)}, those that rank first by SHA-1 of node id and value: a second writer whose lookup ran before
+ * our store landed (the two puts cross, neither seeing the other) ranks the nodes independently, so the two halves
+ * overlap on about a quarter of the nodes and each keeps the rest of its half; had both taken all k, the later put
+ * would have replaced the earlier on every node. Both halves coincide for 1 pair in C(8, 4) = 70. The cost is
+ * redundancy: a lone writer's item lives on half of the closest nodes (a put that finds its own earlier value there
+ * takes every free node).
+ *
+ * <p>Nodes holding a higher seq are kept in the set so the refusal (302) is reported; nodes holding a lower seq, our
+ * own value or a value we put there before (our record of the same minute with other content: it is ours to
+ * replace, not another writer's) are free.
  *
  * <p>Pure and stateless.
  */
@@ -62,7 +77,7 @@ public final class SlotSharing {
             }
         }
         if (others.isEmpty()) {
-            return chosen;
+            return slotEmpty(candidates, held) ? firstWritersHalf(chosen, value) : chosen;
         }
         int share = (candidates.size() + others.size()) / (others.size() + 1); // ceil(n / (writers + 1))
         while (chosen.size() < share) {
@@ -78,5 +93,22 @@ public final class SlotSharing {
             chosen.add(richest.remove(richest.size() - 1)); // its farthest node
         }
         return chosen;
+    }
+
+    private static boolean slotEmpty(List<Lookup.Candidate> candidates, Map<NodeInfo, Held> held) {
+        return candidates.stream().noneMatch(c -> held.containsKey(c.node()));
+    }
+
+    /** @return the {@code ceil(n / 2)} of {@code candidates} with the lowest SHA-1 of node id and value, in input order */
+    private static List<Lookup.Candidate> firstWritersHalf(List<Lookup.Candidate> candidates, String value) {
+        byte[] valueBytes = value.getBytes(StandardCharsets.ISO_8859_1);
+        Map<Lookup.Candidate, byte[]> rank = new HashMap<>();
+        for (Lookup.Candidate c : candidates) {
+            rank.put(c, NodeIds.sha1(c.node().id(), valueBytes));
+        }
+        List<Lookup.Candidate> byRank = new ArrayList<>(candidates);
+        byRank.sort((x, y) -> Arrays.compareUnsigned(rank.get(x), rank.get(y)));
+        Set<Lookup.Candidate> taken = new HashSet<>(byRank.subList(0, (candidates.size() + 1) / 2));
+        return candidates.stream().filter(taken::contains).toList();
     }
 }
