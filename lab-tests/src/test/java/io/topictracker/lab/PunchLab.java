@@ -21,8 +21,12 @@ final class PunchLab {
     /** 30 ms per link traversal, within the 20–40 ms. */
     static final Duration ROUND_TRIP = Duration.ofMillis(60);
     static final double LOSS = 0.01;
-    /** Public DHT nodes, so that the two chats' records can each hold a share of a minute's slot. */
-    static final int SERVE_NODES = 3;
+    /**
+     * Public DHT nodes: as many as a slot's closest nodes on the public DHT (k = 8), so that two chats whose first puts
+     * cross each take half of them as they would there (dht-mainline's SlotSharing); with three, two halves of two
+     * nodes coincided for one crossing pair in three.
+     */
+    static final int SERVE_NODES = 8;
     private static final Pattern QUIC_PORT = Pattern.compile("quic://10\\.\\d+\\.0\\.\\d+:(\\d+)");
 
     final NetLab lab;

@@ -8,9 +8,11 @@ package io.topictracker.engine.gossip.net;
  *
  * <p>The instant is {@link #NEAR_MILLIS} after the later since when the earlier peer is still in its
  * {@link #WINDOW_MILLIS first-contact window} then, reading the slot again a moment after each lookup (the bootstrap's
- * first-contact retry), and the two started at least {@link #CROSSING_MILLIS} apart; else {@link #FAR_MILLIS} after
- * it: when the earlier peer reads the slot at its normal pace, or when the two first puts may have crossed. Pure and
- * stateless; thread-safe.
+ * first-contact retry); else {@link #FAR_MILLIS} after it, when the earlier peer reads the slot at its normal pace.
+ * Two peers that start at the same moment may put their first records at the same moment too, each put's lookup
+ * finding the slot empty; the mainline DHT provider then stores each on half of the closest nodes (dht-mainline's
+ * SlotSharing), so both records stay readable and such a pair needs no later instant. Pure and stateless;
+ * thread-safe.
  */
 public final class FirstContact {
     /**
@@ -31,16 +33,6 @@ public final class FirstContact {
      * a lookup). Measured in the lab over 20 trials: the later side was aware 2.4–5.3 s after the later start.
      */
     static final long FAR_MILLIS = 6_000;
-    /**
-     * Two peers that started closer together than this may put their first records at the same moment: both puts go
-     * to the same closest nodes, neither saw the other's record, and one replaces the other everywhere (BEP44: an
-     * equal seq replaces). The loser reads the winner's record, finds its own gone and puts again; the winner reads
-     * it only then, after {@link #NEAR_MILLIS} (lab, 60 ms RTT: aware 4.0–5.8 s after the later start, three of the
-     * first five such pairs), so such a pair meets at the far instant. Both sides see the two since values, so both
-     * choose alike. Measured (BENCHMARKS.md, first contact within seconds): 18 of 36 lab pairs that started less
-     * than 1 s apart crossed, at 0.03–0.60 s apart; none of the 49 that started 1 s or more apart.
-     */
-    static final long CROSSING_MILLIS = 1_000;
 
     private FirstContact() {}
 
@@ -51,7 +43,7 @@ public final class FirstContact {
     static long instant(long ourSince, long theirSince) {
         long later = Math.max(ourSince, theirSince);
         long earlier = Math.min(ourSince, theirSince);
-        boolean near = later - earlier >= CROSSING_MILLIS && later + NEAR_MILLIS <= earlier + WINDOW_MILLIS;
+        boolean near = later + NEAR_MILLIS <= earlier + WINDOW_MILLIS;
         return near ? later + NEAR_MILLIS : later + FAR_MILLIS;
     }
 }
