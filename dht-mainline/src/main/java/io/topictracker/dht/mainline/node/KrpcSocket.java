@@ -89,6 +89,7 @@ final class KrpcSocket {
     private final NodeCounters counters;
     private final DhtMeters meters;
     private final RttEstimator rtt;
+    private final SilentNodes silentNodes = new SilentNodes();
     private final RateLimiter limiter;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
     private Channel channel;
@@ -157,6 +158,14 @@ final class KrpcSocket {
         return localAddress;
     }
 
+    /**
+     * @return whether lookups should leave {@code address} out: it keeps not answering us (see {@link SilentNodes});
+     *     on the event loop
+     */
+    boolean isSilent(InetSocketAddress address) {
+        return silentNodes.isSilent(address, System.nanoTime());
+    }
+
     /** @return whether the socket is IPv6 (BEP32), valid once {@link #bind} completed; any thread */
     boolean isIpv6() {
         return ipv6;
@@ -212,6 +221,7 @@ final class KrpcSocket {
     private void timedOut(int key, long afterNanos) {
         InFlight entry = inFlight.remove(key);
         if (entry != null) {
+            silentNodes.timedOut(entry.to, System.nanoTime());
             counters.timeouts++;
             meters.sent(entry.type, DhtMeters.TIMEOUT);
             LOG.debug("{} timed out after {} ms: {} to {}", localAddress, afterNanos / 1_000_000,
@@ -280,6 +290,7 @@ final class KrpcSocket {
             }
             return;
         }
+        silentNodes.heardFrom(sender);
         switch (message.kind()) {
             case QUERY -> receiveQuery(message, sender);
             case RESPONSE, ERROR -> receiveReply(message, sender);

@@ -105,10 +105,12 @@ final class LookupDriver {
 
         void start(long timeoutMillis, List<InetSocketAddress> bootstrap, List<NodeInfo> seeds) {
             for (NodeInfo n : routing.table().closest(query.target(), RoutingMaintainer.K * 2)) {
-                lookup.add(n);
+                if (!socket.isSilent(n.address())) {
+                    lookup.add(n);
+                }
             }
             for (NodeInfo n : seeds) {
-                if (!Arrays.equals(n.id(), ownId)) {
+                if (!Arrays.equals(n.id(), ownId) && !socket.isSilent(n.address())) {
                     lookup.add(n);
                 }
             }
@@ -242,7 +244,7 @@ final class LookupDriver {
                 // BEP32: this socket reaches its own family only; the other family's nodes are its sibling's
                 if (n.isIpv6() != ipv6) {
                     otherFamilyNode.accept(n); // in nodes6 (or nodes) because we asked with want (BEP32)
-                } else if (!Arrays.equals(n.id(), ownId) && routing.admits(n)) {
+                } else if (!Arrays.equals(n.id(), ownId) && routing.admits(n) && !socket.isSilent(n.address())) {
                     lookup.add(n);
                 }
             }
