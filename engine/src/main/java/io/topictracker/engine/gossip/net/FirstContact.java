@@ -26,7 +26,7 @@ public final class FirstContact {
      * started at most a retry after the last one ended, answering within a round trip or two). Measured in the lab
      * (BENCHMARKS.md, first contact).
      */
-    static final long NEAR_MILLIS = 3_000;
+    static final long NEAR_MILLIS = 2_700;
     /**
      * From the later since to the instant otherwise: the later one's first record stored plus the earlier one's next
      * read at its normal pace (every {@code no_peers_retry_interval} or {@code discovery_poll_interval}, 1.5–2 s, after
