@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * socket to the other router's public address at the other chat's QUIC port, and both chats say the neighbour is
  * direct. Run with both router kinds the issue names: routers that drop unsolicited packets on their WAN side and
  * routers that keep them (see {@link NetLab#addNatRouter}: a punch that arrives before the other side has sent moves
- * that side's mapping). Both chats are fresh, so both first dial at their first-contact instant, 6 s after the later
+ * that side's mapping). Both chats are fresh, so both first dial at their first-contact instant, 2.7 s after the later
  * start (PROTOCOL.md §8); a pair that misses it (one read the other's record late) meets at a punch slot, 40–175 s
  * after the failed dial by design (ARCHITECTURE.md, NAT traversal). Figures for both:
  * {@link PunchMeasurements}.

@@ -19,10 +19,11 @@ import java.util.Objects;
  * side that accepted the relayed connection start; either end of our relayed connections may be the one behind the
  * harder NAT, and the id rule needs no knowledge of who dialled). Retries: an attempt fails when its answer does not
  * come within {@link #ANSWER_TIMEOUT_MILLIS} or its dial ends unanswered; DCUtR's {@link #ATTEMPTS} attempts follow
- * one another, their Connects at least {@link #ATTEMPT_SPACING_MILLIS} apart, then the next round starts after {@link #RETRY_PERIOD_MILLIS} while the peer is still reached only
- * through a relay (a NAT that turned endpoint-independent is noticed within that period), or at once when our
- * confirmed addresses change. Gives up for the peer's relayed connection when we have no punching transport (we
- * never start) or the peer answers with no address our punching transport can dial.
+ * one another, their Connects at least {@link #ATTEMPT_SPACING_MILLIS} apart, then the next round starts after
+ * {@link #RETRY_PERIOD_MILLIS} while the peer is still reached only through a relay (a NAT that turned
+ * endpoint-independent is noticed within that period), or at once when our confirmed addresses change. Gives up
+ * for the peer's relayed connection when we have no punching transport (we never start) or the peer answers with
+ * no address our punching transport can dial.
  *
  * <p>Pure: no IO, no clock of its own (every input carries {@code now}, milliseconds of any monotonic clock). Not
  * thread-safe: the caller serialises calls. Memory is bounded by the peers with a relayed connection plus those that
