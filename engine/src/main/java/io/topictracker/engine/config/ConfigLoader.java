@@ -72,18 +72,25 @@ public final class ConfigLoader {
             // without -ea the same text ends in its ordinary parse error. Either way the text is not TOML.
             throw new ConfigException("", 0, sourceName + ": invalid TOML: the parser could not read it (is there a"
                     + " malformed escape sequence, such as \\u without four hex digits?)");
+        } catch (TomlParseError e) {
+            // tomlj 1.1.1 reports most errors in the result, but throws some, e.g. a bad escape in a quoted key of a
+            // table header (a fuzzing finding)
+            throw syntaxError(e, sourceName);
         }
         if (result.hasErrors()) {
-            TomlParseError error = result.errors().get(0);
-            int line = error.position() == null ? 0 : error.position().line();
-            String message = error.getMessage();
-            if (message.length() > 200) {
-                message = message.substring(0, 200) + "…";
-            }
-            throw new ConfigException("", line, sourceName + (line > 0 ? ":" + line : "") + ": invalid TOML: "
-                    + message);
+            throw syntaxError(result.errors().get(0), sourceName);
         }
         return convert("", sourceName, result);
+    }
+
+    /** @return the exception for {@code error}: one line naming the source and line, the parser's message cut short */
+    private static ConfigException syntaxError(TomlParseError error, String sourceName) {
+        int line = error.position() == null ? 0 : error.position().line();
+        String message = error.getMessage().replaceAll("\\p{Cntrl}", "?"); // it may quote a control character
+        if (message.length() > 200) {
+            message = message.substring(0, 200) + "…";
+        }
+        return new ConfigException("", line, sourceName + (line > 0 ? ":" + line : "") + ": invalid TOML: " + message);
     }
 
     private static ConfigTable convert(String path, String source, TomlTable table) {

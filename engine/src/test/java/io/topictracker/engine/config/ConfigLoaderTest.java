@@ -250,6 +250,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aBadEscapeInAQuotedTableKeyIsASyntaxErrorWithItsLine() {
+        // tomlj throws this one instead of returning it in its result (a fuzzing finding)
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("[node]\n[\"a\\\u0003\"]\n", "node.toml"));
+
+        assertEquals(OptionalInt.of(2), e.line());
+        assertTrue(e.getMessage().startsWith("node.toml:2: invalid TOML: "), e.getMessage());
+        assertFalse(e.getMessage().chars().anyMatch(Character::isISOControl), "no control character quoted");
+    }
+
+    @Test
     void aSyntaxErrorNamesItsLine() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.parse("[node]\ndht = \"mainline\n", "node.toml"));
