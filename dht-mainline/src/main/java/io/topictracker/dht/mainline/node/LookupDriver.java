@@ -104,16 +104,8 @@ final class LookupDriver {
         }
 
         void start(long timeoutMillis, List<InetSocketAddress> bootstrap, List<NodeInfo> seeds) {
-            for (NodeInfo n : routing.table().closest(query.target(), RoutingMaintainer.K * 2)) {
-                if (!socket.isSilent(n.address())) {
-                    lookup.add(n);
-                }
-            }
-            for (NodeInfo n : seeds) {
-                if (!Arrays.equals(n.id(), ownId) && !socket.isSilent(n.address())) {
-                    lookup.add(n);
-                }
-            }
+            routing.table().closest(query.target(), RoutingMaintainer.K * 2).forEach(this::addCandidate);
+            seeds.forEach(this::addCandidate);
             if (!settings.readOnly() && query.readsData()) {
                 // We are a storage node like any other: when we are among the k closest, another node's put must
                 // store here too and a get must read here too, or the putter's and getter's closest sets differ by
@@ -244,9 +236,16 @@ final class LookupDriver {
                 // BEP32: this socket reaches its own family only; the other family's nodes are its sibling's
                 if (n.isIpv6() != ipv6) {
                     otherFamilyNode.accept(n); // in nodes6 (or nodes) because we asked with want (BEP32)
-                } else if (!Arrays.equals(n.id(), ownId) && routing.admits(n) && !socket.isSilent(n.address())) {
-                    lookup.add(n);
+                } else if (routing.admits(n)) {
+                    addCandidate(n);
                 }
+            }
+        }
+
+        /** Adds {@code n} to the lookup unless it is us (under our current id) or keeps not answering. */
+        private void addCandidate(NodeInfo n) {
+            if (!Arrays.equals(n.id(), ownId) && !socket.isSilent(n.address())) {
+                lookup.add(n);
             }
         }
     }
