@@ -34,6 +34,9 @@ import java.util.Set;
  *     {@code optimization_threshold}
  * @param eagerFloodRounds hops from its author within which a message is pushed to every active peer instead of along
  *     the shared tree (0 = plain PlumTree), pruned per author by duplicates; key {@code eager_flood_rounds}
+ * @param pruneGrace how long a shared-tree link that delivered the first copy of another author's message is spared
+ *     one duplicate before it is pruned (PlumTree §3.5 prunes on every duplicate, which concurrent authors cut the
+ *     tree apart with); zero prunes on every duplicate; key {@code prune_grace}
  * @param messageCacheRetention how long a payload is kept to answer Grafts; key {@code message_cache_retention}
  * @param messageIdRetention how long a delivered id is remembered to drop duplicates; key {@code message_id_retention}
  * @param cacheEvictInterval how often the caches are swept; key {@code cache_evict_interval}
@@ -70,6 +73,7 @@ public record GossipConfig(
         Duration dispatchTimeout,
         int optimizationThreshold,
         int eagerFloodRounds,
+        Duration pruneGrace,
         Duration messageCacheRetention,
         Duration messageIdRetention,
         Duration cacheEvictInterval,
@@ -88,12 +92,15 @@ public record GossipConfig(
     public static final int MAX_MESSAGE_SIZE_LIMIT = 1 << 20;
     /** The largest {@code eager_flood_rounds} accepted: beyond a few hops the push floods the whole topic. */
     public static final int MAX_EAGER_FLOOD_ROUNDS = 16;
+    /** The longest {@code prune_grace} accepted: a grace is about messages in flight together, not history. */
+    public static final Duration MAX_PRUNE_GRACE = Duration.ofMinutes(1);
 
     private static final Set<String> KEYS = Set.of(
             "active_view_capacity", "passive_view_capacity", "active_random_walk_length",
             "passive_random_walk_length", "shuffle_random_walk_length", "shuffle_active_view_count",
             "shuffle_passive_view_count", "shuffle_interval", "neighbor_request_timeout", "graft_timeout_1",
-            "graft_timeout_2", "graft_timeout_min", "graft_timeout_max", "dispatch_timeout", "optimization_threshold", "eager_flood_rounds", "message_cache_retention",
+            "graft_timeout_2", "graft_timeout_min", "graft_timeout_max", "dispatch_timeout", "optimization_threshold", "eager_flood_rounds", "prune_grace",
+            "message_cache_retention",
             "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
             "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity", "max_inbound_connections",
             "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline",
@@ -103,7 +110,7 @@ public record GossipConfig(
 
     private static final GossipConfig DEFAULTS = new GossipConfig(5, 30, 6, 3, 6, 3, 4,
             Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofMillis(80), Duration.ofMillis(40),
-            Duration.ofMillis(80), Duration.ofMillis(80), Duration.ofMillis(5), 7, 0, Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
+            Duration.ofMillis(80), Duration.ofMillis(80), Duration.ofMillis(5), 7, 0, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(90), Duration.ofSeconds(1),
             4096, true, 4096, 65_536, 4096, 512, 32, 4, Duration.ofSeconds(10),
             new FloodLimits(1000, 8000, 20, 10, 2000, 200, Duration.ofMinutes(10)));
 
@@ -129,6 +136,10 @@ public record GossipConfig(
         requirePositive("dispatch_timeout", dispatchTimeout);
         requireRange("optimization_threshold", optimizationThreshold, 1, 1000);
         requireRange("eager_flood_rounds", eagerFloodRounds, 0, MAX_EAGER_FLOOD_ROUNDS);
+        if (pruneGrace == null || pruneGrace.isNegative() || pruneGrace.compareTo(MAX_PRUNE_GRACE) > 0) {
+            throw new IllegalArgumentException("gossip.prune_grace: expected a duration of 0 to " + MAX_PRUNE_GRACE
+                    + ", got " + pruneGrace);
+        }
         requirePositive("message_cache_retention", messageCacheRetention);
         requirePositive("message_id_retention", messageIdRetention);
         requirePositive("cache_evict_interval", cacheEvictInterval);
@@ -240,6 +251,7 @@ public record GossipConfig(
                 table.duration("dispatch_timeout", d.dispatchTimeout, ms1, hour),
                 table.integer("optimization_threshold", d.optimizationThreshold, 1, 1000),
                 table.integer("eager_flood_rounds", d.eagerFloodRounds, 0, MAX_EAGER_FLOOD_ROUNDS),
+                table.duration("prune_grace", d.pruneGrace, Duration.ZERO, MAX_PRUNE_GRACE),
                 table.duration("message_cache_retention", d.messageCacheRetention, ms1, Duration.ofDays(1)),
                 table.duration("message_id_retention", d.messageIdRetention, ms1, Duration.ofDays(1)),
                 table.duration("cache_evict_interval", d.cacheEvictInterval, ms1, hour),
@@ -288,20 +300,26 @@ public record GossipConfig(
 
     /** The one place the {@code with…} copies name every component; the others are kept as they are. */
     private GossipConfig copy(Duration shuffle, int threshold, int floodRounds, boolean verify) {
-        return copy(shuffle, threshold, floodRounds, verify, graftTimeoutMin, graftTimeoutMax);
+        return copy(shuffle, threshold, floodRounds, verify, graftTimeoutMin, graftTimeoutMax, pruneGrace);
     }
 
     /** @return a copy whose learnt graft wait stays within {@code [min, max]} (both around {@code graft_timeout_1}) */
     public GossipConfig withGraftTimeoutBounds(Duration min, Duration max) {
-        return copy(shuffleInterval, optimizationThreshold, eagerFloodRounds, verifySignatures, min, max);
+        return copy(shuffleInterval, optimizationThreshold, eagerFloodRounds, verifySignatures, min, max, pruneGrace);
+    }
+
+    /** @return a copy with another {@code prune_grace} (0 to {@link #MAX_PRUNE_GRACE}; 0 prunes on every duplicate) */
+    public GossipConfig withPruneGrace(Duration grace) {
+        return copy(shuffleInterval, optimizationThreshold, eagerFloodRounds, verifySignatures, graftTimeoutMin,
+                graftTimeoutMax, grace);
     }
 
     private GossipConfig copy(Duration shuffle, int threshold, int floodRounds, boolean verify, Duration graftMin,
-            Duration graftMax) {
+            Duration graftMax, Duration grace) {
         return new GossipConfig(activeViewCapacity, passiveViewCapacity, activeRandomWalkLength,
                 passiveRandomWalkLength, shuffleRandomWalkLength, shuffleActiveViewCount, shufflePassiveViewCount,
                 shuffle, neighborRequestTimeout, graftTimeout1, graftTimeout2, graftMin, graftMax, dispatchTimeout, threshold, floodRounds,
-                messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
+                grace, messageCacheRetention, messageIdRetention, cacheEvictInterval, maxMessageSize, verify,
                 messageCacheCapacity, messageIdCapacity, lazyQueueCapacity, maxInboundConnections,
                 maxInboundConnectionsPerIp, maxInboundConnectionsPerPeer, joinDeadline, floodLimits);
     }

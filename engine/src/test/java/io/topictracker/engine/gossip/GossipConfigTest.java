@@ -67,6 +67,19 @@ class GossipConfigTest {
     }
 
     @Test
+    void thePruneGraceIsASecondByDefaultZeroTurnsItOffAndAMinuteIsTheMost() {
+        assertEquals(Duration.ofSeconds(1), GossipConfig.defaults().pruneGrace());
+        assertEquals(Duration.ZERO,
+                GossipConfig.from(ConfigTable.of("gossip", Map.of("prune_grace", "0s"))).pruneGrace());
+        assertEquals(Duration.ofMillis(250),
+                GossipConfig.from(ConfigTable.of("gossip", Map.of("prune_grace", "250ms"))).pruneGrace());
+        assertEquals("gossip.prune_grace", assertThrows(ConfigException.class, () -> GossipConfig.from(
+                ConfigTable.of("gossip", Map.of("prune_grace", "2min")))).key());
+        assertThrows(IllegalArgumentException.class,
+                () -> GossipConfig.defaults().withPruneGrace(Duration.ofMillis(-1)));
+    }
+
+    @Test
     void anUnknownKeyIsAnErrorNamingIt() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> GossipConfig.from(ConfigTable.of("gossip", Map.of("active_view_size", 5L))));

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * missing announced messages graft them back (§3.6), and a much shorter lazy path replaces an eager one (§3.8).
  *
  * <p>Our additions: the message id covers author and sequence number (so a repeated payload is delivered again); the
- * author's signature is checked before delivery; an over-size broadcast is refused to the caller. The received-id
+ * author's signature is checked before delivery; an over-size broadcast is refused to the caller; a link that carries
+ * another author's messages is spared one duplicate before it is pruned ({@link PruneGrace}). The received-id
  * set, the payload cache, the missing-message table and the per-peer IHave queues are all bounded.
  *
  * <p>Pure: no threads, no clock, no IO; not thread-safe (driven on the topic's executor).
@@ -74,6 +75,8 @@ final class PlumTree implements HyParView.Listener {
     private final RootPrunes rootPrunes = new RootPrunes(RootPrunes.MAX_ROOTS);
     /** Per active peer, the author of the last payload we sent it and whether that copy was a near-author one. */
     private final Map<PeerId, LastSent> lastSent = new HashMap<>();
+    /** Shared-tree links spared one duplicate because they carry another author's messages. */
+    private final PruneGrace pruneGrace;
     /** Per hop count near the author, how many of our pushes there found the message already delivered. */
     private final FloodSaturation saturation;
     private boolean dispatchScheduled;
@@ -91,6 +94,7 @@ final class PlumTree implements HyParView.Listener {
         this.activeInfo = activeInfo;
         this.floodRounds = env.config.eagerFloodRounds();
         this.saturation = new FloodSaturation(floodRounds);
+        this.pruneGrace = new PruneGrace(env.config.pruneGrace().toMillis());
         this.graftTimeout = new GraftTimeout(env.config.graftTimeout1().toMillis(),
                 env.config.graftTimeoutMin().toMillis(), env.config.graftTimeoutMax().toMillis());
         this.received = new MessageLog(env.config.messageIdCapacity(), env.config.messageCacheCapacity(),
@@ -178,6 +182,7 @@ final class PlumTree implements HyParView.Listener {
         lazy.remove(peer);
         lazyQueue.remove(peer);
         lastSent.remove(peer);
+        pruneGrace.forget(peer);
         rootPrunes.forget(peer);
         for (Missing entry : missing.values()) {
             entry.announcers().removeIf(a -> a.peer().equals(peer));
@@ -267,8 +272,9 @@ final class PlumTree implements HyParView.Listener {
                 // A near-author copy we already have: the sender stops pushing this author's messages to us (only
                 // this author's: the shared tree is left alone); it announces them instead.
                 send(from, PRUNE);
-            } else if (eager.remove(from)) {
+            } else if (eager.contains(from) && !pruneGrace.spare(from, gossip.author(), now)) {
                 // §3.5: a duplicate means this link is redundant; make it lazy on both ends.
+                eager.remove(from);
                 lazy.add(from);
                 send(from, PRUNE);
             }
@@ -296,6 +302,9 @@ final class PlumTree implements HyParView.Listener {
             } else {
                 graftTimeout.sample(now - wasMissing.since());
             }
+        }
+        if (!nearAuthor(gossip.round())) {
+            pruneGrace.firstCopy(from, gossip.author(), now);
         }
         Gossip next = gossip.nextHop();
         if (nearAuthor(next.round()) && (rootPrunes.known(next.author()) || saturation.shouldPush(next.round()))) {

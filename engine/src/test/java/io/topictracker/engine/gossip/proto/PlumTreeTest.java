@@ -144,6 +144,44 @@ class PlumTreeTest {
         assertEquals(1, node.state.stats().duplicatesDropped());
     }
 
+    /**
+     * b carries another author's messages to us (it delivered one first), so one duplicate of this author's from b
+     * leaves the link eager; a second duplicate with no first copy from b in between prunes it (§3.5).
+     */
+    @Test
+    void aLinkCarryingAnotherAuthorsMessagesIsSparedOneDuplicate() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        PeerInfo otherAuthor = peer(10);
+        tree.receive(b, gossip(otherAuthor, 1, "theirs", 1));
+        tree.receive(a, gossip(author, 1, "m1", 1));
+        tree.outputs.clear();
+        tree.receive(b, gossip(author, 1, "m1", 1));
+        assertTrue(tree.sendsOf(Message.Prune.class).isEmpty(), "spared: b is on the other author's tree");
+        assertTrue(tree.state.eagerPeers().contains(b.id()));
+        tree.receive(a, gossip(author, 2, "m2", 1));
+        tree.outputs.clear();
+        tree.receive(b, gossip(author, 2, "m2", 1));
+        assertEquals(List.of(b), tree.sendsOf(Message.Prune.class).stream().map(Output.Send::to).toList());
+        assertTrue(tree.state.lazyPeers().contains(b.id()));
+    }
+
+    /** With {@code prune_grace} 0 the same link is pruned by its first duplicate, as the paper says. */
+    @Test
+    void withoutAGraceTheFirstDuplicatePrunes() {
+        Harness tree = new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0)
+                .withPruneGrace(Duration.ZERO), BroadcastAuth.none());
+        tree.connect(a);
+        tree.connect(b);
+        tree.receive(b, gossip(peer(10), 1, "theirs", 1));
+        tree.receive(a, gossip(author, 1, "m1", 1));
+        tree.outputs.clear();
+        tree.receive(b, gossip(author, 1, "m1", 1));
+        assertEquals(List.of(b), tree.sendsOf(Message.Prune.class).stream().map(Output.Send::to).toList());
+        assertTrue(tree.state.lazyPeers().contains(b.id()));
+    }
+
     @Test
     void aPruneMakesTheLinkLazySoItGetsBatchedIHavesInstead() {
         Harness node = plainTree();

@@ -1,0 +1,76 @@
+package io.topictracker.engine.gossip.proto;
+
+import io.topictracker.api.PeerId;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Which links of the shared tree are spared one duplicate before PlumTree prunes them (§3.5): a link that recently
+ * delivered the first copy of <em>another</em> author's message is on that author's tree, so one duplicate of this
+ * author's says only that the link is redundant for this author.
+ *
+ * <p>Why: PlumTree prunes a link on every duplicate. With one author at a time that cuts each cycle of the eager graph
+ * once and leaves a spanning tree. With several authors' messages in flight at once, two messages can cut the same
+ * cycle at two different links, and the tree falls apart: in the 55-member swarm at 50 broadcasts a second a quarter
+ * to a third of all deliveries then came by IHave and Graft (80 ms and more a hop), and about 60 % of the grafted
+ * messages never got an eager copy at all (BENCHMARKS.md, issue 18). A link whose last first copy was another
+ * author's, within {@code prune_grace}, keeps its eager state for one duplicate; the next first copy it delivers
+ * renews that grace; a second duplicate with none in between prunes it as §3.5 says. A link that only ever brings
+ * duplicates, and every link of a lone author's tree, is pruned exactly as before.
+ *
+ * <p>Pure: the caller passes the time. Not thread-safe (the topic's executor drives it). Bounded by the active view:
+ * one entry per neighbour, dropped by {@link #forget} when the neighbour goes.
+ */
+final class PruneGrace {
+    /** The last first copy a neighbour delivered along the shared tree, and whether its grace is still unspent. */
+    private record LastFirst(PeerId author, long at, boolean unspent) {}
+
+    private final long windowMillis;
+    private final Map<PeerId, LastFirst> lastFirst = new HashMap<>();
+
+    /** @param windowMillis how long a first copy spares its link (0: never, PlumTree's §3.5 as written) */
+    PruneGrace(long windowMillis) {
+        this.windowMillis = windowMillis;
+    }
+
+    /**
+     * The first copy of a message reached us from {@code from} along the shared tree.
+     *
+     * @param from the neighbour it came from, not null
+     * @param author the message's author, not null
+     * @param now the state machine's time in milliseconds
+     */
+    void firstCopy(PeerId from, PeerId author, long now) {
+        if (windowMillis > 0) {
+            lastFirst.put(from, new LastFirst(author, now, true));
+        }
+    }
+
+    /**
+     * A duplicate of {@code author}'s message came from {@code from}: whether it spends the link's grace instead of
+     * pruning the link. True at most once per first copy the link delivers.
+     *
+     * @param from the neighbour it came from, not null
+     * @param author the duplicate's author, not null
+     * @param now the state machine's time in milliseconds
+     * @return true to keep the link eager, false to prune it (§3.5)
+     */
+    boolean spare(PeerId from, PeerId author, long now) {
+        LastFirst last = lastFirst.get(from);
+        if (last == null || !last.unspent() || now - last.at() > windowMillis || last.author().equals(author)) {
+            return false;
+        }
+        lastFirst.put(from, new LastFirst(last.author(), last.at(), false));
+        return true;
+    }
+
+    /** The neighbour left the active view. */
+    void forget(PeerId peer) {
+        lastFirst.remove(peer);
+    }
+
+    /** @return neighbours remembered, for tests of the bound */
+    int size() {
+        return lastFirst.size();
+    }
+}
