@@ -211,7 +211,7 @@ final class PlumTree implements HyParView.Listener {
             zonePush(gossip, null);
         } else {
             eagerPush(gossip, null);
-            lazyPush(gossip, null);
+            lazyPush(gossip, null, null);
         }
     }
 
@@ -311,7 +311,7 @@ final class PlumTree implements HyParView.Listener {
             zonePush(next, from);
         } else {
             eagerPush(next, from);
-            lazyPush(next, from);
+            lazyPush(next, from, announcers);
         }
         if (nearAuthor(gossip.round())) {
             // Pushed to us because we are near the author, not along the shared tree: the tree stays as it is.
@@ -353,6 +353,7 @@ final class PlumTree implements HyParView.Listener {
     private void onIHave(PeerId from, Message.IHave ihave) {
         for (Message.IHaveEntry entry : ihave.entries()) {
             if (received.contains(entry.id())) {
+                withdrawAnnouncement(from, entry.id());
                 continue;
             }
             Missing wanted = missing.get(entry.id());
@@ -471,11 +472,15 @@ final class PlumTree implements HyParView.Listener {
         }
     }
 
-    /** §3.3: announcements are queued per peer and sent in one IHave after {@code dispatch_timeout}. */
-    private void lazyPush(Gossip gossip, PeerId except) {
+    /**
+     * §3.3: announcements are queued per peer and sent in one IHave after {@code dispatch_timeout}. Ours: not to the
+     * peers that announced the message to us ({@code announcers}, may be null): they have it, and an IHave they
+     * ignore still costs a frame on each end (IHaves were over half of the messages per broadcast, BENCHMARKS.md).
+     */
+    private void lazyPush(Gossip gossip, PeerId except, ArrayDeque<Announce> announcers) {
         Message.IHaveEntry announcement = null;
         for (PeerId peer : lazy) {
-            if (peer.equals(except) || peer.equals(gossip.author())) {
+            if (peer.equals(except) || peer.equals(gossip.author()) || announced(announcers, peer)) {
                 continue;
             }
             List<Message.IHaveEntry> queue = lazyQueue.computeIfAbsent(peer, p -> new ArrayList<>());
@@ -489,6 +494,28 @@ final class PlumTree implements HyParView.Listener {
         }
         if (announcement != null) {
             scheduleDispatch();
+        }
+    }
+
+    private static boolean announced(ArrayDeque<Announce> announcers, PeerId peer) {
+        if (announcers != null) {
+            for (Announce a : announcers) {
+                if (a.peer().equals(peer)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The peer announced a message we have: it has it too, so an announcement of it still waiting in its queue is
+     * dropped (two neighbours that got a message about together otherwise announce it to each other).
+     */
+    private void withdrawAnnouncement(PeerId peer, MessageId id) {
+        List<Message.IHaveEntry> queue = lazyQueue.get(peer);
+        if (queue != null) {
+            queue.removeIf(entry -> entry.id().equals(id));
         }
     }
 

@@ -182,6 +182,48 @@ class PlumTreeTest {
         assertTrue(tree.state.lazyPeers().contains(b.id()));
     }
 
+    /** A lazy peer that announced a message to us has it: our announcement of it does not go to that peer. */
+    @Test
+    void noIHaveGoesToAPeerThatAnnouncedTheMessageToUs() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.connect(c);
+        tree.receive(b, new Message.Prune());
+        tree.receive(c, new Message.Prune());
+        Gossip m = gossip(author, 1, "m", 1);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(m.id(), 1))));
+        tree.receive(a, m);
+        tree.outputs.clear();
+        tree.fire(new Timer.DispatchLazy());
+        assertEquals(List.of(c), tree.sendsOf(Message.IHave.class).stream().map(Output.Send::to).toList());
+    }
+
+    /** Two neighbours that got a message about together: the one whose IHave comes first spares the other's. */
+    @Test
+    void aQueuedAnnouncementIsWithdrawnWhenThatPeerAnnouncesTheMessageFirst() {
+        Harness tree = plainTree();
+        tree.connect(a);
+        tree.connect(b);
+        tree.connect(c);
+        tree.receive(b, new Message.Prune());
+        tree.receive(c, new Message.Prune());
+        Gossip m = gossip(author, 1, "m", 1);
+        Gossip other = gossip(author, 2, "other", 1);
+        tree.receive(a, m);
+        tree.receive(a, other);
+        tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(m.id(), 2))));
+        tree.outputs.clear();
+        tree.fire(new Timer.DispatchLazy());
+        for (Output.Send send : tree.sendsOf(Message.IHave.class)) {
+            List<MessageId> ids = ((Message.IHave) send.message()).entries().stream().map(Message.IHaveEntry::id)
+                    .toList();
+            assertEquals(send.to().equals(b) ? List.of(other.id()) : List.of(m.id(), other.id()), ids,
+                    "to " + send.to());
+        }
+        assertEquals(2, tree.sendsOf(Message.IHave.class).size());
+    }
+
     @Test
     void aPruneMakesTheLinkLazySoItGetsBatchedIHavesInstead() {
         Harness node = plainTree();
