@@ -21,7 +21,7 @@ public final class GossipSimBenchmark {
     public static void main(String[] args) {
         Args opts = Args.parse(args, "nodes", "seed", "scenarios", "min_latency", "max_latency", "settle",
                 "optimization_threshold", "eager_flood_rounds",
-                "graft_timeout_min", "graft_timeout_max");
+                "graft_timeout_min", "graft_timeout_max", "prune_grace");
         int nodes = (int) opts.integer("nodes", 1000, 2, 100_000);
         long seed = opts.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         List<String> which = opts.list("scenarios", List.of("single", "random", "rounds", "all", "crash", "split"));
@@ -36,6 +36,9 @@ public final class GossipSimBenchmark {
         config = config.withGraftTimeoutBounds(
                 Duration.ofMillis(opts.integer("graft_timeout_min", config.graftTimeoutMin().toMillis(), 1, 3_600_000)),
                 Duration.ofMillis(opts.integer("graft_timeout_max", config.graftTimeoutMax().toMillis(), 1, 3_600_000)));
+        // prune_grace=MS: how long a link carrying another author's messages is spared one duplicate (0 = §3.5 as written).
+        config = config.withPruneGrace(Duration.ofMillis(opts.integer("prune_grace", config.pruneGrace().toMillis(), 0,
+                GossipConfig.MAX_PRUNE_GRACE.toMillis())));
         Scenarios.Network defaults = Scenarios.Network.DEFAULT;
         Scenarios.Network network = new Scenarios.Network(
                 (int) opts.integer("min_latency", defaults.minLatency(), 1, 10_000),
@@ -45,7 +48,8 @@ public final class GossipSimBenchmark {
         long start = System.nanoTime();
         System.out.println("nodes=" + nodes + " seed=" + seed + " latency=" + network.minLatency() + "-"
                 + network.maxLatency() + "ms settle=" + network.settleAfterBootstrap() + "ms optimization_threshold="
-                + config.optimizationThreshold() + " eager_flood_rounds=" + config.eagerFloodRounds());
+                + config.optimizationThreshold() + " eager_flood_rounds=" + config.eagerFloodRounds() + " prune_grace="
+                + config.pruneGrace().toMillis() + "ms");
         System.out.println(SimReport.markdownHeader());
         List<SimReport> reports = new ArrayList<>();
         for (String scenario : which) {

@@ -13,6 +13,7 @@ import io.topictracker.engine.OverlayGraph;
 import io.topictracker.engine.Topic;
 import io.topictracker.engine.TopicEvent;
 import io.topictracker.engine.config.NodeConfig;
+import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.measure.Percentiles;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -46,17 +47,22 @@ import java.util.stream.IntStream;
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.topictracker.bench.SwarmBenchmark \
  *     [nodes=50] [dht=inmemory] [transport=tcp] [newcomers=20] [broadcasts=100] [fast=true] [io_threads=0] \
- *     [warmup=0] [trace=0] [handshakes_per_ip=0] [inbound_per_ip=0] [share=default|true|false] [gap=20]
+ *     [warmup=0] [trace=0] [hosts=each|one] [handshakes_per_ip=N] [inbound_per_ip=N] [share=default|true|false] [gap=20]
  * </pre>
  * {@code share=true|false} sets the network transport's {@code share_event_loops} (default: the transport's own
  * default, shared for TCP, a loop per node for QUIC).
  * {@code handshakes_per_ip=N} sets the network transport's {@code max_handshakes_in_flight_per_ip} (0: its default,
  * 16). Every node of the swarm dials from 127.0.0.1, so the per-address bound, meant for one remote host, counts the
  * whole swarm as one: in a QUIC cold start hundreds of handshakes were refused by it. {@code inbound_per_ip=N} sets
- * {@code [gossip] max_inbound_connections_per_ip} (0: the engine's default, 32) for the same reason.
+ * {@code [gossip] max_inbound_connections_per_ip} (0: the engine's default, 32) for the same reason: the most asked
+ * nodes refused the rest of the swarm, and a cold start took about 12 s instead of 2–4. {@code hosts=each} (the
+ * default) stands each node for a host of its own, as a swarm of 50 is on a network: both default to their maximum
+ * (256 and 512), so no per-IP bound is reached; {@code hosts=one} keeps both at 0 (the defaults), 50 nodes on one
+ * host.
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
  * shared tree); {@code graft_timeout_min=MS} and {@code graft_timeout_max=MS} the bounds of the learnt graft wait
- * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it). {@code gap=MS} (20)
+ * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it); {@code prune_grace=MS}
+ * sets {@code [gossip] prune_grace} (default: the engine's; 0 prunes on every duplicate, PlumTree §3.5 as written). {@code gap=MS} (20)
  * is the pause after each broadcast of the paced phase: the issue's figures are at 20 ms, 50 broadcasts a second. {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
@@ -80,7 +86,7 @@ public final class SwarmBenchmark {
     public static void main(String[] args) throws Exception {
         Args opts = Args.parse(args, "nodes", "dht", "transport", "newcomers", "broadcasts", "fast", "io_threads",
                 "warmup", "metrics", "trace", "idle", "eager_flood_rounds", "handshakes_per_ip", "inbound_per_ip", "share",
-                "graft_timeout_min", "graft_timeout_max", "gap");
+                "graft_timeout_min", "graft_timeout_max", "gap", "hosts", "prune_grace");
         // metrics=false (default): nodes count nothing; true: every node counts into one Micrometer registry (as the
         // command's --metrics does); both: without, with, without, with, in this JVM (the first run also warms the JIT)
         String metricsMode = opts.choice("metrics", "false", "true", "false", "both");
@@ -104,11 +110,15 @@ public final class SwarmBenchmark {
         int broadcasts = (int) opts.integer("broadcasts", 100, 0, 100_000);
         boolean fast = opts.flag("fast", true);
         ioThreads = (int) opts.integer("io_threads", 0, 0, 64);
-        handshakesPerIp = (int) opts.integer("handshakes_per_ip", 0, 0, 256);
-        inboundPerIp = (int) opts.integer("inbound_per_ip", 0, 0, 512);
+        // Each node stands for a host of its own unless hosts=one: then the per-IP bounds below are the engine's and
+        // the transports' defaults, and count the whole swarm (all on 127.0.0.1) as one host.
+        boolean hostEach = opts.choice("hosts", "each", "each", "one").equals("each");
+        handshakesPerIp = (int) opts.integer("handshakes_per_ip", hostEach ? 256 : 0, 0, 256);
+        inboundPerIp = (int) opts.integer("inbound_per_ip", hostEach ? 512 : 0, 0, 512);
         shareEventLoops = opts.choice("share", "default", "default", "true", "false");
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         graftTimeoutMin = opts.integer("graft_timeout_min", -1, -1, 3_600_000);
+        pruneGrace = opts.integer("prune_grace", -1, -1, GossipConfig.MAX_PRUNE_GRACE.toMillis());
         graftTimeoutMax = opts.integer("graft_timeout_max", -1, -1, 3_600_000);
         broadcastGapMillis = opts.integer("gap", 20, 0, 60_000);
         String network = "bench-" + UUID.randomUUID();
@@ -132,7 +142,9 @@ public final class SwarmBenchmark {
         try {
             nodes.addAll(IntStream.range(0, n).parallel().mapToObj(i -> node(network, dht, transport, fast, "n" + i))
                     .toList());
-            // 1. cold start
+            // 1. cold start, with the CPU it costs (handshakes, signatures, JIT: what a 3 s target competes with)
+            Map<String, long[]> coldThreads = ThreadCpu.byName();
+            long coldCpu = processCpuNanos();
             long t0 = System.nanoTime();
             List<Topic> topics = new ArrayList<>(nodes.stream().map(node -> node.joinNoWait(TOPIC, SECRET)).toList());
             long[] joinedAt = new long[n];
@@ -150,6 +162,10 @@ public final class SwarmBenchmark {
             System.out.printf(Locale.ROOT, "cold start %d nodes: all joined %.0f ms (per node p50 %.0f, max %.0f);"
                     + " all connected %.0f ms%n", n, (allJoined - t0) / 1e6, Percentiles.of(joinMs).atOrNaN(50),
                     Percentiles.of(joinMs).atOrNaN(100), (connected - t0) / 1e6);
+            double coldSeconds = (connected - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "cold start: process CPU %.0f ms per second; by thread:%n%s",
+                    (processCpuNanos() - coldCpu) / 1e6 / coldSeconds,
+                    ThreadCpu.perSecondByName(coldThreads, ThreadCpu.byName(), coldSeconds));
             // What the cold start cost: every Join is a contact's random walks, and most messages a new connection.
             long bootstrapJoins = topics.stream().flatMap(t -> t.joinRequests().stream())
                     .filter(r -> r.source() == JoinRequest.Source.BOOTSTRAP).count();
@@ -267,6 +283,8 @@ public final class SwarmBenchmark {
     /** {@code [gossip] graft_timeout_min} / {@code graft_timeout_max} in ms, or -1 for the engine's default. */
     private static long graftTimeoutMin = -1;
     private static long graftTimeoutMax = -1;
+    /** {@code [gossip] prune_grace} in ms, or -1 for the engine's default. */
+    private static long pruneGrace = -1;
     /** The pause after each broadcast of the paced phase, in ms ({@code gap=}, default 20: 50 broadcasts a second). */
     private static long broadcastGapMillis = 20;
 
@@ -307,6 +325,9 @@ public final class SwarmBenchmark {
         }
         if (graftTimeoutMax >= 0) {
             config.set("gossip.graft_timeout_max", Duration.ofMillis(graftTimeoutMax));
+        }
+        if (pruneGrace >= 0) {
+            config.set("gossip.prune_grace", Duration.ofMillis(pruneGrace));
         }
         if (fast) {
             config.set("bootstrap.no_peers_retry_interval", Duration.ofMillis(200))
