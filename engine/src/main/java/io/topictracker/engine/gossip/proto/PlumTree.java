@@ -351,9 +351,13 @@ final class PlumTree implements HyParView.Listener {
 
     /** §3.6: remember who announced a message we lack, and start the graft timer on the first announcement. */
     private void onIHave(PeerId from, Message.IHave ihave) {
+        Set<MessageId> theyHave = null;
         for (Message.IHaveEntry entry : ihave.entries()) {
             if (received.contains(entry.id())) {
-                withdrawAnnouncement(from, entry.id());
+                if (theyHave == null) {
+                    theyHave = new HashSet<>();
+                }
+                theyHave.add(entry.id());
                 continue;
             }
             Missing wanted = missing.get(entry.id());
@@ -369,6 +373,9 @@ final class PlumTree implements HyParView.Listener {
             if (wanted.announcers().size() < MAX_ANNOUNCERS) {
                 wanted.announcers().add(new Announce(from, entry.round()));
             }
+        }
+        if (theyHave != null) {
+            withdrawAnnouncements(from, theyHave);
         }
     }
 
@@ -509,13 +516,14 @@ final class PlumTree implements HyParView.Listener {
     }
 
     /**
-     * The peer announced a message we have: it has it too, so an announcement of it still waiting in its queue is
-     * dropped (two neighbours that got a message about together otherwise announce it to each other).
+     * The peer announced messages we have: it has them too, so our announcements of them still waiting in its queue
+     * are dropped (two neighbours that got a message about together otherwise announce it to each other). One pass
+     * over the queue (at most {@code lazy_queue_capacity}) per IHave, whatever its number of entries.
      */
-    private void withdrawAnnouncement(PeerId peer, MessageId id) {
+    private void withdrawAnnouncements(PeerId peer, Set<MessageId> theyHave) {
         List<Message.IHaveEntry> queue = lazyQueue.get(peer);
-        if (queue != null) {
-            queue.removeIf(entry -> entry.id().equals(id));
+        if (queue != null && !queue.isEmpty()) {
+            queue.removeIf(entry -> theyHave.contains(entry.id()));
         }
     }
 
