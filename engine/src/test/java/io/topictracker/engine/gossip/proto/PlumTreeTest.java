@@ -150,19 +150,10 @@ class PlumTreeTest {
      */
     @Test
     void aLinkCarryingAnotherAuthorsMessagesIsSparedOneDuplicate() {
-        Harness tree = plainTree();
-        tree.connect(a);
-        tree.connect(b);
-        PeerInfo otherAuthor = peer(10);
-        tree.receive(b, gossip(otherAuthor, 1, "theirs", 1));
-        tree.receive(a, gossip(author, 1, "m1", 1));
-        tree.outputs.clear();
-        tree.receive(b, gossip(author, 1, "m1", 1));
+        Harness tree = duplicateOfAuthorFromB(plainTree(), 1);
         assertTrue(tree.sendsOf(Message.Prune.class).isEmpty(), "spared: b is on the other author's tree");
         assertTrue(tree.state.eagerPeers().contains(b.id()));
-        tree.receive(a, gossip(author, 2, "m2", 1));
-        tree.outputs.clear();
-        tree.receive(b, gossip(author, 2, "m2", 1));
+        duplicateOfAuthorFromB(tree, 2);
         assertEquals(List.of(b), tree.sendsOf(Message.Prune.class).stream().map(Output.Send::to).toList());
         assertTrue(tree.state.lazyPeers().contains(b.id()));
     }
@@ -170,27 +161,41 @@ class PlumTreeTest {
     /** With {@code prune_grace} 0 the same link is pruned by its first duplicate, as the paper says. */
     @Test
     void withoutAGraceTheFirstDuplicatePrunes() {
-        Harness tree = new Harness(1, GossipConfig.defaults().withVerifySignatures(false).withEagerFloodRounds(0)
-                .withPruneGrace(Duration.ZERO), BroadcastAuth.none());
-        tree.connect(a);
-        tree.connect(b);
-        tree.receive(b, gossip(peer(10), 1, "theirs", 1));
-        tree.receive(a, gossip(author, 1, "m1", 1));
-        tree.outputs.clear();
-        tree.receive(b, gossip(author, 1, "m1", 1));
+        Harness tree = duplicateOfAuthorFromB(new Harness(1, GossipConfig.defaults().withVerifySignatures(false)
+                .withEagerFloodRounds(0).withPruneGrace(Duration.ZERO), BroadcastAuth.none()), 1);
         assertEquals(List.of(b), tree.sendsOf(Message.Prune.class).stream().map(Output.Send::to).toList());
         assertTrue(tree.state.lazyPeers().contains(b.id()));
+    }
+
+    /**
+     * On {@code tree}: the first time (seq 1), connects a and b and has b deliver another author's message first;
+     * then a delivers {@link #author}'s message {@code seq} first and b a duplicate of it. Outputs hold only what
+     * the duplicate caused. Returns {@code tree}.
+     */
+    private Harness duplicateOfAuthorFromB(Harness tree, long seq) {
+        if (seq == 1) {
+            tree.connect(a);
+            tree.connect(b);
+            tree.receive(b, gossip(peer(10), 1, "theirs", 1));
+        }
+        tree.receive(a, gossip(author, seq, "m" + seq, 1));
+        tree.outputs.clear();
+        tree.receive(b, gossip(author, seq, "m" + seq, 1));
+        return tree;
+    }
+
+    /** A plain-tree node with a as its eager neighbour and b and c as lazy ones (both pruned the link). */
+    private Harness eagerAAndLazyBAndC() {
+        Harness tree = eagerAAndLazyB(plainTree());
+        tree.connect(c);
+        tree.receive(c, new Message.Prune());
+        return tree;
     }
 
     /** A lazy peer that announced a message to us has it: our announcement of it does not go to that peer. */
     @Test
     void noIHaveGoesToAPeerThatAnnouncedTheMessageToUs() {
-        Harness tree = plainTree();
-        tree.connect(a);
-        tree.connect(b);
-        tree.connect(c);
-        tree.receive(b, new Message.Prune());
-        tree.receive(c, new Message.Prune());
+        Harness tree = eagerAAndLazyBAndC();
         Gossip m = gossip(author, 1, "m", 1);
         tree.receive(b, new Message.IHave(List.of(new Message.IHaveEntry(m.id(), 1))));
         tree.receive(a, m);
@@ -202,12 +207,7 @@ class PlumTreeTest {
     /** Two neighbours that got a message about together: the one whose IHave comes first spares the other's. */
     @Test
     void aQueuedAnnouncementIsWithdrawnWhenThatPeerAnnouncesTheMessageFirst() {
-        Harness tree = plainTree();
-        tree.connect(a);
-        tree.connect(b);
-        tree.connect(c);
-        tree.receive(b, new Message.Prune());
-        tree.receive(c, new Message.Prune());
+        Harness tree = eagerAAndLazyBAndC();
         Gossip m = gossip(author, 1, "m", 1);
         Gossip other = gossip(author, 2, "other", 1);
         tree.receive(a, m);
