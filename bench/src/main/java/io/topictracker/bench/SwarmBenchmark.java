@@ -61,9 +61,9 @@ import java.util.stream.IntStream;
  * host.
  * {@code eager_flood_rounds=N} sets {@code [gossip] eager_flood_rounds} (default: the engine's; 0 is PlumTree's one
  * shared tree); {@code graft_timeout_min=MS} and {@code graft_timeout_max=MS} the bounds of the learnt graft wait
- * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it); {@code prune_grace=MS}
- * sets {@code [gossip] prune_grace} (default: the engine's; 0 prunes on every duplicate, PlumTree §3.5 as written). {@code gap=MS} (20)
- * is the pause after each broadcast of the paced phase: the issue's figures are at 20 ms, 50 broadcasts a second. {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
+ * (default: both {@code graft_timeout_1}, a fixed wait; {@code graft_timeout_min=20} learns it);
+ * {@code prune_grace=MS} sets {@code [gossip] prune_grace} (default: the engine's; 0 prunes on every duplicate, PlumTree
+ * §3.5 as written). {@code gap=MS} (20) is the pause after each broadcast of the paced phase: the issue's figures are at 20 ms, 50 broadcasts a second. {@code idle=S} (2) is how long the idle swarm's CPU is measured before the broadcasts. {@code trace=N} then
  * sends N more broadcasts one at a time and prints where their latency went (see
  * {@link BroadcastTrace}).
  * {@code fast=true} shortens the bootstrap intervals (no_peers_retry 200 ms, discovery_poll 300 ms,
@@ -118,8 +118,8 @@ public final class SwarmBenchmark {
         shareEventLoops = opts.choice("share", "default", "default", "true", "false");
         eagerFloodRounds = opts.integer("eager_flood_rounds", -1, -1, 16);
         graftTimeoutMin = opts.integer("graft_timeout_min", -1, -1, 3_600_000);
-        pruneGrace = opts.integer("prune_grace", -1, -1, GossipConfig.MAX_PRUNE_GRACE.toMillis());
         graftTimeoutMax = opts.integer("graft_timeout_max", -1, -1, 3_600_000);
+        pruneGrace = opts.integer("prune_grace", -1, -1, GossipConfig.MAX_PRUNE_GRACE.toMillis());
         broadcastGapMillis = opts.integer("gap", 20, 0, 60_000);
         String network = "bench-" + UUID.randomUUID();
         System.out.printf(Locale.ROOT, "swarm benchmark: nodes=%d dht=%s transport=%s newcomers=%d broadcasts=%d"

@@ -35,8 +35,8 @@ import java.util.Set;
  * @param eagerFloodRounds hops from its author within which a message is pushed to every active peer instead of along
  *     the shared tree (0 = plain PlumTree), pruned per author by duplicates; key {@code eager_flood_rounds}
  * @param pruneGrace how long a shared-tree link that delivered the first copy of another author's message is spared
- *     one duplicate before it is pruned (PlumTree §3.5 prunes on every duplicate, which concurrent authors cut the
- *     tree apart with); zero prunes on every duplicate; key {@code prune_grace}
+ *     one duplicate before it is pruned (PlumTree §3.5 prunes on every duplicate; with several authors in flight
+ *     that cuts the tree apart); zero prunes on every duplicate, as the paper; key {@code prune_grace}
  * @param messageCacheRetention how long a payload is kept to answer Grafts; key {@code message_cache_retention}
  * @param messageIdRetention how long a delivered id is remembered to drop duplicates; key {@code message_id_retention}
  * @param cacheEvictInterval how often the caches are swept; key {@code cache_evict_interval}
@@ -99,8 +99,8 @@ public record GossipConfig(
             "active_view_capacity", "passive_view_capacity", "active_random_walk_length",
             "passive_random_walk_length", "shuffle_random_walk_length", "shuffle_active_view_count",
             "shuffle_passive_view_count", "shuffle_interval", "neighbor_request_timeout", "graft_timeout_1",
-            "graft_timeout_2", "graft_timeout_min", "graft_timeout_max", "dispatch_timeout", "optimization_threshold", "eager_flood_rounds", "prune_grace",
-            "message_cache_retention",
+            "graft_timeout_2", "graft_timeout_min", "graft_timeout_max", "dispatch_timeout", "optimization_threshold",
+            "eager_flood_rounds", "prune_grace", "message_cache_retention",
             "message_id_retention", "cache_evict_interval", "max_message_size", "verify_signatures",
             "message_cache_capacity", "message_id_capacity", "lazy_queue_capacity", "max_inbound_connections",
             "max_inbound_connections_per_ip", "max_inbound_connections_per_peer", "join_deadline",
