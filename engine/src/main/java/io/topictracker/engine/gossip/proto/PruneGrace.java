@@ -22,8 +22,15 @@ import java.util.Map;
  * one entry per neighbour, dropped by {@link #forget} when the neighbour goes.
  */
 final class PruneGrace {
-    /** The last first copy a neighbour delivered along the shared tree, and whether its grace is still unspent. */
-    private record LastFirst(PeerId author, long at, boolean unspent) {}
+    /**
+     * The last first copy a neighbour delivered along the shared tree, and whether its grace is still unspent. Mutable,
+     * one per neighbour, updated in place: it changes on every delivery.
+     */
+    private static final class LastFirst {
+        private PeerId author;
+        private long at;
+        private boolean unspent;
+    }
 
     private final long windowMillis;
     private final Map<PeerId, LastFirst> lastFirst = new HashMap<>();
@@ -42,7 +49,10 @@ final class PruneGrace {
      */
     void firstCopy(PeerId from, PeerId author, long now) {
         if (windowMillis > 0) {
-            lastFirst.put(from, new LastFirst(author, now, true));
+            LastFirst last = lastFirst.computeIfAbsent(from, peer -> new LastFirst());
+            last.author = author;
+            last.at = now;
+            last.unspent = true;
         }
     }
 
@@ -57,10 +67,10 @@ final class PruneGrace {
      */
     boolean spare(PeerId from, PeerId author, long now) {
         LastFirst last = lastFirst.get(from);
-        if (last == null || !last.unspent() || now - last.at() > windowMillis || last.author().equals(author)) {
+        if (last == null || !last.unspent || now - last.at > windowMillis || last.author.equals(author)) {
             return false;
         }
-        lastFirst.put(from, new LastFirst(last.author(), last.at(), false));
+        last.unspent = false;
         return true;
     }
 
