@@ -66,19 +66,34 @@ final class LtNode implements AutoCloseable {
         }
     }
 
-    /** @return a UDP port free right now on 127.0.0.1 */
+    /** @return a port free right now on 127.0.0.1, for UDP and TCP */
     static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return freePortOn(InetAddress.getLoopbackAddress());
     }
 
-    /** @return a UDP port free right now on ::1 */
+    /** @return a port free right now on ::1, for UDP and TCP */
     static int freePort6() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {
-            return s.getLocalPort();
-        }
+        return freePortOn(InetAddress.getByName("::1"));
     }
+
+    /**
+     * A port free for UDP and for TCP on {@code host}: libtorrent listens on both with the one port, and a port taken
+     * for TCP made {@code serve} quit with "listen failed" after its ready event (seen in CI), so the interop test
+     * waited its whole minute for a node that was gone. Tries at most {@value #FREE_PORT_ATTEMPTS} ports.
+     */
+    private static int freePortOn(InetAddress host) throws IOException {
+        for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0, host);
+                    java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, host)) {
+                return udp.getLocalPort();
+            } catch (java.net.BindException takenForTcp) {
+                // the UDP port's TCP twin is in use: try another
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP on " + host + " in " + FREE_PORT_ATTEMPTS + " tries");
+    }
+
+    private static final int FREE_PORT_ATTEMPTS = 50;
 
     /** Starts {@code serve} and waits (bounded) for its ready event. */
     static LtNode serve(int port, List<String> bootstrap, int seconds, Path dir) throws Exception {
