@@ -99,14 +99,18 @@ final class HyParView {
         return pending.containsKey(peer);
     }
 
-    /** Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT. */
-    void joinPeers(List<PeerInfo> peers) {
+    /**
+     * Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT.
+     *
+     * @param untilJoined whether each Join is dropped if the topic has a neighbour before it can go
+     */
+    void joinPeers(List<PeerInfo> peers, boolean untilJoined) {
         if (peers.size() > MAX_JOIN_PEERS) {
             throw new IllegalArgumentException("join at most " + MAX_JOIN_PEERS + " peers at once, got " + peers.size());
         }
         for (PeerInfo peer : peers) {
             if (!peer.id().equals(self) && !active.containsKey(peer.id())) {
-                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())));
+                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())), untilJoined);
             }
         }
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -232,6 +234,51 @@ class PeerLinksTest {
         assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.dialled(),
                 "the preferred transport was tried first");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
+    }
+
+    /** A peer at an address only {@code transport} dials; the tests answer its dials by hand. */
+    private static PeerInfo heldPeer() {
+        return new PeerInfo(PeerLinksFixture.PEER, List.of(PeerAddress.parse("tcp://198.51.100.1:9")));
+    }
+
+    @Test
+    void framesThatBecameMootDuringTheDialAreDroppedAndTheRestGoInOrder() {
+        ScriptedTransport tcp = ScriptedTransport.holding("tcp");
+        PeerLinks links = new PeerLinks(new Transports(List.of(tcp)), clock::get, (c, f) -> { },
+                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+        AtomicBoolean joined = new AtomicBoolean();
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {1}), joined::get);
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {2}));
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {3}), joined::get);
+        Await.until(WAIT, "the dial under way", () -> tcp.heldCount() == 1);
+        joined.set(true); // another contact accepted us while this dial was slow
+
+        RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER,
+                PeerAddress.parse("tcp://198.51.100.1:9"), Optional.empty());
+        tcp.answer(0, connection::listenedBy);
+        assertEquals(List.of((byte) 2), connection.sent, "only the frame that is never moot went");
+
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {4}), joined::get);
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {5}));
+        assertEquals(List.of((byte) 2, (byte) 5), connection.sent, "on an open link a moot frame is dropped too");
+        assertTrue(lost.isEmpty(), "dropping moot frames loses no peer: " + lost);
+    }
+
+    @Test
+    void framesStillWantedWhenTheDialEndsAllGoInOrder() {
+        ScriptedTransport tcp = ScriptedTransport.holding("tcp");
+        PeerLinks links = new PeerLinks(new Transports(List.of(tcp)), clock::get, (c, f) -> { },
+                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+        AtomicBoolean joined = new AtomicBoolean();
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {1}), joined::get);
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {2}));
+        links.send(heldPeer(), ByteBuffer.wrap(new byte[] {3}), joined::get);
+        Await.until(WAIT, "the dial under way", () -> tcp.heldCount() == 1);
+
+        RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER,
+                PeerAddress.parse("tcp://198.51.100.1:9"), Optional.empty());
+        tcp.answer(0, connection::listenedBy);
+        assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), connection.sent);
     }
 
     @Test
