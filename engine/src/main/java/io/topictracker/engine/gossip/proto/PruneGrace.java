@@ -15,8 +15,9 @@ import java.util.Map;
  * to a third of all deliveries then came by IHave and Graft (80 ms and more a hop), and about 60 % of the grafted
  * messages never got an eager copy at all (BENCHMARKS.md, issue 18). A link whose last first copy was another
  * author's, within {@code prune_grace}, keeps its eager state for one duplicate; the next first copy it delivers
- * renews that grace; a second duplicate with none in between prunes it as §3.5 says. A link that only ever brings
- * duplicates, and every link of a lone author's tree, is pruned exactly as before.
+ * renews that grace, at most once per {@link #MIN_SPARE_SPACING_MILLIS}; a second duplicate with none in between
+ * prunes it as §3.5 says. A link that only ever brings duplicates, and every link of a lone author's tree, is pruned
+ * exactly as before.
  *
  * <p>Pure: the caller passes the time. Not thread-safe (the topic's executor drives it). Bounded by the active view:
  * one entry per neighbour, dropped by {@link #forget} when the neighbour goes.
@@ -30,7 +31,20 @@ final class PruneGrace {
         private PeerId author;
         private long at;
         private boolean unspent;
+        private long sparedAt = NEVER;
     }
+
+    private static final long NEVER = Long.MIN_VALUE;
+    /**
+     * The least time between two spares of one link, however many first copies it brings. A spared link stays eager,
+     * and every message already in flight on it then arrives as a duplicate: cheap while messages are apart, costly in
+     * a burst, where nearly every link brings some author's first copy between two duplicates. In the simulator's
+     * burst (1,000 nodes each broadcasting at the same instant) unlimited spares raised RMR from PlumTree's 1.163 to
+     * 1.424; one per 20 ms gives 1.207, moves no other scenario's RMR by more than 0.04 (most not at all), and
+     * leaves the swarm's TCP latency as it was (at 50 broadcasts a second a link may still be spared every message);
+     * 50 ms cost the swarm (p50 13 ms against 8). BENCHMARKS.md, issue 18, session 12.
+     */
+    static final long MIN_SPARE_SPACING_MILLIS = 20;
 
     private final long windowMillis;
     private final Map<PeerId, LastFirst> lastFirst = new HashMap<>();
@@ -63,14 +77,17 @@ final class PruneGrace {
      * @param from the neighbour it came from, not null
      * @param author the duplicate's author, not null
      * @param now the state machine's time in milliseconds
-     * @return true to keep the link eager, false to prune it (§3.5)
+     * @return true to keep the link eager, false to prune it (§3.5); true at most once per
+     *     {@link #MIN_SPARE_SPACING_MILLIS} for one link
      */
     boolean spare(PeerId from, PeerId author, long now) {
         LastFirst last = lastFirst.get(from);
-        if (last == null || !last.unspent || now - last.at > windowMillis || last.author.equals(author)) {
+        if (last == null || !last.unspent || now - last.at > windowMillis || last.author.equals(author)
+                || last.sparedAt != NEVER && now - last.sparedAt < MIN_SPARE_SPACING_MILLIS) {
             return false;
         }
         last.unspent = false;
+        last.sparedAt = now;
         return true;
     }
 

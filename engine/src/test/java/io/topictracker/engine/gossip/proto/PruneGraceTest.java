@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.topictracker.api.PeerId;
 import org.junit.jupiter.api.Test;
 
-/** The grace a shared-tree link gets for carrying another author's messages: once per first copy, within its window. */
+/**
+ * The grace a shared-tree link gets for carrying another author's messages: once per first copy, within its window,
+ * at most once per spacing.
+ */
 class PruneGraceTest {
     private final PeerId link = Harness.peer(2).id();
     private final PeerId otherLink = Harness.peer(3).id();
@@ -39,9 +42,20 @@ class PruneGraceTest {
     @Test
     void theGraceLastsItsWindowAndNoLonger() {
         grace.firstCopy(link, alice, 0);
-        assertTrue(grace.spare(link, bob, 1000), "at the window's end");
-        grace.firstCopy(link, alice, 0);
         assertFalse(grace.spare(link, bob, 1001), "past it");
+        grace.firstCopy(otherLink, alice, 0);
+        assertTrue(grace.spare(otherLink, bob, 1000), "at the window's end");
+    }
+
+    @Test
+    void aLinkIsSparedAtMostOncePerSpacingHoweverManyFirstCopiesItBrings() {
+        long spacing = PruneGrace.MIN_SPARE_SPACING_MILLIS;
+        grace.firstCopy(link, alice, 0);
+        assertTrue(grace.spare(link, bob, 1));
+        grace.firstCopy(link, alice, 2);
+        assertFalse(grace.spare(link, bob, spacing), "in a burst the next duplicate prunes, first copy or not");
+        grace.firstCopy(link, alice, spacing + 1);
+        assertTrue(grace.spare(link, bob, spacing + 1), "one spacing after the last spare");
     }
 
     @Test
