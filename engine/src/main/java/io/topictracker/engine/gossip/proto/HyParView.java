@@ -102,7 +102,8 @@ final class HyParView {
     /**
      * Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT.
      *
-     * @param untilJoined whether each Join is dropped if the topic has a neighbour before it can go
+     * @param untilJoined whether each Join is dropped if a contact accepts another of them before it can go (see
+     *     {@link Output.Send#untilJoined})
      */
     void joinPeers(List<PeerInfo> peers, boolean untilJoined) {
         if (peers.size() > MAX_JOIN_PEERS) {
