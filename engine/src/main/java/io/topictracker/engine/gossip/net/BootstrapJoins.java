@@ -12,11 +12,11 @@ import java.util.Set;
  *
  * <p>Only an accepted Join of ours counts, not a neighbour that joined us. In a cold start the starters join the
  * publishers passively, and a publisher that then dropped its own Joins to the other publishers left one island per
- * publisher (a swarm connected after 32.7 s instead of 3.8 s, healed only by the merge workers).
+ * publisher (a swarm all joined after 3.8 s was connected only after 32.7 s, healed by the merge workers).
  *
  * <p>Thread-safety: {@link #sent}, {@link #neighbourUp} and {@link #alone} run on the topic's executor;
- * {@link #accepted} is read on any thread. Bounded: at most {@link #MAX_CONTACTS} contacts are remembered (a Join to
- * one past that is simply sent).
+ * {@link #accepted} is read on any thread. Bounded: at most {@link #MAX_CONTACTS} contacts are remembered; one past
+ * that is not noticed when it accepts (its Join is still dropped once a remembered contact accepts).
  */
 final class BootstrapJoins {
     /** Contacts remembered; a bootstrap round names a few, and the set empties once one accepts. */

@@ -35,7 +35,7 @@ class BootstrapJoinsTest {
     }
 
     @Test
-    void contactsPastTheBoundAreNotRememberedSoTheirJoinsAreSent() {
+    void aContactPastTheBoundIsNotNoticedWhenItAccepts() {
         for (int i = 0; i < BootstrapJoins.MAX_CONTACTS; i++) {
             joins.sent(distinct(i));
         }
