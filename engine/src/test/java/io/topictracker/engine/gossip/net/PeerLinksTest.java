@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,7 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -234,56 +232,6 @@ class PeerLinksTest {
         assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.dialled(),
                 "the preferred transport was tried first");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
-    }
-
-    private static final PeerAddress HELD_ADDRESS = PeerAddress.parse("tcp://198.51.100.1:9");
-    private static final PeerInfo HELD_PEER = new PeerInfo(PeerLinksFixture.PEER, List.of(HELD_ADDRESS));
-
-    /** Links over one transport whose dials wait until the test answers them. */
-    private PeerLinks linksOverHeldDials(ScriptedTransport held) {
-        return new PeerLinks(new Transports(List.of(held)), clock::get, (c, f) -> { },
-                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
-    }
-
-    /**
-     * Sends frames 1 and 3 with {@code moot}'s test and frame 2 without, to a peer whose dial is held; sets
-     * {@code moot} to {@code mootBeforeTheAnswer}, then answers the dial.
-     *
-     * @return the connection the dial was answered with
-     */
-    private RecordingConnection threeFramesThenTheAnswer(PeerLinks links, ScriptedTransport held, AtomicBoolean moot,
-            boolean mootBeforeTheAnswer) {
-        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {1}), moot::get);
-        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {2}));
-        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {3}), moot::get);
-        Await.until(WAIT, "the dial under way", () -> held.heldCount() == 1);
-        moot.set(mootBeforeTheAnswer);
-        RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER, HELD_ADDRESS, Optional.empty());
-        held.answer(0, connection::listenedBy);
-        return connection;
-    }
-
-    @Test
-    void framesThatBecameMootDuringTheDialAreDroppedAndTheRestGoInOrder() {
-        ScriptedTransport held = ScriptedTransport.holding("tcp");
-        PeerLinks links = linksOverHeldDials(held);
-        AtomicBoolean joined = new AtomicBoolean();
-        // another contact accepted us while this dial was slow
-        RecordingConnection connection = threeFramesThenTheAnswer(links, held, joined, true);
-        assertEquals(List.of((byte) 2), connection.sent, "only the frame that is never moot went");
-
-        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {4}), joined::get);
-        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {5}));
-        assertEquals(List.of((byte) 2, (byte) 5), connection.sent, "on an open link a moot frame is dropped too");
-        assertTrue(lost.isEmpty(), "dropping moot frames loses no peer: " + lost);
-    }
-
-    @Test
-    void framesStillWantedWhenTheDialEndsAllGoInOrder() {
-        ScriptedTransport held = ScriptedTransport.holding("tcp");
-        RecordingConnection connection = threeFramesThenTheAnswer(linksOverHeldDials(held), held,
-                new AtomicBoolean(), false);
-        assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), connection.sent);
     }
 
     @Test
