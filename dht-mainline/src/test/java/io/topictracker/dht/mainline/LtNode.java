@@ -1,8 +1,10 @@
 package io.topictracker.dht.mainline;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,9 @@ final class LtNode implements AutoCloseable {
         }
     }
 
+    /** Ports {@link #freePortOn} tries before it gives up. */
+    private static final int FREE_PORT_ATTEMPTS = 50;
+
     /** @return a port free right now on 127.0.0.1, for UDP and TCP */
     static int freePort() throws IOException {
         return freePortOn(InetAddress.getLoopbackAddress());
@@ -84,16 +89,14 @@ final class LtNode implements AutoCloseable {
     private static int freePortOn(InetAddress host) throws IOException {
         for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
             try (DatagramSocket udp = new DatagramSocket(0, host);
-                    java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, host)) {
+                    ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, host)) {
                 return udp.getLocalPort();
-            } catch (java.net.BindException takenForTcp) {
+            } catch (BindException takenForTcp) {
                 // the UDP port's TCP twin is in use: try another
             }
         }
         throw new IOException("no port free for both UDP and TCP on " + host + " in " + FREE_PORT_ATTEMPTS + " tries");
     }
-
-    private static final int FREE_PORT_ATTEMPTS = 50;
 
     /** Starts {@code serve} and waits (bounded) for its ready event. */
     static LtNode serve(int port, List<String> bootstrap, int seconds, Path dir) throws Exception {

@@ -24,18 +24,6 @@ import java.util.Map;
  */
 final class PruneGrace {
     /**
-     * The last first copy a neighbour delivered along the shared tree, and whether its grace is still unspent. Mutable,
-     * one per neighbour, updated in place: it changes on every delivery.
-     */
-    private static final class LastFirst {
-        private PeerId author;
-        private long at;
-        private boolean unspent;
-        private long sparedAt = NEVER;
-    }
-
-    private static final long NEVER = Long.MIN_VALUE;
-    /**
      * The least time between two spares of one link, however many first copies it brings. A spared link stays eager,
      * and every message already in flight on it then arrives as a duplicate: cheap while messages are apart, costly in
      * a burst, where nearly every link brings some author's first copy between two duplicates. In the simulator's
@@ -45,6 +33,19 @@ final class PruneGrace {
      * 50 ms cost the swarm (p50 13 ms against 8). BENCHMARKS.md, issue 18, session 12.
      */
     static final long MIN_SPARE_SPACING_MILLIS = 20;
+    /** {@code LastFirst.sparedAt} of a link never spared. */
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /**
+     * The last first copy a neighbour delivered along the shared tree, whether its grace is still unspent, and when
+     * the link last spared a duplicate. Mutable, one per neighbour, updated in place: it changes on every delivery.
+     */
+    private static final class LastFirst {
+        private PeerId author;
+        private long at;
+        private boolean unspent;
+        private long sparedAt = NEVER;
+    }
 
     private final long windowMillis;
     private final Map<PeerId, LastFirst> lastFirst = new HashMap<>();
