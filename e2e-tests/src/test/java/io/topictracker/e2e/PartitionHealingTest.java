@@ -55,8 +55,11 @@ class PartitionHealingTest {
             cut.split();
             long[] publishedBefore = topics.stream().mapToLong(PartitionHealingTest::published).toArray();
             swarm.clock.advance(Duration.ofMinutes(2));
-            Await.until(WAIT, "two overlays, every link inside a half and held by both ends", () ->
-                    Swarm.settled(left, nodes.subList(0, 3)) && Swarm.settled(right, nodes.subList(3, 6)));
+            if (!Await.within(WAIT, () ->
+                    Swarm.settled(left, nodes.subList(0, 3)) && Swarm.settled(right, nodes.subList(3, 6)))) {
+                throw new AssertionError("timed out waiting for two overlays, every link inside a half and held by"
+                        + " both ends; views: " + views(topics, nodes));
+            }
             Await.until(WAIT, "every node published into its half's slot of the new minute", () -> IntStream
                     .range(0, topics.size()).allMatch(i -> published(topics.get(i)) > publishedBefore[i]));
 
@@ -72,7 +75,7 @@ class PartitionHealingTest {
                 assertFalse(got.get(i).contains("right only"), "left node " + i + " got a right broadcast");
                 assertFalse(got.get(3 + i).contains("left only"), "right node " + i + " got a left broadcast");
             }
-            assertTrue(cut.refused() > 0, "the merge workers or HyParView tried to cross the cut and were refused");
+            assertTrue(cut.refused() > 0, "the cut closed a link across it or refused a dial or accept across it");
 
             long[] beforeLift = topics.stream().mapToLong(PartitionHealingTest::lastJoinSequence).toArray();
             cut.lift();
@@ -115,6 +118,27 @@ class PartitionHealingTest {
                 });
             }
         }
+    }
+
+    /** @return each node's neighbours and its last four Joins, nodes named as in LEFT and RIGHT */
+    private static String views(List<Topic> topics, List<Node> nodes) {
+        List<String> order = concat(LEFT, RIGHT);
+        Map<PeerId, String> names = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            names.put(nodes.get(i).id(), order.get(i));
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < topics.size(); i++) {
+            List<String> neighbours = topics.get(i).neighbors().stream()
+                    .map(peer -> names.getOrDefault(peer, peer.shortText())).sorted().toList();
+            List<JoinRequest> joins = topics.get(i).joinRequests();
+            List<String> lastJoins = joins.subList(Math.max(0, joins.size() - 4), joins.size()).stream()
+                    .map(join -> names.getOrDefault(join.peer(), join.peer().shortText()) + " by " + join.source())
+                    .toList();
+            text.append('\n').append(order.get(i)).append(" -> ").append(neighbours).append(", last Joins ")
+                    .append(lastJoins);
+        }
+        return text.toString();
     }
 
     private static long published(Topic topic) {

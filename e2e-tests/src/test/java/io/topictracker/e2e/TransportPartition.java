@@ -39,6 +39,8 @@ final class TransportPartition {
         split = true;
         for (Held held : List.copyOf(open)) {
             if (separates(held.holder(), held.connection().remote())) {
+                // Counted: a connected overlay always has a link across a cut, but not always a later dial across.
+                refusedOne();
                 held.connection().close();
             }
         }
@@ -91,7 +93,7 @@ final class TransportPartition {
         refused.incrementAndGet();
     }
 
-    /** @return how many dials and accepts the cut refused */
+    /** @return how many dials and accepts the cut refused, and connections across it that a split closed */
     int refused() {
         return refused.get();
     }
