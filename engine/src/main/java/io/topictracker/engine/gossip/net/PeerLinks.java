@@ -70,7 +70,10 @@ final class PeerLinks {
          * one, not itself a dial back); taken by the first failure, so a dial's failure waits at most once.
          */
         PeerInfo reverseTarget;
+        /** Its connections are being closed by the idle sweep: their close is no loss unless a topic took the peer. */
         boolean closingIdle;
+        /** Its connections are being closed with the node: their close is no loss. */
+        boolean closingAll;
         volatile long lastUsed;
 
         Link(PeerId peer) {
@@ -131,6 +134,8 @@ final class PeerLinks {
     private final TransportMeters meters;
     private final ScheduledExecutorService timers;
     private final RecentDialFailures failures = new RecentDialFailures();
+    /** Whether a topic holds a peer, as the idle sweep last asked; never null. */
+    private volatile Predicate<PeerId> idleHeld = peer -> false;
     /** Peers not to be dialled nor sent to (banned for flooding); never null. */
     private volatile Predicate<PeerId> barred = peer -> false;
     /** Told of each peer we send to; never null. */
@@ -437,16 +442,35 @@ final class PeerLinks {
             List<Connection> retired;
             synchronized (link) {
                 link.dialing = false;
-                link.closingIdle = false;
-                link.connections.add(outbox);
-                links.putIfAbsent(peer, link);
-                flush = new ArrayList<>(link.pending);
-                link.pending.clear();
-                retired = link.retireRelayed();
+                if (!connection.isOpen()) {
+                    flush = null;
+                    retired = null;
+                } else {
+                    link.closingIdle = false;
+                    link.connections.add(outbox);
+                    links.putIfAbsent(peer, link);
+                    flush = new ArrayList<>(link.pending);
+                    link.pending.clear();
+                    retired = link.retireRelayed();
+                }
+            }
+            if (flush == null) {
+                closedBeforeHeld(connection);
+                return;
             }
             flush.forEach(outbox::offer);
             retire(peer, retired, connection.relayedVia().isEmpty());
         });
+    }
+
+    /**
+     * A dialled connection closed before its link held it. Its {@link #closed} saw the dial still under way and left
+     * the loss for the dial to report; the dial ends here, so this reports it (unless another connection is open).
+     * Without it the topics kept the peer as a neighbour with no connection until they next sent it something.
+     */
+    private void closedBeforeHeld(Connection connection) {
+        LOG.debug("the connection to {} closed as its dial completed", connection.remote().shortText());
+        closed(connection, null);
     }
 
     /**
@@ -651,12 +675,18 @@ final class PeerLinks {
                 punchOutcome(peer, true);
                 Link link = links.computeIfAbsent(peer, Link::new);
                 LinkOutbox outbox = outbox(connection);
-                List<Connection> retired;
+                List<Connection> retired = null;
                 synchronized (link) {
-                    link.closingIdle = false;
-                    link.connections.add(outbox);
-                    links.putIfAbsent(peer, link);
-                    retired = link.retireRelayed();
+                    if (connection.isOpen()) {
+                        link.closingIdle = false;
+                        link.connections.add(outbox);
+                        links.putIfAbsent(peer, link);
+                        retired = link.retireRelayed();
+                    }
+                }
+                if (retired == null) {
+                    closedBeforeHeld(connection);
+                    return;
                 }
                 retire(peer, retired, true);
             });
@@ -693,7 +723,9 @@ final class PeerLinks {
             if (lost) {
                 links.remove(peer, link);
             }
-            if (lost && link.closingIdle) {
+            // An idle close is no loss, unless a topic took the peer as a neighbour while the sweep was closing it
+            // (it decided on an older view): that topic must hear the connection is gone.
+            if (lost && (link.closingAll || link.closingIdle && !idleHeld.test(peer))) {
                 return;
             }
         }
@@ -708,6 +740,7 @@ final class PeerLinks {
      * (the peer did not fail, we just stopped talking).
      */
     void closeIdle(Predicate<PeerId> held, long idleMillis) {
+        idleHeld = held;
         long now = clock.getAsLong();
         for (Link link : links.values()) {
             List<Connection> toClose;
@@ -844,7 +877,7 @@ final class PeerLinks {
         for (Link link : links.values()) {
             List<Connection> all;
             synchronized (link) {
-                link.closingIdle = true;
+                link.closingAll = true;
                 all = link.connectionList();
             }
             all.forEach(closer);

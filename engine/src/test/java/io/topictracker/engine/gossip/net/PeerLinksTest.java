@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -232,6 +234,52 @@ class PeerLinksTest {
         assertEquals(List.of(PeerAddress.parse("tcp://127.0.0.1:9")), refusing.dialled(),
                 "the preferred transport was tried first");
         assertTrue(lost.isEmpty(), "a dial that succeeded over another transport is no lost peer");
+    }
+
+    private static final PeerAddress HELD_ADDRESS = PeerAddress.parse("tcp://198.51.100.1:9");
+    private static final PeerInfo HELD_PEER = new PeerInfo(PeerLinksFixture.PEER, List.of(HELD_ADDRESS));
+
+    /** Links over one transport whose dials wait until the test answers them. */
+    private PeerLinks linksOverHeldDials(ScriptedTransport held) {
+        return new PeerLinks(new Transports(List.of(held)), clock::get, (c, f) -> { },
+                (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
+    }
+
+    @Test
+    void aDialledConnectionThatClosesBeforeTheLinkHoldsItIsReportedLost() {
+        ScriptedTransport held = ScriptedTransport.holding("tcp");
+        PeerLinks links = linksOverHeldDials(held);
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {1}));
+        Await.until(WAIT, "the dial under way", () -> held.heldCount() == 1);
+        // Closed (its listener told) before the dial's completion reaches the link, as when a cut or the peer closes
+        // it right after the handshake.
+        held.answer(0, listener -> {
+            RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER, HELD_ADDRESS,
+                    Optional.empty()).listenedBy(listener);
+            connection.close();
+            return connection;
+        });
+        Await.until(WAIT, "the peer reported lost", () -> lost.containsKey(PeerLinksFixture.PEER));
+        assertEquals(Boolean.FALSE, lost.get(PeerLinksFixture.PEER), "lost as a closed connection");
+        assertEquals(0, links.openCount());
+    }
+
+    @Test
+    void anIdleCloseIsReportedLostIfATopicTookThePeerWhileItWasClosing() {
+        ScriptedTransport held = ScriptedTransport.holding("tcp");
+        PeerLinks links = linksOverHeldDials(held);
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {1}));
+        Await.until(WAIT, "the dial under way", () -> held.heldCount() == 1);
+        RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER, HELD_ADDRESS, Optional.empty());
+        held.answer(0, connection::listenedBy);
+        clock.addAndGet(60_000);
+        // The sweep finds the peer unused; a topic takes it as a neighbour before the close completes.
+        AtomicInteger asked = new AtomicInteger();
+        links.closeIdle(peer -> asked.getAndIncrement() > 0, 10_000);
+
+        assertTrue(connection.closed.isDone(), "the sweep closed the idle connection");
+        assertEquals(Boolean.FALSE, lost.get(PeerLinksFixture.PEER),
+                "the topic that took the peer hears its connection is gone: " + lost);
     }
 
     @Test
