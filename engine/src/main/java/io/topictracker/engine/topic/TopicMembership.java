@@ -419,7 +419,9 @@ public final class TopicMembership implements AutoCloseable {
             }
         }
         meters.joinSent(source).increment(peers.size());
-        return gossip.joinPeers(peers);
+        // A bootstrap Join is for a node alone: one that waited behind a slow dial while another contact accepted us
+        // would only start walks for a member. Every other source joins as a member on purpose (merges, requests).
+        return gossip.joinPeers(peers, source == JoinLog.Source.BOOTSTRAP);
     }
 
     /**

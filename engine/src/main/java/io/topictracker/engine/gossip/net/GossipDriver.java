@@ -10,6 +10,7 @@ import io.topictracker.engine.gossip.proto.GossipStateMachine;
 import io.topictracker.engine.gossip.proto.GossipStats;
 import io.topictracker.engine.gossip.proto.Input;
 import io.topictracker.engine.gossip.proto.Output;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +52,7 @@ public final class GossipDriver implements AutoCloseable {
     private final Runnable unregister;
     private final List<Output> outputs = new ArrayList<>();
     private final Set<PeerId> neighbors = ConcurrentHashMap.newKeySet();
+    private final BootstrapJoins bootstrapJoins = new BootstrapJoins();
     /** Timers on the node's scheduler; cancelled when the topic stops, so nothing there holds a closed topic. */
     private final PendingTimers timers = new PendingTimers();
     private final GossipMeters meters;
@@ -251,9 +253,15 @@ public final class GossipDriver implements AutoCloseable {
         return submit(neighborsOnly ? new Input.BroadcastNeighbors(payload) : new Input.Broadcast(payload));
     }
 
-    /** Sends a Join to each peer (at most 64). @return completes once handed to the protocol; never null */
-    public CompletableFuture<Void> joinPeers(List<PeerInfo> peers) {
-        return submit(new Input.JoinPeers(peers));
+    /**
+     * Sends a Join to each peer (at most 64).
+     *
+     * @param untilJoined whether a Join still waiting for its dial is dropped once a contact accepted one of these
+     *     (the bootstrap loop's: see {@link BootstrapJoins})
+     * @return completes once handed to the protocol; never null
+     */
+    public CompletableFuture<Void> joinPeers(List<PeerInfo> peers, boolean untilJoined) {
+        return submit(new Input.JoinPeers(peers, untilJoined));
     }
 
     /** @return a snapshot of the active view, read on the topic's executor; never null */
@@ -348,7 +356,13 @@ public final class GossipDriver implements AutoCloseable {
                 if (TIMELINE.isDebugEnabled() && !(send.message() instanceof Gossip)) {
                     TIMELINE.debug("to {}: {}", send.to().id().shortText(), GossipNode.describe(send.message()));
                 }
-                links.send(send.to(), codec.encode(topic, send.message()));
+                ByteBuffer frame = codec.encode(topic, send.message());
+                if (send.untilJoined()) {
+                    bootstrapJoins.sent(send.to().id());
+                    links.send(send.to(), frame, bootstrapJoins::accepted);
+                } else {
+                    links.send(send.to(), frame);
+                }
             } else if (output instanceof Output.Schedule schedule) {
                 if (!closed) {
                     try {
@@ -363,9 +377,13 @@ public final class GossipDriver implements AutoCloseable {
                 GossipEvent event = emit.event();
                 if (event instanceof GossipEvent.NeighborUp up) {
                     neighbors.add(up.peer());
+                    bootstrapJoins.neighbourUp(up.peer());
                     peerUse.used(topic, up.peer());
                 } else if (event instanceof GossipEvent.NeighborDown down) {
                     neighbors.remove(down.peer());
+                    if (neighbors.isEmpty()) {
+                        bootstrapJoins.alone();
+                    }
                 } else if (event instanceof GossipEvent.Received) {
                     meters.deliveries.increment();
                 }

@@ -570,7 +570,7 @@ public final class GossipNode implements AutoCloseable {
         }
         membership.joined(topic, secret);
         if (!bootstrap.isEmpty()) {
-            runner.joinPeers(bootstrap);
+            runner.joinPeers(bootstrap, false);
         }
         return runner;
     }

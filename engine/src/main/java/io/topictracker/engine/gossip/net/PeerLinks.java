@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -36,6 +37,21 @@ final class PeerLinks {
     private static final Logger TIMELINE = LoggerFactory.getLogger("io.topictracker.timeline.links");
     /** Frames kept per peer while its connection is being dialled. */
     static final int MAX_PENDING_FRAMES = 512;
+    /** For frames that are always worth sending. */
+    private static final BooleanSupplier NEVER_MOOT = () -> false;
+
+    /**
+     * A frame waiting for a dial, and whether it has become pointless meanwhile (see {@link #send(PeerInfo,
+     * ByteBuffer, BooleanSupplier)}).
+     */
+    private record Pending(ByteBuffer frame, BooleanSupplier moot) {
+        /** Adds the frame to {@code flush} unless it has become moot. */
+        void addTo(List<ByteBuffer> flush) {
+            if (!moot.getAsBoolean()) {
+                flush.add(frame);
+            }
+        }
+    }
     /**
      * A dial with no connection after this long is reported {@link #onUnanswered unanswered}: a QUIC or TCP handshake
      * with a reachable peer takes one or two round trips, far less; the dial goes on (its packets keep a NAT's
@@ -59,7 +75,7 @@ final class PeerLinks {
     private static final class Link {
         final PeerId peer;
         final List<LinkOutbox> connections = new ArrayList<>(2);
-        final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+        final ArrayDeque<Pending> pending = new ArrayDeque<>();
         /** Relayed connections being closed because a direct one is up (issue 15); frames no longer go over them. */
         final java.util.Set<Connection> retiring = new java.util.HashSet<>();
         boolean dialing;
@@ -179,6 +195,18 @@ final class PeerLinks {
      * the connection to be writable; past the bound a dial drops the frame and an open link is reset.
      */
     void send(PeerInfo to, ByteBuffer frame) {
+        send(to, frame, NEVER_MOOT);
+    }
+
+    /**
+     * Sends a frame that may become pointless before it can go: {@code moot} is asked when the connection opens (and
+     * now, if it is open), and a frame it calls moot is dropped. A bootstrap Join is such a frame: behind a slow dial
+     * (a cold start saturating the CPU made dials take 1–2 s) it is moot once another contact accepted us
+     * ({@link BootstrapJoins}).
+     *
+     * @param moot asked on a transport or topic thread, so it must be thread-safe and quick; not null
+     */
+    void send(PeerInfo to, ByteBuffer frame, BooleanSupplier moot) {
         if (barred.test(to.id())) {
             // A banned peer is not dialled: the topics hear of it as of a failed dial, so it leaves their views.
             onLost.accept(to.id(), true);
@@ -192,7 +220,7 @@ final class PeerLinks {
             ready = link.open();
             if (ready == null) {
                 if (link.pending.size() < MAX_PENDING_FRAMES) {
-                    link.pending.add(frame);
+                    link.pending.add(new Pending(frame, moot));
                 } else {
                     LOG.debug("dropping a frame to {}: {} frames already wait for the dial", to.id().shortText(),
                             MAX_PENDING_FRAMES);
@@ -209,7 +237,9 @@ final class PeerLinks {
                 return;
             }
         }
-        ready.offer(frame);
+        if (!moot.getAsBoolean()) {
+            ready.offer(frame);
+        }
     }
 
     /**
@@ -449,8 +479,7 @@ final class PeerLinks {
                     link.closingIdle = false;
                     link.connections.add(outbox);
                     links.putIfAbsent(peer, link);
-                    flush = new ArrayList<>(link.pending);
-                    link.pending.clear();
+                    flush = unsent(link);
                     retired = link.retireRelayed();
                 }
             }
@@ -461,6 +490,16 @@ final class PeerLinks {
             flush.forEach(outbox::offer);
             retire(peer, retired, connection.relayedVia().isEmpty());
         });
+    }
+
+    /** @return the frames waiting for {@code link}'s dial that are still worth sending, in order; clears the queue */
+    private static List<ByteBuffer> unsent(Link link) {
+        List<ByteBuffer> flush = new ArrayList<>(link.pending.size());
+        for (Pending waiting : link.pending) {
+            waiting.addTo(flush);
+        }
+        link.pending.clear();
+        return flush;
     }
 
     /**
@@ -559,8 +598,7 @@ final class PeerLinks {
             link.closingIdle = false;
             link.connections.add(outbox);
             link.lastUsed = clock.getAsLong();
-            flush = new ArrayList<>(link.pending);
-            link.pending.clear();
+            flush = unsent(link);
             retired = link.retireRelayed();
         }
         flush.forEach(outbox::offer);

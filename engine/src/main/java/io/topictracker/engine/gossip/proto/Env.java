@@ -28,8 +28,13 @@ final class Env {
     }
 
     void send(PeerInfo to, Message message) {
+        send(to, message, false);
+    }
+
+    /** @param untilJoined see {@link Output.Send#untilJoined} */
+    void send(PeerInfo to, Message message, boolean untilJoined) {
         stats.sent(message);
-        out.accept(new Output.Send(to, message));
+        out.accept(new Output.Send(to, message, untilJoined));
     }
 
     void schedule(long delayMillis, Timer timer) {

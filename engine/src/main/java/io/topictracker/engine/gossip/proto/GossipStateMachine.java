@@ -91,7 +91,7 @@ public final class GossipStateMachine {
         } else if (input instanceof Input.PeerDisconnected lost) {
             membership.onPeerDisconnected(lost.peer());
         } else if (input instanceof Input.JoinPeers join) {
-            membership.joinPeers(join.peers());
+            membership.joinPeers(join.peers(), join.untilJoined());
         } else if (input instanceof Input.Broadcast command) {
             broadcast.broadcast(command.payload(), false);
         } else if (input instanceof Input.BroadcastNeighbors command) {

@@ -99,14 +99,19 @@ final class HyParView {
         return pending.containsKey(peer);
     }
 
-    /** Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT. */
-    void joinPeers(List<PeerInfo> peers) {
+    /**
+     * Application command: send a Join to each peer (§4.1); the contact answers with Neighbor ACCEPT.
+     *
+     * @param untilJoined whether each Join is dropped if a contact accepts another of them before it can go (see
+     *     {@link Output.Send#untilJoined})
+     */
+    void joinPeers(List<PeerInfo> peers, boolean untilJoined) {
         if (peers.size() > MAX_JOIN_PEERS) {
             throw new IllegalArgumentException("join at most " + MAX_JOIN_PEERS + " peers at once, got " + peers.size());
         }
         for (PeerInfo peer : peers) {
             if (!peer.id().equals(self) && !active.containsKey(peer.id())) {
-                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())));
+                env.send(peer, new Message.Join(env.self, admission.sign(self, peer.id())), untilJoined);
             }
         }
     }

@@ -36,10 +36,20 @@ public sealed interface Input {
         }
     }
 
-    /** Application: join the overlay through these peers. */
-    record JoinPeers(List<PeerInfo> peers) implements Input {
+    /**
+     * Application: join the overlay through these peers.
+     *
+     * @param untilJoined whether a Join that still waits for its dial when a contact accepted another of them is
+     *     dropped (the bootstrap loop's Joins: see {@link Output.Send#untilJoined})
+     */
+    record JoinPeers(List<PeerInfo> peers, boolean untilJoined) implements Input {
         public JoinPeers {
             peers = List.copyOf(peers);
+        }
+
+        /** Joins that are all sent, whatever the topic has meanwhile. */
+        public JoinPeers(List<PeerInfo> peers) {
+            this(peers, false);
         }
     }
 

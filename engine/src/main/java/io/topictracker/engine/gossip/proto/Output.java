@@ -7,11 +7,22 @@ import java.util.Objects;
 
 /** What a topic's state machine asks its driver to do. Immutable; no component is null. */
 public sealed interface Output {
-    /** Send {@code message} to {@code to}, dialling one of its addresses if there is no connection yet. */
-    record Send(PeerInfo to, Message message) implements Output {
+    /**
+     * Send {@code message} to {@code to}, dialling one of its addresses if there is no connection yet.
+     *
+     * @param untilJoined drop the message instead if, when it can go (its dial done), a contact has accepted another
+     *     Join of the bootstrap's since the topic was last alone: a bootstrap Join, moot by then (HyParView §4.1: one
+     *     accepted Join makes a member)
+     */
+    record Send(PeerInfo to, Message message, boolean untilJoined) implements Output {
         public Send {
             Objects.requireNonNull(to, "to");
             Objects.requireNonNull(message, "message");
+        }
+
+        /** A message sent whatever the topic has meanwhile. */
+        public Send(PeerInfo to, Message message) {
+            this(to, message, false);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.topictracker.api.ConfigTable;
 import io.topictracker.api.MessageTooLargeException;
+import io.topictracker.api.PeerAddress;
 import io.topictracker.api.PeerId;
 import io.topictracker.api.PeerInfo;
 import io.topictracker.api.TopicId;
@@ -14,6 +15,7 @@ import io.topictracker.api.transport.Connection;
 import io.topictracker.api.transport.ConnectionListener;
 import io.topictracker.api.transport.Transport;
 import io.topictracker.api.transport.TransportContext;
+import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -216,5 +219,56 @@ class GossipNodeEndToEndTest {
         // the node keeps working
         Await.result(members.get(1).topic().broadcast("still alive".getBytes(StandardCharsets.UTF_8)), WAIT);
         Await.until(WAIT, "node 0 still receives", () -> members.get(0).received().containsKey("still alive"));
+    }
+
+    /** A node dialling in-process peers, and over {@code slowDials} the addresses of its scheme, held until answered. */
+    private GossipNode nodeWithSlowDials(int index, ScriptedTransport slowDials) {
+        SigningKeyPair keys = ed25519.fromSeed(filled(32, 100 + index));
+        GossipNode node = new GossipNode(GossipConfig.defaults(), keys, ed25519, scheduler,
+                inbound -> List.of(new InMemoryTransport(hub, "node-" + index, context(keys, inbound), 1 << 20,
+                        4 << 20), slowDials));
+        nodes.add(node);
+        Await.result(node.start(), WAIT);
+        return node;
+    }
+
+    /**
+     * A node joins two contacts: one answers at once, the other's dial is held until the first has accepted.
+     *
+     * @return the frames the joiner sent to the slow contact once its dial was answered
+     */
+    private List<Byte> framesToASlowContactAfterAFastAccept(boolean untilJoined) {
+        Member fastContact = member(0, SECRET, List.of());
+        ScriptedTransport slowDials = ScriptedTransport.holding("tcp");
+        GossipNode joiner = nodeWithSlowDials(1, slowDials);
+        Set<PeerId> neighbours = ConcurrentHashMap.newKeySet();
+        GossipDriver topic = joiner.join(TOPIC, SECRET, List.of(), event -> {
+            if (event instanceof GossipEvent.NeighborUp up) {
+                neighbours.add(up.peer());
+            }
+        });
+        PeerId slowId = PeerId.of(ed25519.fromSeed(filled(32, 99)).publicKey());
+        PeerAddress slowAddress = PeerAddress.parse("tcp://198.51.100.7:9");
+        PeerInfo slowContact = new PeerInfo(slowId, List.of(slowAddress));
+        PeerId fastId = fastContact.node().self().id();
+        Await.result(topic.joinPeers(List.of(slowContact, fastContact.node().self()), untilJoined), WAIT);
+        Await.until(WAIT, "the fast contact accepted", () -> neighbours.contains(fastId));
+        Await.until(WAIT, "the slow contact's dial under way", () -> slowDials.heldCount() == 1);
+
+        RecordingConnection slow = new RecordingConnection(slowId, slowAddress, Optional.empty());
+        slowDials.answer(0, slow::listenedBy);
+        return slow.sent;
+    }
+
+    @Test
+    void aBootstrapJoinBehindASlowDialIsDroppedOnceAnotherContactAccepted() {
+        assertEquals(List.of(), framesToASlowContactAfterAFastAccept(true),
+                "the joiner is a member already: the held Join would only start the slow contact's walks");
+    }
+
+    @Test
+    void anyOtherJoinBehindASlowDialStillGoes() {
+        assertEquals(1, framesToASlowContactAfterAFastAccept(false).size(),
+                "a merge's or the application's Join goes whatever the topic has meanwhile");
     }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -280,6 +281,47 @@ class PeerLinksTest {
         assertTrue(connection.closed.isDone(), "the sweep closed the idle connection");
         assertEquals(Boolean.FALSE, lost.get(PeerLinksFixture.PEER),
                 "the topic that took the peer hears its connection is gone: " + lost);
+    }
+
+    /**
+     * Sends frames 1 and 3 with {@code moot}'s test and frame 2 without, to a peer whose dial is held; sets
+     * {@code moot} to {@code mootBeforeTheAnswer}, then answers the dial.
+     *
+     * @return the connection the dial was answered with
+     */
+    private RecordingConnection threeFramesThenTheAnswer(PeerLinks links, ScriptedTransport held, AtomicBoolean moot,
+            boolean mootBeforeTheAnswer) {
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {1}), moot::get);
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {2}));
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {3}), moot::get);
+        Await.until(WAIT, "the dial under way", () -> held.heldCount() == 1);
+        moot.set(mootBeforeTheAnswer);
+        RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER, HELD_ADDRESS, Optional.empty());
+        held.answer(0, connection::listenedBy);
+        return connection;
+    }
+
+    @Test
+    void framesThatBecameMootDuringTheDialAreDroppedAndTheRestGoInOrder() {
+        ScriptedTransport held = ScriptedTransport.holding("tcp");
+        PeerLinks links = linksOverHeldDials(held);
+        AtomicBoolean joined = new AtomicBoolean();
+        // another contact accepted us while this dial was slow
+        RecordingConnection connection = threeFramesThenTheAnswer(links, held, joined, true);
+        assertEquals(List.of((byte) 2), connection.sent, "only the frame that is never moot went");
+
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {4}), joined::get);
+        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {5}));
+        assertEquals(List.of((byte) 2, (byte) 5), connection.sent, "on an open link a moot frame is dropped too");
+        assertTrue(lost.isEmpty(), "dropping moot frames loses no peer: " + lost);
+    }
+
+    @Test
+    void framesStillWantedWhenTheDialEndsAllGoInOrder() {
+        ScriptedTransport held = ScriptedTransport.holding("tcp");
+        RecordingConnection connection = threeFramesThenTheAnswer(linksOverHeldDials(held), held,
+                new AtomicBoolean(), false);
+        assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), connection.sent);
     }
 
     @Test

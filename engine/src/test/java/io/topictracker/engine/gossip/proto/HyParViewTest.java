@@ -34,6 +34,16 @@ class HyParViewTest {
     }
 
     @Test
+    void onlyABootstrapsJoinsAreMarkedToBeDroppedOnceTheTopicHasANeighbour() {
+        node.input(new Input.JoinPeers(List.of(peer(2)), true));
+        node.input(new Input.JoinPeers(List.of(peer(3))));
+        List<Output.Send> joins = node.sendsOf(Message.Join.class);
+        assertEquals(List.of(peer(2), peer(3)), joins.stream().map(Output.Send::to).toList());
+        assertTrue(joins.get(0).untilJoined(), "a bootstrap Join is moot once another contact accepted us");
+        assertFalse(joins.get(1).untilJoined(), "any other Join (a merge's, the application's) always goes");
+    }
+
+    @Test
     void validJoinIsAcceptedAndForwardedToEveryOtherNeighbour() {
         node.connect(peer(3));
         node.connect(peer(4));
