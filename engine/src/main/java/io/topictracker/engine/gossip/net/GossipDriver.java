@@ -172,6 +172,27 @@ public final class GossipDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * The peer's connections all closed: the topic drops it if it holds it once the frames received before the close
+     * are handled. Asked on the executor rather than now, because a frame still queued may be the ACCEPT that makes
+     * the peer a neighbour; told only of neighbours it held now, a topic kept such a peer with no connection. Any
+     * thread.
+     */
+    void connectionLost(PeerId peer) {
+        if (closed) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                if (neighbors.contains(peer)) {
+                    handle(new Input.PeerDisconnected(peer));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("topic {}: dropped the loss of {}: {}", topic, peer.shortText(), e.getMessage());
+        }
+    }
+
     /** A timer fired on the node's scheduler, one of the threads the executor runs on: handled there if idle. */
     private void timerFired(Input.TimerFired fired) {
         if (closed) {

@@ -674,10 +674,12 @@ public final class GossipNode implements AutoCloseable {
     /** A peer's connections all ended, or it could not be dialled. */
     private void onLost(PeerId peer, boolean dialFailed) {
         for (GossipDriver runner : topics.values()) {
-            // A closed connection only matters to topics that hold the peer; a failed dial tells every topic the
-            // address is dead, so it leaves their passive views (HyParView §4.2).
-            if (dialFailed || runner.liveNeighbors().contains(peer)) {
+            // A failed dial tells every topic the address is dead, so it leaves their passive views (HyParView §4.2);
+            // a closed connection only matters to topics that hold the peer.
+            if (dialFailed) {
                 runner.offer(new Input.PeerDisconnected(peer));
+            } else {
+                runner.connectionLost(peer);
             }
         }
     }

@@ -18,6 +18,8 @@ import io.topictracker.api.transport.TransportContext;
 import io.topictracker.engine.ScriptedTransport;
 import io.topictracker.engine.gossip.GossipConfig;
 import io.topictracker.engine.gossip.GossipEvent;
+import io.topictracker.engine.gossip.proto.Admission;
+import io.topictracker.engine.gossip.proto.Message;
 import io.topictracker.signing.bc.BouncyCastleEd25519Provider;
 import io.topictracker.tck.Await;
 import io.topictracker.transport.inmemory.InMemoryHub;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -270,5 +273,55 @@ class GossipNodeEndToEndTest {
     void anyOtherJoinBehindASlowDialStillGoes() {
         assertEquals(1, framesToASlowContactAfterAFastAccept(false).size(),
                 "a merge's or the application's Join goes whatever the topic has meanwhile");
+    }
+
+    @Test
+    void anAcceptStillQueuedWhenItsConnectionClosesLeavesNoNeighbourWithoutAConnection() throws InterruptedException {
+        ScriptedTransport slowDials = ScriptedTransport.holding("tcp");
+        GossipNode joiner = nodeWithSlowDials(1, slowDials);
+        Set<PeerId> neighbours = ConcurrentHashMap.newKeySet();
+        Set<PeerId> everUp = ConcurrentHashMap.newKeySet();
+        GossipDriver topic = joiner.join(TOPIC, SECRET, List.of(), event -> {
+            if (event instanceof GossipEvent.NeighborUp up) {
+                neighbours.add(up.peer());
+                everUp.add(up.peer());
+            } else if (event instanceof GossipEvent.NeighborDown down) {
+                neighbours.remove(down.peer());
+            }
+        });
+        PeerId contactId = PeerId.of(ed25519.fromSeed(filled(32, 99)).publicKey());
+        PeerAddress contactAddress = PeerAddress.parse("tcp://198.51.100.7:9");
+        PeerInfo contact = new PeerInfo(contactId, List.of(contactAddress));
+        Await.result(topic.joinPeers(List.of(contact), false), WAIT);
+        Await.until(WAIT, "the contact's dial under way", () -> slowDials.heldCount() == 1);
+        RecordingConnection connection = new RecordingConnection(contactId, contactAddress, Optional.empty());
+        slowDials.answer(0, connection::listenedBy);
+        Await.until(WAIT, "the Join went", () -> connection.sent.size() == 1);
+        ByteBuffer accept = new FrameCodec(GossipConfig.defaults().maxMessageSize()).encode(TOPIC,
+                new Message.Neighbor(contact, Message.NeighborKind.ACCEPT,
+                        new Admission(TOPIC, SECRET).sign(contactId, joiner.self().id())));
+
+        // The contact's ACCEPT arrives and its connection closes while the topic's executor is busy (both scheduler
+        // threads held), so the close is heard before the ACCEPT is handled.
+        CountDownLatch busy = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            scheduler.execute(() -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        busy.await();
+        connection.listener.onFrame(connection, accept);
+        connection.close();
+        release.countDown();
+
+        Await.until(WAIT, "the ACCEPT made the contact a neighbour", () -> everUp.contains(contactId));
+        Await.until(WAIT, "and the closed connection dropped it again", () -> !neighbours.contains(contactId));
+        assertTrue(topic.liveNeighbors().isEmpty(), "no neighbour without a connection: " + topic.liveNeighbors());
     }
 }
