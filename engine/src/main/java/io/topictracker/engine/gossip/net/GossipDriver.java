@@ -173,10 +173,9 @@ public final class GossipDriver implements AutoCloseable {
     }
 
     /**
-     * The peer's connections all closed: the topic drops it if it holds it once the frames received before the close
-     * are handled. Asked on the executor rather than now, because a frame still queued may be the ACCEPT that makes
-     * the peer a neighbour; told only of neighbours it held now, a topic kept such a peer with no connection. Any
-     * thread.
+     * The peer's connections all closed: the topic drops the peer if it holds it once the frames received before the
+     * close are handled. Asked on the executor, not at the close: a frame still queued there may be the ACCEPT that
+     * makes the peer a neighbour, and a topic asked at the close kept that peer with no connection. Any thread.
      */
     void connectionLost(PeerId peer) {
         if (closed) {

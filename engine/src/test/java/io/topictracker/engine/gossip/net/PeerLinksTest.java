@@ -246,12 +246,18 @@ class PeerLinksTest {
                 (peer, dialFailed) -> lost.put(peer, dialFailed), scheduler);
     }
 
-    @Test
-    void aDialledConnectionThatClosesBeforeTheLinkHoldsItIsReportedLost() {
-        ScriptedTransport held = ScriptedTransport.holding("tcp");
+    /** @return links over {@code held} with one frame sent to {@link #HELD_PEER}, its dial under way */
+    private PeerLinks oneFrameWaitingForAHeldDial(ScriptedTransport held) {
         PeerLinks links = linksOverHeldDials(held);
         links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {1}));
         Await.until(WAIT, "the dial under way", () -> held.heldCount() == 1);
+        return links;
+    }
+
+    @Test
+    void aDialledConnectionThatClosesBeforeTheLinkHoldsItIsReportedLost() {
+        ScriptedTransport held = ScriptedTransport.holding("tcp");
+        PeerLinks links = oneFrameWaitingForAHeldDial(held);
         // Closed (its listener told) before the dial's completion reaches the link, as when a cut or the peer closes
         // it right after the handshake.
         held.answer(0, listener -> {
@@ -268,9 +274,7 @@ class PeerLinksTest {
     @Test
     void anIdleCloseIsReportedLostIfATopicTookThePeerWhileItWasClosing() {
         ScriptedTransport held = ScriptedTransport.holding("tcp");
-        PeerLinks links = linksOverHeldDials(held);
-        links.send(HELD_PEER, ByteBuffer.wrap(new byte[] {1}));
-        Await.until(WAIT, "the dial under way", () -> held.heldCount() == 1);
+        PeerLinks links = oneFrameWaitingForAHeldDial(held);
         RecordingConnection connection = new RecordingConnection(PeerLinksFixture.PEER, HELD_ADDRESS, Optional.empty());
         held.answer(0, connection::listenedBy);
         clock.addAndGet(60_000);
