@@ -86,9 +86,7 @@ final class PeerLinks {
          * one, not itself a dial back); taken by the first failure, so a dial's failure waits at most once.
          */
         PeerInfo reverseTarget;
-        /** Its connections are being closed by the idle sweep: their close is no loss unless a topic took the peer. */
-        boolean closingIdle;
-        /** Its connections are being closed with the node: their close is no loss. */
+        /** Its connections are being closed with the node: their close is reported to no one. */
         boolean closingAll;
         volatile long lastUsed;
 
@@ -150,8 +148,6 @@ final class PeerLinks {
     private final TransportMeters meters;
     private final ScheduledExecutorService timers;
     private final RecentDialFailures failures = new RecentDialFailures();
-    /** Whether a topic holds a peer, as the idle sweep last asked; never null. */
-    private volatile Predicate<PeerId> idleHeld = peer -> false;
     /** Peers not to be dialled nor sent to (banned for flooding); never null. */
     private volatile Predicate<PeerId> barred = peer -> false;
     /** Told of each peer we send to; never null. */
@@ -476,7 +472,6 @@ final class PeerLinks {
                     flush = null;
                     retired = null;
                 } else {
-                    link.closingIdle = false;
                     link.connections.add(outbox);
                     links.putIfAbsent(peer, link);
                     flush = unsent(link);
@@ -595,7 +590,6 @@ final class PeerLinks {
         List<ByteBuffer> flush;
         List<Connection> retired;
         synchronized (link) {
-            link.closingIdle = false;
             link.connections.add(outbox);
             link.lastUsed = clock.getAsLong();
             flush = unsent(link);
@@ -716,8 +710,7 @@ final class PeerLinks {
                 List<Connection> retired = null;
                 synchronized (link) {
                     if (connection.isOpen()) {
-                        link.closingIdle = false;
-                        link.connections.add(outbox);
+                            link.connections.add(outbox);
                         links.putIfAbsent(peer, link);
                         retired = link.retireRelayed();
                     }
@@ -761,9 +754,7 @@ final class PeerLinks {
             if (lost) {
                 links.remove(peer, link);
             }
-            // An idle close is no loss, unless a topic took the peer as a neighbour while the sweep was closing it
-            // (it decided on an older view): that topic must hear the connection is gone.
-            if (lost && (link.closingAll || link.closingIdle && !idleHeld.test(peer))) {
+            if (lost && link.closingAll) {
                 return;
             }
         }
@@ -774,11 +765,11 @@ final class PeerLinks {
     }
 
     /**
-     * Closes connections that no topic holds and that carried nothing for {@code idleMillis}; the topics are not told
-     * (the peer did not fail, we just stopped talking).
+     * Closes connections that no topic holds and that carried nothing for {@code idleMillis}. Each close is reported
+     * as any closed connection (not a failed dial), and only a topic that holds the peer acts on that: none, unless
+     * one took the peer while the sweep was closing (its ACCEPT already on the way), and that one must hear of it.
      */
     void closeIdle(Predicate<PeerId> held, long idleMillis) {
-        idleHeld = held;
         long now = clock.getAsLong();
         for (Link link : links.values()) {
             List<Connection> toClose;
@@ -786,7 +777,6 @@ final class PeerLinks {
                 if (link.dialing || held.test(link.peer) || now - link.lastUsed < idleMillis) {
                     continue;
                 }
-                link.closingIdle = true;
                 toClose = link.connectionList();
             }
             toClose.forEach(Connection::close);
