@@ -178,18 +178,11 @@ public final class GossipDriver implements AutoCloseable {
      * makes the peer a neighbour, and a topic asked at the close kept that peer with no connection. Any thread.
      */
     void connectionLost(PeerId peer) {
-        if (closed) {
-            return;
-        }
-        try {
-            executor.execute(() -> {
-                if (neighbors.contains(peer)) {
-                    handle(new Input.PeerDisconnected(peer));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("topic {}: dropped the loss of {}: {}", topic, peer.shortText(), e.getMessage());
-        }
+        afterOffered(() -> {
+            if (neighbors.contains(peer)) {
+                handle(new Input.PeerDisconnected(peer));
+            }
+        });
     }
 
     /** A timer fired on the node's scheduler, one of the threads the executor runs on: handled there if idle. */

@@ -464,21 +464,20 @@ final class PeerLinks {
             TIMELINE.debug("dialled {} in {} ms over {}", peer.shortText(), (System.nanoTime() - started) / 1_000_000,
                     route.address());
             LinkOutbox outbox = outbox(connection);
-            List<ByteBuffer> flush;
-            List<Connection> retired;
+            List<ByteBuffer> flush = List.of();
+            List<Connection> retired = List.of();
+            boolean held;
             synchronized (link) {
                 link.dialing = false;
-                if (!connection.isOpen()) {
-                    flush = null;
-                    retired = null;
-                } else {
+                held = connection.isOpen();
+                if (held) {
                     link.connections.add(outbox);
                     links.putIfAbsent(peer, link);
                     flush = unsent(link);
                     retired = link.retireRelayed();
                 }
             }
-            if (flush == null) {
+            if (!held) {
                 closedBeforeHeld(connection);
                 return;
             }
@@ -499,8 +498,8 @@ final class PeerLinks {
 
     /**
      * A dialled connection closed before its link held it. Its {@link #closed} saw the dial still under way and left
-     * the loss for the dial to report; the dial ends here, so this reports it (unless another connection is open).
-     * Without it the topics kept the peer as a neighbour with no connection until they next sent it something.
+     * the loss for the dial to report; the dial ends here, so this reports it (unless another connection is open), or
+     * the topics would keep the peer as a neighbour with no connection until they next sent it something.
      */
     private void closedBeforeHeld(Connection connection) {
         LOG.debug("the connection to {} closed as its dial completed", connection.remote().shortText());
@@ -707,15 +706,17 @@ final class PeerLinks {
                 punchOutcome(peer, true);
                 Link link = links.computeIfAbsent(peer, Link::new);
                 LinkOutbox outbox = outbox(connection);
-                List<Connection> retired = null;
+                List<Connection> retired = List.of();
+                boolean held;
                 synchronized (link) {
-                    if (connection.isOpen()) {
-                            link.connections.add(outbox);
+                    held = connection.isOpen();
+                    if (held) {
+                        link.connections.add(outbox);
                         links.putIfAbsent(peer, link);
                         retired = link.retireRelayed();
                     }
                 }
-                if (retired == null) {
+                if (!held) {
                     closedBeforeHeld(connection);
                     return;
                 }

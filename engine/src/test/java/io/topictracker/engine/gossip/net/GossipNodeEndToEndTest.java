@@ -224,6 +224,25 @@ class GossipNodeEndToEndTest {
         Await.until(WAIT, "node 0 still receives", () -> members.get(0).received().containsKey("still alive"));
     }
 
+    /** A peer at an address only the held-dial transport handles; no node answers for it. */
+    private final PeerInfo slowContact = new PeerInfo(PeerId.of(ed25519.fromSeed(filled(32, 99)).publicKey()),
+            List.of(PeerAddress.parse("tcp://198.51.100.7:9")));
+
+    /**
+     * Joins the topic on {@code node} with no bootstrap, keeping in {@code now} the neighbours its events report and
+     * in {@code ever} every neighbour it had.
+     */
+    private static GossipDriver joinWatchingNeighbours(GossipNode node, Set<PeerId> now, Set<PeerId> ever) {
+        return node.join(TOPIC, SECRET, List.of(), event -> {
+            if (event instanceof GossipEvent.NeighborUp up) {
+                now.add(up.peer());
+                ever.add(up.peer());
+            } else if (event instanceof GossipEvent.NeighborDown down) {
+                now.remove(down.peer());
+            }
+        });
+    }
+
     /** A node dialling in-process peers, and over {@code slowDials} the addresses of its scheme, held until answered. */
     private GossipNode nodeWithSlowDials(int index, ScriptedTransport slowDials) {
         SigningKeyPair keys = ed25519.fromSeed(filled(32, 100 + index));
@@ -245,20 +264,14 @@ class GossipNodeEndToEndTest {
         ScriptedTransport slowDials = ScriptedTransport.holding("tcp");
         GossipNode joiner = nodeWithSlowDials(1, slowDials);
         Set<PeerId> neighbours = ConcurrentHashMap.newKeySet();
-        GossipDriver topic = joiner.join(TOPIC, SECRET, List.of(), event -> {
-            if (event instanceof GossipEvent.NeighborUp up) {
-                neighbours.add(up.peer());
-            }
-        });
-        PeerId slowId = PeerId.of(ed25519.fromSeed(filled(32, 99)).publicKey());
-        PeerAddress slowAddress = PeerAddress.parse("tcp://198.51.100.7:9");
-        PeerInfo slowContact = new PeerInfo(slowId, List.of(slowAddress));
+        GossipDriver topic = joinWatchingNeighbours(joiner, neighbours, ConcurrentHashMap.newKeySet());
         PeerId fastId = fastContact.node().self().id();
         Await.result(topic.joinPeers(List.of(slowContact, fastContact.node().self()), untilJoined), WAIT);
         Await.until(WAIT, "the fast contact accepted", () -> neighbours.contains(fastId));
         Await.until(WAIT, "the slow contact's dial under way", () -> slowDials.heldCount() == 1);
 
-        RecordingConnection slow = new RecordingConnection(slowId, slowAddress, Optional.empty());
+        RecordingConnection slow = new RecordingConnection(slowContact.id(), slowContact.addresses().get(0),
+                Optional.empty());
         slowDials.answer(0, slow::listenedBy);
         return slow.sent;
     }
@@ -281,24 +294,16 @@ class GossipNodeEndToEndTest {
         GossipNode joiner = nodeWithSlowDials(1, slowDials);
         Set<PeerId> neighbours = ConcurrentHashMap.newKeySet();
         Set<PeerId> everUp = ConcurrentHashMap.newKeySet();
-        GossipDriver topic = joiner.join(TOPIC, SECRET, List.of(), event -> {
-            if (event instanceof GossipEvent.NeighborUp up) {
-                neighbours.add(up.peer());
-                everUp.add(up.peer());
-            } else if (event instanceof GossipEvent.NeighborDown down) {
-                neighbours.remove(down.peer());
-            }
-        });
-        PeerId contactId = PeerId.of(ed25519.fromSeed(filled(32, 99)).publicKey());
-        PeerAddress contactAddress = PeerAddress.parse("tcp://198.51.100.7:9");
-        PeerInfo contact = new PeerInfo(contactId, List.of(contactAddress));
-        Await.result(topic.joinPeers(List.of(contact), false), WAIT);
+        GossipDriver topic = joinWatchingNeighbours(joiner, neighbours, everUp);
+        PeerId contactId = slowContact.id();
+        Await.result(topic.joinPeers(List.of(slowContact), false), WAIT);
         Await.until(WAIT, "the contact's dial under way", () -> slowDials.heldCount() == 1);
-        RecordingConnection connection = new RecordingConnection(contactId, contactAddress, Optional.empty());
+        RecordingConnection connection = new RecordingConnection(contactId, slowContact.addresses().get(0),
+                Optional.empty());
         slowDials.answer(0, connection::listenedBy);
         Await.until(WAIT, "the Join went", () -> connection.sent.size() == 1);
         ByteBuffer accept = new FrameCodec(GossipConfig.defaults().maxMessageSize()).encode(TOPIC,
-                new Message.Neighbor(contact, Message.NeighborKind.ACCEPT,
+                new Message.Neighbor(slowContact, Message.NeighborKind.ACCEPT,
                         new Admission(TOPIC, SECRET).sign(contactId, joiner.self().id())));
 
         // The contact's ACCEPT arrives and its connection closes while the topic's executor is busy (both scheduler
